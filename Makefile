@@ -1,0 +1,60 @@
+# Makefile for the mlops PostgreSQL extension (PGXS)
+
+EXTENSION = mlops
+EXTVERSION = 0.1.0
+
+MODULE_big = mlops
+OBJS = \
+	src/mlops.o \
+	src/linalg.o \
+	src/preprocess.o \
+	src/artifact.o \
+	src/algo_linear.o \
+	src/catalog.o \
+	src/cache.o \
+	src/predict.o \
+	src/metrics.o \
+	src/train.o
+
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+TESTS = $(sort $(wildcard test/sql/*.sql))
+REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+
+EXTRA_CLEAN = tmp_check bench/results
+
+OPTFLAGS ?=
+PG_CPPFLAGS = -I$(srcdir)/include $(shell pkg-config --cflags openblas lapacke)
+PG_CFLAGS += $(OPTFLAGS) -ftree-vectorize -fno-trapping-math
+SHLIB_LINK += $(shell pkg-config --libs openblas lapacke) -lm
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
+	cp $< $@
+
+# TAP tests live in test/t (PGXS only looks in t/).
+prove_installcheck:
+	rm -rf '$(CURDIR)'/tmp_check
+	cd $(srcdir) && TESTDIR='$(CURDIR)' PATH="$(bindir):$$PATH" PGPORT='6$(DEF_PGPORT)' \
+	  PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
+	  $(PROVE) $(PG_PROVE_FLAGS) -I $(top_srcdir)/src/test/perl/ -I test/t $(PROVE_FLAGS) \
+	  $(if $(PROVE_TESTS),$(PROVE_TESTS),test/t/*.pl)
+
+# The two commands of the README: each installs what is missing first.
+.PHONY: deps demo check bench
+deps:
+	@test/scripts/install-deps.sh
+
+demo: deps
+	@test/scripts/demo.sh
+
+check: deps
+	@test/scripts/check.sh
+
+bench: deps
+	@bench/run.sh

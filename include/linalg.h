@@ -1,0 +1,23 @@
+/*-------------------------------------------------------------------------
+ *
+ * linalg.h
+ *	  Dense linear algebra on column-major double matrices (OpenBLAS and
+ *	  LAPACKE behind a small interface).
+ *
+ * IDENTIFICATION
+ *	  include/linalg.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MLOPS_LINALG_H
+#define MLOPS_LINALG_H
+
+extern void MlopsLinalgInit(void);
+extern void MlopsQrAbsorbRows(double *R, int n, double *B, int m, int ldb);
+extern void MlopsQrAbsorbTriangle(double *R, const double *R2, int n);
+extern void MlopsTriSolve(const double *R, int ld, int k, double *x,
+						  bool transpose);
+extern void MlopsTriInverse(double *R, int ld, int k);
+extern double MlopsTriRcond(const double *R, int ld, int k);
+
+#endif							/* MLOPS_LINALG_H */

@@ -1,0 +1,24 @@
+/*-------------------------------------------------------------------------
+ *
+ * preprocess.h
+ *	  Training rows: array checks, finiteness, and the deterministic
+ *	  train/test split.
+ *
+ * IDENTIFICATION
+ *	  include/preprocess.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MLOPS_PREPROCESS_H
+#define MLOPS_PREPROCESS_H
+
+#include "utils/array.h"
+
+extern const double *MlopsScoringArray(ArrayType *arr, int nfeat);
+extern bool MlopsRowIsTest(const double *x, int nfeat, double y,
+						   int64 seed, double test_size);
+extern const double *MlopsTrainingRow(ArrayType *arr, int *nfeat);
+extern void MlopsCheckFinite(const double *x, int nfeat, double y,
+							 ArrayType *names, int64 ordinal);
+
+#endif							/* MLOPS_PREPROCESS_H */

@@ -1,0 +1,836 @@
+/*-------------------------------------------------------------------------
+ *
+ * algo_linear.c
+ *	  Linear regression: the mlops.linear_state type, its aggregates
+ *	  (mlops.linear_state, mlops.linear_merge), and the solve
+ *	  (mlops.linear_final and the training path).
+ *
+ * The state holds the R factor of [1 | X | y] (tall-skinny QR): R of a
+ * union of row sets is R of the stacked R factors, so partial states from
+ * parallel workers or from the shards of a distributed table merge exactly.
+ * Rows are buffered inside the state and folded in by blocks with LAPACK
+ * (linalg.c).  The transition function updates the state in place when
+ * called as an aggregate, so no row copies it.
+ *
+ * The state's wire format (send/recv, and text as hex of the same bytes)
+ * is node-independent: magic, format version, big-endian integers and
+ * IEEE doubles, the upper triangle and then the buffered rows.  No OIDs,
+ * no pointers.
+ *
+ * Solving: b = R11^-1 r1y on the triangle; a column whose diagonal is tiny
+ * relative to its norm is a linear combination of the columns before it,
+ * reported by name.  Ridge (alpha > 0) folds sqrt(alpha) * I for the
+ * non-intercept columns into a copy of R.  Training may then refine b with
+ * a second pass (metrics.c) that computes X'r in extended precision.
+ *
+ * IDENTIFICATION
+ *	  src/algo_linear.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+#include "algo_linear.h"
+#include "cache.h"
+#include "catalog.h"
+#include "linalg.h"
+#include "preprocess.h"
+
+/* A diagonal below this fraction of its column's norm means collinear. */
+#define RANK_TOLERANCE 1e-12
+
+#define STATE_R(st)		((st)->data)
+#define STATE_BUF(st)	((st)->data + (Size) (st)->ncol * (st)->ncol)
+
+static Size
+StateSize(int ncol, int bufcap)
+{
+	Size		doubles;
+
+	doubles = add_size(mul_size(ncol, ncol), mul_size(ncol, bufcap));
+	return add_size(offsetof(LinearState, data), mul_size(doubles, sizeof(double)));
+}
+
+/* Rows per buffer: enough to keep LAPACK busy, bounded in bytes. */
+static int
+BufferRows(int ncol)
+{
+	return Max(16, Min(256, 32768 / Max(ncol, 1)));
+}
+
+static LinearState *
+NewState(MemoryContext cxt, int nfeat, bool fit_intercept)
+{
+	LinearState *st;
+	int			ncol = 0;
+	int			bufcap = 0;
+	Size		size;
+
+	if (nfeat > MLOPS_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a model cannot have more than %d features, got %d",
+						MLOPS_MAX_FEATURES, nfeat)));
+	if (nfeat >= 0)
+	{
+		ncol = nfeat + (fit_intercept ? 1 : 0) + 1;
+		bufcap = BufferRows(ncol);
+	}
+	size = StateSize(ncol, bufcap);
+	st = MemoryContextAllocZero(cxt, size);
+	SET_VARSIZE(st, size);
+	st->magic = LINEAR_STATE_MAGIC;
+	st->format = LINEAR_STATE_FORMAT;
+	st->flags = fit_intercept ? LINEAR_FIT_INTERCEPT : 0;
+	st->nfeat = nfeat;
+	st->ncol = ncol;
+	st->bufcap = bufcap;
+	return st;
+}
+
+/* Fold the buffered rows into R. */
+static void
+FlushBuffer(LinearState *st)
+{
+	if (st->nbuf > 0)
+	{
+		MlopsQrAbsorbRows(STATE_R(st), st->ncol, STATE_BUF(st), st->nbuf,
+						  st->bufcap);
+		st->nbuf = 0;
+	}
+}
+
+/* Give a dimensionless state (only counts so far) its dimensions. */
+static LinearState *
+SizeState(MemoryContext cxt, LinearState *st, int nfeat)
+{
+	LinearState *sized = NewState(cxt, nfeat,
+								  (st->flags & LINEAR_FIT_INTERCEPT) != 0);
+
+	sized->nrows = st->nrows;
+	sized->nskipped = st->nskipped;
+	sized->nheld = st->nheld;
+	return sized;
+}
+
+/* Check a state that came from outside (detoasted, any source). */
+LinearState *
+MlopsLinearStateFromDatum(Datum d)
+{
+	LinearState *st = (LinearState *) PG_DETOAST_DATUM(d);
+
+	if (VARSIZE(st) < offsetof(LinearState, data) ||
+		st->magic != LINEAR_STATE_MAGIC ||
+		st->format != LINEAR_STATE_FORMAT ||
+		st->nfeat < -1 || st->nfeat > MLOPS_MAX_FEATURES ||
+		VARSIZE(st) != StateSize(st->ncol, st->bufcap) ||
+		st->nbuf < 0 || st->nbuf > st->bufcap)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid linear_state value")));
+	return st;
+}
+
+/*
+ * The transition work shared by the public and the training aggregates.
+ * Returns the (possibly new) state; in place whenever possible.
+ */
+static Datum
+LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
+			int64 seed, ArrayType *names)
+{
+	MemoryContext aggcxt;
+	LinearState *st;
+	ArrayType  *arr;
+	const double *x;
+	double		y;
+	int			nfeat;
+	double	   *buf;
+	int			j;
+	int			c;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "linear_state transition called in non-aggregate context");
+
+	if (PG_ARGISNULL(0))
+		st = NewState(CurrentMemoryContext, -1, fit_intercept);
+	else
+		st = (LinearState *) PG_GETARG_POINTER(0);
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		st->nskipped++;
+		PG_RETURN_POINTER(st);
+	}
+	arr = PG_GETARG_ARRAYTYPE_P(1);
+	x = MlopsTrainingRow(arr, &nfeat);
+	if (x == NULL)
+	{
+		st->nskipped++;
+		PG_RETURN_POINTER(st);
+	}
+	y = PG_GETARG_FLOAT8(2);
+	MlopsCheckFinite(x, nfeat, y, names,
+					 st->nrows + st->nskipped + st->nheld + 1);
+
+	if (st->nfeat < 0)
+		st = SizeState(CurrentMemoryContext, st, nfeat);
+	else if (nfeat != st->nfeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training row has %d features, expected %d",
+						nfeat, st->nfeat)));
+
+	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
+	{
+		st->nheld++;
+		PG_RETURN_POINTER(st);
+	}
+
+	/* append the row [1 | x | y] to the column-major buffer */
+	buf = STATE_BUF(st) + st->nbuf;
+	c = 0;
+	if (st->flags & LINEAR_FIT_INTERCEPT)
+		buf[(Size) st->bufcap * c++] = 1.0;
+	for (j = 0; j < nfeat; j++)
+		buf[(Size) st->bufcap * c++] = x[j];
+	buf[(Size) st->bufcap * c] = y;
+	st->nbuf++;
+	st->nrows++;
+	if (st->nbuf == st->bufcap)
+	{
+		CHECK_FOR_INTERRUPTS();
+		FlushBuffer(st);
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* linear_state(features, target [, fit_intercept]) transition */
+PG_FUNCTION_INFO_V1(mlops_linear_accum);
+Datum
+mlops_linear_accum(PG_FUNCTION_ARGS)
+{
+	bool		fit_intercept = true;
+
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		fit_intercept = PG_GETARG_BOOL(3);
+	return LinearAccum(fcinfo, fit_intercept, 0.0, 0, NULL);
+}
+
+/*
+ * _linear_train_state(features, target, fit_intercept, test_size, seed,
+ * names) transition: rows of the test split are counted, not absorbed;
+ * errors name the column.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_train_accum);
+Datum
+mlops_linear_train_accum(PG_FUNCTION_ARGS)
+{
+	bool		fit_intercept = PG_ARGISNULL(3) ? true : PG_GETARG_BOOL(3);
+	double		test_size = PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4);
+	int64		seed = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT64(5);
+	ArrayType  *names = PG_ARGISNULL(6) ? NULL : PG_GETARG_ARRAYTYPE_P(6);
+
+	return LinearAccum(fcinfo, fit_intercept, test_size, seed, names);
+}
+
+/* Merge two states: the combine function, and linear_merge's transition. */
+PG_FUNCTION_INFO_V1(mlops_linear_combine);
+Datum
+mlops_linear_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	LinearState *a;
+	LinearState *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "linear_merge called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	b = MlopsLinearStateFromDatum(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+	{
+		/* a copy of b becomes the state (the executor moves it into the aggregate context) */
+		a = palloc(VARSIZE(b));
+		memcpy(a, b, VARSIZE(b));
+		PG_RETURN_POINTER(a);
+	}
+	a = (LinearState *) PG_GETARG_POINTER(0);
+
+	if ((a->flags & LINEAR_FIT_INTERCEPT) != (b->flags & LINEAR_FIT_INTERCEPT))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot merge linear states with and without an intercept")));
+	if (b->nfeat < 0)
+	{
+		a->nskipped += b->nskipped;
+		a->nheld += b->nheld;
+		PG_RETURN_POINTER(a);
+	}
+	if (a->nfeat < 0)
+		a = SizeState(CurrentMemoryContext, a, b->nfeat);
+	else if (a->nfeat != b->nfeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot merge linear states with %d and %d features",
+						a->nfeat, b->nfeat)));
+
+	CHECK_FOR_INTERRUPTS();
+	FlushBuffer(a);
+	if (b->nbuf > 0)
+	{
+		/* b may be read-only: fold a copy of its rows */
+		Size		n = (Size) b->bufcap * b->ncol;
+		double	   *rows = palloc(n * sizeof(double));
+
+		memcpy(rows, STATE_BUF(b), n * sizeof(double));
+		MlopsQrAbsorbRows(STATE_R(a), a->ncol, rows, b->nbuf, b->bufcap);
+		pfree(rows);
+	}
+	MlopsQrAbsorbTriangle(STATE_R(a), STATE_R(b), a->ncol);
+	a->nrows += b->nrows;
+	a->nskipped += b->nskipped;
+	a->nheld += b->nheld;
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * Wire format.  Big-endian (pq_send*), independent of the buffer capacity
+ * of the sender.
+ */
+static void
+StateSend(StringInfo buf, const LinearState *st)
+{
+	int			i,
+				j;
+
+	pq_sendint32(buf, LINEAR_STATE_MAGIC);
+	pq_sendint16(buf, LINEAR_STATE_FORMAT);
+	pq_sendint16(buf, st->flags);
+	pq_sendint32(buf, st->nfeat);
+	pq_sendint32(buf, st->nbuf);
+	pq_sendint64(buf, st->nrows);
+	pq_sendint64(buf, st->nskipped);
+	pq_sendint64(buf, st->nheld);
+	for (j = 0; j < st->ncol; j++)
+		for (i = 0; i <= j; i++)
+			pq_sendfloat8(buf, STATE_R(st)[(Size) j * st->ncol + i]);
+	for (i = 0; i < st->nbuf; i++)
+		for (j = 0; j < st->ncol; j++)
+			pq_sendfloat8(buf, STATE_BUF(st)[(Size) j * st->bufcap + i]);
+}
+
+static LinearState *
+StateRecv(StringInfo buf)
+{
+	uint32		magic = pq_getmsgint(buf, 4);
+	uint16		format = pq_getmsgint(buf, 2);
+	uint16		flags = pq_getmsgint(buf, 2);
+	int32		nfeat = pq_getmsgint(buf, 4);
+	int32		nbuf = pq_getmsgint(buf, 4);
+	LinearState *st;
+	int			i,
+				j;
+
+	if (magic != LINEAR_STATE_MAGIC || format != LINEAR_STATE_FORMAT ||
+		(flags & ~LINEAR_FIT_INTERCEPT) != 0 ||
+		nfeat < -1 || nfeat > MLOPS_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid linear_state header")));
+	st = NewState(CurrentMemoryContext, nfeat,
+				  (flags & LINEAR_FIT_INTERCEPT) != 0);
+	if (nbuf < 0 || nbuf > st->bufcap || (nfeat < 0 && nbuf != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid linear_state buffer length %d", nbuf)));
+	st->nbuf = nbuf;
+	st->nrows = pq_getmsgint64(buf);
+	st->nskipped = pq_getmsgint64(buf);
+	st->nheld = pq_getmsgint64(buf);
+	if (st->nrows < 0 || st->nskipped < 0 || st->nheld < 0 ||
+		st->nrows < nbuf || (nfeat < 0 && st->nrows != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid linear_state row counts")));
+	for (j = 0; j < st->ncol; j++)
+		for (i = 0; i <= j; i++)
+			STATE_R(st)[(Size) j * st->ncol + i] = pq_getmsgfloat8(buf);
+	for (i = 0; i < nbuf; i++)
+		for (j = 0; j < st->ncol; j++)
+			STATE_BUF(st)[(Size) j * st->bufcap + i] = pq_getmsgfloat8(buf);
+	pq_getmsgend(buf);
+	for (i = 0; i < st->ncol * st->ncol + st->ncol * st->bufcap; i++)
+		if (!isfinite(st->data[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("linear_state contains a non-finite value")));
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(mlops_linear_state_send);
+Datum
+mlops_linear_state_send(PG_FUNCTION_ARGS)
+{
+	LinearState *st = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	StateSend(&buf, st);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(mlops_linear_state_recv);
+Datum
+mlops_linear_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+
+	PG_RETURN_POINTER(StateRecv(buf));
+}
+
+/* Text form: hex digits of the wire format, so text round-trips exactly. */
+PG_FUNCTION_INFO_V1(mlops_linear_state_out);
+Datum
+mlops_linear_state_out(PG_FUNCTION_ARGS)
+{
+	LinearState *st = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	char	   *out;
+	uint64		len;
+
+	initStringInfo(&buf);
+	StateSend(&buf, st);
+	out = palloc((Size) buf.len * 2 + 1);
+	len = hex_encode(buf.data, buf.len, out);
+	out[len] = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+PG_FUNCTION_INFO_V1(mlops_linear_state_in);
+Datum
+mlops_linear_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(str);
+	StringInfoData buf;
+
+	if (len % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type linear_state")));
+	initStringInfo(&buf);
+	enlargeStringInfo(&buf, len / 2);
+	buf.len = hex_decode(str, len, buf.data);
+	PG_RETURN_POINTER(StateRecv(&buf));
+}
+
+/*
+ * Solve the least-squares problem held in a state.  Raises the user-facing
+ * errors (empty set, too few rows, collinear column) itself.
+ */
+void
+MlopsLinearSolve(const LinearState *st, double alpha,
+				 const char *const *names, LinearFit *fit)
+{
+	int			ncol = st->ncol;
+	int			k = ncol - 1;
+	bool		intercept = (st->flags & LINEAR_FIT_INTERCEPT) != 0;
+	double	   *R;
+	double	   *Rs;
+	int			i,
+				j;
+
+	if (st->nfeat < 0 || st->nrows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 st->nskipped > 0 ?
+				 errdetail("All %lld rows had a NULL target or feature.",
+						   (long long) st->nskipped) : 0));
+	if (alpha == 0 && st->nrows < k)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("not enough rows to fit %d parameters, got %lld",
+						k, (long long) st->nrows),
+				 errhint("Add rows, drop features, or set alpha > 0.")));
+
+	memset(fit, 0, sizeof(LinearFit));
+	fit->nfeat = st->nfeat;
+	fit->nparams = k;
+	fit->fit_intercept = intercept;
+	fit->alpha = alpha;
+	fit->n = st->nrows;
+	fit->nskipped = st->nskipped;
+	fit->nheld = st->nheld;
+	fit->ldr = ncol;
+
+	/* R of all rows, buffered ones included; the state stays untouched */
+	R = palloc(sizeof(double) * ncol * ncol);
+	memcpy(R, STATE_R(st), sizeof(double) * ncol * ncol);
+	if (st->nbuf > 0)
+	{
+		Size		n = (Size) st->bufcap * ncol;
+		double	   *rows = palloc(n * sizeof(double));
+
+		memcpy(rows, STATE_BUF(st), n * sizeof(double));
+		MlopsQrAbsorbRows(R, ncol, rows, st->nbuf, st->bufcap);
+		pfree(rows);
+	}
+	for (i = 0; i < ncol * ncol; i++)
+		if (!isfinite(R[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("training data overflowed double precision"),
+					 errhint("Rescale the features or the target.")));
+	fit->R = R;
+
+	/* the system to solve: R itself, or R with the ridge penalty folded in */
+	Rs = palloc(sizeof(double) * ncol * ncol);
+	memcpy(Rs, R, sizeof(double) * ncol * ncol);
+	if (alpha > 0)
+	{
+		int			first = intercept ? 1 : 0;
+		int			m = k - first;
+		double	   *pen = palloc0(sizeof(double) * m * ncol);
+
+		for (i = 0; i < m; i++)
+			pen[(Size) (first + i) * m + i] = sqrt(alpha);
+		if (m > 0)
+			MlopsQrAbsorbRows(Rs, ncol, pen, m, m);
+	}
+
+	/* rank check: each diagonal against the norm of its column */
+	for (j = 0; j < k; j++)
+	{
+		double		norm = 0,
+					rest = 0;
+
+		for (i = 0; i <= j; i++)
+			norm += Rs[(Size) j * ncol + i] * Rs[(Size) j * ncol + i];
+		for (i = 1; i <= j; i++)
+			rest += Rs[(Size) j * ncol + i] * Rs[(Size) j * ncol + i];
+		norm = sqrt(norm);
+		if (fabs(Rs[(Size) j * ncol + j]) <= RANK_TOLERANCE * norm || norm == 0)
+		{
+			const char *col = (intercept && j == 0) ? "intercept" :
+			names ? names[j - (intercept ? 1 : 0)] : NULL;
+			char		label[32];
+
+			if (col == NULL)
+			{
+				snprintf(label, sizeof(label), "feature %d",
+						 j - (intercept ? 1 : 0) + 1);
+				col = label;
+			}
+			if (norm == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("design matrix is singular: column \"%s\" is all zeros", col),
+						 errhint("Drop the column, or set alpha > 0 for ridge regression.")));
+			if (intercept && j > 0 && sqrt(rest) <= RANK_TOLERANCE * norm)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("design matrix is singular: column \"%s\" is constant", col),
+						 errhint("Drop the column, or set alpha > 0 for ridge regression.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("design matrix is singular: column \"%s\" is a linear combination of the columns before it", col),
+					 errhint("Drop the column, or set alpha > 0 for ridge regression.")));
+		}
+	}
+
+	fit->coef = palloc(sizeof(double) * k);
+	fit->coef_lo = palloc0(sizeof(double) * k);
+	for (i = 0; i < k; i++)
+		fit->coef[i] = Rs[(Size) k * ncol + i];
+	MlopsTriSolve(Rs, ncol, k, fit->coef, false);
+	pfree(Rs);
+
+	/* total sum of squares, centred when there is an intercept */
+	fit->tss = 0;
+	for (i = intercept ? 1 : 0; i <= k; i++)
+		fit->tss += R[(Size) k * ncol + i] * R[(Size) k * ncol + i];
+	fit->rss = MlopsLinearRss(fit);
+	fit->rcond = MlopsTriRcond(R, ncol, k);
+}
+
+/* Residual sum of squares of the current coefficients: |R [b; -1]|^2. */
+double
+MlopsLinearRss(const LinearFit *fit)
+{
+	int			k = fit->nparams;
+	int			ld = fit->ldr;
+	double		rss = 0;
+	int			i,
+				j;
+
+	for (i = 0; i <= k; i++)
+	{
+		double		v = -fit->R[(Size) k * ld + i];
+
+		for (j = i; j < k; j++)
+			v += fit->R[(Size) j * ld + i] * (fit->coef[j] + fit->coef_lo[j]);
+		rss += v * v;
+	}
+	return rss;
+}
+
+/*
+ * One step of iterative refinement (corrected semi-normal equations):
+ * given g = X'(y - Xb) computed in extended precision, solve R'R d = g and
+ * add d to b in double-double.  fit->rss, the RSS at b on entry, becomes
+ * the RSS at b + d, which is RSS(b) - d'g.  Returns |d| / |b|.
+ */
+double
+MlopsLinearCorrect(LinearFit *fit, const double *g)
+{
+	int			k = fit->nparams;
+	double	   *d = palloc(sizeof(double) * k);
+	double		dn = 0,
+				bn = 0,
+				dg = 0;
+	int			i;
+
+	memcpy(d, g, sizeof(double) * k);
+	MlopsTriSolve(fit->R, fit->ldr, k, d, true);
+	MlopsTriSolve(fit->R, fit->ldr, k, d, false);
+	for (i = 0; i < k; i++)
+	{
+		dn += d[i] * d[i];
+		bn += fit->coef[i] * fit->coef[i];
+		dg += d[i] * g[i];
+	}
+	fit->rss = Max(fit->rss - dg, 0.0);
+	for (i = 0; i < k; i++)
+	{
+		double		hi = fit->coef[i];
+		double		s = hi + d[i];
+		double		bb = s - hi;
+		double		err = (hi - (s - bb)) + (d[i] - bb);
+		double		lo = fit->coef_lo[i] + err;
+
+		fit->coef[i] = s + lo;
+		fit->coef_lo[i] = lo - (fit->coef[i] - s);
+	}
+	pfree(d);
+	return bn > 0 ? sqrt(dn / bn) : 0.0;
+}
+
+/* Fill a model (for the artifact) from a fit, with OLS standard errors. */
+void
+MlopsLinearToModel(const LinearFit *fit, char **names, MlopsModel *model)
+{
+	int			k = fit->nparams;
+	int			off = fit->fit_intercept ? 1 : 0;
+	int64		df = fit->n - k;
+	int			i,
+				j;
+
+	memset(model, 0, sizeof(MlopsModel));
+	model->algorithm = MLOPS_ALGO_LINEAR;
+	model->nfeat = fit->nfeat;
+	model->feature_names = names;
+	model->fit_intercept = fit->fit_intercept;
+	model->intercept = fit->fit_intercept ? fit->coef[0] + fit->coef_lo[0] : 0;
+	model->coef = palloc(sizeof(double) * fit->nfeat);
+	for (i = 0; i < fit->nfeat; i++)
+		model->coef[i] = fit->coef[off + i] + fit->coef_lo[off + i];
+	model->df_resid = df;
+	model->sigma = (df > 0) ? sqrt(fit->rss / df) : get_float8_nan();
+	model->std_error = palloc(sizeof(double) * k);
+
+	if (fit->alpha == 0 && df > 0)
+	{
+		/* Cov(b) = sigma^2 (R'R)^-1: se_i = sigma * |row i of R^-1| */
+		double	   *Rinv = palloc(sizeof(double) * k * k);
+
+		for (j = 0; j < k; j++)
+			memcpy(Rinv + (Size) j * k, fit->R + (Size) j * fit->ldr,
+				   sizeof(double) * k);
+		MlopsTriInverse(Rinv, k, k);
+		for (i = 0; i < k; i++)
+		{
+			double		s = 0;
+
+			for (j = i; j < k; j++)
+				s += Rinv[(Size) j * k + i] * Rinv[(Size) j * k + i];
+			model->std_error[i] = model->sigma * sqrt(s);
+		}
+		pfree(Rinv);
+	}
+	else
+	{
+		for (i = 0; i < k; i++)
+			model->std_error[i] = get_float8_nan();
+	}
+}
+
+/* linear_final(state, alpha): the coefficients, intercept first. */
+PG_FUNCTION_INFO_V1(mlops_linear_final);
+Datum
+mlops_linear_final(PG_FUNCTION_ARGS)
+{
+	LinearState *st;
+	double		alpha = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
+	LinearFit	fit;
+	Datum	   *elems;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!isfinite(alpha) || alpha < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alpha must be a non-negative finite number, not %g", alpha)));
+	st = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
+	MlopsLinearSolve(st, alpha, NULL, &fit);
+	elems = palloc(sizeof(Datum) * fit.nparams);
+	for (i = 0; i < fit.nparams; i++)
+		elems[i] = Float8GetDatum(fit.coef[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, fit.nparams, FLOAT8OID,
+										  sizeof(float8), FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
+}
+
+/*
+ * Two-sided p-value of Student's t with df degrees of freedom:
+ * I_x(df/2, 1/2) with x = df / (df + t^2), the regularised incomplete beta
+ * function by its continued fraction (modified Lentz).
+ */
+static double
+IncompleteBetaCF(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double		c = 1.0,
+				d = 1.0 - (a + b) * x / (a + 1.0),
+				h;
+	int			m;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (m = 1; m <= 10000; m++)
+	{
+		double		m2 = 2.0 * m;
+		double		aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+		double		del;
+
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-16)
+			break;
+	}
+	return h;
+}
+
+static double
+RegularizedBeta(double a, double b, double x)
+{
+	double		lbt;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return exp(lbt) * IncompleteBetaCF(a, b, x) / a;
+	return 1.0 - exp(lbt) * IncompleteBetaCF(b, a, 1.0 - x) / b;
+}
+
+static double
+StudentTwoSidedP(double t, double df)
+{
+	return RegularizedBeta(df / 2.0, 0.5, df / (df + t * t));
+}
+
+/*
+ * mlops.coefficients(model) returns table(term, estimate, std_error,
+ * t_value, p_value): the deployed version, or 'name@N'.
+ */
+PG_FUNCTION_INFO_V1(mlops_coefficients);
+Datum
+mlops_coefficients(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MlopsVersionRef ref;
+	MlopsModel *m;
+	int			nparams;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model name must not be NULL")));
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &ref);
+	m = MlopsGetModel(&ref, rsinfo->econtext->ecxt_per_query_memory);
+	SPI_finish();
+
+	nparams = m->nfeat + (m->fit_intercept ? 1 : 0);
+	for (i = 0; i < nparams; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		int			f = m->fit_intercept ? i - 1 : i;
+		double		est = f < 0 ? m->intercept : m->coef[f];
+		double		se = m->std_error[i];
+
+		values[0] = CStringGetTextDatum(f < 0 ? "intercept" : m->feature_names[f]);
+		values[1] = Float8GetDatum(est);
+		if (isnan(se) || m->df_resid <= 0)
+			nulls[2] = nulls[3] = nulls[4] = true;
+		else
+		{
+			values[2] = Float8GetDatum(se);
+			if (se > 0)
+			{
+				double		t = est / se;
+
+				values[3] = Float8GetDatum(t);
+				values[4] = Float8GetDatum(StudentTwoSidedP(t, (double) m->df_resid));
+			}
+			else
+				nulls[3] = nulls[4] = true;
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

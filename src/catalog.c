@@ -1,0 +1,630 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Reading and writing mlops.model, mlops.model_version and
+ *	  mlops.deployment; mlops.deploy, mlops.rollback, mlops.drop_model.
+ *
+ * Reads run as the calling role through SPI.  Writes run as the owner of
+ * the catalog tables (the extension's owner), switched to with
+ * SetUserIdAndSecContext the way PostgreSQL's RI triggers do it, after the
+ * caller's privileges were checked here in C; ordinary roles hold no write
+ * privilege on the tables.  The previous user is restored on the way out,
+ * and by transaction abort on error.
+ *
+ * Every statement is schema-qualified down to its operators and functions,
+ * so no search_path can redirect it.  Statements are prepared once per
+ * backend (SPI_keepplan).
+ *
+ * Locking: deploy, rollback and adding a version take the model's row lock
+ * (SELECT ... FOR UPDATE) first, so concurrent callers are serialised and
+ * version numbers and the deployment history stay consistent.  Versions
+ * are never updated (a trigger refuses it); the deployment history is
+ * append-only; the live version is the newest deployment row.
+ *
+ * All functions here except the SQL-callable ones expect SPI to be
+ * connected by the caller.
+ *
+ * IDENTIFICATION
+ *	  src/catalog.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "artifact.h"
+#include "catalog.h"
+#include "mlops.h"
+
+#define EQ " OPERATOR(pg_catalog.=) "
+
+/* prepared statements, kept for the life of the backend */
+typedef enum CatalogStmt
+{
+	STMT_RESOLVE_DEPLOYED,
+	STMT_RESOLVE_VERSION,
+	STMT_FETCH_ARTIFACT,
+	STMT_LOCK_MODEL,
+	STMT_CREATE_MODEL,
+	STMT_NEXT_VERSION,
+	STMT_INSERT_VERSION,
+	STMT_INSERT_DEPLOYMENT,
+	STMT_DEPLOYED_SCORE,
+	STMT_VERSION_EXISTS,
+	STMT_BEST_VERSION,
+	STMT_LATEST_VERSION,
+	STMT_HISTORY,
+	STMT_DROP_MODEL,
+	NUM_STMTS
+} CatalogStmt;
+
+static const struct
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[16];
+}			stmt_defs[NUM_STMTS] =
+{
+	[STMT_RESOLVE_DEPLOYED] = {
+		"SELECT m.model_id, v.version, v.xmin FROM mlops.model m "
+		"LEFT JOIN LATERAL (SELECT d.version FROM mlops.deployment d "
+		"  WHERE d.model_id" EQ "m.model_id "
+		"  ORDER BY d.deployment_id DESC LIMIT 1) d ON true "
+		"LEFT JOIN mlops.model_version v ON v.model_id" EQ "m.model_id "
+		"  AND v.version" EQ "d.version "
+		"WHERE m.name" EQ "$1",
+		1, {TEXTOID}
+	},
+	[STMT_RESOLVE_VERSION] = {
+		"SELECT m.model_id, v.version, v.xmin FROM mlops.model m "
+		"LEFT JOIN mlops.model_version v ON v.model_id" EQ "m.model_id "
+		"  AND v.version" EQ "$2 "
+		"WHERE m.name" EQ "$1",
+		2, {TEXTOID, INT4OID}
+	},
+	[STMT_FETCH_ARTIFACT] = {
+		"SELECT artifact, checksum FROM mlops.model_version "
+		"WHERE model_id" EQ "$1 AND version" EQ "$2",
+		2, {INT8OID, INT4OID}
+	},
+	[STMT_LOCK_MODEL] = {
+		"SELECT model_id, task FROM mlops.model WHERE name" EQ "$1 FOR UPDATE",
+		1, {TEXTOID}
+	},
+	[STMT_CREATE_MODEL] = {
+		"INSERT INTO mlops.model (name, owner, task) VALUES ($1, $2, $3) "
+		"ON CONFLICT (name) DO NOTHING",
+		3, {TEXTOID, OIDOID, TEXTOID}
+	},
+	[STMT_NEXT_VERSION] = {
+		"SELECT pg_catalog.max(version) FROM mlops.model_version "
+		"WHERE model_id" EQ "$1",
+		1, {INT8OID}
+	},
+	[STMT_INSERT_VERSION] = {
+		"INSERT INTO mlops.model_version (model_id, version, algorithm, "
+		"hyperparams, features, target, source, n_train, n_test, metrics, "
+		"artifact, checksum, trained_by, training_ms) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		14, {INT8OID, INT4OID, TEXTOID, JSONBOID, JSONBOID, TEXTOID, TEXTOID,
+		INT8OID, INT8OID, JSONBOID, BYTEAOID, INT8OID, TEXTOID, FLOAT8OID}
+	},
+	[STMT_INSERT_DEPLOYMENT] = {
+		"INSERT INTO mlops.deployment (model_id, version, deployed_by, reason) "
+		"VALUES ($1, $2, $3, $4)",
+		4, {INT8OID, INT4OID, TEXTOID, TEXTOID}
+	},
+	[STMT_DEPLOYED_SCORE] = {
+		"SELECT (v.metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 "
+		"FROM mlops.deployment d JOIN mlops.model_version v "
+		"  ON v.model_id" EQ "d.model_id AND v.version" EQ "d.version "
+		"WHERE d.model_id" EQ "$1 ORDER BY d.deployment_id DESC LIMIT 1",
+		1, {INT8OID}
+	},
+	[STMT_VERSION_EXISTS] = {
+		"SELECT 1 FROM mlops.model_version WHERE model_id" EQ "$1 "
+		"AND version" EQ "$2",
+		2, {INT8OID, INT4OID}
+	},
+	[STMT_BEST_VERSION] = {
+		"SELECT version FROM mlops.model_version WHERE model_id" EQ "$1 "
+		"ORDER BY (metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 "
+		"DESC NULLS LAST, version DESC LIMIT 1",
+		1, {INT8OID}
+	},
+	[STMT_LATEST_VERSION] = {
+		"SELECT pg_catalog.max(version) FROM mlops.model_version "
+		"WHERE model_id" EQ "$1",
+		1, {INT8OID}
+	},
+	[STMT_HISTORY] = {
+		"SELECT version, reason FROM mlops.deployment WHERE model_id" EQ "$1 "
+		"ORDER BY deployment_id",
+		1, {INT8OID}
+	},
+	[STMT_DROP_MODEL] = {
+		"DELETE FROM mlops.model WHERE model_id" EQ "$1",
+		1, {INT8OID}
+	},
+};
+
+static SPIPlanPtr stmt_plans[NUM_STMTS];
+
+static SPIPlanPtr
+CatalogPlan(CatalogStmt s)
+{
+	if (stmt_plans[s] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(stmt_defs[s].sql, stmt_defs[s].nargs,
+									   (Oid *) stmt_defs[s].argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+				 stmt_defs[s].sql, SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		stmt_plans[s] = plan;
+	}
+	return stmt_plans[s];
+}
+
+static int
+Exec(CatalogStmt s, Datum *values, bool read_only, long count)
+{
+	int			rc = SPI_execute_plan(CatalogPlan(s), values, NULL, read_only, count);
+
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
+			 stmt_defs[s].sql, SPI_result_code_string(rc));
+	return rc;
+}
+
+static Datum
+GetCol(int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col,
+						 isnull);
+}
+
+/* Save the caller's identity and become the owner of the catalog. */
+typedef struct SavedUser
+{
+	Oid			userid;
+	int			sec_context;
+} SavedUser;
+
+static void
+BecomeCatalogOwner(SavedUser *saved)
+{
+	Oid			nsp = get_namespace_oid("mlops", false);
+	Oid			relid = get_relname_relid("model", nsp);
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "mlops catalog table \"model\" is missing");
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(owner,
+						   saved->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+static void
+RestoreUser(const SavedUser *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+}
+
+static char *
+CurrentUserName(void)
+{
+	return GetUserNameFromId(GetUserId(), false);
+}
+
+/* Model names are identifiers of at most 63 bytes without '@'. */
+void
+MlopsCheckModelName(const char *name)
+{
+	size_t		len = strlen(name);
+	size_t		i;
+
+	if (len == 0 || len > MLOPS_MAX_NAME_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model name must be 1 to %d bytes long",
+						MLOPS_MAX_NAME_LEN)));
+	for (i = 0; i < len; i++)
+		if (name[i] == '@' || (unsigned char) name[i] < 0x20)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("model name \"%s\" must not contain '@' or control characters",
+							name),
+					 errhint("'@' separates a model name from a version, as in 'churn@3'.")));
+}
+
+/* Split 'name' or 'name@N' into name and version (0 = the deployed one). */
+void
+MlopsParseModelRef(text *ref, char **name, int32 *version)
+{
+	char	   *s = text_to_cstring(ref);
+	char	   *at = strrchr(s, '@');
+
+	*version = 0;
+	if (at != NULL)
+	{
+		char	   *end;
+		long		v;
+
+		errno = 0;
+		v = strtol(at + 1, &end, 10);
+		if (at[1] < '0' || at[1] > '9' || *end != '\0' || errno != 0 ||
+			v < 1 || v > PG_INT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid model reference \"%s\"", s),
+					 errhint("Write 'name' for the deployed version or 'name@3' for version 3.")));
+		*version = (int32) v;
+		*at = '\0';
+	}
+	MlopsCheckModelName(s);
+	*name = s;
+}
+
+/*
+ * Resolve 'name' or 'name@N' to a version, under the current snapshot.
+ * Unknown models and versions are 42704; a model with no deployed version
+ * is 55000.
+ */
+void
+MlopsResolveModel(text *ref, MlopsVersionRef *out)
+{
+	char	   *name;
+	int32		version;
+	Datum		args[2];
+	bool		isnull;
+
+	MlopsParseModelRef(ref, &name, &version);
+	args[0] = CStringGetTextDatum(name);
+	args[1] = Int32GetDatum(version);
+	Exec(version == 0 ? STMT_RESOLVE_DEPLOYED : STMT_RESOLVE_VERSION, args,
+		 true, 2);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	out->name = name;
+	out->model_id = DatumGetInt64(GetCol(1, &isnull));
+	out->version = DatumGetInt32(GetCol(2, &isnull));
+	if (isnull)
+	{
+		if (version == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("model \"%s\" has no deployed version", name),
+					 errhint("Deploy one with mlops.deploy('%s', version).", name)));
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("version %d of model \"%s\" does not exist",
+						version, name)));
+	}
+	out->xmin = DatumGetTransactionId(GetCol(3, &isnull));
+}
+
+/* The artifact of a resolved version, copied out of SPI's memory. */
+bytea *
+MlopsFetchArtifact(const MlopsVersionRef *ref)
+{
+	Datum		args[2];
+	bool		isnull;
+	Datum		d;
+
+	args[0] = Int64GetDatum(ref->model_id);
+	args[1] = Int32GetDatum(ref->version);
+	Exec(STMT_FETCH_ARTIFACT, args, true, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("version %d of model \"%s\" does not exist",
+						ref->version, ref->name)));
+	d = GetCol(1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("stored model \"%s\" version %d has no artifact",
+						ref->name, ref->version)));
+	return (bytea *) SPI_datumTransfer(d, false, -1);
+}
+
+/*
+ * Lock a model's row for the rest of the transaction, creating the model
+ * first when asked to.  Returns its id; unknown names are 42704.
+ */
+int64
+MlopsLockModel(const char *name, const char *task, bool create)
+{
+	SavedUser	saved;
+	Datum		args[3];
+	bool		isnull;
+	int64		model_id;
+	char	   *existing_task;
+
+	BecomeCatalogOwner(&saved);
+	args[0] = CStringGetTextDatum(name);
+	if (create)
+	{
+		args[1] = ObjectIdGetDatum(saved.userid);
+		args[2] = CStringGetTextDatum(task);
+		Exec(STMT_CREATE_MODEL, args, false, 0);
+	}
+	Exec(STMT_LOCK_MODEL, args, false, 1);
+	RestoreUser(&saved);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	model_id = DatumGetInt64(GetCol(1, &isnull));
+	existing_task = TextDatumGetCString(GetCol(2, &isnull));
+	if (create && strcmp(existing_task, task) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, not %s",
+						name, existing_task, task)));
+	return model_id;
+}
+
+/* Insert a new immutable version; the model row must be locked. */
+int32
+MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
+{
+	SavedUser	saved;
+	Datum		args[14];
+	bool		isnull;
+	Datum		maxv;
+	int32		version;
+	char	   *who = CurrentUserName();
+
+	BecomeCatalogOwner(&saved);
+	args[0] = Int64GetDatum(model_id);
+	Exec(STMT_NEXT_VERSION, args, false, 1);
+	maxv = GetCol(1, &isnull);
+	version = isnull ? 1 : DatumGetInt32(maxv) + 1;
+
+	args[1] = Int32GetDatum(version);
+	args[2] = CStringGetTextDatum(v->algorithm);
+	args[3] = JsonbPGetDatum(v->hyperparams);
+	args[4] = JsonbPGetDatum(v->features);
+	args[5] = CStringGetTextDatum(v->target);
+	args[6] = CStringGetTextDatum(v->source);
+	args[7] = Int64GetDatum(v->n_train);
+	args[8] = Int64GetDatum(v->n_test);
+	args[9] = JsonbPGetDatum(v->metrics);
+	args[10] = PointerGetDatum(v->artifact);
+	args[11] = Int64GetDatum((int64) MlopsArtifactChecksum(v->artifact));
+	args[12] = CStringGetTextDatum(who);
+	args[13] = Float8GetDatum(v->training_ms);
+	Exec(STMT_INSERT_VERSION, args, false, 0);
+	RestoreUser(&saved);
+	return version;
+}
+
+/* The r2 of the deployed version, NaN when none is deployed. */
+double
+MlopsDeployedScore(int64 model_id)
+{
+	Datum		args[1];
+	bool		isnull;
+	Datum		d;
+
+	args[0] = Int64GetDatum(model_id);
+	Exec(STMT_DEPLOYED_SCORE, args, false, 1);
+	if (SPI_processed == 0)
+		return get_float8_nan();
+	d = GetCol(1, &isnull);
+	return isnull ? -get_float8_infinity() : DatumGetFloat8(d);
+}
+
+/* Append a row to the deployment history; the model row must be locked. */
+void
+MlopsRecordDeployment(int64 model_id, int32 version, const char *reason)
+{
+	SavedUser	saved;
+	Datum		args[4];
+	char	   *who = CurrentUserName();
+
+	BecomeCatalogOwner(&saved);
+	args[0] = Int64GetDatum(model_id);
+	args[1] = Int32GetDatum(version);
+	args[2] = CStringGetTextDatum(who);
+	args[3] = CStringGetTextDatum(reason);
+	Exec(STMT_INSERT_DEPLOYMENT, args, false, 0);
+	RestoreUser(&saved);
+}
+
+static char *
+ModelNameArg(FunctionCallInfo fcinfo)
+{
+	char	   *name;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model name must not be NULL")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	MlopsCheckModelName(name);
+	return name;
+}
+
+static void
+CheckWritable(const char *what)
+{
+	PreventCommandIfReadOnly(what);
+	PreventCommandIfParallelMode(what);
+}
+
+/* mlops.deploy(model, version): make a version the live one. */
+PG_FUNCTION_INFO_V1(mlops_deploy_version);
+Datum
+mlops_deploy_version(PG_FUNCTION_ARGS)
+{
+	char	   *name = ModelNameArg(fcinfo);
+	int32		version;
+	int64		model_id;
+	Datum		args[2];
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("version must not be NULL")));
+	version = PG_GETARG_INT32(1);
+	CheckWritable("mlops.deploy()");
+	SPI_connect();
+	model_id = MlopsLockModel(name, NULL, false);
+	args[0] = Int64GetDatum(model_id);
+	args[1] = Int32GetDatum(version);
+	Exec(STMT_VERSION_EXISTS, args, false, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("version %d of model \"%s\" does not exist",
+						version, name)));
+	MlopsRecordDeployment(model_id, version, "deploy");
+	SPI_finish();
+	PG_RETURN_INT32(version);
+}
+
+/* mlops.deploy(model, strategy => 'best' | 'most_recent') */
+PG_FUNCTION_INFO_V1(mlops_deploy_strategy);
+Datum
+mlops_deploy_strategy(PG_FUNCTION_ARGS)
+{
+	char	   *name = ModelNameArg(fcinfo);
+	char	   *strategy;
+	int64		model_id;
+	Datum		args[1];
+	bool		isnull;
+	int32		version;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("strategy must not be NULL")));
+	strategy = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (strcmp(strategy, "best") != 0 && strcmp(strategy, "most_recent") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown deploy strategy \"%s\"", strategy),
+				 errhint("Use 'best' or 'most_recent'.")));
+	CheckWritable("mlops.deploy()");
+	SPI_connect();
+	model_id = MlopsLockModel(name, NULL, false);
+	args[0] = Int64GetDatum(model_id);
+	Exec(strcmp(strategy, "best") == 0 ? STMT_BEST_VERSION : STMT_LATEST_VERSION,
+		 args, false, 1);
+	if (SPI_processed == 0 || (GetCol(1, &isnull), isnull))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" has no versions", name)));
+	version = DatumGetInt32(GetCol(1, &isnull));
+	MlopsRecordDeployment(model_id, version, strategy);
+	SPI_finish();
+	PG_RETURN_INT32(version);
+}
+
+/*
+ * mlops.rollback(model): back to the version that was live before the
+ * current one.  The history is replayed as a stack (a deploy pushes, a
+ * rollback pops), so repeated rollbacks walk back through it.
+ */
+PG_FUNCTION_INFO_V1(mlops_rollback);
+Datum
+mlops_rollback(PG_FUNCTION_ARGS)
+{
+	char	   *name = ModelNameArg(fcinfo);
+	int64		model_id;
+	Datum		args[1];
+	int32	   *stack;
+	int			depth = 0;
+	uint64		i;
+	int32		target;
+
+	CheckWritable("mlops.rollback()");
+	SPI_connect();
+	model_id = MlopsLockModel(name, NULL, false);
+	args[0] = Int64GetDatum(model_id);
+	Exec(STMT_HISTORY, args, false, 0);
+	stack = palloc(sizeof(int32) * (SPI_processed + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int32		v = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+													SPI_tuptable->tupdesc, 1,
+													&isnull));
+		char	   *reason = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[i],
+															   SPI_tuptable->tupdesc,
+															   2, &isnull));
+
+		CHECK_FOR_INTERRUPTS();
+		if (strcmp(reason, "rollback") == 0)
+		{
+			if (depth > 0)
+				depth--;
+		}
+		else if (depth == 0 || stack[depth - 1] != v)
+			stack[depth++] = v;
+	}
+	if (depth == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" has no deployed version", name)));
+	if (depth < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot roll back model \"%s\"", name),
+				 errdetail("Version %d is the oldest version in its deployment history.",
+						   stack[0]),
+				 errhint("Use mlops.deploy('%s', version) to deploy another version.",
+						 name)));
+	target = stack[depth - 2];
+	MlopsRecordDeployment(model_id, target, "rollback");
+	SPI_finish();
+	PG_RETURN_INT32(target);
+}
+
+/* mlops.drop_model(model): the model, every version and its history. */
+PG_FUNCTION_INFO_V1(mlops_drop_model);
+Datum
+mlops_drop_model(PG_FUNCTION_ARGS)
+{
+	char	   *name = ModelNameArg(fcinfo);
+	int64		model_id;
+	Datum		args[1];
+	SavedUser	saved;
+
+	CheckWritable("mlops.drop_model()");
+	SPI_connect();
+	model_id = MlopsLockModel(name, NULL, false);
+	args[0] = Int64GetDatum(model_id);
+	BecomeCatalogOwner(&saved);
+	Exec(STMT_DROP_MODEL, args, false, 0);
+	RestoreUser(&saved);
+	SPI_finish();
+	PG_RETURN_VOID();
+}

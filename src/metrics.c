@@ -1,0 +1,259 @@
+/*-------------------------------------------------------------------------
+ *
+ * metrics.c
+ *	  The second pass of linear training: test-set metrics for the held-out
+ *	  rows, and, for the training rows, X'r in extended precision for one
+ *	  step of iterative refinement.
+ *
+ * Both are sums, so the pass is one more combinable aggregate
+ * (mlops._linear_eval_state) whose state is a float8[] updated in place:
+ *
+ *	 [0] nparams  [1] training rows  [2,3] RSS  [4 .. 4+2k) X'r
+ *	 then n_test, SSE (2), SAE (2), mean(y), M2(y)
+ *
+ * Sums are double-double (a high and a low double), residuals are formed
+ * in long double from double-double coefficients, so cancellation in X'r,
+ * which is what refinement needs, loses nothing that matters.  The mean
+ * and M2 of the test target merge with Chan's formula.
+ *
+ * IDENTIFICATION
+ *	  src/metrics.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+
+#include "metrics.h"
+#include "mlops.h"
+#include "preprocess.h"
+
+#define EV_K		0
+#define EV_NTRAIN	1
+#define EV_RSS		2
+#define EV_G		4
+#define EV_TEST(k)	(4 + 2 * (k))
+#define EV_LEN(k)	(EV_TEST(k) + 7)
+
+/* hi + lo += a, exactly rounded to double-double */
+static inline void
+DDAdd(double *hi, double *lo, double a)
+{
+	double		s = *hi + a;
+	double		bb = s - *hi;
+	double		e = (*hi - (s - bb)) + (a - bb);
+
+	e += *lo;
+	*hi = s + e;
+	*lo = e - (*hi - s);
+}
+
+/* hi + lo += x * r, with the product of x and r's high part exact */
+static inline void
+DDAddProduct(double *hi, double *lo, double x, long double r)
+{
+	double		rh = (double) r;
+	double		rl = (double) (r - rh);
+	double		p = x * rh;
+	double		pe = fma(x, rh, -p);
+
+	DDAdd(hi, lo, p);
+	*lo += pe + x * rl;
+}
+
+static ArrayType *
+NewEvalState(int k)
+{
+	int			len = EV_LEN(k);
+	Datum	   *zeros = palloc(sizeof(Datum) * len);
+	int			i;
+
+	for (i = 0; i < len; i++)
+		zeros[i] = Float8GetDatum(0.0);
+	zeros[EV_K] = Float8GetDatum((double) k);
+	return construct_array(zeros, len, FLOAT8OID, sizeof(float8),
+						   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+static double *
+EvalData(ArrayType *st, int k)
+{
+	if (ARR_NDIM(st) != 1 || ARR_HASNULL(st) || ARR_ELEMTYPE(st) != FLOAT8OID ||
+		ARR_DIMS(st)[0] != EV_LEN(k))
+		elog(ERROR, "invalid _linear_eval_state value");
+	return (double *) ARR_DATA_PTR(st);
+}
+
+/*
+ * _linear_eval_state(features, target, coef, fit_intercept, test_size,
+ * seed, refine) transition.  coef holds 2k doubles: high parts, then low.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_eval_accum);
+Datum
+mlops_linear_eval_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *st;
+	ArrayType  *coefarr;
+	const double *x;
+	const double *c;
+	double	   *d;
+	bool		intercept;
+	double		test_size;
+	int64		seed;
+	bool		refine;
+	int			nfeat;
+	int			k;
+	int			off;
+	double		y;
+	long double pred;
+	long double r;
+	int			j;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "_linear_eval_state called in non-aggregate context");
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(5) ||
+		PG_ARGISNULL(6) || PG_ARGISNULL(7))
+		elog(ERROR, "_linear_eval_state options must not be NULL");
+	coefarr = PG_GETARG_ARRAYTYPE_P(3);
+	intercept = PG_GETARG_BOOL(4);
+	test_size = PG_GETARG_FLOAT8(5);
+	seed = PG_GETARG_INT64(6);
+	refine = PG_GETARG_BOOL(7);
+	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
+		ARR_HASNULL(coefarr) || ARR_DIMS(coefarr)[0] % 2 != 0)
+		elog(ERROR, "invalid coefficients for _linear_eval_state");
+	k = ARR_DIMS(coefarr)[0] / 2;
+	c = (const double *) ARR_DATA_PTR(coefarr);
+	off = intercept ? 1 : 0;
+
+	st = PG_ARGISNULL(0) ? NewEvalState(k) : PG_GETARG_ARRAYTYPE_P(0);
+	d = EvalData(st, k);
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_ARRAYTYPE_P(st);
+	x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), &nfeat);
+	if (x == NULL)
+		PG_RETURN_ARRAYTYPE_P(st);
+	if (nfeat + off != k)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("row has %d features, the model %d", nfeat, k - off)));
+	y = PG_GETARG_FLOAT8(2);
+
+	pred = intercept ? (long double) c[0] + c[k] : 0;
+	for (j = 0; j < nfeat; j++)
+		pred += (long double) x[j] * ((long double) c[off + j] + c[k + off + j]);
+	r = (long double) y - pred;
+
+	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
+	{
+		double	   *t = d + EV_TEST(k);
+		double		e = (double) r;
+		double		delta;
+
+		t[0] += 1;
+		DDAddProduct(&t[1], &t[2], e, (long double) e);
+		DDAdd(&t[3], &t[4], fabs(e));
+		delta = y - t[5];
+		t[5] += delta / t[0];
+		t[6] += delta * (y - t[5]);
+	}
+	else if (refine)
+	{
+		d[EV_NTRAIN] += 1;
+		DDAddProduct(&d[EV_RSS], &d[EV_RSS + 1], (double) r, r);
+		if (intercept)
+			DDAddProduct(&d[EV_G], &d[EV_G + 1], 1.0, r);
+		for (j = 0; j < nfeat; j++)
+			DDAddProduct(&d[EV_G + 2 * (off + j)], &d[EV_G + 2 * (off + j) + 1],
+						 x[j], r);
+	}
+	PG_RETURN_ARRAYTYPE_P(st);
+}
+
+/* Combine two _linear_eval_state states. */
+PG_FUNCTION_INFO_V1(mlops_linear_eval_combine);
+Datum
+mlops_linear_eval_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *a;
+	ArrayType  *b;
+	double	   *da;
+	double	   *db;
+	double	   *ta;
+	double	   *tb;
+	int			k;
+	int			i;
+	double		n;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "_linear_eval_state combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = PG_GETARG_ARRAYTYPE_P(1);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
+	a = PG_GETARG_ARRAYTYPE_P(0);
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] < 1)
+		elog(ERROR, "invalid _linear_eval_state value");
+	k = (int) ((double *) ARR_DATA_PTR(a))[EV_K];
+	da = EvalData(a, k);
+	db = EvalData(b, k);
+
+	da[EV_NTRAIN] += db[EV_NTRAIN];
+	for (i = EV_RSS; i < EV_TEST(k); i += 2)
+	{
+		DDAdd(&da[i], &da[i + 1], db[i]);
+		da[i + 1] += db[i + 1];
+	}
+	ta = da + EV_TEST(k);
+	tb = db + EV_TEST(k);
+	n = ta[0] + tb[0];
+	for (i = 1; i <= 3; i += 2)
+	{
+		DDAdd(&ta[i], &ta[i + 1], tb[i]);
+		ta[i + 1] += tb[i + 1];
+	}
+	if (n > 0)
+	{
+		double		delta = tb[5] - ta[5];
+
+		ta[6] += tb[6] + delta * delta * ta[0] * tb[0] / n;
+		ta[5] += delta * tb[0] / n;
+	}
+	ta[0] = n;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+/* Read the totals of a finished _linear_eval_state. */
+void
+MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out)
+{
+	double	   *d = EvalData(state, nparams);
+	double	   *t = d + EV_TEST(nparams);
+	int			i;
+
+	out->nparams = nparams;
+	out->n_refined = d[EV_NTRAIN];
+	out->rss = d[EV_RSS] + d[EV_RSS + 1];
+	out->g = palloc(sizeof(double) * nparams);
+	for (i = 0; i < nparams; i++)
+		out->g[i] = d[EV_G + 2 * i] + d[EV_G + 2 * i + 1];
+	out->n_test = t[0];
+	out->sse = t[1] + t[2];
+	out->sae = t[3] + t[4];
+	out->mean_y = t[5];
+	out->m2_y = t[6];
+}

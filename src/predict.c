@@ -1,0 +1,369 @@
+/*-------------------------------------------------------------------------
+ *
+ * predict.c
+ *	  mlops.predict: scoring by model name, with a feature array or a row.
+ *
+ * The model argument ('name' for the deployed version, 'name@3' for a
+ * pinned one) is resolved on the first call of a statement, through SPI
+ * under the statement's snapshot, and kept in fn_extra with the decoded
+ * model.  fn_extra lives as long as the expression (one execution of one
+ * statement), so the leader and every parallel worker, which share the
+ * snapshot, score a statement with the same version, and a deploy that
+ * commits mid-statement is seen by the next statement.  Decoding is
+ * shared across statements by the per-backend cache (cache.c).
+ *
+ * The row form maps the row's columns to features by name; the mapping is
+ * built once per row type.  A NULL column gives a NULL score, as NULL
+ * inputs do in SQL; a NULL element inside a feature array is an error, as
+ * the array form has no column to blame.
+ *
+ * IDENTIFICATION
+ *	  src/predict.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "cache.h"
+#include "catalog.h"
+#include "mlops.h"
+#include "preprocess.h"
+
+/* models one call site resolves per statement before recycling slots */
+#define RESOLVED_SLOTS 8
+
+typedef enum FeatureConv
+{
+	CONV_FLOAT8,
+	CONV_FLOAT4,
+	CONV_INT2,
+	CONV_INT4,
+	CONV_INT8,
+	CONV_NUMERIC
+} FeatureConv;
+
+typedef struct Resolved
+{
+	text	   *ref;			/* the model argument, as given */
+	MlopsModel *model;
+	/* row form: column mapping for one row type */
+	Oid			rowtype;
+	int32		rowtypmod;
+	TupleDesc	tupdesc;		/* copy, in fn_mcxt */
+	AttrNumber *attnum;			/* per feature, 1-based */
+	FeatureConv *conv;
+} Resolved;
+
+typedef struct PredictState
+{
+	int			nresolved;
+	int			next_slot;
+	Resolved	slots[RESOLVED_SLOTS];
+	double	   *x;				/* scratch feature vector */
+	int			xlen;
+	Datum	   *values;			/* scratch for deformed rows */
+	bool	   *nulls;
+	int			valueslen;
+} PredictState;
+
+/* The model's output for one feature vector (no checks: callers did). */
+double
+MlopsModelPredict(const MlopsModel *model, const double *restrict x)
+{
+	const double *restrict w = model->coef;
+	double		s = 0;
+	int			j;
+
+	/* auto-vectorised */
+	for (j = 0; j < model->nfeat; j++)
+		s += w[j] * x[j];
+	return s + model->intercept;
+}
+
+static Resolved *
+GetResolved(FunctionCallInfo fcinfo)
+{
+	PredictState *ps = (PredictState *) fcinfo->flinfo->fn_extra;
+	text	   *ref;
+	Resolved   *r;
+	MlopsVersionRef vref;
+	MemoryContext old;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model name must not be NULL")));
+	ref = PG_GETARG_TEXT_PP(0);
+
+	if (ps == NULL)
+	{
+		ps = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									sizeof(PredictState));
+		fcinfo->flinfo->fn_extra = ps;
+	}
+	for (i = 0; i < ps->nresolved; i++)
+	{
+		r = &ps->slots[i];
+		if (VARSIZE_ANY_EXHDR(r->ref) == VARSIZE_ANY_EXHDR(ref) &&
+			memcmp(VARDATA_ANY(r->ref), VARDATA_ANY(ref),
+				   VARSIZE_ANY_EXHDR(ref)) == 0)
+			return r;
+	}
+
+	/* first use of this model in this statement: resolve it */
+	if (ps->nresolved < RESOLVED_SLOTS)
+		r = &ps->slots[ps->nresolved++];
+	else
+	{
+		r = &ps->slots[ps->next_slot];
+		ps->next_slot = (ps->next_slot + 1) % RESOLVED_SLOTS;
+	}
+	memset(r, 0, sizeof(Resolved));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MlopsResolveModel(ref, &vref);
+	r->model = MlopsGetModel(&vref, fcinfo->flinfo->fn_mcxt);
+	SPI_finish();
+
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	r->ref = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(ref));
+	if (ps->xlen < r->model->nfeat)
+	{
+		ps->x = palloc(sizeof(double) * r->model->nfeat);
+		ps->xlen = r->model->nfeat;
+	}
+	MemoryContextSwitchTo(old);
+	return r;
+}
+
+/* mlops.predict(model text, features float8[]) */
+PG_FUNCTION_INFO_V1(mlops_predict);
+Datum
+mlops_predict(PG_FUNCTION_ARGS)
+{
+	Resolved   *r = GetResolved(fcinfo);
+	const double *x;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat);
+	PG_RETURN_FLOAT8(MlopsModelPredict(r->model, x));
+}
+
+static bool
+ConvFor(Oid type, FeatureConv *conv)
+{
+	switch (getBaseType(type))
+	{
+		case FLOAT8OID:
+			*conv = CONV_FLOAT8;
+			return true;
+		case FLOAT4OID:
+			*conv = CONV_FLOAT4;
+			return true;
+		case INT2OID:
+			*conv = CONV_INT2;
+			return true;
+		case INT4OID:
+			*conv = CONV_INT4;
+			return true;
+		case INT8OID:
+			*conv = CONV_INT8;
+			return true;
+		case NUMERICOID:
+			*conv = CONV_NUMERIC;
+			return true;
+		default:
+			return false;
+	}
+}
+
+static double
+Convert(Datum d, FeatureConv conv)
+{
+	switch (conv)
+	{
+		case CONV_FLOAT8:
+			return DatumGetFloat8(d);
+		case CONV_FLOAT4:
+			return (double) DatumGetFloat4(d);
+		case CONV_INT2:
+			return (double) DatumGetInt16(d);
+		case CONV_INT4:
+			return (double) DatumGetInt32(d);
+		case CONV_INT8:
+			return (double) DatumGetInt64(d);
+		case CONV_NUMERIC:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+	}
+	return 0;					/* keep compiler quiet */
+}
+
+/* Map the model's features to the columns of a row type, by name. */
+static void
+MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
+	   int32 typmod)
+{
+	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
+	MlopsModel *m = r->model;
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	int			j;
+
+	r->attnum = palloc(sizeof(AttrNumber) * m->nfeat);
+	r->conv = palloc(sizeof(FeatureConv) * m->nfeat);
+	for (j = 0; j < m->nfeat; j++)
+	{
+		int			a;
+
+		r->attnum[j] = InvalidAttrNumber;
+		for (a = 0; a < tupdesc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tupdesc, a);
+
+			if (!att->attisdropped &&
+				strcmp(NameStr(att->attname), m->feature_names[j]) == 0)
+			{
+				if (!ConvFor(att->atttypid, &r->conv[j]))
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("column \"%s\" has type %s, but feature \"%s\" must be numeric",
+									NameStr(att->attname),
+									format_type_be(att->atttypid),
+									m->feature_names[j])));
+				r->attnum[j] = a + 1;
+				break;
+			}
+		}
+		if (r->attnum[j] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("row has no column \"%s\", a feature of model \"%s\"",
+							m->feature_names[j], text_to_cstring(r->ref)),
+					 errhint("The row form matches columns to features by name.")));
+	}
+	r->rowtype = typid;
+	r->rowtypmod = typmod;
+	r->tupdesc = CreateTupleDescCopy(tupdesc);
+	if (ps->valueslen < tupdesc->natts)
+	{
+		ps->values = palloc(sizeof(Datum) * tupdesc->natts);
+		ps->nulls = palloc(sizeof(bool) * tupdesc->natts);
+		ps->valueslen = tupdesc->natts;
+	}
+	MemoryContextSwitchTo(old);
+	ReleaseTupleDesc(tupdesc);
+}
+
+/* Score an array of any numeric element type given to the row form. */
+static Datum
+PredictNumericArray(Resolved *r, PredictState *ps, ArrayType *arr)
+{
+	Oid			elemtype = ARR_ELEMTYPE(arr);
+	FeatureConv conv;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			j;
+
+	if (elemtype == FLOAT8OID)
+		return Float8GetDatum(MlopsModelPredict(r->model,
+												MlopsScoringArray(arr, r->model->nfeat)));
+	if (!ConvFor(elemtype, &conv))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("features must be numbers, not %s",
+						format_type_be(elemtype))));
+	if (ARR_NDIM(arr) != 1 || ARR_LBOUND(arr)[0] != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features must be a one-dimensional array starting at index 1")));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign,
+					  &elems, &nulls, &n);
+	if (n != r->model->nfeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model expects %d features, got %d", r->model->nfeat, n)));
+	for (j = 0; j < n; j++)
+	{
+		if (nulls[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("feature %d is NULL", j + 1)));
+		ps->x[j] = Convert(elems[j], conv);
+		if (!isfinite(ps->x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("feature %d is %s", j + 1,
+							isnan(ps->x[j]) ? "NaN" : "infinite")));
+	}
+	return Float8GetDatum(MlopsModelPredict(r->model, ps->x));
+}
+
+/* mlops.predict(model text, row anyelement): columns matched by name */
+PG_FUNCTION_INFO_V1(mlops_predict_row);
+Datum
+mlops_predict_row(PG_FUNCTION_ARGS)
+{
+	Resolved   *r = GetResolved(fcinfo);
+	PredictState *ps = (PredictState *) fcinfo->flinfo->fn_extra;
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	HeapTupleHeader td;
+	HeapTupleData tuple;
+	Oid			typid;
+	int32		typmod;
+	MlopsModel *m = r->model;
+	int			j;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	if (OidIsValid(get_element_type(argtype)))
+		return PredictNumericArray(r, ps, PG_GETARG_ARRAYTYPE_P(1));
+	if (!type_is_rowtype(argtype))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("mlops.predict expects a row or an array of numbers, not %s",
+						format_type_be(argtype))));
+
+	td = PG_GETARG_HEAPTUPLEHEADER(1);
+	typid = HeapTupleHeaderGetTypeId(td);
+	typmod = HeapTupleHeaderGetTypMod(td);
+	if (r->attnum == NULL || r->rowtype != typid || r->rowtypmod != typmod)
+		MapRow(fcinfo, r, ps, typid, typmod);
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = td;
+	heap_deform_tuple(&tuple, r->tupdesc, ps->values, ps->nulls);
+	for (j = 0; j < m->nfeat; j++)
+	{
+		int			a = r->attnum[j] - 1;
+
+		if (ps->nulls[a])
+			PG_RETURN_NULL();
+		ps->x[j] = Convert(ps->values[a], r->conv[j]);
+		if (!isfinite(ps->x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("column \"%s\" is %s", m->feature_names[j],
+							isnan(ps->x[j]) ? "NaN" : "infinite")));
+	}
+	PG_RETURN_FLOAT8(MlopsModelPredict(m, ps->x));
+}

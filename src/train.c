@@ -1,0 +1,645 @@
+/*-------------------------------------------------------------------------
+ *
+ * train.c
+ *	  mlops.train: argument checks, privilege checks, the training passes,
+ *	  storing the new version and deciding whether to deploy it.
+ *
+ * The training data is read as the calling role with one SQL query per
+ * pass through SPI, so table, column and row-level privileges apply as to
+ * any query of the caller's.  All passes run read-only under the same
+ * snapshot (the statement's), so they see the same rows.  The query
+ * quotes every identifier and schema-qualifies every function, type and
+ * the relation, and its per-row work is an aggregate that PostgreSQL may
+ * run in parallel workers.
+ *
+ * Linear regression takes one pass for the R factor, and a second one
+ * when there is a test split (metrics on the held-out rows) or the
+ * problem is ill-conditioned enough for iterative refinement to pay
+ * (metrics.c).  Nothing is written to the catalog until every pass has
+ * succeeded, so an error or a cancel leaves no version behind.
+ *
+ * IDENTIFICATION
+ *	  src/train.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "algo_linear.h"
+#include "artifact.h"
+#include "catalog.h"
+#include "metrics.h"
+#include "mlops.h"
+
+/*
+ * Refine when the column-scaled condition number is above the first bound
+ * (below it one QR already gives ~14 digits) and below the second (above
+ * it the semi-normal equations no longer converge).
+ */
+#define REFINE_MIN_COND 1e2
+#define REFINE_MAX_COND 1e7
+#define REFINE_MAX_PASSES 3
+
+typedef struct TrainArgs
+{
+	char	   *model;
+	Oid			relid;
+	char	   *target;
+	char	   *algorithm;
+	bool		fit_intercept;
+	double		alpha;
+	int64		seed;
+	double		test_size;
+	char	   *deploy;
+	/* resolved */
+	char	   *relname;		/* schema-qualified and quoted */
+	int			nfeat;
+	char	  **features;
+	Oid		   *feature_types;
+	char	   *feature_sql;	/* ARRAY[...]::float8[] */
+	char	   *target_sql;
+} TrainArgs;
+
+static bool
+IsNumericType(Oid type)
+{
+	switch (getBaseType(type))
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static void
+ParseHyperparams(Jsonb *hp, TrainArgs *a)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+
+	if (!JB_ROOT_IS_OBJECT(hp) || JB_ROOT_IS_SCALAR(hp))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hyperparams must be a JSON object")));
+	it = JsonbIteratorInit(&hp->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+			continue;
+		}
+		if (tok != WJB_VALUE)
+			continue;
+		if (strcmp(key, "fit_intercept") == 0)
+		{
+			if (v.type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"fit_intercept\" must be true or false")));
+			a->fit_intercept = v.val.boolean;
+		}
+		else if (strcmp(key, "alpha") == 0)
+		{
+			if (v.type != jbvNumeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"alpha\" must be a number")));
+			a->alpha = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														  NumericGetDatum(v.val.numeric)));
+			if (!isfinite(a->alpha) || a->alpha < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"alpha\" must be a non-negative finite number, not %g",
+								a->alpha)));
+		}
+		else if (strcmp(key, "seed") == 0)
+		{
+			if (v.type != jbvNumeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"seed\" must be an integer")));
+			a->seed = DatumGetInt64(DirectFunctionCall1(numeric_int8,
+														NumericGetDatum(v.val.numeric)));
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown hyperparameter \"%s\" for algorithm \"linear\"", key),
+					 errhint("Linear regression takes fit_intercept, alpha and seed.")));
+	}
+}
+
+/* Find a column by name, with errors naming it. */
+static Form_pg_attribute
+FindColumn(TupleDesc desc, const char *name, const char *relname,
+		   const char *role)
+{
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+		{
+			if (!IsNumericType(att->atttypid))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("%s column \"%s\" has type %s, which is not numeric",
+								role, name, format_type_be(att->atttypid)),
+						 errhint("Cast it in a view, or leave it out of the features.")));
+			return att;
+		}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" of relation %s does not exist", name, relname)));
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * Check the relation and the columns, and that the caller may read them:
+ * SELECT on the table, or on every column used.
+ */
+static void
+ResolveColumns(TrainArgs *a, ArrayType *features)
+{
+	Relation	rel;
+	TupleDesc	desc;
+	char		relkind;
+	Form_pg_attribute att;
+	AttrNumber *attnums;
+	StringInfoData sql;
+	int			i,
+				j;
+	bool		table_ok;
+
+	relkind = get_rel_relkind(a->relid);
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
+		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
+		relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table, view or materialized view",
+						get_rel_name(a->relid))));
+	a->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(a->relid)),
+											get_rel_name(a->relid));
+
+	rel = relation_open(a->relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	att = FindColumn(desc, a->target, a->relname, "target");
+	attnums = palloc(sizeof(AttrNumber) * (desc->natts + 1));
+	attnums[0] = att->attnum;
+
+	if (features == NULL)
+	{
+		a->features = palloc(sizeof(char *) * desc->natts);
+		a->feature_types = palloc(sizeof(Oid) * desc->natts);
+		a->nfeat = 0;
+		for (i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute f = TupleDescAttr(desc, i);
+
+			if (f->attisdropped || f->attnum == att->attnum)
+				continue;
+			FindColumn(desc, NameStr(f->attname), a->relname, "feature");
+			a->features[a->nfeat] = pstrdup(NameStr(f->attname));
+			a->feature_types[a->nfeat] = f->atttypid;
+			attnums[++a->nfeat] = f->attnum;
+		}
+		if (a->nfeat == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relation %s has no column besides the target to use as a feature",
+							a->relname)));
+	}
+	else
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+
+		if (ARR_NDIM(features) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("features must be a one-dimensional array")));
+		deconstruct_array(features, TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &nulls, &a->nfeat);
+		if (a->nfeat == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("features must not be empty"),
+					 errhint("Pass NULL to use every column except the target.")));
+		if (a->nfeat > MLOPS_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a model cannot have more than %d features, got %d",
+							MLOPS_MAX_FEATURES, a->nfeat)));
+		a->features = palloc(sizeof(char *) * a->nfeat);
+		a->feature_types = palloc(sizeof(Oid) * a->nfeat);
+		for (i = 0; i < a->nfeat; i++)
+		{
+			Form_pg_attribute f;
+
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("feature name %d is NULL", i + 1)));
+			a->features[i] = TextDatumGetCString(elems[i]);
+			for (j = 0; j < i; j++)
+				if (strcmp(a->features[j], a->features[i]) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DUPLICATE_COLUMN),
+							 errmsg("feature \"%s\" is listed more than once",
+									a->features[i])));
+			if (strcmp(a->features[i], a->target) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column \"%s\" cannot be both the target and a feature",
+								a->target)));
+			f = FindColumn(desc, a->features[i], a->relname, "feature");
+			a->feature_types[i] = f->atttypid;
+			attnums[i + 1] = f->attnum;
+		}
+	}
+
+	/* privileges: the table, or each column we read */
+	table_ok = pg_class_aclcheck(a->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+	for (i = 0; !table_ok && i <= a->nfeat; i++)
+		if (pg_attribute_aclcheck(a->relid, attnums[i], GetUserId(),
+								  ACL_SELECT) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to train on column \"%s\" of relation %s",
+							i == 0 ? a->target : a->features[i - 1], a->relname)));
+	relation_close(rel, AccessShareLock);
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "ARRAY[");
+	for (i = 0; i < a->nfeat; i++)
+		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+						 quote_identifier(a->features[i]));
+	appendStringInfoString(&sql, "]::pg_catalog.float8[]");
+	a->feature_sql = sql.data;
+	a->target_sql = psprintf("%s::pg_catalog.float8", quote_identifier(a->target));
+}
+
+static Datum
+TextArray(char **strs, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * n);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(strs[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false,
+										   TYPALIGN_INT));
+}
+
+/* Run a one-row, one-column aggregate query and return its value. */
+static Datum
+RunPass(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
+{
+	int			rc;
+
+	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "training query failed: %s", SPI_result_code_string(rc));
+	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+						 isnull);
+}
+
+static void
+JsonNumber(StringInfo buf, const char *key, double v)
+{
+	appendStringInfo(buf, ", \"%s\": ", key);
+	if (isfinite(v))
+		appendStringInfo(buf, "%.17g", v);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+static Jsonb *
+JsonbFromString(const char *s)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
+}
+
+/* Fit a linear model; fills the metrics document and the artifact. */
+static void
+TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
+			int64 *n_train, int64 *n_test)
+{
+	char	   *sql;
+	Oid			types[5];
+	Datum		values[5];
+	bool		isnull;
+	Datum		state;
+	LinearFit	fit;
+	MlopsModel	model;
+	double		cond;
+	bool		refine;
+	int			passes = 0;
+	EvalTotals	ev;
+	StringInfoData m;
+	int			i;
+
+	memset(&ev, 0, sizeof(ev));
+
+	/* pass 1: the R factor of the training rows */
+	sql = psprintf("SELECT mlops._linear_train_state(%s, %s, $1, $2, $3, $4) FROM %s",
+				   a->feature_sql, a->target_sql, a->relname);
+	types[0] = BOOLOID;
+	values[0] = BoolGetDatum(a->fit_intercept);
+	types[1] = FLOAT8OID;
+	values[1] = Float8GetDatum(a->test_size);
+	types[2] = INT8OID;
+	values[2] = Int64GetDatum(a->seed);
+	types[3] = TEXTARRAYOID;
+	values[3] = TextArray(a->features, a->nfeat);
+	state = RunPass(sql, 4, types, values, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Relation %s returned no rows.", a->relname)));
+	MlopsLinearSolve(MlopsLinearStateFromDatum(state), a->alpha,
+					 (const char *const *) a->features, &fit);
+
+	cond = fit.rcond > 0 ? 1.0 / fit.rcond : get_float8_infinity();
+	refine = (a->alpha == 0 && cond > REFINE_MIN_COND && cond < REFINE_MAX_COND);
+
+	/* pass 2 (and more while refinement still moves): metrics, X'r */
+	while (fit.nheld > 0 || refine)
+	{
+		Datum	   *c = palloc(sizeof(Datum) * 2 * fit.nparams);
+		double		step;
+
+		for (i = 0; i < fit.nparams; i++)
+		{
+			c[i] = Float8GetDatum(fit.coef[i]);
+			c[fit.nparams + i] = Float8GetDatum(fit.coef_lo[i]);
+		}
+		sql = psprintf("SELECT mlops._linear_eval_state(%s, %s, $1, $2, $3, $4, $5) FROM %s",
+					   a->feature_sql, a->target_sql, a->relname);
+		types[0] = FLOAT8ARRAYOID;
+		values[0] = PointerGetDatum(construct_array(c, 2 * fit.nparams, FLOAT8OID,
+													sizeof(float8), FLOAT8PASSBYVAL,
+													TYPALIGN_DOUBLE));
+		types[1] = BOOLOID;
+		values[1] = BoolGetDatum(a->fit_intercept);
+		types[2] = FLOAT8OID;
+		values[2] = Float8GetDatum(a->test_size);
+		types[3] = INT8OID;
+		values[3] = Int64GetDatum(a->seed);
+		types[4] = BOOLOID;
+		values[4] = BoolGetDatum(refine);
+		state = RunPass(sql, 5, types, values, &isnull);
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("relation %s changed during training", a->relname)));
+		MlopsEvalTotals(DatumGetArrayTypeP(state), fit.nparams, &ev);
+		if (!refine)
+			break;
+
+		/*
+		 * Apply the correction.  The metrics of this pass were taken at the
+		 * coefficients before it, which differ only in the last digits once
+		 * refinement has converged; stop when the step is at rounding level.
+		 */
+		passes++;
+		fit.rss = ev.rss;
+		step = MlopsLinearCorrect(&fit, ev.g);
+		if (passes >= REFINE_MAX_PASSES || step < 1e-15)
+			break;
+	}
+
+	for (i = 0; i < fit.nparams; i++)
+		if (!isfinite(fit.coef[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("coefficients overflowed double precision"),
+					 errhint("Rescale the features or the target.")));
+
+	MlopsLinearToModel(&fit, a->features, &model);
+	*artifact = MlopsArtifactEncode(&model);
+	*n_train = fit.n;
+	*n_test = (int64) ev.n_test;
+
+	initStringInfo(&m);
+	if (ev.n_test > 0)
+	{
+		double		r2 = ev.m2_y > 0 ? 1.0 - ev.sse / ev.m2_y : get_float8_nan();
+
+		appendStringInfo(&m, "{\"evaluated_on\": \"test\"");
+		JsonNumber(&m, "r2", r2);
+		JsonNumber(&m, "rmse", sqrt(ev.sse / ev.n_test));
+		JsonNumber(&m, "mae", ev.sae / ev.n_test);
+		appendStringInfo(&m, ", \"n\": %lld", (long long) ev.n_test);
+		*score = r2;
+	}
+	else
+	{
+		double		r2 = fit.tss > 0 ? 1.0 - fit.rss / fit.tss : get_float8_nan();
+
+		appendStringInfo(&m, "{\"evaluated_on\": \"train\"");
+		JsonNumber(&m, "r2", r2);
+		JsonNumber(&m, "rmse", sqrt(fit.rss / fit.n));
+		appendStringInfoString(&m, ", \"mae\": null");
+		appendStringInfo(&m, ", \"n\": %lld", (long long) fit.n);
+		*score = r2;
+	}
+	appendStringInfo(&m, ", \"n_train\": %lld, \"rows_skipped\": %lld",
+					 (long long) fit.n, (long long) fit.nskipped);
+	JsonNumber(&m, "train_r2", fit.tss > 0 ? 1.0 - fit.rss / fit.tss : get_float8_nan());
+	JsonNumber(&m, "train_rmse", sqrt(fit.rss / fit.n));
+	JsonNumber(&m, "condition_number", cond);
+	appendStringInfo(&m, ", \"refinement_passes\": %d}", passes);
+	*metrics = JsonbFromString(m.data);
+}
+
+static Jsonb *
+FeaturesJson(const TrainArgs *a)
+{
+	StringInfoData s;
+	int			i;
+
+	initStringInfo(&s);
+	appendStringInfoChar(&s, '[');
+	for (i = 0; i < a->nfeat; i++)
+	{
+		appendStringInfoString(&s, i ? ", {\"name\": " : "{\"name\": ");
+		escape_json(&s, a->features[i]);
+		appendStringInfoString(&s, ", \"type\": ");
+		escape_json(&s, format_type_be(a->feature_types[i]));
+		appendStringInfoChar(&s, '}');
+	}
+	appendStringInfoChar(&s, ']');
+	return JsonbFromString(s.data);
+}
+
+static Jsonb *
+HyperparamsJson(const TrainArgs *a)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "{\"fit_intercept\": %s", a->fit_intercept ? "true" : "false");
+	JsonNumber(&s, "alpha", a->alpha);
+	appendStringInfo(&s, ", \"seed\": %lld", (long long) a->seed);
+	JsonNumber(&s, "test_size", a->test_size);
+	appendStringInfoChar(&s, '}');
+	return JsonbFromString(s.data);
+}
+
+static void
+RequireArg(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", name)));
+}
+
+/*
+ * mlops.train(model, relation, target, algorithm, hyperparams, features,
+ * test_size, deploy) returns (model, version, algorithm, metrics, deployed)
+ */
+PG_FUNCTION_INFO_V1(mlops_train);
+Datum
+mlops_train(PG_FUNCTION_ARGS)
+{
+	TrainArgs	a;
+	TupleDesc	tupdesc;
+	MemoryContext caller_cxt = CurrentMemoryContext;
+	TimestampTz start = GetCurrentTimestamp();
+	Jsonb	   *metrics;
+	bytea	   *artifact;
+	double		score;
+	int64		n_train;
+	int64		n_test;
+	MlopsNewVersion nv;
+	int64		model_id;
+	int32		version;
+	bool		deployed = false;
+	Datum		result[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	long		secs;
+	int			usecs;
+
+	memset(&a, 0, sizeof(a));
+	RequireArg(fcinfo, 0, "model name");
+	RequireArg(fcinfo, 1, "relation");
+	RequireArg(fcinfo, 2, "target");
+	RequireArg(fcinfo, 3, "algorithm");
+	RequireArg(fcinfo, 4, "hyperparams");
+	RequireArg(fcinfo, 6, "test_size");
+	RequireArg(fcinfo, 7, "deploy");
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	a.model = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	MlopsCheckModelName(a.model);
+	a.relid = PG_GETARG_OID(1);
+	a.target = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	a.algorithm = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	a.fit_intercept = true;
+	a.test_size = PG_GETARG_FLOAT8(6);
+	a.deploy = text_to_cstring(PG_GETARG_TEXT_PP(7));
+
+	if (strcmp(a.algorithm, "auto") == 0)
+		a.algorithm = "linear";
+	if (strcmp(a.algorithm, "linear") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("algorithm \"%s\" is not supported", a.algorithm),
+				 errhint("Supported algorithms: linear (and auto).")));
+	ParseHyperparams(PG_GETARG_JSONB_P(4), &a);
+	if (!(a.test_size >= 0 && a.test_size < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("test_size must be at least 0 and less than 1, not %g",
+						a.test_size)));
+	if (strcmp(a.deploy, "best") != 0 && strcmp(a.deploy, "always") != 0 &&
+		strcmp(a.deploy, "never") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("deploy must be 'best', 'always' or 'never', not \"%s\"",
+						a.deploy)));
+	PreventCommandIfReadOnly("mlops.train()");
+	PreventCommandIfParallelMode("mlops.train()");
+
+	ResolveColumns(&a, PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	TrainLinear(&a, &metrics, &artifact, &score, &n_train, &n_test);
+
+	TimestampDifference(start, GetCurrentTimestamp(), &secs, &usecs);
+	nv.algorithm = a.algorithm;
+	nv.hyperparams = HyperparamsJson(&a);
+	nv.features = FeaturesJson(&a);
+	nv.target = a.target;
+	nv.source = a.relname;
+	nv.n_train = n_train;
+	nv.n_test = n_test;
+	nv.metrics = metrics;
+	nv.artifact = artifact;
+	nv.training_ms = secs * 1000.0 + usecs / 1000.0;
+
+	model_id = MlopsLockModel(a.model, "regression", true);
+	if (strcmp(a.deploy, "always") == 0)
+		deployed = true;
+	else if (strcmp(a.deploy, "best") == 0)
+	{
+		double		current = MlopsDeployedScore(model_id);
+
+		deployed = isnan(current) || (isfinite(score) && score > current);
+	}
+	version = MlopsInsertVersion(model_id, &nv);
+	if (deployed)
+		MlopsRecordDeployment(model_id, version, "train");
+
+	MemoryContextSwitchTo(caller_cxt);
+	result[0] = CStringGetTextDatum(a.model);
+	result[1] = Int32GetDatum(version);
+	result[2] = CStringGetTextDatum(a.algorithm);
+	result[3] = PointerGetDatum(DatumGetJsonbPCopy(JsonbPGetDatum(metrics)));
+	result[4] = BoolGetDatum(deployed);
+	SPI_finish();
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  result, nulls)));
+}
