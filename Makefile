@@ -31,6 +31,25 @@ PG_CFLAGS += $(OPTFLAGS) -ftree-vectorize -fno-trapping-math
 SHLIB_LINK += $(shell pkg-config --libs openblas lapacke) -lm
 
 PG_CONFIG ?= pg_config
+
+# The README's commands set up what is missing first, then run the suites
+# in throwaway clusters.  They are kept out of PGXS, whose own "check"
+# target (a temporary installation) does not apply to extensions.
+SETUP_GOALS = demo check bench deps
+ifneq ($(filter $(SETUP_GOALS),$(MAKECMDGOALS)),)
+
+.PHONY: $(SETUP_GOALS)
+deps:
+	@test/scripts/install-deps.sh
+demo: deps
+	@test/scripts/demo.sh
+check: deps
+	@test/scripts/check.sh
+bench: deps
+	@bench/run.sh
+
+else
+
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -38,23 +57,12 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@
 
 # TAP tests live in test/t (PGXS only looks in t/).
+.PHONY: prove_installcheck
 prove_installcheck:
 	rm -rf '$(CURDIR)'/tmp_check
 	cd $(srcdir) && TESTDIR='$(CURDIR)' PATH="$(bindir):$$PATH" PGPORT='6$(DEF_PGPORT)' \
 	  PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
-	  $(PROVE) $(PG_PROVE_FLAGS) -I $(top_srcdir)/src/test/perl/ -I test/t $(PROVE_FLAGS) \
+	  $(PROVE) $(PG_PROVE_FLAGS) -I test/t $(PROVE_FLAGS) \
 	  $(if $(PROVE_TESTS),$(PROVE_TESTS),test/t/*.pl)
 
-# The two commands of the README: each installs what is missing first.
-.PHONY: deps demo check bench
-deps:
-	@test/scripts/install-deps.sh
-
-demo: deps
-	@test/scripts/demo.sh
-
-check: deps
-	@test/scripts/check.sh
-
-bench: deps
-	@bench/run.sh
+endif

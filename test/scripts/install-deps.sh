@@ -1,0 +1,33 @@
+#!/bin/sh
+# Install the Debian packages mlops needs to build and test, if missing.
+# Used by `make demo`, `make check` and `make bench`; safe to re-run.
+set -e
+
+PKGS="make gcc pkg-config postgresql-15 postgresql-server-dev-15 postgresql-common
+      libopenblas-dev liblapacke-dev libipc-run-perl"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "mlops: installing missing packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "mlops: run as root, or install these packages first:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Debian's postgresql-common would create and start a "main" cluster;
+# mlops only ever uses throwaway clusters.
+if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    $SUDO mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
