@@ -98,9 +98,10 @@ CREATE VIEW @extschema@.versions AS
 SELECT m.name AS model, v.version, v.algorithm, v.hyperparams, v.features,
        v.target, v.source, v.n_train, v.n_test, v.metrics, v.trained_by,
        v.trained_at, v.training_ms,
-       v.version = (SELECT d.version FROM @extschema@.deployment d
-                    WHERE d.model_id = v.model_id
-                    ORDER BY d.deployment_id DESC LIMIT 1) AS deployed
+       COALESCE(v.version = (SELECT d.version FROM @extschema@.deployment d
+                             WHERE d.model_id = v.model_id
+                             ORDER BY d.deployment_id DESC LIMIT 1),
+                false) AS deployed
 FROM @extschema@.model_version v
 JOIN @extschema@.model m ON m.model_id = v.model_id;
 
