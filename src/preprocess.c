@@ -53,9 +53,12 @@ MlopsTrainingRow(ArrayType *arr, int *nfeat)
 	return (const double *) ARR_DATA_PTR(arr);
 }
 
-/* Name of feature j for messages: the column name when known. */
+/*
+ * Name of column j of names for messages, or NULL when unknown.  names
+ * holds the feature names, optionally followed by the target's name.
+ */
 static char *
-FeatureLabel(ArrayType *names, int j)
+ColumnName(ArrayType *names, int j)
 {
 	if (names != NULL && ARR_NDIM(names) == 1 && j < ARR_DIMS(names)[0] &&
 		ARR_ELEMTYPE(names) == TEXTOID && !ARR_HASNULL(names))
@@ -65,9 +68,27 @@ FeatureLabel(ArrayType *names, int j)
 
 		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT,
 						  &elems, NULL, &n);
-		return psprintf("column \"%s\"", TextDatumGetCString(elems[j]));
+		return TextDatumGetCString(elems[j]);
 	}
-	return psprintf("feature %d", j + 1);
+	return NULL;
+}
+
+/* Feature j for messages: the column name when known. */
+static char *
+FeatureLabel(ArrayType *names, int j)
+{
+	char	   *name = ColumnName(names, j);
+
+	return name ? psprintf("column \"%s\"", name) : psprintf("feature %d", j + 1);
+}
+
+/* The target for messages: its column name when names carries it. */
+static char *
+TargetLabel(ArrayType *names, int nfeat)
+{
+	char	   *name = ColumnName(names, nfeat);
+
+	return name ? psprintf("target column \"%s\"", name) : pstrdup("target");
 }
 
 /* NaN or infinity anywhere in a training row is an error naming it. */
@@ -80,7 +101,8 @@ MlopsCheckFinite(const double *x, int nfeat, double y, ArrayType *names,
 	if (!isfinite(y))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("target is %s in training row %lld",
+				 errmsg("%s is %s in training row %lld",
+						TargetLabel(names, nfeat),
 						isnan(y) ? "NaN" : "infinite", (long long) ordinal),
 				 errhint("Filter the row out, or replace the value.")));
 	for (j = 0; j < nfeat; j++)
