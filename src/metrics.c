@@ -11,9 +11,10 @@
  *	 [0] nparams  [1] training rows  [2,3] RSS  [4 .. 4+2k) X'r
  *	 then n_test, SSE (2), SAE (2), mean(y), M2(y)
  *
- * Sums are double-double (a high and a low double), residuals are formed
- * in long double from double-double coefficients, so cancellation in X'r,
- * which is what refinement needs, loses nothing that matters.  The mean
+ * Sums are double-double (a high and a low double), and so are the
+ * residuals, formed from double-double coefficients with exact products
+ * (fma): the cancellation in y - Xb and in X'r, which is what refinement
+ * needs, loses nothing that matters.  The mean
  * and M2 of the test target merge with Chan's formula.
  *
  * IDENTIFICATION
@@ -54,17 +55,50 @@ DDAdd(double *hi, double *lo, double a)
 	*lo = e - (*hi - s);
 }
 
-/* hi + lo += x * r, with the product of x and r's high part exact */
+/* hi + lo += x * (rh + rl), with the product of x and rh exact */
 static inline void
-DDAddProduct(double *hi, double *lo, double x, long double r)
+DDAddProduct(double *hi, double *lo, double x, double rh, double rl)
 {
-	double		rh = (double) r;
-	double		rl = (double) (r - rh);
 	double		p = x * rh;
 	double		pe = fma(x, rh, -p);
 
 	DDAdd(hi, lo, p);
 	*lo += pe + x * rl;
+}
+
+/*
+ * The residual y - x'(c + c_lo) in double-double: each product of a
+ * feature and a coefficient's high part is exact (fma), so the
+ * cancellation between y and the prediction, which on a near-exact fit is
+ * total, costs nothing.
+ */
+static inline void
+DDResidual(double y, const double *x, int nfeat, const double *c, int k,
+		   bool intercept, double *rh, double *rl)
+{
+	int			off = intercept ? 1 : 0;
+	double		hi = y;
+	double		lo = 0;
+	double		s;
+	int			j;
+
+	if (intercept)
+	{
+		DDAdd(&hi, &lo, -c[0]);
+		lo -= c[k];
+	}
+	for (j = 0; j < nfeat; j++)
+	{
+		double		ch = c[off + j];
+		double		p = x[j] * ch;
+		double		pe = fma(x[j], ch, -p);
+
+		DDAdd(&hi, &lo, -p);
+		lo -= pe + x[j] * c[k + off + j];
+	}
+	s = hi + lo;
+	*rl = lo - (s - hi);
+	*rh = s;
 }
 
 static ArrayType *
@@ -112,8 +146,8 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 	int			k;
 	int			off;
 	double		y;
-	long double pred;
-	long double r;
+	double		rh;
+	double		rl;
 	int			j;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -147,19 +181,16 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 				 errmsg("row has %d features, the model %d", nfeat, k - off)));
 	y = PG_GETARG_FLOAT8(2);
 
-	pred = intercept ? (long double) c[0] + c[k] : 0;
-	for (j = 0; j < nfeat; j++)
-		pred += (long double) x[j] * ((long double) c[off + j] + c[k + off + j]);
-	r = (long double) y - pred;
+	DDResidual(y, x, nfeat, c, k, intercept, &rh, &rl);
 
 	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
 	{
 		double	   *t = d + EV_TEST(k);
-		double		e = (double) r;
+		double		e = rh + rl;
 		double		delta;
 
 		t[0] += 1;
-		DDAddProduct(&t[1], &t[2], e, (long double) e);
+		DDAddProduct(&t[1], &t[2], e, e, 0.0);
 		DDAdd(&t[3], &t[4], fabs(e));
 		delta = y - t[5];
 		t[5] += delta / t[0];
@@ -168,12 +199,14 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 	else if (refine)
 	{
 		d[EV_NTRAIN] += 1;
-		DDAddProduct(&d[EV_RSS], &d[EV_RSS + 1], (double) r, r);
+		/* (rh + rl)^2 = rh (rh + rl) + rh rl, dropping rl^2 */
+		DDAddProduct(&d[EV_RSS], &d[EV_RSS + 1], rh, rh, rl);
+		d[EV_RSS + 1] += rh * rl;
 		if (intercept)
-			DDAddProduct(&d[EV_G], &d[EV_G + 1], 1.0, r);
+			DDAddProduct(&d[EV_G], &d[EV_G + 1], 1.0, rh, rl);
 		for (j = 0; j < nfeat; j++)
 			DDAddProduct(&d[EV_G + 2 * (off + j)], &d[EV_G + 2 * (off + j) + 1],
-						 x[j], r);
+						 x[j], rh, rl);
 	}
 	PG_RETURN_ARRAYTYPE_P(st);
 }
