@@ -104,6 +104,35 @@ IsNumericType(Oid type)
 	}
 }
 
+/* A JSON number as a double; out of range becomes infinity. */
+static double
+NumericToDouble(Numeric num)
+{
+	char	   *str = DatumGetCString(DirectFunctionCall1(numeric_out,
+														  NumericGetDatum(num)));
+
+	return strtod(str, NULL);
+}
+
+/* A JSON number that must be a 64-bit integer. */
+static int64
+NumericToSeed(Numeric num)
+{
+	char	   *str = DatumGetCString(DirectFunctionCall1(numeric_out,
+														  NumericGetDatum(num)));
+	char	   *end;
+	long long	v;
+
+	errno = 0;
+	v = strtoll(str, &end, 10);
+	if (*end != '\0' || errno != 0 || end == str)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hyperparameter \"seed\" must be an integer between %lld and %lld",
+						(long long) PG_INT64_MIN, (long long) PG_INT64_MAX)));
+	return (int64) v;
+}
+
 static void
 ParseHyperparams(Jsonb *hp, TrainArgs *a)
 {
@@ -140,13 +169,11 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"alpha\" must be a number")));
-			a->alpha = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-														  NumericGetDatum(v.val.numeric)));
+			a->alpha = NumericToDouble(v.val.numeric);
 			if (!isfinite(a->alpha) || a->alpha < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("hyperparameter \"alpha\" must be a non-negative finite number, not %g",
-								a->alpha)));
+						 errmsg("hyperparameter \"alpha\" must be a non-negative finite number")));
 		}
 		else if (strcmp(key, "seed") == 0)
 		{
@@ -154,8 +181,7 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"seed\" must be an integer")));
-			a->seed = DatumGetInt64(DirectFunctionCall1(numeric_int8,
-														NumericGetDatum(v.val.numeric)));
+			a->seed = NumericToSeed(v.val.numeric);
 		}
 		else
 			ereport(ERROR,
@@ -320,14 +346,15 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 }
 
 static Datum
-TextArray(char **strs, int n)
+TextArray(char **strs, int n, const char *last)
 {
-	Datum	   *d = palloc(sizeof(Datum) * n);
+	Datum	   *d = palloc(sizeof(Datum) * (n + 1));
 	int			i;
 
 	for (i = 0; i < n; i++)
 		d[i] = CStringGetTextDatum(strs[i]);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false,
+	d[n] = CStringGetTextDatum(last);
+	return PointerGetDatum(construct_array(d, n + 1, TEXTOID, -1, false,
 										   TYPALIGN_INT));
 }
 
@@ -395,7 +422,8 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 	types[2] = INT8OID;
 	values[2] = Int64GetDatum(a->seed);
 	types[3] = TEXTARRAYOID;
-	values[3] = TextArray(a->features, a->nfeat);
+	/* names for error messages: the features, then the target */
+	values[3] = TextArray(a->features, a->nfeat, a->target);
 	state = RunPass(sql, 4, types, values, &isnull);
 	if (isnull)
 		ereport(ERROR,

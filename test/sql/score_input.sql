@@ -226,6 +226,11 @@ SELECT pg_temp.try($$SELECT '00000000000000000000000000000000'::mlops.linear_sta
 CREATE TEMP TABLE si_state AS
 SELECT mlops.linear_state(ARRAY[a, b, c::float8], y)::text AS s FROM si_t;
 SELECT pg_temp.try($$SELECT ('ff' || substring(s FROM 3))::mlops.linear_state FROM si_state$$);
+-- empty, too short, truncated by one byte, one byte too many
+SELECT pg_temp.try($$SELECT ''::mlops.linear_state$$);
+SELECT pg_temp.try($$SELECT '00'::mlops.linear_state$$);
+SELECT pg_temp.try($$SELECT substring(s FROM 1 FOR length(s) - 2)::mlops.linear_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT (s || '00')::mlops.linear_state FROM si_state$$);
 -- a NaN inside R
 SELECT pg_temp.try($$SELECT (substring(s FROM 1 FOR 80) || '7ff8000000000000' || substring(s FROM 97))::mlops.linear_state FROM si_state$$);
 SELECT round(v::numeric, 6) AS coef

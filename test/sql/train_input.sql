@@ -81,6 +81,10 @@ SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', 'svm')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', 'Linear')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"alpha": -1}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"alpha": "NaN"}')$$);
+-- out of double range, and seeds that are not 64-bit integers
+SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"alpha": 1e400}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"seed": 1e30}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"seed": 1.5}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"alpha": null}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"lambda": 1}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', hyperparams => '{"fit_intercept": 1}')$$);
