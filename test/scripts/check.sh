@@ -30,12 +30,15 @@ fi
 
 # TAP, as the postgres user (initdb refuses root)
 if [ "$(id -u)" -eq 0 ]; then
+    owner=$(stat -c %u:%g .)
     chown -R postgres:postgres .
     RUN="runuser -u postgres --"
 else
+    owner=""
     RUN=""
 fi
 $RUN make -s prove_installcheck PROVE_FLAGS=-v 2>&1 | tee "$log"
+[ -n "$owner" ] && chown -R "$owner" .
 t_ok=$(grep -cE '^ok [0-9]+' "$log")
 t_bad=$(grep -cE '^not ok [0-9]+' "$log")
 grep -qE '^Result: PASS' "$log" || { [ "$t_bad" -eq 0 ] && t_bad=1; }
