@@ -64,11 +64,19 @@ StateSize(int ncol, int bufcap)
 	return add_size(offsetof(LinearState, data), mul_size(doubles, sizeof(double)));
 }
 
-/* Rows per buffer: enough to keep LAPACK busy, bounded in bytes. */
+/*
+ * Rows per buffer: enough to keep LAPACK busy (520 rows fold about 13%
+ * faster than 256 in bench/), bounded in bytes.  The count is an odd
+ * multiple of 8, so the buffer's column stride is an odd number of cache
+ * lines: with a power of two, the columns a row is appended to all map to
+ * the same few L1 sets and every append misses.
+ */
 static int
 BufferRows(int ncol)
 {
-	return Max(16, Min(256, 32768 / Max(ncol, 1)));
+	int			rows = Max(16, Min(512, 32768 / Max(ncol, 1)));
+
+	return (rows & ~15) + 8;
 }
 
 static LinearState *
@@ -160,7 +168,6 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	int			nfeat;
 	double	   *buf;
 	int			j;
-	int			c;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "linear_state transition called in non-aggregate context");
@@ -202,12 +209,17 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 
 	/* append the row [1 | x | y] to the column-major buffer */
 	buf = STATE_BUF(st) + st->nbuf;
-	c = 0;
 	if (st->flags & LINEAR_FIT_INTERCEPT)
-		buf[(Size) st->bufcap * c++] = 1.0;
+	{
+		*buf = 1.0;
+		buf += st->bufcap;
+	}
 	for (j = 0; j < nfeat; j++)
-		buf[(Size) st->bufcap * c++] = x[j];
-	buf[(Size) st->bufcap * c] = y;
+	{
+		*buf = x[j];
+		buf += st->bufcap;
+	}
+	*buf = y;
 	st->nbuf++;
 	st->nrows++;
 	if (st->nbuf == st->bufcap)

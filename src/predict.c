@@ -13,7 +13,8 @@
  * shared across statements by the per-backend cache (cache.c).
  *
  * The row form maps the row's columns to features by name; the mapping is
- * built once per row type.  A NULL column gives a NULL score, as NULL
+ * built once per row type, and only the columns up to the last feature
+ * are deformed.  A NULL column gives a NULL score, as NULL
  * inputs do in SQL; a NULL element inside a feature array is an error, as
  * the array form has no column to blame.
  *
@@ -28,6 +29,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -61,21 +63,29 @@ typedef struct Resolved
 	/* row form: column mapping for one row type */
 	Oid			rowtype;
 	int32		rowtypmod;
-	TupleDesc	tupdesc;		/* copy, in fn_mcxt */
+	TupleTableSlot *slot;		/* for the row type, in fn_mcxt */
+	int			lastatt;		/* last column holding a feature */
+	HeapTupleData tuple;		/* the row the slot holds */
 	AttrNumber *attnum;			/* per feature, 1-based */
 	FeatureConv *conv;
 } Resolved;
 
+/* what the row form's second argument is, decided once per call site */
+typedef enum ArgKind
+{
+	ARG_UNKNOWN = 0,
+	ARG_ARRAY,
+	ARG_ROW
+} ArgKind;
+
 typedef struct PredictState
 {
+	ArgKind		argkind;
 	int			nresolved;
 	int			next_slot;
 	Resolved	slots[RESOLVED_SLOTS];
 	double	   *x;				/* scratch feature vector */
 	int			xlen;
-	Datum	   *values;			/* scratch for deformed rows */
-	bool	   *nulls;
-	int			valueslen;
 } PredictState;
 
 /* The model's output for one feature vector (no checks: callers did). */
@@ -191,7 +201,7 @@ ConvFor(Oid type, FeatureConv *conv)
 	}
 }
 
-static double
+static inline double
 Convert(Datum d, FeatureConv conv)
 {
 	switch (conv)
@@ -220,6 +230,7 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
 	MlopsModel *m = r->model;
 	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	int			last = 0;
 	int			j;
 
 	r->attnum = palloc(sizeof(AttrNumber) * m->nfeat);
@@ -244,6 +255,7 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 									format_type_be(att->atttypid),
 									m->feature_names[j])));
 				r->attnum[j] = a + 1;
+				last = Max(last, a + 1);
 				break;
 			}
 		}
@@ -256,13 +268,11 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 	}
 	r->rowtype = typid;
 	r->rowtypmod = typmod;
-	r->tupdesc = CreateTupleDescCopy(tupdesc);
-	if (ps->valueslen < tupdesc->natts)
-	{
-		ps->values = palloc(sizeof(Datum) * tupdesc->natts);
-		ps->nulls = palloc(sizeof(bool) * tupdesc->natts);
-		ps->valueslen = tupdesc->natts;
-	}
+	if (r->slot != NULL)
+		ExecDropSingleTupleTableSlot(r->slot);
+	r->slot = MakeSingleTupleTableSlot(CreateTupleDescCopy(tupdesc),
+									   &TTSOpsHeapTuple);
+	r->lastatt = last;
 	MemoryContextSwitchTo(old);
 	ReleaseTupleDesc(tupdesc);
 }
@@ -323,23 +333,34 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 {
 	Resolved   *r = GetResolved(fcinfo);
 	PredictState *ps = (PredictState *) fcinfo->flinfo->fn_extra;
-	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 	HeapTupleHeader td;
-	HeapTupleData tuple;
 	Oid			typid;
 	int32		typmod;
 	MlopsModel *m = r->model;
+	Datum	   *values;
+	bool	   *isnull;
+	double	   *x;
 	int			j;
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	if (OidIsValid(get_element_type(argtype)))
+	if (ps->argkind == ARG_UNKNOWN)
+	{
+		/* the argument's type is fixed by the call site: look it up once */
+		Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+
+		if (OidIsValid(get_element_type(argtype)))
+			ps->argkind = ARG_ARRAY;
+		else if (type_is_rowtype(argtype))
+			ps->argkind = ARG_ROW;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("mlops.predict expects a row or an array of numbers, not %s",
+							format_type_be(argtype))));
+	}
+	if (ps->argkind == ARG_ARRAY)
 		return PredictNumericArray(r, ps, PG_GETARG_ARRAYTYPE_P(1));
-	if (!type_is_rowtype(argtype))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("mlops.predict expects a row or an array of numbers, not %s",
-						format_type_be(argtype))));
 
 	td = PG_GETARG_HEAPTUPLEHEADER(1);
 	typid = HeapTupleHeaderGetTypeId(td);
@@ -347,23 +368,32 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	if (r->attnum == NULL || r->rowtype != typid || r->rowtypmod != typmod)
 		MapRow(fcinfo, r, ps, typid, typmod);
 
-	tuple.t_len = HeapTupleHeaderGetDatumLength(td);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = td;
-	heap_deform_tuple(&tuple, r->tupdesc, ps->values, ps->nulls);
+	/* deform only up to the last feature column */
+	r->tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&r->tuple.t_self);
+	r->tuple.t_tableOid = InvalidOid;
+	r->tuple.t_data = td;
+	ExecStoreHeapTuple(&r->tuple, r->slot, false);
+	slot_getsomeattrs(r->slot, r->lastatt);
+	values = r->slot->tts_values;
+	isnull = r->slot->tts_isnull;
+	x = ps->x;
 	for (j = 0; j < m->nfeat; j++)
 	{
 		int			a = r->attnum[j] - 1;
+		double		v;
 
-		if (ps->nulls[a])
+		if (isnull[a])
 			PG_RETURN_NULL();
-		ps->x[j] = Convert(ps->values[a], r->conv[j]);
-		if (!isfinite(ps->x[j]))
+		/* a local, not x[j], so the check needs no reload from memory */
+		v = r->conv[j] == CONV_FLOAT8 ? DatumGetFloat8(values[a]) :
+			Convert(values[a], r->conv[j]);
+		if (!isfinite(v))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("column \"%s\" is %s", m->feature_names[j],
-							isnan(ps->x[j]) ? "NaN" : "infinite")));
+							isnan(v) ? "NaN" : "infinite")));
+		x[j] = v;
 	}
-	PG_RETURN_FLOAT8(MlopsModelPredict(m, ps->x));
+	PG_RETURN_FLOAT8(MlopsModelPredict(m, x));
 }
