@@ -349,30 +349,55 @@ StateSend(StringInfo buf, const LinearState *st)
 			pq_sendfloat8(buf, STATE_BUF(st)[(Size) j * st->bufcap + i]);
 }
 
+#define STATE_WIRE_HEADER 40
+
+/*
+ * Decode the wire format.  Lengths are checked against the header before
+ * anything is read, so malformed input gets errcode (22P02 for text input,
+ * 22P03 for binary) rather than a protocol error.
+ */
 static LinearState *
-StateRecv(StringInfo buf)
+StateRecv(StringInfo buf, int errcode_bad)
 {
-	uint32		magic = pq_getmsgint(buf, 4);
-	uint16		format = pq_getmsgint(buf, 2);
-	uint16		flags = pq_getmsgint(buf, 2);
-	int32		nfeat = pq_getmsgint(buf, 4);
-	int32		nbuf = pq_getmsgint(buf, 4);
+	int			avail = buf->len - buf->cursor;
+	uint32		magic;
+	uint16		format;
+	uint16		flags;
+	int32		nfeat;
+	int32		nbuf;
 	LinearState *st;
 	int			i,
 				j;
 
+	if (avail < STATE_WIRE_HEADER)
+		ereport(ERROR,
+				(errcode(errcode_bad),
+				 errmsg("invalid linear_state: too short"),
+				 errdetail("The value has %d bytes; the header alone has %d.",
+						   avail, STATE_WIRE_HEADER)));
+	magic = pq_getmsgint(buf, 4);
+	format = pq_getmsgint(buf, 2);
+	flags = pq_getmsgint(buf, 2);
+	nfeat = pq_getmsgint(buf, 4);
+	nbuf = pq_getmsgint(buf, 4);
 	if (magic != LINEAR_STATE_MAGIC || format != LINEAR_STATE_FORMAT ||
 		(flags & ~LINEAR_FIT_INTERCEPT) != 0 ||
 		nfeat < -1 || nfeat > MLOPS_MAX_FEATURES)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				(errcode(errcode_bad),
 				 errmsg("invalid linear_state header")));
 	st = NewState(CurrentMemoryContext, nfeat,
 				  (flags & LINEAR_FIT_INTERCEPT) != 0);
 	if (nbuf < 0 || nbuf > st->bufcap || (nfeat < 0 && nbuf != 0))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				(errcode(errcode_bad),
 				 errmsg("invalid linear_state buffer length %d", nbuf)));
+	if ((Size) avail != STATE_WIRE_HEADER + sizeof(double) *
+		((Size) st->ncol * (st->ncol + 1) / 2 + (Size) nbuf * st->ncol))
+		ereport(ERROR,
+				(errcode(errcode_bad),
+				 errmsg("invalid linear_state: length %d does not match its header",
+						avail)));
 	st->nbuf = nbuf;
 	st->nrows = pq_getmsgint64(buf);
 	st->nskipped = pq_getmsgint64(buf);
@@ -380,7 +405,7 @@ StateRecv(StringInfo buf)
 	if (st->nrows < 0 || st->nskipped < 0 || st->nheld < 0 ||
 		st->nrows < nbuf || (nfeat < 0 && st->nrows != 0))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				(errcode(errcode_bad),
 				 errmsg("invalid linear_state row counts")));
 	for (j = 0; j < st->ncol; j++)
 		for (i = 0; i <= j; i++)
@@ -392,7 +417,7 @@ StateRecv(StringInfo buf)
 	for (i = 0; i < st->ncol * st->ncol + st->ncol * st->bufcap; i++)
 		if (!isfinite(st->data[i]))
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					(errcode(errcode_bad),
 					 errmsg("linear_state contains a non-finite value")));
 	return st;
 }
@@ -415,7 +440,7 @@ mlops_linear_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 
-	PG_RETURN_POINTER(StateRecv(buf));
+	PG_RETURN_POINTER(StateRecv(buf, ERRCODE_INVALID_BINARY_REPRESENTATION));
 }
 
 /* Text form: hex digits of the wire format, so text round-trips exactly. */
@@ -451,7 +476,7 @@ mlops_linear_state_in(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	enlargeStringInfo(&buf, len / 2);
 	buf.len = hex_decode(str, len, buf.data);
-	PG_RETURN_POINTER(StateRecv(&buf));
+	PG_RETURN_POINTER(StateRecv(&buf, ERRCODE_INVALID_TEXT_REPRESENTATION));
 }
 
 /*
