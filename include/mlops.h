@@ -14,6 +14,14 @@
 /* A model never has more features than a table has columns. */
 #define MLOPS_MAX_FEATURES 1600
 
+/*
+ * Up to this many features, training passes the row to its aggregates as
+ * separate arguments (a function takes at most FUNC_MAX_ARGS = 100, and
+ * the passes need the state, five options and the target besides);
+ * beyond it, as an array.
+ */
+#define MLOPS_MAX_ARGS_FEATURES 90
+
 /* Longest model name: names are identifiers, like relation names. */
 #define MLOPS_MAX_NAME_LEN (NAMEDATALEN - 1)
 

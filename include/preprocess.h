@@ -12,12 +12,15 @@
 #ifndef MLOPS_PREPROCESS_H
 #define MLOPS_PREPROCESS_H
 
+#include "fmgr.h"
 #include "utils/array.h"
 
 extern const double *MlopsScoringArray(ArrayType *arr, int nfeat);
 extern bool MlopsRowIsTest(const double *x, int nfeat, double y,
 						   int64 seed, double test_size);
 extern const double *MlopsTrainingRow(ArrayType *arr, int *nfeat);
+extern const double *MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first,
+										  int *nfeat, double *y);
 extern void MlopsCheckFinite(const double *x, int nfeat, double y,
 							 ArrayType *names, int64 ordinal);
 

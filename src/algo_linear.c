@@ -153,19 +153,17 @@ MlopsLinearStateFromDatum(Datum d)
 }
 
 /*
- * The transition work shared by the public and the training aggregates.
+ * The transition work shared by the public and the training aggregates:
+ * fold one row (x == NULL: a row with a NULL, skipped) into the state.
  * Returns the (possibly new) state; in place whenever possible.
  */
 static Datum
 LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
-			int64 seed, ArrayType *names)
+			int64 seed, ArrayType *names, const double *x, int nfeat,
+			double y)
 {
 	MemoryContext aggcxt;
 	LinearState *st;
-	ArrayType  *arr;
-	const double *x;
-	double		y;
-	int			nfeat;
 	double	   *buf;
 	int			j;
 
@@ -177,19 +175,11 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	else
 		st = (LinearState *) PG_GETARG_POINTER(0);
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		st->nskipped++;
-		PG_RETURN_POINTER(st);
-	}
-	arr = PG_GETARG_ARRAYTYPE_P(1);
-	x = MlopsTrainingRow(arr, &nfeat);
 	if (x == NULL)
 	{
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	y = PG_GETARG_FLOAT8(2);
 	MlopsCheckFinite(x, nfeat, y, names,
 					 st->nrows + st->nskipped + st->nheld + 1);
 
@@ -230,22 +220,37 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	PG_RETURN_POINTER(st);
 }
 
+/* The row of an aggregate taking (features float8[], target float8). */
+static const double *
+ArrayRow(FunctionCallInfo fcinfo, int *nfeat, double *y)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return NULL;
+	*y = PG_GETARG_FLOAT8(2);
+	return MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), nfeat);
+}
+
 /* linear_state(features, target [, fit_intercept]) transition */
 PG_FUNCTION_INFO_V1(mlops_linear_accum);
 Datum
 mlops_linear_accum(PG_FUNCTION_ARGS)
 {
 	bool		fit_intercept = true;
+	const double *x;
+	int			nfeat = 0;
+	double		y = 0;
 
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 		fit_intercept = PG_GETARG_BOOL(3);
-	return LinearAccum(fcinfo, fit_intercept, 0.0, 0, NULL);
+	x = ArrayRow(fcinfo, &nfeat, &y);
+	return LinearAccum(fcinfo, fit_intercept, 0.0, 0, NULL, x, nfeat, y);
 }
 
 /*
  * _linear_train_state(features, target, fit_intercept, test_size, seed,
  * names) transition: rows of the test split are counted, not absorbed;
- * errors name the column.
+ * errors name the column.  mlops.train uses it beyond
+ * MLOPS_MAX_ARGS_FEATURES features.
  */
 PG_FUNCTION_INFO_V1(mlops_linear_train_accum);
 Datum
@@ -255,8 +260,35 @@ mlops_linear_train_accum(PG_FUNCTION_ARGS)
 	double		test_size = PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4);
 	int64		seed = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT64(5);
 	ArrayType  *names = PG_ARGISNULL(6) ? NULL : PG_GETARG_ARRAYTYPE_P(6);
+	const double *x;
+	int			nfeat = 0;
+	double		y = 0;
 
-	return LinearAccum(fcinfo, fit_intercept, test_size, seed, names);
+	x = ArrayRow(fcinfo, &nfeat, &y);
+	return LinearAccum(fcinfo, fit_intercept, test_size, seed, names, x,
+					   nfeat, y);
+}
+
+/*
+ * _linear_train_state(fit_intercept, test_size, seed, names, VARIADIC
+ * target, features...) transition: the same with the row as separate
+ * arguments, which spares building an array per row.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_train_accum_args);
+Datum
+mlops_linear_train_accum_args(PG_FUNCTION_ARGS)
+{
+	bool		fit_intercept = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
+	double		test_size = PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2);
+	int64		seed = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
+	ArrayType  *names = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
+	const double *x;
+	int			nfeat = 0;
+	double		y = 0;
+
+	x = MlopsTrainingRowArgs(fcinfo, 5, &nfeat, &y);
+	return LinearAccum(fcinfo, fit_intercept, test_size, seed, names, x,
+					   nfeat, y);
 }
 
 /* Merge two states: the combine function, and linear_merge's transition. */

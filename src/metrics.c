@@ -125,41 +125,41 @@ EvalData(ArrayType *st, int k)
 }
 
 /*
- * _linear_eval_state(features, target, coef, fit_intercept, test_size,
- * seed, refine) transition.  coef holds 2k doubles: high parts, then low.
+ * The transition work of _linear_eval_state: options at arguments
+ * opt .. opt+4 (coef, fit_intercept, test_size, seed, refine); the row
+ * (x == NULL: it holds a NULL, skipped).  coef holds 2k doubles: high
+ * parts, then low.
  */
-PG_FUNCTION_INFO_V1(mlops_linear_eval_accum);
-Datum
-mlops_linear_eval_accum(PG_FUNCTION_ARGS)
+static Datum
+EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
+		  double y)
 {
 	MemoryContext aggcxt;
 	ArrayType  *st;
 	ArrayType  *coefarr;
-	const double *x;
 	const double *c;
 	double	   *d;
 	bool		intercept;
 	double		test_size;
 	int64		seed;
 	bool		refine;
-	int			nfeat;
+	bool		is_test;
 	int			k;
 	int			off;
-	double		y;
 	double		rh;
 	double		rl;
 	int			j;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "_linear_eval_state called in non-aggregate context");
-	if (PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(5) ||
-		PG_ARGISNULL(6) || PG_ARGISNULL(7))
-		elog(ERROR, "_linear_eval_state options must not be NULL");
-	coefarr = PG_GETARG_ARRAYTYPE_P(3);
-	intercept = PG_GETARG_BOOL(4);
-	test_size = PG_GETARG_FLOAT8(5);
-	seed = PG_GETARG_INT64(6);
-	refine = PG_GETARG_BOOL(7);
+	for (j = opt; j < opt + 5; j++)
+		if (PG_ARGISNULL(j))
+			elog(ERROR, "_linear_eval_state options must not be NULL");
+	coefarr = PG_GETARG_ARRAYTYPE_P(opt);
+	intercept = PG_GETARG_BOOL(opt + 1);
+	test_size = PG_GETARG_FLOAT8(opt + 2);
+	seed = PG_GETARG_INT64(opt + 3);
+	refine = PG_GETARG_BOOL(opt + 4);
 	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
 		ARR_HASNULL(coefarr) || ARR_DIMS(coefarr)[0] % 2 != 0)
 		elog(ERROR, "invalid coefficients for _linear_eval_state");
@@ -170,20 +170,21 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 	st = PG_ARGISNULL(0) ? NewEvalState(k) : PG_GETARG_ARRAYTYPE_P(0);
 	d = EvalData(st, k);
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_ARRAYTYPE_P(st);
-	x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), &nfeat);
 	if (x == NULL)
 		PG_RETURN_ARRAYTYPE_P(st);
 	if (nfeat + off != k)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("row has %d features, the model %d", nfeat, k - off)));
-	y = PG_GETARG_FLOAT8(2);
+
+	/* training rows need no work unless this pass refines */
+	is_test = test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size);
+	if (!is_test && !refine)
+		PG_RETURN_ARRAYTYPE_P(st);
 
 	DDResidual(y, x, nfeat, c, k, intercept, &rh, &rl);
 
-	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
+	if (is_test)
 	{
 		double	   *t = d + EV_TEST(k);
 		double		e = rh + rl;
@@ -196,7 +197,7 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 		t[5] += delta / t[0];
 		t[6] += delta * (y - t[5]);
 	}
-	else if (refine)
+	else
 	{
 		d[EV_NTRAIN] += 1;
 		/* (rh + rl)^2 = rh (rh + rl) + rh rl, dropping rl^2 */
@@ -209,6 +210,41 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 						 x[j], rh, rl);
 	}
 	PG_RETURN_ARRAYTYPE_P(st);
+}
+
+/*
+ * _linear_eval_state(features, target, coef, fit_intercept, test_size,
+ * seed, refine) transition: the row as an array.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_eval_accum);
+Datum
+mlops_linear_eval_accum(PG_FUNCTION_ARGS)
+{
+	const double *x = NULL;
+	int			nfeat = 0;
+	double		y = 0;
+
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
+	{
+		x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), &nfeat);
+		y = PG_GETARG_FLOAT8(2);
+	}
+	return EvalAccum(fcinfo, 3, x, nfeat, y);
+}
+
+/*
+ * _linear_eval_state(coef, fit_intercept, test_size, seed, refine,
+ * VARIADIC target, features...) transition: the row as separate arguments.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_eval_accum_args);
+Datum
+mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
+{
+	int			nfeat = 0;
+	double		y = 0;
+	const double *x = MlopsTrainingRowArgs(fcinfo, 6, &nfeat, &y);
+
+	return EvalAccum(fcinfo, 1, x, nfeat, y);
 }
 
 /* Combine two _linear_eval_state states. */

@@ -20,6 +20,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -27,9 +28,10 @@
 #include "preprocess.h"
 
 /*
- * A training row's features, or NULL when the array holds a NULL (the
- * row is skipped).  The array comes from the query train.c builds, or from
- * a user calling the aggregate directly.
+ * A training row's features from an array, or NULL when the array holds a
+ * NULL (the row is skipped).  Used by the exported aggregates, which take
+ * (features float8[], target float8), and by mlops.train beyond
+ * MLOPS_MAX_ARGS_FEATURES features.
  */
 const double *
 MlopsTrainingRow(ArrayType *arr, int *nfeat)
@@ -51,6 +53,53 @@ MlopsTrainingRow(ArrayType *arr, int *nfeat)
 				 errmsg("a model cannot have more than %d features, got %d",
 						MLOPS_MAX_FEATURES, *nfeat)));
 	return (const double *) ARR_DATA_PTR(arr);
+}
+
+/* Scratch row of a VARIADIC "any" transition function, in fn_extra. */
+typedef struct VariadicRow
+{
+	int			nfeat;
+	double		x[FLEXIBLE_ARRAY_MEMBER];
+} VariadicRow;
+
+/*
+ * A training row passed as separate float8 arguments, target first, from
+ * argument "first" on: what mlops.train's queries use, since building an
+ * array per row costs more than the scan itself.  The argument types are
+ * checked once per query.  Returns NULL when any value is NULL.
+ */
+const double *
+MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
+					 double *y)
+{
+	VariadicRow *row = (VariadicRow *) fcinfo->flinfo->fn_extra;
+	int			n = PG_NARGS() - first - 1;
+	int			j;
+
+	if (row == NULL)
+	{
+		if (n < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a training row needs a target and at least one feature")));
+		for (j = first; j < PG_NARGS(); j++)
+			if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("training values must be double precision")));
+		row = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+								 offsetof(VariadicRow, x) + sizeof(double) * n);
+		row->nfeat = n;
+		fcinfo->flinfo->fn_extra = row;
+	}
+	for (j = first; j < PG_NARGS(); j++)
+		if (PG_ARGISNULL(j))
+			return NULL;
+	*y = PG_GETARG_FLOAT8(first);
+	for (j = 0; j < n; j++)
+		row->x[j] = PG_GETARG_FLOAT8(first + 1 + j);
+	*nfeat = n;
+	return row->x;
 }
 
 /*
@@ -162,17 +211,27 @@ MlopsScoringArray(ArrayType *arr, int nfeat)
 }
 
 /*
- * Is this row in the test set?  A 64-bit hash of the row's bytes and the
- * seed, mapped to [0, 1).
+ * Is this row in the test set?  A 64-bit hash of the row's values and the
+ * seed, mapped to [0, 1).  The mixing is a multiply-xorshift per value
+ * (cheap: it runs for every row of every pass), finished with
+ * PostgreSQL's integer hash.
  */
 bool
 MlopsRowIsTest(const double *x, int nfeat, double y, int64 seed,
 			   double test_size)
 {
-	uint64		h;
+	uint64		h = (uint64) seed ^ UINT64CONST(0x9E3779B97F4A7C15);
+	uint64		v;
+	int			j;
 
-	h = hash_bytes_extended((const unsigned char *) x,
-							sizeof(double) * nfeat, (uint64) seed);
-	h = hash_bytes_extended((const unsigned char *) &y, sizeof(y), h);
+	for (j = 0; j < nfeat; j++)
+	{
+		memcpy(&v, &x[j], sizeof(v));
+		h = (h ^ v) * UINT64CONST(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+	}
+	memcpy(&v, &y, sizeof(v));
+	h = (h ^ v) * UINT64CONST(0xC4CEB9FE1A85EC53);
+	h = DatumGetUInt64(hash_uint32_extended((uint32) (h ^ (h >> 32)), h));
 	return (double) (h >> 11) * (1.0 / 9007199254740992.0) < test_size;
 }

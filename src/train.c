@@ -83,8 +83,7 @@ typedef struct TrainArgs
 	int			nfeat;
 	char	  **features;
 	Oid		   *feature_types;
-	char	   *feature_sql;	/* ARRAY[...]::float8[] */
-	char	   *target_sql;
+	char	   *row_sql;		/* how the passes receive a row */
 } TrainArgs;
 
 static bool
@@ -335,14 +334,40 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 							i == 0 ? a->target : a->features[i - 1], a->relname)));
 	relation_close(rel, AccessShareLock);
 
+	/*
+	 * The passes take the target and features as separate arguments after
+	 * their options, or, past MLOPS_MAX_ARGS_FEATURES, as
+	 * ARRAY[features], target before their options.
+	 */
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "ARRAY[");
-	for (i = 0; i < a->nfeat; i++)
-		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(a->features[i]));
-	appendStringInfoString(&sql, "]::pg_catalog.float8[]");
-	a->feature_sql = sql.data;
-	a->target_sql = psprintf("%s::pg_catalog.float8", quote_identifier(a->target));
+	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+	{
+		appendStringInfo(&sql, "%s::pg_catalog.float8", quote_identifier(a->target));
+		for (i = 0; i < a->nfeat; i++)
+			appendStringInfo(&sql, ", %s::pg_catalog.float8",
+							 quote_identifier(a->features[i]));
+	}
+	else
+	{
+		appendStringInfoString(&sql, "ARRAY[");
+		for (i = 0; i < a->nfeat; i++)
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+							 quote_identifier(a->features[i]));
+		appendStringInfo(&sql, "]::pg_catalog.float8[], %s::pg_catalog.float8",
+						 quote_identifier(a->target));
+	}
+	a->row_sql = sql.data;
+}
+
+/* The query of one training pass: aggregate(options, row) or (row, options). */
+static char *
+PassSql(const TrainArgs *a, const char *aggregate, const char *params)
+{
+	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+		return psprintf("SELECT mlops.%s(%s, %s) FROM %s", aggregate, params,
+						a->row_sql, a->relname);
+	return psprintf("SELECT mlops.%s(%s, %s) FROM %s", aggregate, a->row_sql,
+					params, a->relname);
 }
 
 static Datum
@@ -413,8 +438,7 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 	memset(&ev, 0, sizeof(ev));
 
 	/* pass 1: the R factor of the training rows */
-	sql = psprintf("SELECT mlops._linear_train_state(%s, %s, $1, $2, $3, $4) FROM %s",
-				   a->feature_sql, a->target_sql, a->relname);
+	sql = PassSql(a, "_linear_train_state", "$1, $2, $3, $4");
 	types[0] = BOOLOID;
 	values[0] = BoolGetDatum(a->fit_intercept);
 	types[1] = FLOAT8OID;
@@ -447,8 +471,7 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 			c[i] = Float8GetDatum(fit.coef[i]);
 			c[fit.nparams + i] = Float8GetDatum(fit.coef_lo[i]);
 		}
-		sql = psprintf("SELECT mlops._linear_eval_state(%s, %s, $1, $2, $3, $4, $5) FROM %s",
-					   a->feature_sql, a->target_sql, a->relname);
+		sql = PassSql(a, "_linear_eval_state", "$1, $2, $3, $4, $5");
 		types[0] = FLOAT8ARRAYOID;
 		values[0] = PointerGetDatum(construct_array(c, 2 * fit.nparams, FLOAT8OID,
 													sizeof(float8), FLOAT8PASSBYVAL,
