@@ -36,6 +36,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/typcache.h"
 
 #include "cache.h"
@@ -81,6 +83,12 @@ typedef enum ArgKind
 typedef struct PredictState
 {
 	ArgKind		argkind;
+	MemoryContext cxt;			/* resolved models, reset per statement */
+	/* the snapshot the models were resolved under */
+	TransactionId snap_xmin;
+	TransactionId snap_xmax;
+	CommandId	snap_curcid;
+	uint64		snap_completions;
 	int			nresolved;
 	int			next_slot;
 	Resolved	slots[RESOLVED_SLOTS];
@@ -110,6 +118,7 @@ GetResolved(FunctionCallInfo fcinfo)
 	Resolved   *r;
 	MlopsVersionRef vref;
 	MemoryContext old;
+	Snapshot	snap;
 	int			i;
 
 	if (PG_ARGISNULL(0))
@@ -122,8 +131,32 @@ GetResolved(FunctionCallInfo fcinfo)
 	{
 		ps = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 									sizeof(PredictState));
+		ps->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+										"mlops predict", ALLOCSET_SMALL_SIZES);
 		fcinfo->flinfo->fn_extra = ps;
 	}
+
+	/*
+	 * fn_extra usually lives for one statement, but PL/pgSQL keeps simple
+	 * expressions for the whole transaction: if the snapshot has changed
+	 * since the models were resolved, this is a new statement, which must
+	 * see deploys committed in between.  Equal fields mean that no
+	 * transaction has completed and no command has run since.
+	 */
+	snap = GetActiveSnapshot();
+	if (ps->nresolved > 0 &&
+		(snap->xmin != ps->snap_xmin || snap->xmax != ps->snap_xmax ||
+		 snap->curcid != ps->snap_curcid ||
+		 snap->snapXactCompletionCount != ps->snap_completions))
+	{
+		MemoryContextReset(ps->cxt);
+		ps->nresolved = 0;
+		ps->next_slot = 0;
+	}
+	ps->snap_xmin = snap->xmin;
+	ps->snap_xmax = snap->xmax;
+	ps->snap_curcid = snap->curcid;
+	ps->snap_completions = snap->snapXactCompletionCount;
 	for (i = 0; i < ps->nresolved; i++)
 	{
 		r = &ps->slots[i];
@@ -145,17 +178,18 @@ GetResolved(FunctionCallInfo fcinfo)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	MlopsResolveModel(ref, &vref);
-	r->model = MlopsGetModel(&vref, fcinfo->flinfo->fn_mcxt);
+	r->model = MlopsGetModel(&vref, ps->cxt);
 	SPI_finish();
 
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	old = MemoryContextSwitchTo(ps->cxt);
 	r->ref = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(ref));
+	MemoryContextSwitchTo(old);
 	if (ps->xlen < r->model->nfeat)
 	{
-		ps->x = palloc(sizeof(double) * r->model->nfeat);
+		ps->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+								   sizeof(double) * r->model->nfeat);
 		ps->xlen = r->model->nfeat;
 	}
-	MemoryContextSwitchTo(old);
 	return r;
 }
 
@@ -229,7 +263,7 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 {
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
 	MlopsModel *m = r->model;
-	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	MemoryContext old = MemoryContextSwitchTo(ps->cxt);
 	int			last = 0;
 	int			j;
 

@@ -178,3 +178,24 @@ SELECT model, versions FROM mlops.models WHERE model = 'reg_m';
 SELECT mlops.drop_model('reg_m');
 SELECT mlops.drop_model('reg_never');
 DROP TABLE reg_t;
+
+-- PL/pgSQL keeps a simple expression for the whole transaction: predict
+-- must still resolve the deployed version again in the next statement
+CREATE TABLE reg_pl AS SELECT i::float8 AS x, 1.0::float8 AS y FROM generate_series(1, 10) i;
+SELECT version FROM mlops.train('reg_pl', 'reg_pl', 'y', 'linear', test_size => 0);
+UPDATE reg_pl SET y = 2;
+SELECT version FROM mlops.train('reg_pl', 'reg_pl', 'y', 'linear', test_size => 0, deploy => 'never');
+DO $$
+DECLARE v float8;
+BEGIN
+  v := mlops.predict('reg_pl', ARRAY[1.0]::float8[]);
+  RAISE NOTICE 'before deploy: %', round(v::numeric, 6);
+  PERFORM mlops.deploy('reg_pl', 2);
+  v := mlops.predict('reg_pl', ARRAY[1.0]::float8[]);
+  RAISE NOTICE 'after deploy: %', round(v::numeric, 6);
+  PERFORM mlops.rollback('reg_pl');
+  v := mlops.predict('reg_pl', ARRAY[1.0]::float8[]);
+  RAISE NOTICE 'after rollback: %', round(v::numeric, 6);
+END $$;
+SELECT mlops.drop_model('reg_pl');
+DROP TABLE reg_pl;
