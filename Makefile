@@ -11,6 +11,7 @@ OBJS = \
 	src/artifact.o \
 	src/algo_linear.o \
 	src/catalog.o \
+	src/acl.o \
 	src/cache.o \
 	src/predict.o \
 	src/metrics.o \

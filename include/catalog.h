@@ -13,6 +13,15 @@
 
 #include "utils/jsonb.h"
 
+#include "acl.h"
+
+/* The caller's identity, saved while running as the catalog's owner. */
+typedef struct MlopsSavedUser
+{
+	Oid			userid;
+	int			sec_context;
+} MlopsSavedUser;
+
 /* A model reference resolved to one immutable version. */
 typedef struct MlopsVersionRef
 {
@@ -37,6 +46,8 @@ typedef struct MlopsNewVersion
 	double		training_ms;
 } MlopsNewVersion;
 
+extern void MlopsBecomeCatalogOwner(MlopsSavedUser *saved);
+extern void MlopsRestoreUser(const MlopsSavedUser *saved);
 extern void MlopsCheckModelName(const char *name);
 extern void MlopsParseModelRef(text *ref, char **name, int32 *version);
 extern void MlopsResolveModel(text *ref, MlopsVersionRef *out);

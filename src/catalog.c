@@ -7,8 +7,10 @@
  * Reads run as the calling role through SPI.  Writes run as the owner of
  * the catalog tables (the extension's owner), switched to with
  * SetUserIdAndSecContext the way PostgreSQL's RI triggers do it, after the
- * caller's privileges were checked here in C; ordinary roles hold no write
- * privilege on the tables.  The previous user is restored on the way out,
+ * caller's privileges were checked here in C (acl.c); ordinary roles hold
+ * no write privilege on the tables.  Row-level security hides from a role
+ * the models it holds no privilege on; the owner is not subject to it, so
+ * lookups made as the owner (MlopsLockModel) are followed by a check.  The previous user is restored on the way out,
  * and by transaction abort on error.
  *
  * Every statement is schema-qualified down to its operators and functions,
@@ -43,6 +45,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
@@ -200,14 +203,8 @@ GetCol(int col, bool *isnull)
 }
 
 /* Save the caller's identity and become the owner of the catalog. */
-typedef struct SavedUser
-{
-	Oid			userid;
-	int			sec_context;
-} SavedUser;
-
-static void
-BecomeCatalogOwner(SavedUser *saved)
+void
+MlopsBecomeCatalogOwner(MlopsSavedUser *saved)
 {
 	Oid			nsp = get_namespace_oid("mlops", false);
 	Oid			relid = get_relname_relid("model", nsp);
@@ -227,8 +224,8 @@ BecomeCatalogOwner(SavedUser *saved)
 						   saved->sec_context | SECURITY_LOCAL_USERID_CHANGE);
 }
 
-static void
-RestoreUser(const SavedUser *saved)
+void
+MlopsRestoreUser(const MlopsSavedUser *saved)
 {
 	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
@@ -289,9 +286,12 @@ MlopsParseModelRef(text *ref, char **name, int32 *version)
 }
 
 /*
- * Resolve 'name' or 'name@N' to a version, under the current snapshot.
- * Unknown models and versions are 42704; a model with no deployed version
- * is 55000.
+ * Resolve 'name' or 'name@N' to a version, under the current snapshot,
+ * and check the predict privilege (once per statement and model, so a
+ * REVOKE or SET ROLE between executions is seen).  Unknown models,
+ * versions and models the role holds no privilege on (hidden by row-level
+ * security) are 42704; a missing predict privilege is 42501; a model with
+ * no deployed version is 55000.
  */
 void
 MlopsResolveModel(text *ref, MlopsVersionRef *out)
@@ -312,6 +312,8 @@ MlopsResolveModel(text *ref, MlopsVersionRef *out)
 				 errmsg("model \"%s\" does not exist", name)));
 	out->name = name;
 	out->model_id = DatumGetInt64(GetCol(1, &isnull));
+	/* row-level security hid the models the role holds nothing on */
+	MlopsAclCheck(out->model_id, name, MLOPS_PRIV_PREDICT);
 	out->version = DatumGetInt32(GetCol(2, &isnull));
 	if (isnull)
 	{
@@ -355,33 +357,44 @@ MlopsFetchArtifact(const MlopsVersionRef *ref)
 
 /*
  * Lock a model's row for the rest of the transaction, creating the model
- * first when asked to.  Returns its id; unknown names are 42704.
+ * first when asked to.  Returns its id; unknown names are 42704.  The row
+ * is found as the catalog's owner, so callers must check the caller's
+ * privilege on it next (MlopsAclCheck), which also reports a model the
+ * caller holds nothing on as unknown.  When creating, the check is made
+ * here: the right to create a new model, the train privilege on an
+ * existing one.
  */
 int64
 MlopsLockModel(const char *name, const char *task, bool create)
 {
-	SavedUser	saved;
+	MlopsSavedUser saved;
 	Datum		args[3];
 	bool		isnull;
 	int64		model_id;
 	char	   *existing_task;
+	bool		created = false;
 
-	BecomeCatalogOwner(&saved);
+	MlopsBecomeCatalogOwner(&saved);
 	args[0] = CStringGetTextDatum(name);
 	if (create)
 	{
 		args[1] = ObjectIdGetDatum(saved.userid);
 		args[2] = CStringGetTextDatum(task);
 		Exec(STMT_CREATE_MODEL, args, false, 0);
+		created = SPI_processed > 0;
 	}
 	Exec(STMT_LOCK_MODEL, args, false, 1);
-	RestoreUser(&saved);
+	MlopsRestoreUser(&saved);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name)));
 	model_id = DatumGetInt64(GetCol(1, &isnull));
 	existing_task = TextDatumGetCString(GetCol(2, &isnull));
+	if (created)
+		MlopsAclCheckCreate(name);
+	else if (create)
+		MlopsAclCheckTrainOn(model_id, name);
 	if (create && strcmp(existing_task, task) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -390,18 +403,41 @@ MlopsLockModel(const char *name, const char *task, bool create)
 	return model_id;
 }
 
+/*
+ * The detail of an audit row for a version: {"version": N, "algorithm":
+ * ..., "source": ...} for training, {"version": N, "reason": ...} for a
+ * deployment.
+ */
+static char *
+AuditDetail(int32 version, const char *algorithm, const char *other)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d", version);
+	if (algorithm)
+	{
+		appendStringInfoString(&buf, ", \"algorithm\": ");
+		escape_json(&buf, algorithm);
+	}
+	appendStringInfoString(&buf, algorithm ? ", \"source\": " : ", \"reason\": ");
+	escape_json(&buf, other);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
 /* Insert a new immutable version; the model row must be locked. */
 int32
 MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 {
-	SavedUser	saved;
+	MlopsSavedUser saved;
 	Datum		args[14];
 	bool		isnull;
 	Datum		maxv;
 	int32		version;
 	char	   *who = CurrentUserName();
 
-	BecomeCatalogOwner(&saved);
+	MlopsBecomeCatalogOwner(&saved);
 	args[0] = Int64GetDatum(model_id);
 	Exec(STMT_NEXT_VERSION, args, false, 1);
 	maxv = GetCol(1, &isnull);
@@ -421,7 +457,8 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	args[12] = CStringGetTextDatum(who);
 	args[13] = Float8GetDatum(v->training_ms);
 	Exec(STMT_INSERT_VERSION, args, false, 0);
-	RestoreUser(&saved);
+	MlopsRestoreUser(&saved);
+	MlopsAudit("train", model_id, NULL, AuditDetail(version, v->algorithm, v->source));
 	return version;
 }
 
@@ -445,17 +482,19 @@ MlopsDeployedScore(int64 model_id)
 void
 MlopsRecordDeployment(int64 model_id, int32 version, const char *reason)
 {
-	SavedUser	saved;
+	MlopsSavedUser saved;
 	Datum		args[4];
 	char	   *who = CurrentUserName();
 
-	BecomeCatalogOwner(&saved);
+	MlopsBecomeCatalogOwner(&saved);
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
 	args[2] = CStringGetTextDatum(who);
 	args[3] = CStringGetTextDatum(reason);
 	Exec(STMT_INSERT_DEPLOYMENT, args, false, 0);
-	RestoreUser(&saved);
+	MlopsRestoreUser(&saved);
+	MlopsAudit(strcmp(reason, "rollback") == 0 ? "rollback" : "deploy",
+			   model_id, NULL, AuditDetail(version, NULL, reason));
 }
 
 static char *
@@ -497,6 +536,7 @@ mlops_deploy_version(PG_FUNCTION_ARGS)
 	CheckWritable("mlops.deploy()");
 	SPI_connect();
 	model_id = MlopsLockModel(name, NULL, false);
+	MlopsAclCheck(model_id, name, MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
 	Exec(STMT_VERSION_EXISTS, args, false, 1);
@@ -535,6 +575,7 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 	CheckWritable("mlops.deploy()");
 	SPI_connect();
 	model_id = MlopsLockModel(name, NULL, false);
+	MlopsAclCheck(model_id, name, MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	Exec(strcmp(strategy, "best") == 0 ? STMT_BEST_VERSION : STMT_LATEST_VERSION,
 		 args, false, 1);
@@ -568,6 +609,7 @@ mlops_rollback(PG_FUNCTION_ARGS)
 	CheckWritable("mlops.rollback()");
 	SPI_connect();
 	model_id = MlopsLockModel(name, NULL, false);
+	MlopsAclCheck(model_id, name, MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	Exec(STMT_HISTORY, args, false, 0);
 	stack = palloc(sizeof(int32) * (SPI_processed + 1));
@@ -616,15 +658,17 @@ mlops_drop_model(PG_FUNCTION_ARGS)
 	char	   *name = ModelNameArg(fcinfo);
 	int64		model_id;
 	Datum		args[1];
-	SavedUser	saved;
+	MlopsSavedUser saved;
 
 	CheckWritable("mlops.drop_model()");
 	SPI_connect();
 	model_id = MlopsLockModel(name, NULL, false);
+	MlopsAclCheck(model_id, name, MLOPS_PRIV_OWN);
+	MlopsAudit("drop", model_id, name, "{}");
 	args[0] = Int64GetDatum(model_id);
-	BecomeCatalogOwner(&saved);
+	MlopsBecomeCatalogOwner(&saved);
 	Exec(STMT_DROP_MODEL, args, false, 0);
-	RestoreUser(&saved);
+	MlopsRestoreUser(&saved);
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -696,6 +696,9 @@ mlops_train(PG_FUNCTION_ARGS)
 	PreventCommandIfReadOnly("mlops.train()");
 	PreventCommandIfParallelMode("mlops.train()");
 
+	/* train privilege (or mlops_trainer for a new model) before any data */
+	MlopsAclCheckTrain(a.model);
+
 	ResolveColumns(&a, PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5));
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -714,6 +717,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	nv.artifact = artifact;
 	nv.training_ms = secs * 1000.0 + usecs / 1000.0;
 
+	/* checks create / train again, now that the row is locked */
 	model_id = MlopsLockModel(a.model, "regression", true);
 	if (strcmp(a.deploy, "always") == 0)
 		deployed = true;

@@ -144,8 +144,10 @@ SELECT pg_temp.try($$UPDATE mlops.model_version SET metrics = '{}'
                        (SELECT model_id FROM mlops.model WHERE name = 'reg_m')$$);
 SELECT pg_temp.try($$UPDATE mlops.deployment SET reason = 'deploy'
                      WHERE model_id = (SELECT model_id FROM mlops.model WHERE name = 'reg_m')$$);
--- and ordinary roles cannot write the catalog at all
+-- and ordinary roles cannot write the catalog at all (they read the
+-- models they hold a privilege on: tenancy.sql)
 CREATE ROLE regress_reg_user;
+SELECT mlops.grant('reg_m', 'predict', 'regress_reg_user');
 SET ROLE regress_reg_user;
 SELECT count(*) > 0 AS can_read FROM mlops.versions WHERE model = 'reg_m';
 SELECT pg_temp.try($$UPDATE mlops.model_version SET metrics = '{}'$$);

@@ -238,7 +238,7 @@ DROP VIEW ti_view;
 DROP MATERIALIZED VIEW ti_matview;
 
 -- privileges: the caller trains on what it may SELECT, nothing else
-CREATE ROLE regress_ti_user;
+CREATE ROLE regress_ti_user IN ROLE mlops_trainer;
 CREATE TABLE ti_priv AS SELECT x1, x2, x3, y FROM ti_t;
 GRANT SELECT (x1, x3, y) ON ti_priv TO regress_ti_user;
 SET ROLE regress_ti_user;

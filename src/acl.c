@@ -1,0 +1,500 @@
+/*-------------------------------------------------------------------------
+ *
+ * acl.c
+ *	  Model privileges: the checks, mlops.grant, mlops.revoke, the
+ *	  row-level security function mlops._can_see and the audit trail.
+ *
+ * A role holds a privilege on a model when it is a superuser, has the
+ * privileges of mlops_admin, has the privileges of the model's owner (the
+ * role that created it), or has the privileges of a grantee of a row of
+ * mlops.model_privilege for that privilege or for 'own' (grantee 0 is
+ * PUBLIC).  "Has the privileges of" is has_privs_of_role, so membership
+ * works as for GRANT, INHERIT included.  A grantee or owner whose role was
+ * dropped (a dangling OID) gives nothing.  Creating a model takes
+ * membership in mlops_trainer (or mlops_admin, or superuser).
+ *
+ * The privilege rows are read as the catalog's owner, which row-level
+ * security does not apply to: the policies on the catalog call
+ * mlops._can_see, which reads those same tables, and would otherwise
+ * recurse.  Nothing here trusts the caller's search_path: statements are
+ * schema-qualified down to the operators.
+ *
+ * mlops._can_see is evaluated for each catalog row a non-owner reads, so
+ * it keeps the answers of one query (one expression's lifetime, in
+ * fn_extra) in a hash table: each model costs one lookup per statement.
+ * Nothing outlives the statement, so a REVOKE or SET ROLE is seen by the
+ * next one.
+ *
+ * Audit rows are written as the owner, in the caller's transaction, so an
+ * action that rolls back leaves no audit row either.
+ *
+ * IDENTIFICATION
+ *	  src/acl.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/json.h"
+#include "utils/syscache.h"
+
+#include "acl.h"
+#include "catalog.h"
+
+#define EQ " OPERATOR(pg_catalog.=) "
+
+typedef enum AclStmt
+{
+	ACL_MODEL_GRANTS,
+	ACL_MODEL_BY_NAME,
+	ACL_GRANT,
+	ACL_REVOKE,
+	ACL_AUDIT,
+	NUM_ACL_STMTS
+} AclStmt;
+
+static const struct
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[6];
+}			acl_defs[NUM_ACL_STMTS] =
+{
+	[ACL_MODEL_GRANTS] = {
+		"SELECT m.owner, p.grantee, p.privilege FROM mlops.model m "
+		"LEFT JOIN mlops.model_privilege p ON p.model_id" EQ "m.model_id "
+		"WHERE m.model_id" EQ "$1",
+		1, {INT8OID}
+	},
+	[ACL_MODEL_BY_NAME] = {
+		"SELECT model_id FROM mlops.model WHERE name" EQ "$1",
+		1, {TEXTOID}
+	},
+	[ACL_GRANT] = {
+		"INSERT INTO mlops.model_privilege (model_id, grantee, privilege, "
+		"granted_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+		4, {INT8OID, OIDOID, TEXTOID, OIDOID}
+	},
+	[ACL_REVOKE] = {
+		"DELETE FROM mlops.model_privilege WHERE model_id" EQ "$1 "
+		"AND grantee" EQ "$2 AND privilege" EQ "$3",
+		3, {INT8OID, OIDOID, TEXTOID}
+	},
+	[ACL_AUDIT] = {
+		"INSERT INTO mlops.audit (role, session_role, action, model_id, "
+		"model, detail) SELECT $1, $2, $3, $4, COALESCE($5, "
+		"(SELECT name FROM mlops.model WHERE model_id" EQ "$4)), "
+		"$6::pg_catalog.jsonb",
+		6, {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID}
+	},
+};
+
+static SPIPlanPtr acl_plans[NUM_ACL_STMTS];
+
+/* Run one of our statements as the catalog owner; SPI must be connected. */
+static void
+ExecAsOwner(AclStmt s, Datum *values, const char *nulls, bool read_only)
+{
+	MlopsSavedUser saved;
+	int			rc;
+
+	MlopsBecomeCatalogOwner(&saved);
+	if (acl_plans[s] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(acl_defs[s].sql, acl_defs[s].nargs,
+									   (Oid *) acl_defs[s].argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+				 acl_defs[s].sql, SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		acl_plans[s] = plan;
+	}
+	rc = SPI_execute_plan(acl_plans[s], values, nulls, read_only, 0);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
+			 acl_defs[s].sql, SPI_result_code_string(rc));
+	MlopsRestoreUser(&saved);
+}
+
+static int
+PrivilegeBit(const char *priv)
+{
+	if (strcmp(priv, "predict") == 0)
+		return MLOPS_PRIV_PREDICT;
+	if (strcmp(priv, "train") == 0)
+		return MLOPS_PRIV_TRAIN;
+	if (strcmp(priv, "deploy") == 0)
+		return MLOPS_PRIV_DEPLOY;
+	if (strcmp(priv, "own") == 0)
+		return MLOPS_PRIV_ALL;
+	return 0;
+}
+
+static const char *
+PrivilegeName(int priv)
+{
+	switch (priv)
+	{
+		case MLOPS_PRIV_PREDICT:
+			return "predict";
+		case MLOPS_PRIV_TRAIN:
+			return "train";
+		case MLOPS_PRIV_DEPLOY:
+			return "deploy";
+		default:
+			return "own";
+	}
+}
+
+/* Whether roleid has the privileges of role, which may have been dropped. */
+static bool
+HasPrivsOf(Oid roleid, Oid role)
+{
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
+		return false;
+	return has_privs_of_role(roleid, role);
+}
+
+/* Superusers and members of mlops_admin hold every privilege. */
+bool
+MlopsAclIsAdmin(Oid roleid)
+{
+	Oid			admin;
+
+	if (superuser_arg(roleid))
+		return true;
+	admin = get_role_oid(MLOPS_ADMIN_ROLE, true);
+	return OidIsValid(admin) && has_privs_of_role(roleid, admin);
+}
+
+/* Whether roleid may create models: mlops_trainer (or an admin). */
+bool
+MlopsAclMayCreate(Oid roleid)
+{
+	Oid			trainer;
+
+	if (MlopsAclIsAdmin(roleid))
+		return true;
+	trainer = get_role_oid(MLOPS_TRAINER_ROLE, true);
+	return OidIsValid(trainer) && has_privs_of_role(roleid, trainer);
+}
+
+/*
+ * The privileges roleid holds on a model, as MLOPS_PRIV_* bits; 0 when it
+ * holds none or the model does not exist (admins: every bit, unchecked).
+ */
+int
+MlopsAclModelMask(int64 model_id, Oid roleid)
+{
+	Datum		args[1];
+	int			mask = 0;
+	uint64		i;
+
+	if (MlopsAclIsAdmin(roleid))
+		return MLOPS_PRIV_ALL;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = Int64GetDatum(model_id);
+	ExecAsOwner(ACL_MODEL_GRANTS, args, NULL, true);
+	for (i = 0; i < SPI_processed && mask != MLOPS_PRIV_ALL; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Oid			owner = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		Oid			grantee;
+		char	   *priv;
+
+		if (i == 0 && HasPrivsOf(roleid, owner))
+		{
+			mask = MLOPS_PRIV_ALL;
+			break;
+		}
+		grantee = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		if (isnull)
+			continue;
+		if (grantee != InvalidOid && !HasPrivsOf(roleid, grantee))
+			continue;
+		priv = TextDatumGetCString(SPI_getbinval(tup, desc, 3, &isnull));
+		mask |= PrivilegeBit(priv);
+	}
+	SPI_finish();
+	return mask;
+}
+
+/*
+ * Require a privilege on a model that exists (the caller found it).  A
+ * model the role holds no privilege on is reported exactly like one that
+ * does not exist (42704); a missing privilege is 42501.
+ */
+void
+MlopsAclCheck(int64 model_id, const char *name, int priv)
+{
+	int			mask = MlopsAclModelMask(model_id, GetUserId());
+
+	if (mask == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	if ((mask & priv) != priv)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for model \"%s\": %s privilege required",
+						name, PrivilegeName(priv)),
+				 errhint("A role that owns the model can grant it with mlops.grant().")));
+}
+
+/* Require the right to create a model. */
+void
+MlopsAclCheckCreate(const char *name)
+{
+	if (!MlopsAclMayCreate(GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to create model \"%s\"", name),
+				 errdetail("Only members of role \"%s\" may create models.",
+						   MLOPS_TRAINER_ROLE)));
+}
+
+/*
+ * The check mlops.train makes before it reads any data: the train
+ * privilege on an existing model, the right to create a new one.  Model
+ * names are global, so a name taken by a model the caller cannot see is
+ * refused with 42501 (as CREATE TABLE reports a taken name).  The check
+ * is made again once the model's row is locked (MlopsLockModel).
+ */
+void
+MlopsAclCheckTrain(const char *name)
+{
+	Datum		args[1];
+	bool		found;
+	bool		isnull;
+	int64		model_id = 0;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(name);
+	ExecAsOwner(ACL_MODEL_BY_NAME, args, NULL, true);
+	found = SPI_processed > 0;
+	if (found)
+		model_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	SPI_finish();
+
+	if (!found)
+		MlopsAclCheckCreate(name);
+	else
+		MlopsAclCheckTrainOn(model_id, name);
+}
+
+/* The train privilege on an existing model: 42501 even if it is invisible. */
+void
+MlopsAclCheckTrainOn(int64 model_id, const char *name)
+{
+	if (!(MlopsAclModelMask(model_id, GetUserId()) & MLOPS_PRIV_TRAIN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for model \"%s\": train privilege required",
+						name),
+				 errhint("A role that owns the model can grant it with mlops.grant().")));
+}
+
+/*
+ * Append a row to mlops.audit; detail_json is a JSON object, model NULL
+ * to look the name up.
+ */
+void
+MlopsAudit(const char *action, int64 model_id, const char *model,
+		   const char *detail_json)
+{
+	Datum		args[6];
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	args[1] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	args[2] = CStringGetTextDatum(action);
+	args[3] = Int64GetDatum(model_id);
+	args[4] = model ? CStringGetTextDatum(model) : (Datum) 0;
+	args[5] = CStringGetTextDatum(detail_json);
+	ExecAsOwner(ACL_AUDIT, args, model ? NULL : "    n ", false);
+	SPI_finish();
+}
+
+/* per-expression cache of mlops._can_see */
+typedef struct CanSeeEntry
+{
+	int64		model_id;
+	bool		visible;
+} CanSeeEntry;
+
+typedef struct CanSeeCache
+{
+	Oid			roleid;
+	bool		admin;
+	HTAB	   *models;
+} CanSeeCache;
+
+/* mlops._can_see(model_id): does the current role hold any privilege? */
+PG_FUNCTION_INFO_V1(mlops_can_see);
+Datum
+mlops_can_see(PG_FUNCTION_ARGS)
+{
+	int64		model_id = PG_GETARG_INT64(0);
+	CanSeeCache *c = (CanSeeCache *) fcinfo->flinfo->fn_extra;
+	Oid			roleid = GetUserId();
+	CanSeeEntry *e;
+	bool		found;
+
+	if (c == NULL || c->roleid != roleid)
+	{
+		HASHCTL		ctl;
+
+		if (c == NULL)
+			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(CanSeeCache));
+		else if (c->models != NULL)
+			hash_destroy(c->models);
+		c->roleid = roleid;
+		c->admin = MlopsAclIsAdmin(roleid);
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(CanSeeEntry);
+		ctl.hcxt = fcinfo->flinfo->fn_mcxt;
+		c->models = hash_create("mlops _can_see", 16, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	if (c->admin)
+		PG_RETURN_BOOL(true);
+
+	e = hash_search(c->models, &model_id, HASH_FIND, NULL);
+	if (e == NULL)
+	{
+		bool		visible = MlopsAclModelMask(model_id, roleid) != 0;
+
+		e = hash_search(c->models, &model_id, HASH_ENTER, &found);
+		e->visible = visible;
+	}
+	PG_RETURN_BOOL(e->visible);
+}
+
+/* Parse a grantee: a role name, or PUBLIC (any case) for everyone. */
+static Oid
+GranteeArg(FunctionCallInfo fcinfo, int n, char **name)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("role must not be NULL")));
+	*name = text_to_cstring(PG_GETARG_TEXT_PP(n));
+	if (pg_strcasecmp(*name, "public") == 0)
+	{
+		*name = "PUBLIC";
+		return InvalidOid;
+	}
+	return get_role_oid(*name, false);
+}
+
+static int
+PrivilegeArg(FunctionCallInfo fcinfo, int n, char **name)
+{
+	int			bit;
+
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("privilege must not be NULL")));
+	*name = text_to_cstring(PG_GETARG_TEXT_PP(n));
+	bit = PrivilegeBit(*name);
+	if (bit == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown model privilege \"%s\"", *name),
+				 errhint("Privileges are predict, train, deploy and own.")));
+	return bit;
+}
+
+static char *
+GrantDetail(const char *priv, const char *grantee, bool changed)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"privilege\": ");
+	escape_json(&buf, priv);
+	appendStringInfoString(&buf, ", \"grantee\": ");
+	escape_json(&buf, grantee);
+	appendStringInfo(&buf, ", \"changed\": %s}", changed ? "true" : "false");
+	return buf.data;
+}
+
+/* mlops.grant and mlops.revoke; the audit row says whether a row changed. */
+static void
+GrantOrRevoke(FunctionCallInfo fcinfo, bool is_grant)
+{
+	const char *what = is_grant ? "mlops.grant()" : "mlops.revoke()";
+	char	   *model;
+	char	   *priv;
+	char	   *grantee_name;
+	Oid			grantee;
+	int64		model_id;
+	Datum		args[4];
+	bool		changed;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model name must not be NULL")));
+	model = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	MlopsCheckModelName(model);
+	PrivilegeArg(fcinfo, 1, &priv);
+	grantee = GranteeArg(fcinfo, 2, &grantee_name);
+	PreventCommandIfReadOnly(what);
+	PreventCommandIfParallelMode(what);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	model_id = MlopsLockModel(model, NULL, false);
+	MlopsAclCheck(model_id, model, MLOPS_PRIV_OWN);
+
+	args[0] = Int64GetDatum(model_id);
+	args[1] = ObjectIdGetDatum(grantee);
+	args[2] = CStringGetTextDatum(priv);
+	args[3] = ObjectIdGetDatum(GetUserId());
+	ExecAsOwner(is_grant ? ACL_GRANT : ACL_REVOKE, args, NULL, false);
+	changed = SPI_processed > 0;
+	MlopsAudit(is_grant ? "grant" : "revoke", model_id, model,
+			   GrantDetail(priv, grantee_name, changed));
+	SPI_finish();
+}
+
+/* mlops.grant(model, privilege, role) */
+PG_FUNCTION_INFO_V1(mlops_grant);
+Datum
+mlops_grant(PG_FUNCTION_ARGS)
+{
+	GrantOrRevoke(fcinfo, true);
+	PG_RETURN_VOID();
+}
+
+/* mlops.revoke(model, privilege, role) */
+PG_FUNCTION_INFO_V1(mlops_revoke);
+Datum
+mlops_revoke(PG_FUNCTION_ARGS)
+{
+	GrantOrRevoke(fcinfo, false);
+	PG_RETURN_VOID();
+}
