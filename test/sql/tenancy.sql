@@ -1,0 +1,361 @@
+--
+-- tenancy: model privileges, row-level security on the catalog, the audit
+-- trail and search_path safety, with two teams and an analyst
+-- (BAD-INPUTS 14, 15, 16, 29, 30, 31).
+--
+
+-- try(statement): 'ok', or the SQLSTATE and message of its error
+CREATE FUNCTION pg_temp.try(stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    st text;
+    msg text;
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RETURN st || ': ' || msg;
+END
+$$;
+
+-- the install script made the group roles
+SELECT rolname, rolcanlogin FROM pg_roles
+WHERE rolname IN ('mlops_trainer', 'mlops_admin') ORDER BY rolname;
+
+-- a DBA sets up two teams (README, "Security"), an analyst and a role
+-- that may not train at all
+CREATE ROLE regress_ten_team_a NOLOGIN IN ROLE mlops_trainer;
+CREATE ROLE regress_ten_team_b NOLOGIN IN ROLE mlops_trainer;
+CREATE ROLE regress_ten_alice LOGIN IN ROLE regress_ten_team_a;
+CREATE ROLE regress_ten_amy LOGIN IN ROLE regress_ten_team_a;
+CREATE ROLE regress_ten_bob LOGIN IN ROLE regress_ten_team_b;
+CREATE ROLE regress_ten_ann LOGIN;
+CREATE SCHEMA ten_a;
+CREATE SCHEMA ten_b;
+GRANT USAGE ON SCHEMA ten_a TO regress_ten_team_a, regress_ten_ann;
+GRANT USAGE ON SCHEMA ten_b TO regress_ten_team_b;
+CREATE TABLE ten_a.sales AS
+SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
+       1 + 2 * (g % 17) + 3 * (g % 5) + 0.01 * (g % 3) AS y
+FROM generate_series(1, 400) g;
+CREATE TABLE ten_b.churn AS
+SELECT g AS id, (g % 13)::float8 AS x1, (g % 7)::float8 AS x2,
+       (g % 11)::float8 AS secret, 5 - (g % 13) + 0.5 * (g % 7) + 0.01 * (g % 4) AS y
+FROM generate_series(1, 400) g;
+GRANT SELECT ON ten_a.sales TO regress_ten_team_a, regress_ten_ann;
+GRANT SELECT (id, x1, x2, y) ON ten_b.churn TO regress_ten_team_b;
+CREATE TABLE ten_b.salaries AS SELECT x1, y FROM ten_b.churn;
+
+-- team A: alice trains, and hands ownership to her team
+SET ROLE regress_ten_alice;
+SELECT model, version, deployed
+FROM mlops.train('ten_a_m', 'ten_a.sales', 'y', features => '{x1,x2}', test_size => 0);
+SELECT mlops.grant('ten_a_m', 'own', 'regress_ten_team_a');
+SELECT model, version, deployed
+FROM mlops.train('ten_a_m', 'ten_a.sales', 'y', features => '{x1}', test_size => 0,
+                 deploy => 'never');
+RESET ROLE;
+-- team B trains as its group role, so the team owns the model
+SET ROLE regress_ten_team_b;
+SELECT model, version, deployed
+FROM mlops.train('ten_b_m', 'ten_b.churn', 'y', features => '{x1,x2}', test_size => 0);
+RESET ROLE;
+SELECT model_id AS a_id FROM mlops.model WHERE name = 'ten_a_m' \gset
+
+-- fingerprint of the whole catalog, to show that refusals change nothing
+CREATE FUNCTION pg_temp.catalog_state() RETURNS text LANGUAGE sql AS $$
+SELECT md5(concat_ws('|',
+  (SELECT string_agg(concat_ws(',', model_id, name, owner), ';' ORDER BY model_id) FROM mlops.model),
+  (SELECT string_agg(concat_ws(',', model_id, version, checksum), ';' ORDER BY model_id, version) FROM mlops.model_version),
+  (SELECT string_agg(concat_ws(',', deployment_id, version, reason), ';' ORDER BY deployment_id) FROM mlops.deployment),
+  (SELECT string_agg(concat_ws(',', model_id, grantee, privilege), ';' ORDER BY model_id, grantee, privilege) FROM mlops.model_privilege),
+  (SELECT count(*) FROM mlops.audit)))
+$$;
+SELECT pg_temp.catalog_state() AS state_before \gset
+
+--
+-- refused or invisible: team B (bob) against team A's model
+--
+SET ROLE regress_ten_bob;
+-- the model list, metrics, versions, history, privileges, audit: nothing
+SELECT (SELECT count(*) FROM mlops.models) AS models,
+       (SELECT count(*) FROM mlops.models WHERE model = 'ten_a_m') AS a_models,
+       (SELECT count(*) FROM mlops.versions WHERE model = 'ten_a_m') AS a_versions,
+       (SELECT count(*) FROM mlops.deployments WHERE model = 'ten_a_m') AS a_deployments,
+       (SELECT count(*) FROM mlops.model_privileges WHERE model = 'ten_a_m') AS a_privileges,
+       (SELECT count(*) FROM mlops.audit WHERE model = 'ten_a_m') AS a_audit;
+SELECT model, owner FROM mlops.models ORDER BY model;
+-- ... nor in the tables themselves, by id
+SELECT (SELECT count(*) FROM mlops.model WHERE model_id = :a_id) AS model,
+       (SELECT count(*) FROM mlops.model_version WHERE model_id = :a_id) AS model_version,
+       (SELECT count(*) FROM mlops.deployment WHERE model_id = :a_id) AS deployment,
+       (SELECT count(*) FROM mlops.model_privilege WHERE model_id = :a_id) AS model_privilege,
+       (SELECT count(*) FROM mlops.audit WHERE model_id = :a_id) AS audit;
+-- an invisible model gives exactly the error of one that does not exist
+SELECT pg_temp.try($$SELECT * FROM mlops.coefficients('ten_a_m')$$);
+SELECT pg_temp.try($$SELECT * FROM mlops.coefficients('ten_zz_m')$$);
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m', ARRAY[1, 2]::float8[])$$);
+SELECT pg_temp.try($$SELECT mlops.predict('ten_zz_m', ARRAY[1, 2]::float8[])$$);
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m@1', ARRAY[1, 2]::float8[])$$);
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m@2', ARRAY[1]::integer[])$$);
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m', c) FROM (SELECT x1, x2 FROM ten_b.churn) c$$);
+SELECT pg_temp.try($$SELECT mlops.deploy('ten_a_m', 2)$$);
+SELECT pg_temp.try($$SELECT mlops.deploy('ten_a_m', strategy => 'most_recent')$$);
+SELECT pg_temp.try($$SELECT mlops.rollback('ten_a_m')$$);
+SELECT pg_temp.try($$SELECT mlops.drop_model('ten_a_m')$$);
+SELECT pg_temp.try($$SELECT mlops.drop_model('ten_zz_m')$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_a_m', 'predict', 'regress_ten_bob')$$);
+SELECT pg_temp.try($$SELECT mlops.revoke('ten_a_m', 'own', 'regress_ten_team_a')$$);
+-- retraining: the name is taken, so this one says permission denied
+SELECT pg_temp.try($$SELECT mlops.train('ten_a_m', 'ten_b.churn', 'y', features => '{x1,x2}')$$);
+-- training on data it may not read: a table, a column
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_a.sales', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.salaries', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y', features => '{x1,secret}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'secret', features => '{x1}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y')$$);
+-- writing the catalog directly
+SELECT pg_temp.try($$UPDATE mlops.model SET owner = 0$$);
+SELECT pg_temp.try($$UPDATE mlops.model_version SET metrics = '{}'$$);
+SELECT pg_temp.try($$DELETE FROM mlops.deployment$$);
+SELECT pg_temp.try($$DELETE FROM mlops.model WHERE model_id = $$ || :a_id);
+SELECT pg_temp.try($$INSERT INTO mlops.model_privilege VALUES ($$ || :a_id || $$, 0, 'own', 0)$$);
+SELECT pg_temp.try($$INSERT INTO mlops.deployment (model_id, version, deployed_by, reason)
+                     VALUES ($$ || :a_id || $$, 2, 'bob', 'deploy')$$);
+SELECT pg_temp.try($$DELETE FROM mlops.audit$$);
+SELECT pg_temp.try($$TRUNCATE mlops.audit$$);
+SELECT pg_temp.try($$INSERT INTO mlops.audit (role, session_role, action, model_id, model, detail)
+                     VALUES ('x', 'x', 'drop', 1, 'x', '{}')$$);
+-- names crafted as SQL
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m''; DROP TABLE ten_a.sales; --', ARRAY[1, 2]::float8[])$$);
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m'' OR ''1''=''1', ARRAY[1, 2]::float8[])$$);
+SELECT pg_temp.try($$SELECT mlops.drop_model('%')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn; DROP TABLE ten_a.sales', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y"; DROP TABLE ten_a.sales; --')$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', 'predict', 'x; DROP ROLE regress_ten_alice')$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', 'predict; --', 'regress_ten_ann')$$);
+RESET ROLE;
+SELECT pg_temp.catalog_state() = :'state_before' AS nothing_changed,
+       to_regclass('ten_a.sales') IS NOT NULL AS sales_still_there;
+
+-- a model named like an injection is just a name
+SET ROLE regress_ten_bob;
+SELECT model, version FROM mlops.train('x''); DROP TABLE ten_b.churn; --', 'ten_b.churn', 'y',
+                                       features => '{x1}', test_size => 0);
+SELECT model FROM mlops.models ORDER BY model;
+SELECT mlops.drop_model('x''); DROP TABLE ten_b.churn; --');
+RESET ROLE;
+
+-- a role outside mlops_trainer cannot create models
+SET ROLE regress_ten_ann;
+SELECT pg_temp.try($$SELECT mlops.train('ten_ann_m', 'ten_a.sales', 'y')$$);
+RESET ROLE;
+
+--
+-- allowed: the analyst
+--
+SET ROLE regress_ten_ann;
+SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m', ARRAY[1, 2]::float8[])$$);
+RESET ROLE;
+SET ROLE regress_ten_alice;
+SELECT mlops.grant('ten_a_m', 'predict', 'regress_ten_ann');
+RESET ROLE;
+SET ROLE regress_ten_ann;
+SELECT round(mlops.predict('ten_a_m', ARRAY[1, 2]::float8[])::numeric, 1) AS deployed,
+       round(mlops.predict('ten_a_m@2', ARRAY[1]::float8[])::numeric, 1) AS pinned_v2;
+SELECT count(*) = 400 AS row_form FROM ten_a.sales s
+WHERE abs(mlops.predict('ten_a_m', s) - (1 + 2 * x1 + 3 * x2)) < 0.05;
+SELECT term, round(estimate::numeric, 1) AS estimate FROM mlops.coefficients('ten_a_m');
+-- it sees team A's model, and only that one
+SELECT model, owner, deployed_version, versions FROM mlops.models ORDER BY model;
+SELECT model, grantee, privilege, granted_by FROM mlops.model_privileges ORDER BY privilege, grantee;
+-- visible now, so a missing privilege is 42501, naming model and privilege
+SELECT pg_temp.try($$SELECT mlops.deploy('ten_a_m', 2)$$);
+SELECT pg_temp.try($$SELECT mlops.rollback('ten_a_m')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_a_m', 'ten_a.sales', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.drop_model('ten_a_m')$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_a_m', 'predict', 'regress_ten_bob')$$);
+-- parallel scoring under the restricted role: the workers resolve the
+-- model as the analyst too, and agree with a serial scan
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT sum(mlops.predict('ten_a_m', s)) FROM ten_a.sales s;
+SELECT round(sum(mlops.predict('ten_a_m', s))::numeric, 6) AS parallel_sum,
+       round(sum(mlops.predict('ten_a_m@2', ARRAY[x1])) ::numeric, 6) AS parallel_sum_v2
+FROM ten_a.sales s \gset
+SET max_parallel_workers_per_gather = 0;
+SELECT round(sum(mlops.predict('ten_a_m', s))::numeric, 6) = :parallel_sum AS same_sum,
+       round(sum(mlops.predict('ten_a_m@2', ARRAY[x1]))::numeric, 6) = :parallel_sum_v2 AS same_sum_v2
+FROM ten_a.sales s;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+-- a prepared statement re-checks at every execution (BAD-INPUTS 30)
+SET plan_cache_mode = force_generic_plan;
+PREPARE ten_p AS SELECT round(mlops.predict('ten_a_m', ARRAY[1, 2]::float8[])::numeric, 1) AS p;
+EXECUTE ten_p;
+RESET ROLE;
+SET ROLE regress_ten_alice;
+SELECT mlops.revoke('ten_a_m', 'predict', 'regress_ten_ann');
+RESET ROLE;
+SET ROLE regress_ten_ann;
+-- revoked: refused again, and the model is invisible again
+SELECT pg_temp.try($$EXECUTE ten_p$$);
+SELECT count(*) AS models FROM mlops.models;
+RESET ROLE;
+-- SET ROLE between executions is seen too
+SET ROLE regress_ten_alice;
+EXECUTE ten_p;
+RESET ROLE;
+SET ROLE regress_ten_bob;
+SELECT pg_temp.try($$EXECUTE ten_p$$);
+RESET ROLE;
+DEALLOCATE ten_p;
+RESET plan_cache_mode;
+
+--
+-- allowed: team members inherit the team's privileges
+--
+SET ROLE regress_ten_amy;
+SELECT mlops.deploy('ten_a_m', 2) AS amy_deploys;
+SELECT mlops.rollback('ten_a_m') AS amy_rolls_back;
+SELECT version FROM mlops.train('ten_a_m', 'ten_a.sales', 'y', features => '{x2}',
+                                test_size => 0, deploy => 'never');
+SELECT mlops.grant('ten_a_m', 'predict', 'regress_ten_team_b');
+RESET ROLE;
+-- ... and so do team B's members, for what was granted to team B
+SET ROLE regress_ten_bob;
+SELECT round(mlops.predict('ten_a_m', ARRAY[1, 2]::float8[])::numeric, 1) AS bob_predicts;
+SELECT model, versions FROM mlops.models ORDER BY model;
+SELECT pg_temp.try($$SELECT mlops.deploy('ten_a_m', 1)$$);
+RESET ROLE;
+-- NOINHERIT members get nothing until they SET ROLE, as with GRANT
+CREATE ROLE regress_ten_noinh LOGIN NOINHERIT IN ROLE regress_ten_team_b;
+SET ROLE regress_ten_noinh;
+SELECT pg_temp.try($$SELECT mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])$$);
+SET ROLE regress_ten_team_b;
+SELECT round(mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])::numeric, 1) AS after_set_role;
+RESET ROLE;
+DROP ROLE regress_ten_noinh;
+
+-- PUBLIC is a grantee
+SET ROLE regress_ten_team_b;
+SELECT mlops.grant('ten_b_m', 'predict', 'public');
+RESET ROLE;
+SET ROLE regress_ten_ann;
+SELECT round(mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])::numeric, 1) AS ann_via_public;
+RESET ROLE;
+SET ROLE regress_ten_team_b;
+SELECT mlops.revoke('ten_b_m', 'predict', 'PUBLIC');
+RESET ROLE;
+SET ROLE regress_ten_ann;
+SELECT pg_temp.try($$SELECT mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])$$);
+RESET ROLE;
+
+-- a dropped grantee leaves a dangling OID, which is no privilege (29)
+CREATE ROLE regress_ten_gone;
+SELECT mlops.grant('ten_b_m', 'own', 'regress_ten_gone');
+DROP ROLE regress_ten_gone;
+SELECT grantee LIKE 'unknown (OID=%)' AS dangling, privilege
+FROM mlops.model_privileges WHERE model = 'ten_b_m' AND NOT is_owner;
+
+-- members of mlops_admin hold every privilege on every model
+CREATE ROLE regress_ten_admin IN ROLE mlops_admin;
+SET ROLE regress_ten_admin;
+SELECT model FROM mlops.models ORDER BY model;
+SELECT mlops.deploy('ten_b_m', 1) AS admin_deploys;
+RESET ROLE;
+DROP ROLE regress_ten_admin;
+
+-- bad arguments to grant and revoke
+SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', 'select', 'regress_ten_ann')$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', 'predict', 'regress_ten_nosuch')$$);
+SELECT pg_temp.try($$SELECT mlops.grant(NULL, 'predict', 'regress_ten_ann')$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', NULL, 'regress_ten_ann')$$);
+SELECT pg_temp.try($$SELECT mlops.revoke('ten_b_m', 'predict', NULL)$$);
+SELECT pg_temp.try($$SELECT mlops.grant('ten_b@1', 'predict', 'regress_ten_ann')$$);
+
+--
+-- hostile objects and search_path (31): nothing is captured
+--
+CREATE SCHEMA ten_evil AUTHORIZATION regress_ten_bob;
+SET ROLE regress_ten_bob;
+CREATE FUNCTION ten_evil.eq(text, text) RETURNS boolean LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured text ='; RETURN true; END $$;
+CREATE FUNCTION ten_evil.eq(bigint, bigint) RETURNS boolean LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured bigint ='; RETURN true; END $$;
+CREATE FUNCTION ten_evil.eq(oid, oid) RETURNS boolean LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured oid ='; RETURN true; END $$;
+CREATE FUNCTION ten_evil.eq(integer, integer) RETURNS boolean LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured int ='; RETURN true; END $$;
+CREATE OPERATOR ten_evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = ten_evil.eq);
+CREATE OPERATOR ten_evil.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = ten_evil.eq);
+CREATE OPERATOR ten_evil.= (LEFTARG = oid, RIGHTARG = oid, FUNCTION = ten_evil.eq);
+CREATE OPERATOR ten_evil.= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = ten_evil.eq);
+CREATE FUNCTION ten_evil.max_sfunc(integer, integer) RETURNS integer LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured max'; RETURN 1000; END $$;
+CREATE AGGREGATE ten_evil.max(integer) (SFUNC = ten_evil.max_sfunc, STYPE = integer);
+CREATE FUNCTION ten_evil.now() RETURNS timestamptz LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured now'; RETURN 'epoch'; END $$;
+CREATE FUNCTION ten_evil.octet_length(text) RETURNS integer LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured octet_length'; RETURN 1; END $$;
+CREATE FUNCTION ten_evil.float8(text) RETURNS float8 LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'captured float8'; RETURN 1e9; END $$;
+CREATE TABLE ten_evil.model (model_id bigint, name text, owner oid, task text);
+CREATE TEMP TABLE model_version (model_id bigint, version int);
+SET search_path = pg_temp, ten_evil, pg_catalog;
+SELECT model, version, deployed
+FROM mlops.train('ten_b_m', 'ten_b.churn', 'y', features => '{x1,x2}', test_size => 0,
+                 deploy => 'never');
+SELECT mlops.deploy('ten_b_m', 2) AS deployed,
+       mlops.deploy('ten_b_m', strategy => 'most_recent') AS most_recent,
+       mlops.rollback('ten_b_m') AS rolled_back;
+SELECT round(mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])::numeric, 2) AS p,
+       round(mlops.predict('ten_b_m@2', ARRAY[1, 2]::float8[])::numeric, 2) AS p2;
+SELECT model, version, deployed FROM mlops.versions ORDER BY model, version;
+SELECT mlops.grant('ten_b_m', 'predict', 'regress_ten_ann');
+SELECT mlops.revoke('ten_b_m', 'predict', 'regress_ten_ann');
+DROP TABLE pg_temp.model_version;
+RESET search_path;
+RESET ROLE;
+
+--
+-- the audit trail (as superuser: every row; times omitted)
+--
+SELECT role, session_role = current_user AS by_me, action, model, detail
+FROM mlops.audit WHERE model LIKE 'ten\_%' ORDER BY audit_id;
+-- a deploy that rolls back leaves no audit row either
+SELECT count(*) AS audit_rows FROM mlops.audit \gset
+BEGIN;
+SELECT mlops.deploy('ten_b_m', 1);
+ROLLBACK;
+SELECT count(*) = :audit_rows AS no_audit_row FROM mlops.audit;
+-- append-only even for its owner
+SELECT pg_temp.try($$UPDATE mlops.audit SET role = 'x'$$);
+SELECT pg_temp.try($$DELETE FROM mlops.audit$$);
+-- every function of the extension is SECURITY INVOKER
+SELECT count(*) AS security_definer
+FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'mlops'
+WHERE p.prosecdef;
+-- a non-owner cannot alter the extension
+SET ROLE regress_ten_alice;
+SELECT pg_temp.try($$ALTER EXTENSION mlops UPDATE$$);
+SELECT pg_temp.try($$DROP EXTENSION mlops$$);
+RESET ROLE;
+
+-- clean up
+SELECT mlops.drop_model('ten_a_m');
+SELECT mlops.drop_model('ten_b_m');
+SELECT action, model FROM mlops.audit WHERE action = 'drop' AND model LIKE 'ten\_%'
+ORDER BY audit_id;
+DROP SCHEMA ten_evil CASCADE;
+DROP SCHEMA ten_a CASCADE;
+DROP SCHEMA ten_b CASCADE;
+DROP ROLE regress_ten_alice, regress_ten_amy, regress_ten_bob, regress_ten_ann,
+          regress_ten_team_a, regress_ten_team_b;

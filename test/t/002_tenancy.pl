@@ -1,0 +1,131 @@
+# test/t/002_tenancy.pl
+#
+# What pg_regress cannot do for model privileges: CREATE EXTENSION by a
+# non-superuser in a fresh database, separate login sessions for two teams
+# and an analyst, and parallel scoring in workers under a restricted role.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+$ENV{OPENBLAS_NUM_THREADS} = 1;
+
+my $node = PostgreSQL::Test::Cluster->new('tenancy');
+$node->init;
+$node->append_conf('postgresql.conf', "max_worker_processes = 8\n");
+$node->start;
+
+# --- CREATE EXTENSION by a non-superuser: the extension is not trusted
+$node->safe_psql('postgres', q{
+	CREATE ROLE dba_lite LOGIN CREATEDB CREATEROLE;
+	CREATE DATABASE lite OWNER dba_lite;
+});
+my ($rc, $out, $err) = $node->psql('lite', 'CREATE EXTENSION mlops',
+	extra_params => [ '-U', 'dba_lite', '-v', 'VERBOSITY=verbose' ]);
+isnt($rc, 0, 'non-superuser CREATE EXTENSION fails');
+like($err, qr/42501/, '... with 42501');
+like($err, qr/permission denied to create extension "mlops"/, '... naming the extension');
+is($node->safe_psql('lite', "SELECT count(*) FROM pg_extension WHERE extname = 'mlops'"),
+	'0', '... and installs nothing');
+is($node->safe_psql('lite', "SELECT count(*) FROM pg_namespace WHERE nspname = 'mlops'"),
+	'0', '... not even the schema');
+
+# --- a schema "mlops" owned by someone else is refused
+$node->safe_psql('lite', 'CREATE SCHEMA mlops AUTHORIZATION dba_lite');
+($rc, $out, $err) = $node->psql('lite', 'CREATE EXTENSION mlops',
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/42501.*schema "mlops" already exists and is owned by another role/s,
+	'a squatted schema mlops is refused');
+
+# --- two teams and an analyst, each in their own login session
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION mlops;
+	CREATE ROLE team_a NOLOGIN IN ROLE mlops_trainer;
+	CREATE ROLE team_b NOLOGIN IN ROLE mlops_trainer;
+	CREATE ROLE alice LOGIN IN ROLE team_a;
+	CREATE ROLE bob LOGIN IN ROLE team_b;
+	CREATE ROLE ann LOGIN;
+	CREATE TABLE sales AS
+	SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
+	       1 + 2 * (g % 17) + 3 * (g % 5) + 0.001 * (g % 7) AS y
+	FROM generate_series(1, 200000) g;
+	ANALYZE sales;
+	GRANT SELECT ON sales TO team_a, ann;
+	GRANT SELECT (x1, y) ON sales TO team_b;
+});
+
+sub as_role
+{
+	my ($role, $sql) = @_;
+	my ($rc, $out, $err) = $node->psql('postgres', $sql,
+		extra_params => [ '-U', $role, '-v', 'VERBOSITY=verbose' ]);
+	return ($rc, $out, $err);
+}
+
+($rc, $out, $err) = as_role('alice',
+	"SELECT version FROM mlops.train('sales_m', 'sales', 'y', features => '{x1,x2}')");
+is($out, '1', 'alice (team A) trains a model');
+as_role('alice', "SELECT mlops.grant('sales_m', 'own', 'team_a')");
+
+($rc, $out, $err) = as_role('bob', "SELECT count(*) FROM mlops.models");
+is($out, '0', 'bob (team B) sees no model');
+($rc, $out, $err) = as_role('bob', "SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])");
+like($err, qr/42704.*model "sales_m" does not exist/s, 'bob cannot predict: unknown model');
+($rc, $out, $err) = as_role('bob', "SELECT mlops.deploy('sales_m', 1)");
+like($err, qr/42704/, 'bob cannot deploy');
+($rc, $out, $err) = as_role('bob', "SELECT version FROM mlops.train('b_m', 'sales', 'y')");
+like($err, qr/42501.*permission denied to train on column "id"/s, 'bob cannot train on a column he may not read');
+($rc, $out, $err) = as_role('bob',
+	"SELECT version FROM mlops.train('b_m', 'sales', 'y', features => '{x1}')");
+is($out, '1', 'bob trains on the columns he may read');
+
+($rc, $out, $err) = as_role('ann', "SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])");
+like($err, qr/42704/, 'the analyst cannot predict before a grant');
+as_role('alice', "SELECT mlops.grant('sales_m', 'predict', 'ann')");
+
+# parallel scoring as the analyst: workers launched, same answer as serial
+my $par = q{
+	SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+	SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;
+};
+($rc, $out, $err) = as_role('ann', $par . q{
+	EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+	SELECT sum(mlops.predict('sales_m', s)) FROM sales s;
+});
+like($out, qr/Workers Launched: [12]/, 'the analyst scores in parallel workers');
+my ($rc1, $parallel) = as_role('ann', $par . q{
+	SELECT sum(mlops.predict('sales_m', s))::numeric(20,6),
+	       sum(mlops.predict('sales_m@1', ARRAY[x1, x2]))::numeric(20,6) FROM sales s;
+});
+my ($rc2, $serial) = as_role('ann', q{
+	SET max_parallel_workers_per_gather = 0;
+	SELECT sum(mlops.predict('sales_m', s))::numeric(20,6),
+	       sum(mlops.predict('sales_m@1', ARRAY[x1, x2]))::numeric(20,6) FROM sales s;
+});
+ok($rc1 == 0 && $parallel ne '', 'parallel scoring as the analyst works');
+is($parallel, $serial, 'parallel scoring returns the same as serial');
+
+# a revoke in one session is seen by the analyst's next statement
+my $s = $node->background_psql('postgres', on_error_stop => 0,
+	extra_params => [ '-U', 'ann' ]);
+is($s->query_safe("SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])::numeric(4,1)"),
+	'9.0', 'analyst session predicts');
+as_role('alice', "SELECT mlops.revoke('sales_m', 'predict', 'ann')");
+my $r = $s->query("SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])");
+like($s->{stderr}, qr/model "sales_m" does not exist/,
+	'after the revoke the same session is refused');
+$s->quit;
+
+# the audit is there, and only the superuser sees team B's part of it
+is($node->safe_psql('postgres',
+	"SELECT string_agg(action, ',' ORDER BY audit_id) FROM mlops.audit"),
+	'train,deploy,grant,train,deploy,grant,revoke', 'audit rows as superuser');
+($rc, $out, $err) = as_role('ann', "SELECT count(*) FROM mlops.audit");
+is($out, '0', 'the analyst, with no privilege left, sees no audit row');
+($rc, $out, $err) = as_role('alice', "SELECT count(DISTINCT model) FROM mlops.audit");
+is($out, '1', 'alice sees the audit of her team\'s model only');
+
+$node->stop;
+done_testing();
