@@ -266,8 +266,10 @@ FROM mlops.model_privileges WHERE model = 'ten_b_m' AND NOT is_owner;
 
 -- members of mlops_admin hold every privilege on every model
 CREATE ROLE regress_ten_admin IN ROLE mlops_admin;
+SELECT count(*) AS all_models FROM mlops.models \gset
 SET ROLE regress_ten_admin;
-SELECT model FROM mlops.models ORDER BY model;
+SELECT model FROM mlops.models WHERE model LIKE 'ten\_%' ORDER BY model;
+SELECT count(*) = :all_models AS sees_all FROM mlops.models;
 SELECT mlops.deploy('ten_b_m', 1) AS admin_deploys;
 RESET ROLE;
 DROP ROLE regress_ten_admin;
