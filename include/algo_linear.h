@@ -61,6 +61,7 @@ typedef struct LinearFit
 	int64		nheld;
 } LinearFit;
 
+extern void MlopsLinearCheckMemory(int nfeat, bool fit_intercept);
 extern LinearState *MlopsLinearStateFromDatum(Datum d);
 extern void MlopsLinearSolve(const LinearState *st, double alpha,
 							 const char *const *names, LinearFit *fit);

@@ -79,6 +79,32 @@ BufferRows(int ncol)
 	return (rows & ~15) + 8;
 }
 
+/*
+ * Refuse, before allocating anything, a fit whose memory would exceed
+ * maintenance_work_mem: the state (R and the row buffer) and the solve's
+ * three more n x n matrices (R with the penalty, its inverse, a copy).
+ */
+void
+MlopsLinearCheckMemory(int nfeat, bool fit_intercept)
+{
+	int			ncol = nfeat + (fit_intercept ? 1 : 0) + 1;
+	Size		need;
+
+	if (nfeat > MLOPS_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a model cannot have more than %d features, got %d",
+						MLOPS_MAX_FEATURES, nfeat)));
+	need = add_size(StateSize(ncol, BufferRows(ncol)),
+					mul_size(mul_size(3 * sizeof(double), ncol), ncol));
+	if (need / 1024 > (Size) maintenance_work_mem)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a linear fit of %d features needs %zu kB, more than maintenance_work_mem (%d kB)",
+						nfeat, need / 1024, maintenance_work_mem),
+				 errhint("Raise maintenance_work_mem, or use fewer features.")));
+}
+
 static LinearState *
 NewState(MemoryContext cxt, int nfeat, bool fit_intercept)
 {
@@ -87,13 +113,9 @@ NewState(MemoryContext cxt, int nfeat, bool fit_intercept)
 	int			bufcap = 0;
 	Size		size;
 
-	if (nfeat > MLOPS_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a model cannot have more than %d features, got %d",
-						MLOPS_MAX_FEATURES, nfeat)));
 	if (nfeat >= 0)
 	{
+		MlopsLinearCheckMemory(nfeat, fit_intercept);
 		ncol = nfeat + (fit_intercept ? 1 : 0) + 1;
 		bufcap = BufferRows(ncol);
 	}

@@ -437,6 +437,9 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 
 	memset(&ev, 0, sizeof(ev));
 
+	/* fail before the scan when the fit cannot fit in memory */
+	MlopsLinearCheckMemory(a->nfeat, a->fit_intercept);
+
 	/* pass 1: the R factor of the training rows */
 	sql = PassSql(a, "_linear_train_state", "$1, $2, $3, $4");
 	types[0] = BOOLOID;

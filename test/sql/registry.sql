@@ -3,22 +3,8 @@
 -- immutability of versions, and drop_model.
 --
 
--- try(statement): 'ok', or the SQLSTATE and message of its error
-CREATE FUNCTION pg_temp.try(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ': ' || msg || coalesce(nullif(' (' || det || ')', ' ()'), '');
-END
-$$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/include/try.sql
 
 SELECT setseed(0.17);
 CREATE TABLE reg_t AS

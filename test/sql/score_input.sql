@@ -4,22 +4,8 @@
 -- bad text input for the linear_state type.
 --
 
--- try(statement): 'ok', or the SQLSTATE and message of its error
-CREATE FUNCTION pg_temp.try(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ': ' || msg || coalesce(nullif(' (' || det || ')', ' ()'), '');
-END
-$$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/include/try.sql
 
 -- y = 1 + a + 2b + 3c exactly, so predictions are easy to check
 CREATE TABLE si_t (a float8, b integer, c numeric, y float8);

@@ -3,22 +3,8 @@
 -- SQLSTATE, plus the inputs that must work (views, odd names, privileges).
 --
 
--- try(statement): 'ok', or the SQLSTATE and message of its error
-CREATE FUNCTION pg_temp.try(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ': ' || msg || coalesce(nullif(' (' || det || ')', ' ()'), '');
-END
-$$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/include/try.sql
 
 SELECT setseed(0.5);
 CREATE TABLE ti_t (id int, x1 float8, x2 integer, x3 numeric, x4 real,
@@ -286,3 +272,20 @@ SELECT mlops.drop_model('ti_m');
 SELECT mlops.drop_model('ti_nan_m');
 SELECT mlops.drop_model('ti_sing_m');
 DROP TABLE ti_t;
+
+-- memory: a fit that would not fit in maintenance_work_mem is refused
+-- before anything is allocated or scanned (54000), and the session goes on
+DO $$
+BEGIN
+    EXECUTE (SELECT format('CREATE TABLE ti_wide AS SELECT %s, 1::float8 AS y FROM generate_series(1, 10) g',
+                           string_agg(format('random() AS c%s', i), ', '))
+             FROM generate_series(1, 200) i);
+END
+$$;
+SET maintenance_work_mem = '1MB';
+SELECT pg_temp.try($$SELECT mlops.train('ti_wide_m', 'ti_wide', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.linear_state(array_fill(1::float8, ARRAY[200]), 1)$$);
+RESET maintenance_work_mem;
+SELECT count(*) AS wide_versions FROM mlops.versions WHERE model = 'ti_wide_m';
+SELECT pg_temp.try($$SELECT mlops.linear_final(mlops.linear_state(array_fill(1::float8, ARRAY[200]), 1))$$);
+DROP TABLE ti_wide;
