@@ -21,6 +21,8 @@ pg_virtualenv -t -v 15 make -s installcheck 2>&1 | tee "$log"
 r_ok=$(grep -cE '\.\.\. ok' "$log")
 r_bad=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$log")
 [ -f regression.diffs ] && [ "$r_bad" -gt 0 ] && head -200 regression.diffs
+# bad-input cases whose SQLSTATE the expected output pins
+echo "bad-input cases with a pinned SQLSTATE: $(grep -hE '^ [0-9A-Z]{5}: |^[0-9A-Z]{5}$' expected/*.out | wc -l)"
 passed=$((passed + r_ok))
 failed=$((failed + r_bad))
 if [ "$r_ok" -eq 0 ] && [ "$r_bad" -eq 0 ]; then
