@@ -24,7 +24,7 @@ TESTS = $(sort $(wildcard test/sql/*.sql))
 REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
 
-EXTRA_CLEAN = tmp_check bench/results
+EXTRA_CLEAN = tmp_check bench/results build
 
 OPTFLAGS ?=
 PG_CPPFLAGS = -I$(srcdir)/include $(shell pkg-config --cflags openblas lapacke)
@@ -36,7 +36,7 @@ PG_CONFIG ?= pg_config
 # The README's commands set up what is missing first, then run the suites
 # in throwaway clusters.  They are kept out of PGXS, whose own "check"
 # target (a temporary installation) does not apply to extensions.
-SETUP_GOALS = demo check bench deps
+SETUP_GOALS = demo check bench deps fuzz valgrind
 ifneq ($(filter $(SETUP_GOALS),$(MAKECMDGOALS)),)
 
 .PHONY: $(SETUP_GOALS)
@@ -48,6 +48,10 @@ check: deps
 	@test/scripts/check.sh
 bench: deps
 	@bench/run.sh
+fuzz: deps
+	@test/fuzz/run.sh
+valgrind: deps
+	@test/scripts/valgrind.sh
 
 else
 

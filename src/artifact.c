@@ -26,6 +26,12 @@
  * caller picks the SQLSTATE (data_corrupted for the catalog,
  * invalid_binary_representation for user input).
  *
+ * The file also builds outside the server, with -DFRONTEND against
+ * libpgcommon and libpgport (palloc, StringInfo, CRC32C, encoding
+ * checks), as PostgreSQL's own pg_waldump builds backend files: the
+ * decoder's fuzzer, test/fuzz, links it that way.  There is no database
+ * encoding there, so feature names are checked as UTF-8.
+ *
  * IDENTIFICATION
  *	  src/artifact.c
  *
@@ -126,6 +132,17 @@ PayloadCrc(const char *data, Size len)
 	COMP_CRC32C(crc, data, len);
 	FIN_CRC32C(crc);
 	return crc;
+}
+
+/* Is name[0 .. len) valid in the encoding feature names are stored in? */
+static bool
+NameEncodingOk(const char *name, int len)
+{
+#ifdef FRONTEND
+	return pg_encoding_verifymbstr(PG_UTF8, name, len) == len;
+#else
+	return pg_verify_mbstr(GetDatabaseEncoding(), name, len, true);
+#endif
 }
 
 /* Serialize a model into a new artifact. */
@@ -259,8 +276,7 @@ DecodeLinear(Reader *r, const char **error)
 		name[len] = '\0';
 		r->p += len;
 		r->left -= len;
-		if (strlen(name) != len ||
-			!pg_verify_mbstr(GetDatabaseEncoding(), name, len, true))
+		if (strlen(name) != len || !NameEncodingOk(name, len))
 		{
 			*error = "invalid feature name";
 			return NULL;
@@ -287,6 +303,7 @@ MlopsArtifactDecode(const char *data, Size len, const char **error)
 	uint16		algorithm;
 	uint32		plen;
 	uint32		crc;
+	uint32		reserved;
 
 	*error = NULL;
 	if (len < MLOPS_ARTIFACT_HEADER ||
@@ -302,10 +319,16 @@ MlopsArtifactDecode(const char *data, Size len, const char **error)
 	algorithm = (uint16) GetLE(&r, 2);
 	plen = (uint32) GetLE(&r, 4);
 	crc = (uint32) GetLE(&r, 4);
-	(void) GetLE(&r, 4);
+	reserved = (uint32) GetLE(&r, 4);
 	if (format != MLOPS_ARTIFACT_FORMAT)
 	{
 		*error = "unsupported model format version";
+		return NULL;
+	}
+	/* else two different artifacts would decode to one model */
+	if (reserved != 0)
+	{
+		*error = "reserved header bytes are not zero";
 		return NULL;
 	}
 	if ((Size) plen != len - MLOPS_ARTIFACT_HEADER)

@@ -48,5 +48,15 @@ passed=$((passed + t_ok))
 failed=$((failed + t_bad))
 rm -f "$log"
 
+# the artifact decoder as a standalone libFuzzer target, and a regress
+# subset under valgrind: one step each, with their figures
+for step in test/fuzz/run.sh test/scripts/valgrind.sh; do
+    if $step; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

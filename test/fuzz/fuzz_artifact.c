@@ -1,0 +1,219 @@
+/*-------------------------------------------------------------------------
+ *
+ * fuzz_artifact.c
+ *	  libFuzzer target for the artifact decoder (src/artifact.c).
+ *
+ * Built outside the server (-DFRONTEND, libpgcommon, libpgport) by
+ * test/fuzz/run.sh.  Each input is decoded twice: as given, and with its
+ * header's payload length and CRC32C recomputed, because a mutated
+ * artifact almost never carries a matching checksum and would otherwise
+ * never reach the payload checks.  A decoder may reject anything, but it
+ * must say why; what it accepts must satisfy the invariants scoring
+ * relies on (feature count in range, names non-empty, NUL-terminated,
+ * short and valid UTF-8, coefficients finite) and re-encode to exactly the
+ * bytes it came from, or two different artifacts would mean one model.
+ * A broken invariant aborts, which libFuzzer reports as a finding.
+ *
+ * The decoder leaves its allocations to the caller's memory context when
+ * it rejects an input, as backend code does.  So this file defines palloc,
+ * palloc0, repalloc and pfree itself (the linker then leaves out
+ * libpgcommon's fe_memutils.o, which would never free them): every chunk
+ * is a separate malloc, so ASan sees each overrun exactly, and all of an
+ * input's chunks are freed after it, as a per-call memory context reset
+ * would.  Leak detection stays on for everything else.
+ *
+ * IDENTIFICATION
+ *	  test/fuzz/fuzz_artifact.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mb/pg_wchar.h"
+#include "port/pg_crc32c.h"
+
+#include "artifact.h"
+
+extern int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The per-input "memory context": a list of live chunks. */
+typedef struct Chunk
+{
+	struct Chunk *prev;
+	struct Chunk *next;			/* 16 bytes: what follows stays MAXALIGNed */
+} Chunk;
+
+static Chunk arena = {&arena, &arena};
+
+static void *
+Link(Chunk *c)
+{
+	if (c == NULL)
+	{
+		fprintf(stderr, "fuzz_artifact: out of memory\n");
+		abort();
+	}
+	c->prev = arena.prev;
+	c->next = &arena;
+	arena.prev->next = c;
+	arena.prev = c;
+	return c + 1;
+}
+
+static Chunk *
+Unlink(void *pointer)
+{
+	Chunk	   *c = (Chunk *) pointer - 1;
+
+	c->prev->next = c->next;
+	c->next->prev = c->prev;
+	return c;
+}
+
+void *
+palloc(Size size)
+{
+	return Link(malloc(sizeof(Chunk) + size));
+}
+
+void *
+palloc0(Size size)
+{
+	return Link(calloc(1, sizeof(Chunk) + size));
+}
+
+void *
+repalloc(void *pointer, Size size)
+{
+	return Link(realloc(Unlink(pointer), sizeof(Chunk) + size));
+}
+
+void
+pfree(void *pointer)
+{
+	free(Unlink(pointer));
+}
+
+static void
+ArenaReset(void)
+{
+	while (arena.next != &arena)
+		free(Unlink(arena.next + 1));
+}
+
+static void
+Fail(const char *what)
+{
+	fprintf(stderr, "fuzz_artifact: invariant broken: %s\n", what);
+	abort();
+}
+
+static uint32
+ReadU32(const unsigned char *p)
+{
+	return (uint32) p[0] | ((uint32) p[1] << 8) |
+		((uint32) p[2] << 16) | ((uint32) p[3] << 24);
+}
+
+static void
+WriteU32(unsigned char *p, uint32 v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+static void
+CheckModel(const MlopsModel *m, const unsigned char *data, size_t size)
+{
+	int			nparams;
+	int			i;
+	bytea	   *again;
+
+	if (m->algorithm != MLOPS_ALGO_LINEAR)
+		Fail("unknown algorithm accepted");
+	if (m->nfeat < 1 || m->nfeat > MLOPS_MAX_FEATURES)
+		Fail("feature count out of range");
+	if (!isfinite(m->intercept) || (!m->fit_intercept && m->intercept != 0))
+		Fail("bad intercept");
+	nparams = m->nfeat + (m->fit_intercept ? 1 : 0);
+	for (i = 0; i < m->nfeat; i++)
+	{
+		const char *name = m->feature_names[i];
+		size_t		len = strnlen(name, MLOPS_MAX_NAME_LEN + 1);
+
+		if (!isfinite(m->coef[i]))
+			Fail("coefficient not finite");
+		if (len < 1 || len > MLOPS_MAX_NAME_LEN)
+			Fail("feature name empty, too long or not terminated");
+		if (pg_encoding_verifymbstr(PG_UTF8, name, (int) len) != (int) len)
+			Fail("feature name not valid UTF-8");
+	}
+	for (i = 0; i < nparams; i++)
+		if (isinf(m->std_error[i]) || m->std_error[i] < 0)
+			Fail("bad standard error");
+	if (isinf(m->sigma) || m->sigma < 0 || m->df_resid < 0)
+		Fail("bad sigma or df_resid");
+
+	again = MlopsArtifactEncode(m);
+	if (VARSIZE(again) - VARHDRSZ != size ||
+		memcmp(VARDATA(again), data, size) != 0)
+		Fail("re-encoding differs from the accepted artifact");
+	if (MlopsArtifactChecksum(again) != ReadU32(data + 16))
+		Fail("MlopsArtifactChecksum differs from the header");
+	pfree(again);
+}
+
+static void
+DecodeOne(const unsigned char *data, size_t size)
+{
+	const char *error = NULL;
+	MlopsModel *m;
+
+	m = MlopsArtifactDecode((const char *) data, size, &error);
+	if (m == NULL)
+	{
+		if (error == NULL)
+			Fail("rejected without a reason");
+		return;
+	}
+	if (error != NULL)
+		Fail("accepted with an error set");
+	CheckModel(m, data, size);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	unsigned char *copy;
+	pg_crc32c	crc;
+
+	/* exact-size heap copy, so ASan sees any read past the end */
+	copy = malloc(size > 0 ? size : 1);
+	if (size > 0)
+		memcpy(copy, data, size);
+	DecodeOne(copy, size);
+
+	if (size >= MLOPS_ARTIFACT_HEADER)
+	{
+		INIT_CRC32C(crc);
+		COMP_CRC32C(crc, copy + MLOPS_ARTIFACT_HEADER,
+					size - MLOPS_ARTIFACT_HEADER);
+		FIN_CRC32C(crc);
+		if (ReadU32(copy + 12) != size - MLOPS_ARTIFACT_HEADER ||
+			ReadU32(copy + 16) != crc)
+		{
+			WriteU32(copy + 12, (uint32) (size - MLOPS_ARTIFACT_HEADER));
+			WriteU32(copy + 16, crc);
+			DecodeOne(copy, size);
+		}
+	}
+	free(copy);
+	ArenaReset();
+	return 0;
+}

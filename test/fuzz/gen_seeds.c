@@ -1,0 +1,123 @@
+/*-------------------------------------------------------------------------
+ *
+ * gen_seeds.c
+ *	  Write the fuzzer's seed corpus: real artifacts, made by the same
+ *	  MlopsArtifactEncode the server uses.
+ *
+ * Usage: gen_seeds DIR.  One file per model, covering what the decoder
+ * must accept: one feature, twenty, no intercept, the maximum feature
+ * count, multibyte and maximum-length names, unknown statistics (NaN
+ * standard errors and sigma) and extreme but finite doubles.  Built by
+ * test/fuzz/run.sh at test time, so no binary is committed.  A one-shot
+ * program: it never frees, and run.sh turns leak detection off for it.
+ *
+ * IDENTIFICATION
+ *	  test/fuzz/gen_seeds.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "artifact.h"
+
+static const char *outdir;
+
+/* A model with nfeat features named prefix01, prefix02, ... */
+static MlopsModel *
+MakeModel(int nfeat, bool fit_intercept, const char *prefix)
+{
+	MlopsModel *m = palloc0(sizeof(MlopsModel));
+	int			nparams = nfeat + (fit_intercept ? 1 : 0);
+	int			i;
+
+	m->algorithm = MLOPS_ALGO_LINEAR;
+	m->nfeat = nfeat;
+	m->fit_intercept = fit_intercept;
+	m->intercept = fit_intercept ? 1.5 : 0.0;
+	m->coef = palloc(sizeof(double) * nfeat);
+	m->std_error = palloc(sizeof(double) * nparams);
+	m->feature_names = palloc(sizeof(char *) * nfeat);
+	for (i = 0; i < nfeat; i++)
+	{
+		m->coef[i] = (i % 2 ? -1.0 : 1.0) * (i + 1) / 4.0;
+		m->feature_names[i] = psprintf("%s%02d", prefix, i + 1);
+	}
+	for (i = 0; i < nparams; i++)
+		m->std_error[i] = 0.01 * (i + 1);
+	m->sigma = 0.25;
+	m->df_resid = 100 - nparams;
+	return m;
+}
+
+static void
+Write(const char *name, const MlopsModel *m)
+{
+	bytea	   *art = MlopsArtifactEncode(m);
+	char	   *path = psprintf("%s/%s", outdir, name);
+	FILE	   *f = fopen(path, "wb");
+
+	if (f == NULL ||
+		fwrite(VARDATA(art), 1, VARSIZE(art) - VARHDRSZ, f) !=
+		VARSIZE(art) - VARHDRSZ ||
+		fclose(f) != 0)
+	{
+		perror(path);
+		exit(1);
+	}
+	pfree(art);
+	pfree(path);
+}
+
+int
+main(int argc, char **argv)
+{
+	MlopsModel *m;
+	int			i;
+
+	if (argc != 2)
+	{
+		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+		return 2;
+	}
+	outdir = argv[1];
+
+	Write("one_feature", MakeModel(1, true, "x"));
+	Write("twenty_features", MakeModel(20, true, "f"));
+	Write("no_intercept", MakeModel(3, false, "v"));
+	Write("max_features", MakeModel(MLOPS_MAX_FEATURES, true, "c"));
+
+	/* multibyte names; the last one is 21 three-byte characters, 63 bytes */
+	m = MakeModel(4, true, "m");
+	m->feature_names[0] = "température";
+	m->feature_names[1] = "日本語";
+	m->feature_names[2] = "naïve_ß_😀";
+	m->feature_names[3] = "";
+	for (i = 0; i < 21; i++)
+		m->feature_names[3] = psprintf("%s€", m->feature_names[3]);
+	Write("multibyte_names", m);
+
+	/* as saved when there are as many parameters as rows */
+	m = MakeModel(2, true, "u");
+	for (i = 0; i < 3; i++)
+		m->std_error[i] = NAN;
+	m->sigma = NAN;
+	m->df_resid = 0;
+	Write("unknown_stats", m);
+
+	/* extreme finite doubles */
+	m = MakeModel(4, true, "e");
+	m->intercept = -DBL_MAX;
+	m->coef[0] = DBL_MAX;
+	m->coef[1] = DBL_MIN / 4;	/* subnormal */
+	m->coef[2] = -0.0;
+	m->coef[3] = 1e-300;
+	m->std_error[0] = 0;
+	m->sigma = DBL_MAX;
+	m->df_resid = PG_INT64_MAX;
+	Write("extreme_values", m);
+	return 0;
+}
