@@ -153,7 +153,7 @@ WHERE m.name = 'si_m' AND v.version = 1;
 -- eleven versions of si_bad, then each is damaged in its own way
 DO $$
 BEGIN
-    FOR i IN 1 .. 11 LOOP
+    FOR i IN 1 .. 12 LOOP
         PERFORM mlops.train('si_bad', 'si_t', 'y', features => '{a,b,c}',
                             test_size => 0, deploy => 'never');
     END LOOP;
@@ -183,12 +183,14 @@ UPDATE mlops.model_version v SET artifact = CASE v.version
     WHEN 10 THEN overlay(artifact PLACING pg_temp.le32(length(artifact)) FROM 13)
     -- trailing bytes after a valid payload (the deployed version)
     WHEN 11 THEN pg_temp.reseal(artifact || '\xdeadbeef'::bytea)
+    -- a reserved header byte set (outside the checksum)
+    WHEN 12 THEN set_byte(artifact, 20, 1)
     END
 FROM mlops.model m
 WHERE m.model_id = v.model_id AND m.name = 'si_bad';
 ALTER TABLE mlops.model_version ENABLE TRIGGER USER;
 SELECT i, pg_temp.try(format($$SELECT mlops.predict('si_bad@%s', ARRAY[1, 1, 1]::float8[])$$, i))
-FROM generate_series(1, 11) i ORDER BY i;
+FROM generate_series(1, 12) i ORDER BY i;
 SELECT pg_temp.try($$SELECT mlops.predict('si_bad', ARRAY[1, 1, 1]::float8[])$$);
 SELECT pg_temp.try($$SELECT mlops.predict('si_bad', s) FROM si_t s$$);
 SELECT pg_temp.try($$SELECT * FROM mlops.coefficients('si_bad@6')$$);
