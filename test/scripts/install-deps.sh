@@ -25,10 +25,13 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# Debian's postgresql-common would create and start a "main" cluster;
-# mlops only ever uses throwaway clusters.
-if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
-    $SUDO mkdir -p /etc/postgresql-common
-    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+APT="$SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+# Debian's postgresql-15 would create and start a "main" cluster; mlops
+# only uses throwaway clusters, so postgresql-common goes first and is told
+# not to (its documented switch, create_main_cluster).
+if ! dpkg-query -W -f='${Status}' postgresql-common 2>/dev/null | grep -q "install ok installed"; then
+    $APT postgresql-common >/dev/null
+    $SUDO sed -i 's/^#* *create_main_cluster *=.*/create_main_cluster = false/' \
+        /etc/postgresql-common/createcluster.conf
 fi
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$APT $missing >/dev/null
