@@ -190,7 +190,9 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	int			j;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "linear_state transition called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("linear_state transition called in non-aggregate context")));
 
 	if (PG_ARGISNULL(0))
 		st = NewState(CurrentMemoryContext, -1, fit_intercept);
@@ -323,7 +325,9 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 	LinearState *b;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "linear_merge called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("linear_merge called in non-aggregate context")));
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))

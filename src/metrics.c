@@ -120,7 +120,9 @@ EvalData(ArrayType *st, int k)
 {
 	if (ARR_NDIM(st) != 1 || ARR_HASNULL(st) || ARR_ELEMTYPE(st) != FLOAT8OID ||
 		ARR_DIMS(st)[0] != EV_LEN(k))
-		elog(ERROR, "invalid _linear_eval_state value");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _linear_eval_state value")));
 	return (double *) ARR_DATA_PTR(st);
 }
 
@@ -151,10 +153,14 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 	int			j;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "_linear_eval_state called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("_linear_eval_state called in non-aggregate context")));
 	for (j = opt; j < opt + 5; j++)
 		if (PG_ARGISNULL(j))
-			elog(ERROR, "_linear_eval_state options must not be NULL");
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("_linear_eval_state options must not be NULL")));
 	coefarr = PG_GETARG_ARRAYTYPE_P(opt);
 	intercept = PG_GETARG_BOOL(opt + 1);
 	test_size = PG_GETARG_FLOAT8(opt + 2);
@@ -162,7 +168,9 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 	refine = PG_GETARG_BOOL(opt + 4);
 	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
 		ARR_HASNULL(coefarr) || ARR_DIMS(coefarr)[0] % 2 != 0)
-		elog(ERROR, "invalid coefficients for _linear_eval_state");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid coefficients for _linear_eval_state")));
 	k = ARR_DIMS(coefarr)[0] / 2;
 	c = (const double *) ARR_DATA_PTR(coefarr);
 	off = intercept ? 1 : 0;
@@ -264,7 +272,9 @@ mlops_linear_eval_combine(PG_FUNCTION_ARGS)
 	double		n;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "_linear_eval_state combine called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("_linear_eval_state combine called in non-aggregate context")));
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -276,7 +286,9 @@ mlops_linear_eval_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] < 1)
-		elog(ERROR, "invalid _linear_eval_state value");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _linear_eval_state value")));
 	k = (int) ((double *) ARR_DATA_PTR(a))[EV_K];
 	da = EvalData(a, k);
 	db = EvalData(b, k);

@@ -173,6 +173,25 @@ SELECT pg_temp.try($$
     SELECT 1, mlops.linear_state(ARRAY[x1, x2], y) FROM agg_t WHERE id <= 10
     UNION ALL
     SELECT 2, mlops.linear_state(ARRAY[x1, x2], y, false) FROM agg_t WHERE id <= 10) v(n, s)$$);
+-- the aggregates' support functions called directly, and the evaluation
+-- pass with bad options: a SQLSTATE of their own, never XX000
+SELECT pg_temp.try($$SELECT mlops._linear_accum(NULL, ARRAY[1]::float8[], 1)$$);
+SELECT pg_temp.try($$SELECT mlops._linear_combine(NULL, NULL)$$);
+SELECT pg_temp.try($$
+  SELECT mlops._linear_eval_accum(NULL, ARRAY[1, 0]::float8[], false, 0, 0, true,
+                                  1::float8, 1::float8)$$);
+SELECT pg_temp.try($$SELECT mlops._linear_eval_combine(NULL, NULL)$$);
+SELECT pg_temp.try($$
+  SELECT mlops._linear_eval_state(ARRAY[1, 0]::float8[], false, NULL, 0, true,
+                                  1::float8, 1::float8)$$);
+SELECT pg_temp.try($$
+  SELECT mlops._linear_eval_state(ARRAY[1]::float8[], false, 0, 0, true,
+                                  1::float8, 1::float8)$$);
+SELECT pg_temp.try($$
+  SELECT mlops._linear_eval_state(CASE WHEN g = 1 THEN ARRAY[1, 0]
+                                       ELSE ARRAY[1, 2, 0, 0] END::float8[],
+                                  false, 0, 0, true, g::float8, 1::float8)
+  FROM generate_series(1, 2) g$$);
 
 -- linear_final: ridge shrinks, bad alpha is refused, too few rows
 SELECT (SELECT sum(v * v) FROM unnest(mlops.linear_final(s, 1000)) v)

@@ -1,0 +1,925 @@
+# test/t/003_mutated_calls.pl
+#
+# Mutated calls: every function a role can call in the mlops schema, each
+# called at least MLOPS_FUZZ_CALLS times (default 1000) with arguments
+# drawn from seeded pools of valid and hostile values: NULLs, empty, 2-D,
+# offset and huge arrays, NaN and infinities, extreme integers, wrong
+# types through casts, odd model, relation and role names (quotes,
+# semicolons, 64+ bytes, mixed case, multibyte), negative, zero and huge
+# hyperparameters, malformed jsonb, and mutated linear_state text.
+#
+# The calls run in a procedure that catches each call's error, records its
+# SQLSTATE and message, and commits after each call, so a crash loses no
+# result; about 40% of them run as an unprivileged role or as a trainer.
+# Passes when no call crashes the server, none ends with XX000, and every
+# error has a message.  MLOPS_FUZZ_SEED (default 20240604) replays a run.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+$ENV{OPENBLAS_NUM_THREADS} = 1;
+
+my $seed = $ENV{MLOPS_FUZZ_SEED} // 20240604;
+my $per_fn = $ENV{MLOPS_FUZZ_CALLS} // 1000;
+srand($seed);
+note("seed=$seed calls_per_function=$per_fn");
+
+my $node = PostgreSQL::Test::Cluster->new('mutated');
+$node->init(extra => [ '--encoding=UTF8', '--locale=C' ]);
+$node->append_conf('postgresql.conf', qq{
+max_worker_processes = 8
+restart_after_crash = on
+log_min_messages = log
+log_min_error_statement = panic
+});
+$node->start;
+
+# --- set-up: tables of every shape train() accepts or refuses, and models
+# reaching every code path (several versions, ridge, no intercept, wide,
+# odd names, no deployment, corrupted artifacts, a trainer's own model)
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION mlops;
+	CREATE ROLE fz_user LOGIN;
+	CREATE ROLE fz_trainer LOGIN IN ROLE mlops_trainer;
+	CREATE TABLE fz_tab AS
+	SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
+	       (g * g % 11)::int AS x3, ((g % 13) / 3.0)::numeric AS x4,
+	       1 + 2 * (g % 17) + 3 * (g % 5) + 0.01 * (g % 7) AS y,
+	       (g % 2 = 0) AS b, 't' || g AS txt
+	FROM generate_series(1, 300) g;
+	CREATE TABLE "Odd ""Tab""" ("Mixed Col" float8, "ÿ;--" float8, y float8);
+	INSERT INTO "Odd ""Tab"""
+	SELECT g % 7, g % 3, g % 7 + 2 * (g % 3) + 0.1 * (g % 2)
+	FROM generate_series(1, 60) g;
+	CREATE TABLE fz_empty (x1 float8, y float8);
+	CREATE TABLE fz_one (x1 float8, y float8);
+	INSERT INTO fz_one VALUES (1, 2);
+	CREATE TABLE fz_nan (x1 float8, x2 float8, y float8);
+	INSERT INTO fz_nan VALUES (1, 2, 3), ('NaN', 1, 2), (2, 'Infinity', 1),
+		(3, 4, '-Infinity'), (NULL, 1, 1), (4, 5, 6);
+	CREATE TABLE fz_const AS
+	SELECT x1, 2 * x1 AS x2, 5::float8 AS x3, y FROM fz_tab;
+	CREATE TABLE fz_huge AS
+	SELECT x1 * 1e300 AS x1, x2 * 1e-300 AS x2, y * 1e300 AS y FROM fz_tab;
+	CREATE TABLE fz_txtrow (x1 text, x2 text, y text);
+	INSERT INTO fz_txtrow VALUES ('1', '2', '3'), ('a', 'b', 'c');
+	CREATE TABLE fz_alltypes (x1 smallint, x2 bigint, x3 real, x4 numeric,
+		y float8, b boolean, i interval, j jsonb, a float8[]);
+	INSERT INTO fz_alltypes
+	SELECT g % 100, (g * 1000003)::bigint, g / 7.0, g / 3.0, g, true,
+	       '1 day', '{}', ARRAY[g, g]
+	FROM generate_series(1, 50) g;
+	INSERT INTO fz_alltypes VALUES (32767, 9223372036854775807, 3.4e38,
+		'1e400', 1e308, NULL, NULL, NULL, NULL);
+	CREATE DOMAIN fz_dom AS float8 CHECK (VALUE > 0);
+	CREATE TABLE fz_domtab (x1 fz_dom, x2 float8, y float8);
+	INSERT INTO fz_domtab SELECT x1 + 1, x2, y FROM fz_tab;
+	CREATE TABLE fz_dropped AS SELECT x1, x2, x3, y FROM fz_tab;
+	ALTER TABLE fz_dropped DROP COLUMN x2;
+	CREATE TABLE fz_part (x1 float8, x2 float8, y float8) PARTITION BY RANGE (x1);
+	CREATE TABLE fz_part_lo PARTITION OF fz_part FOR VALUES FROM (MINVALUE) TO (8);
+	CREATE TABLE fz_part_hi PARTITION OF fz_part FOR VALUES FROM (8) TO (MAXVALUE);
+	INSERT INTO fz_part SELECT x1, x2, y FROM fz_tab;
+	CREATE TABLE fz_secret AS SELECT x1, x2, y FROM fz_tab;
+	CREATE VIEW fz_view AS SELECT x1, x2, y FROM fz_tab WHERE id % 2 = 0;
+	CREATE MATERIALIZED VIEW fz_mv AS SELECT x1, x2, x3, y FROM fz_tab;
+	CREATE SEQUENCE fz_seq;
+	CREATE INDEX fz_idx ON fz_tab (x1);
+	CREATE TYPE fz_type AS (x1 float8, x2 float8);
+	CREATE TYPE fz_type4 AS (x4 numeric, x3 int, x2 float8, x1 float8);
+	CREATE TYPE fz_typetxt AS (x1 text, x2 float8);
+	DO $$
+	BEGIN
+		PERFORM setseed(0.5);
+		EXECUTE 'CREATE TABLE fz_wide AS SELECT '
+			|| (SELECT string_agg(format('round(random() * 100)::float8 AS c%s', i), ', ')
+			    FROM generate_series(1, 100) i)
+			|| ', g::float8 AS y FROM generate_series(1, 400) g';
+	END
+	$$;
+	GRANT SELECT ON ALL TABLES IN SCHEMA public TO fz_user, fz_trainer;
+	REVOKE SELECT ON fz_secret FROM fz_user, fz_trainer;
+
+	SELECT mlops.train('fz_a', 'fz_tab', 'y', features => '{x1,x2}');
+	SELECT mlops.train('fz_a', 'fz_tab', 'y', features => '{x1,x2}',
+	                   hyperparams => '{"alpha": 1}', deploy => 'always');
+	SELECT mlops.train('fz_a', 'fz_tab', 'y', features => '{x1,x2}',
+	                   hyperparams => '{"fit_intercept": false}', deploy => 'never');
+	SELECT mlops.train('fz_b', 'fz_tab', 'y', features => '{x1,x2,x3,x4}', test_size => 0);
+	SELECT mlops.train('fz_w', 'fz_wide', 'y');
+	SELECT mlops.train('Odd "Mdl"', '"Odd ""Tab"""', 'y');
+	SELECT mlops.train('fz_ü', 'fz_tab', 'y', features => '{x1}');
+	SELECT mlops.train('fz_nodep', 'fz_tab', 'y', features => '{x1}', deploy => 'never');
+	SELECT mlops.train('fz_dom', 'fz_domtab', 'y');
+	SELECT mlops.train('fz_bad', 'fz_tab', 'y', features => '{x1,x2}')
+	FROM generate_series(1, 4);
+	ALTER TABLE mlops.model_version DISABLE TRIGGER USER;
+	UPDATE mlops.model_version v SET artifact = CASE v.version
+		WHEN 1 THEN substring(artifact FROM 1 FOR 20)
+		WHEN 2 THEN set_byte(artifact, 40, get_byte(artifact, 40) # 1)
+		WHEN 3 THEN ''::bytea
+		ELSE artifact || '\xdeadbeef'::bytea END
+	FROM mlops.model m
+	WHERE m.model_id = v.model_id AND m.name = 'fz_bad';
+	ALTER TABLE mlops.model_version ENABLE TRIGGER USER;
+	SELECT mlops.grant('fz_a', 'predict', 'fz_user');
+	SELECT mlops.grant('fz_b', 'deploy', 'fz_user');
+	SELECT mlops.grant('fz_b', 'predict', 'PUBLIC');
+});
+$node->safe_psql('postgres',
+	"SELECT mlops.train('fz_t', 'fz_tab', 'y', features => '{x1,x3}')",
+	extra_params => [ '-U', 'fz_trainer' ]);
+
+# Partial states to merge, finish and mutate: 1, 2, 4 and 100 features,
+# with and without an intercept, a single row, rows still buffered.
+$node->safe_psql('postgres', q{
+	CREATE TABLE fz_states (id int PRIMARY KEY, s mlops.linear_state);
+	INSERT INTO fz_states
+	SELECT 1, mlops.linear_state(ARRAY[x1], y) FROM fz_tab
+	UNION ALL SELECT 2, mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab
+	UNION ALL SELECT 3, mlops.linear_state(ARRAY[x1, x2], y, false) FROM fz_tab
+	UNION ALL SELECT 4, mlops.linear_state(ARRAY[x1, x2, x3, x4], y) FROM fz_tab
+	UNION ALL SELECT 5, mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab WHERE id = 1
+	UNION ALL SELECT 6, mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab WHERE id <= 10
+	UNION ALL SELECT 7, mlops.linear_state(array_fill(x1, ARRAY[100]), y) FROM fz_tab
+	UNION ALL SELECT 8, mlops.linear_state(ARRAY[x1, x2], y)
+	          FROM (SELECT * FROM fz_tab ORDER BY id LIMIT 2000) t;
+	GRANT SELECT ON fz_states TO fz_user, fz_trainer;
+});
+my @state_hex = split /\n/,
+  $node->safe_psql('postgres', 'SELECT s::text FROM fz_states ORDER BY id');
+
+# --- value pools
+# How hostile a call is: each call draws its own level, so that some
+# calls mutate one argument of an otherwise valid call (and reach deep
+# code) and others mutate most of them.
+our $MUT = 0.4;
+
+sub pick { return $_[ int(rand(@_)) ]; }
+sub chance { return rand() < $_[0]; }
+sub mut { return rand() < $_[0] * $MUT / 0.4; }
+sub lit
+{
+	my ($s) = @_;
+	return 'NULL' unless defined $s;
+	$s =~ s/'/''/g;
+	return "'$s'";
+}
+
+# A valid value most of the time, so that calls reach the deep code.
+sub valid_or
+{
+	my ($valid, $mutant, $p) = @_;
+	return mut(1 - ($p // 0.6)) ? pick(@$mutant) : pick(@$valid);
+}
+
+sub random_text
+{
+	my @alphabet = ('a' .. 'z', 'A' .. 'Z', '0' .. '9', ' ', "'", '"', ';',
+		'-', '@', '\\', '%', '$', "\n", "\t", '.', 'é', 'ß', '中', '💥');
+	my $n = pick(0, 1, 3, 8, 31, 63, 64, 65, 200);
+	return join('', map { pick(@alphabet) } 1 .. $n);
+}
+
+my @odd_names = (
+	'', ' ', '@', '@1', 'x' x 63, 'x' x 64, 'x' x 200, 'é' x 31, 'é' x 32,
+	('x' x 62) . 'é', '💥' x 16, "fz_a'; DROP TABLE fz_tab; --", 'fz_a;',
+	"a\nb", "tab\there", '"fz_a"', 'FZ_A', 'Fz_a', 'fz_a ', ' fz_a',
+	'pg_catalog.fz_a', 'mlops.fz_a', '%s%n%x', '\\', 'fz_a\\', 'x' x 10000,
+	"Robert'); --", 'NULL', 'null');
+my @model_valid = ('fz_a', 'fz_a@1', 'fz_a@2', 'fz_a@3', 'fz_b', 'fz_b@1',
+	'fz_w', 'Odd "Mdl"', 'fz_ü', 'fz_nodep', 'fz_dom', 'fz_bad', 'fz_bad@1',
+	'fz_bad@2', 'fz_bad@3', 'fz_t', 'fz_new', 'fz_a@4');
+my @model_mutant = (@odd_names, undef, 'fz_a@', 'fz_a@0', 'fz_a@-1',
+	'fz_a@2147483647', 'fz_a@2147483648', 'fz_a@99999999999999999999',
+	'fz_a@1@1', 'fz_a@ 1', 'fz_a@1 ', 'fz_a@0x1', 'fz_a@1.0', 'fz_a@+2',
+	'fz_a@１', 'fz_a@1e3', 'fz_a@' . ('0' x 40) . '1', 'fz_a@-0',
+	'Odd "Mdl"@1', 'fz_ü@1', 'fz_zz', 'fz_a@@1', 'fz_a@é');
+
+sub model_arg
+{
+	return 'NULL::text' if mut(0.02);
+	return 'E\'\\xff\'' if mut(0.005);
+	return 'fz_a::text' if mut(0.005);
+	return 'repeat(\'m\', 100000000)' if mut(0.001);
+	return lit(random_text()) if mut(0.05);
+	return lit(valid_or(\@model_valid, \@model_mutant));
+}
+
+my @f8_valid = ('0', '1', '-1', '2.5', '7', '16', '1e3');
+my @f8_mutant = ("'NaN'", "'Infinity'", "'-Infinity'", '1e308', '-1e308',
+	'5e-324', '-0.0', 'NULL', '1.7976931348623157e308', '2.2250738585072014e-308');
+
+sub f8_num
+{
+	return sprintf('%.17g', (rand() - 0.5) * 10**int(rand(40) - 20)) if mut(0.2);
+	return valid_or(\@f8_valid, \@f8_mutant, 0.7);
+}
+
+my %elem = (
+	float8 => sub { f8_num() },
+	real => sub {
+		valid_or([ '0', '1', '-3.5', '12' ],
+			[ "'NaN'", "'Infinity'", "'-Infinity'", '3.4e38', '-3.4e38',
+			  '1e-45', 'NULL' ], 0.7);
+	},
+	smallint => sub {
+		valid_or([ '0', '1', '-2', '9' ], [ '32767', '-32768', 'NULL' ], 0.7);
+	},
+	integer => sub {
+		valid_or([ '0', '1', '-2', '9' ],
+			[ '2147483647', '-2147483648', 'NULL' ], 0.7);
+	},
+	bigint => sub {
+		valid_or([ '0', '1', '-2', '9' ],
+			[ '9223372036854775807', '-9223372036854775808', 'NULL',
+			  '4503599627370497' ], 0.7);
+	},
+	numeric => sub {
+		valid_or([ '0', '1', '-2.5', '0.333' ],
+			[ "'NaN'", "'Infinity'", "'-Infinity'", "'1e400'", "'-1e400'",
+			  "'1e-400'", 'NULL', '123456789012345678901234567890.123' ], 0.7);
+	},
+);
+
+# An array of type $t: mostly 1..5 elements, sometimes empty, NULL, 2-D,
+# with a lower bound other than 1, or with thousands of elements.
+sub array_arg
+{
+	my ($t) = @_;
+	my $r = rand() * 0.4 / $MUT;
+	return "NULL::${t}[]" if $r < 0.03;
+	return "'{}'::${t}[]" if $r < 0.06;
+	return "ARRAY[]::${t}[]" if $r < 0.07;
+	return "'{{1,2},{3,4}}'::${t}[]" if $r < 0.09;
+	return "'[0:1]={1,2}'::${t}[]" if $r < 0.11;
+	return "'[2:3]={1,2}'::${t}[]" if $r < 0.12;
+	return "'{{}}'::${t}[]" if $r < 0.13;
+	return "array_fill(" . $elem{$t}->() . "::$t, ARRAY[" .
+	  pick(90, 91, 1600, 1601, 5000, 100000) . "])" if $r < 0.17;
+	return "array_fill(1::$t, ARRAY[2], ARRAY[-5])" if $r < 0.18;
+	return "array_fill(1::$t, ARRAY[1, 2])" if $r < 0.19;
+	my $n = pick(1, 2, 2, 2, 3, 4, 4, 5);
+	return "ARRAY[" . join(', ', map { $elem{$t}->() . "::$t" } 1 .. $n) . "]::${t}[]";
+}
+
+sub row_arg
+{
+	my $r = mut(0.75) ? rand() : 0;
+	return '(SELECT t FROM fz_tab t WHERE id = ' . int(rand(320)) . ')' if $r < 0.25;
+	return 'ROW(' . f8_num() . ', ' . f8_num() . ')::fz_type' if $r < 0.40;
+	return 'ROW(' . $elem{numeric}->() . ', ' . $elem{integer}->() . ', ' .
+	  f8_num() . ', ' . f8_num() . ')::fz_type4' if $r < 0.50;
+	return pick(
+		'(SELECT t FROM "Odd ""Tab""" t LIMIT 1)',
+		'(SELECT t FROM fz_wide t LIMIT 1)',
+		'(SELECT t FROM fz_nan t WHERE x1 <> x1)',
+		'(SELECT t FROM fz_nan t LIMIT 1)',
+		'(SELECT t FROM fz_txtrow t LIMIT 1)',
+		'(SELECT t FROM fz_txtrow t OFFSET 1)',
+		'(SELECT t FROM fz_alltypes t ORDER BY x1 DESC LIMIT 1)',
+		'(SELECT t FROM fz_alltypes t LIMIT 1)',
+		'(SELECT t FROM fz_domtab t LIMIT 1)',
+		'(SELECT t FROM fz_dropped t LIMIT 1)',
+		'(SELECT t FROM fz_huge t LIMIT 1)',
+		'(SELECT t FROM fz_secret t LIMIT 1)',
+		'(SELECT t FROM fz_states t LIMIT 1)',
+		'(SELECT m FROM mlops.models m LIMIT 1)',
+		'(SELECT v FROM mlops.model_version v LIMIT 1)',
+		'NULL::fz_tab', 'NULL::fz_type', 'ROW(NULL, NULL)::fz_type',
+		"ROW('1', 2)::fz_typetxt", "ROW('x', 2)::fz_typetxt",
+		'ROW(1, 2)', 'ROW()', 'ROW(NULL)', '1::int', "'x'::text", "'{}'::jsonb",
+		"'(1,2)'::fz_type", "'(,)'::fz_type", "'[1,2]'::int4range",
+		'ARRAY[ROW(1, 2)::fz_type]', "ARRAY['1', '2']", 'ARRAY[true, false]',
+		"'{1,2}'::text", 'ARRAY[1, 2]::oid[]', "'(1,2)'::point",
+		'ARRAY[ARRAY[1, 2]]::float8[]', "'1'::fz_dom",
+		'(SELECT t FROM (SELECT 1.0::float8 AS x1, 2.0::float8 AS x2, 3 AS x1) t)',
+		'(SELECT t FROM (SELECT 1.0::float8 AS "X1", 2.0::float8 AS x2) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS "Mixed Col", 2::float8 AS "ÿ;--") t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, 2::float8 AS x2, 3::int AS x3, 4::numeric AS x4) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, 2::float8 AS x2, 3::int AS x3, \'NaN\'::numeric AS x4) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, 2::float8 AS x2, NULL::int AS x3, 4::numeric AS x4) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, 2::bigint AS x2, 3::smallint AS x3, 4::real AS x4) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, true AS x2) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, \'2\'::text AS x2) t)',
+		'(SELECT t FROM (SELECT 1::float8 AS x1, \'1 day\'::interval AS x2) t)');
+}
+
+sub int_arg
+{
+	return valid_or([ '1', '2', '3', '4' ],
+		[ '0', '-1', '2147483647', '-2147483648', 'NULL::int', "'2'::text::int",
+		  '2.7::int', '1e10::int', "'x'::text::int", '5', '100' ], 0.6);
+}
+
+sub text_arg
+{
+	my ($valid, $extra) = @_;
+	return 'NULL::text' if mut(0.03);
+	return lit(random_text()) . '::text' if mut(0.05);
+	return lit(valid_or($valid, [ @odd_names, @$extra ])) . '::text';
+}
+
+my @jsonb_valid = ('{}', '{"alpha": 0.5}', '{"fit_intercept": false}', '{"seed": 7}',
+	'{"alpha": 0, "fit_intercept": true, "seed": 1}');
+my @jsonb_mutant = ('{"alpha": -1}', '{"alpha": "NaN"}', '{"alpha": 1e308}',
+	'{"alpha": 1e400}', '{"alpha": -1e400}', '{"alpha": 1e-400}',
+	'{"alpha": null}', '{"alpha": "1"}', '{"alpha": true}', '{"alpha": []}',
+	'{"alpha": {"nested": 1}}', '{"fit_intercept": "yes"}', '{"fit_intercept": 1}',
+	'{"fit_intercept": null}', '{"seed": 1.5}', '{"seed": -1}', '{"seed": "7"}',
+	'{"seed": 99999999999999999999999}', '{"seed": 9223372036854775807}',
+	'{"seed": -9223372036854775808}', '{"seed": 1e30}', '{"seed": null}',
+	'[]', '[1, 2]', '"str"', 'null', '1', 'true', '{"unknown": 1}', '{"": 1}',
+	'{"alpha": 0, "alpha": 1}', '{"ALPHA": 1}', '{"alpha\u0000": 1}',
+	'{"alpha": 0.5, "max_iter": -1}', '{"learning_rate": "NaN"}',
+	('[' x 500) . (']' x 500), '{"a": ' . ('[' x 100) . (']' x 100) . '}');
+my @jsonb_malformed = ('{"alpha":', '{alpha: 1}', '', 'NaN', '{"a":1}}', "{'a':1}",
+	'{"alpha": 01}', '{"alpha": .5}', '{"alpha": Infinity}');
+
+sub jsonb_arg
+{
+	return 'NULL::jsonb' if mut(0.03);
+	return lit(pick(@jsonb_malformed)) . '::jsonb' if mut(0.05);
+	if (mut(0.15))
+	{
+		my @vals = ('-1', '0', '1e-300', '1e300', '1e400', '"NaN"', 'null', 'true',
+			'[]', '{}', '"1"', '1.5', '-0', '9223372036854775808', '1e-400', '2');
+		return lit('{"alpha": ' . pick(@vals) . ', "fit_intercept": ' . pick(@vals)
+			  . ', "seed": ' . pick(@vals) . '}') . '::jsonb';
+	}
+	return lit(valid_or(\@jsonb_valid, \@jsonb_mutant)) . '::jsonb';
+}
+
+my @rel_valid = ('fz_tab', 'fz_view', 'fz_mv', 'fz_part', 'fz_wide',
+	'"Odd ""Tab"""', 'fz_domtab', 'fz_dropped', 'fz_alltypes', 'fz_const');
+my @rel_mutant = ('fz_empty', 'fz_one', 'fz_nan', 'fz_huge', 'fz_txtrow',
+	'fz_secret', 'fz_seq', 'fz_idx', 'fz_type', 'pg_class', 'mlops.model',
+	'mlops.model_version', 'mlops.models', 'mlops.audit', 'fz_part_lo',
+	'pg_toast.pg_toast_2619', 'information_schema.tables', 'nonexistent',
+	'fz_tab; DROP TABLE fz_tab', 'FZ_TAB', '"fz_tab"', 'public.fz_tab',
+	'x.y.z.w', '', 'fz_states', '"Odd "Tab"', 'x' x 64, 'é' x 40);
+
+sub rel_arg
+{
+	my $r = rand();
+	return 'NULL::regclass' if $r < 0.02;
+	return '0::regclass' if $r < 0.03;
+	return '1::oid::regclass' if $r < 0.04;
+	return "'fz_tab'::text::regclass" if $r < 0.05;
+	return "'fz_tab'::regclass::oid::regclass" if $r < 0.06;
+	return lit(valid_or(\@rel_valid, \@rel_mutant)) . '::regclass';
+}
+
+my @col_valid = ('y', 'y', 'x1', 'c1', 'Mixed Col');
+my @col_mutant = ('Y', '"y"', 'txt', 'b', 'id', 'ctid', 'xmin', 'tableoid', 'oid',
+	'nonexistent', 'x2', 'x3', 'x4', 'ÿ;--', 'y;', "y'", 'i', 'j', 'a',
+	'........pg.dropped.2........');
+
+sub features_arg
+{
+	my $r = rand() * $MUT / 0.4;
+	return 'NULL::text[]' if $r < 0.35;
+	return pick("'{x1,x2}'", "'{x1}'", "'{x1,x2,x3,x4}'", "'{x1,x3}'") . '::text[]'
+	  if $r < 0.65;
+	return pick("'{}'::text[]", "'{x1,x1}'::text[]", "'{x1,y}'::text[]",
+		"'{ctid}'::text[]", "ARRAY[NULL]::text[]", "'{x1,NULL}'::text[]",
+		"'{{x1},{x2}}'::text[]", "'[2:3]={x1,x2}'::text[]",
+		"array_fill('x1'::text, ARRAY[2000])", "'{\"Mixed Col\",\"ÿ;--\"}'::text[]",
+		"'{X1}'::text[]", "'{\"x1 \"}'::text[]", "'{txt}'::text[]", "'{b}'::text[]",
+		"'{x2}'::text[]", "ARRAY['" . ('x' x 64) . "']",
+		"(SELECT array_agg(format('c%s', i)) FROM generate_series(1, 100) i)",
+		"(SELECT array_agg(format('c%s', i)) FROM generate_series(1, 90) i)",
+		"(SELECT array_agg(format('c%s', i)) FROM generate_series(1, 91) i)",
+		"'{x1,x2}'::text::text[]", "'{a,i,j}'::text[]", "'{x4}'::text[]");
+}
+
+sub float_arg
+{
+	my ($valid) = @_;
+	return valid_or($valid,
+		[ '-0.1', '1', '1.5', "'NaN'", "'Infinity'", "'-Infinity'", '1e-300',
+		  'NULL::float8', '1e308', '5e-324', '-1e308', '0.9999999999999999' ], 0.6)
+	  . '::float8';
+}
+
+# linear_state values: stored, built inline, mutated text
+sub hex_mutant
+{
+	my $h = pick(@state_hex);
+	my $r = rand();
+	my $len = length($h);
+	my $pos = 2 * int(rand($len / 2));
+	my @special = ('7ff8000000000000', '7ff0000000000000', 'fff0000000000000',
+		'7fefffffffffffff', '0000000000000001', '8000000000000000',
+		'ffffffffffffffff', '0000000000000000');
+	if ($r < 0.15)
+	{    # one nibble changed anywhere
+		substr($h, int(rand($len)), 1) = pick('0' .. '9', 'a' .. 'f');
+	}
+	elsif ($r < 0.35)
+	{    # a header field (nfeat, nbuf, flags, format) set to an odd value
+		my $field = pick(8, 12, 16, 24);
+		my $width = ($field == 8 || $field == 12) ? 4 : 8;
+		my @v = $width == 4
+		  ? ('0000', '0001', 'ffff', '8000', '7fff')
+		  : ('00000000', 'ffffffff', '7fffffff', '80000000', '00000640',
+			'00000641', '00000001', '00000002', '00000064', '00000208',
+			'00000209', sprintf('%08x', int(rand(2**32))));
+		substr($h, $field, $width) = pick(@v);
+	}
+	elsif ($r < 0.50)
+	{    # a row counter (nrows, nskipped, nheld)
+		substr($h, pick(32, 48, 64), 16) = pick(@special, '00000000000000ff');
+	}
+	elsif ($r < 0.70 && $len > 96)
+	{    # a double in the payload: NaN, Inf, extremes, denormals
+		my $at = 80 + 16 * int(rand(($len - 80) / 16));
+		substr($h, $at, 16) = pick(@special);
+	}
+	elsif ($r < 0.80)
+	{
+		$h = substr($h, 0, $pos);    # truncated
+	}
+	elsif ($r < 0.85)
+	{
+		$h .= pick('00', 'ff', '0000000000000000', $h);    # trailing bytes
+	}
+	elsif ($r < 0.88)
+	{
+		$h = substr($h, 0, $len - 1);    # odd length
+	}
+	elsif ($r < 0.91)
+	{
+		substr($h, int(rand($len)), 1) = pick('g', 'G', ' ', 'x', '\\', 'é');
+	}
+	elsif ($r < 0.94)
+	{
+		$h = uc($h);
+	}
+	else
+	{
+		$h = pick('', '\\x' . $h, 'x', '00', random_text(), '0' x 80, 'f' x 80);
+	}
+	return $h;
+}
+
+sub state_arg
+{
+	my $r = rand() * $MUT / 0.4;
+	return 'NULL::mlops.linear_state' if $r < 0.03;
+	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')' if $r < 0.35;
+	return "'" . pick(@state_hex) . "'::mlops.linear_state" if $r < 0.45;
+	return '(SELECT mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab WHERE id < '
+	  . int(rand(20)) . ')' if $r < 0.55;
+	return lit(hex_mutant()) . '::mlops.linear_state';
+}
+
+# Rows for the aggregates: d features, mostly a constant d per call.
+sub agg_rows
+{
+	my ($with_flag) = @_;
+	my $r = rand() * 0.4 / $MUT;
+	my $flag = $with_flag
+	  ? ', ' . pick('true', 'false', 'NULL::boolean', "'yes'::boolean", '1::boolean')
+	  : '';
+	if ($r < 0.15)
+	{
+		my $d = pick(1, 2, 90, 1600, 1601, 5000, 20000, 200000);
+		my $n = $d > 1000 ? pick(1, 2) : pick(1, 5, 600, 1200);
+		return "FROM (SELECT array_fill((g % 7)::float8, ARRAY[$d]) AS f, "
+		  . f8_num() . "::float8 * g AS t FROM generate_series(1, $n) g) v", $flag;
+	}
+	if ($r < 0.20)
+	{
+		return 'FROM fz_tab WHERE false', $flag, 'ARRAY[x1]', 'y';
+	}
+	my $d = pick(0, 1, 2, 2, 3, 5);
+	my $n = pick(1, 2, 3, 5, 8);
+	my @rows;
+	for (1 .. $n)
+	{
+		my $dd = mut(0.1) ? pick(0, 1, 2, 3, 4) : $d;
+		my $arr = mut(0.05) ? 'NULL::float8[]'
+		  : mut(0.03) ? "'{{1,2},{3,4}}'::float8[]"
+		  : mut(0.03) ? "'[0:1]={1,2}'::float8[]"
+		  : "ARRAY[" . join(', ', map { f8_num() . '::float8' } 1 .. $dd) . "]::float8[]";
+		push @rows, "($arr, " . f8_num() . '::float8)';
+	}
+	return 'FROM (VALUES ' . join(', ', @rows) . ') v(f, t)', $flag;
+}
+
+# Arguments for the VARIADIC "any" training and evaluation passes.
+sub variadic_args
+{
+	my $n = pick(0, 1, 2, 3, 5, 91, 101);
+	my @a;
+	for (1 .. $n)
+	{
+		push @a, pick(f8_num() . '::float8', $elem{integer}->() . '::int',
+			$elem{numeric}->() . '::numeric', $elem{real}->() . '::real',
+			$elem{bigint}->() . '::bigint', $elem{smallint}->() . '::smallint',
+			"'x'::text", 'NULL', 'true', 'ARRAY[1.0]::float8[]', "'{}'::jsonb",
+			'NULL::float8');
+	}
+	return @a;
+}
+
+sub names_arg
+{
+	return pick('NULL::text[]', "'{x1,x2}'::text[]", "'{}'::text[]", "'{a}'::text[]",
+		"ARRAY[NULL]::text[]", "'{y,x1,x2}'::text[]",
+		"array_fill('c'::text, ARRAY[101])");
+}
+
+sub eval_state_arg
+{
+	my $r = rand();
+	return 'NULL::float8[]' if $r < 0.3;
+	return array_arg('float8') if $r < 0.8;
+	return '(SELECT mlops.linear_final(s) FROM fz_states WHERE id = '
+	  . (1 + int(rand(9))) . ')';
+}
+
+# relation, target, features that train well, and names to train under
+my @train_valid = ([ 'fz_tab', 'y', '{x1,x2}' ], [ 'fz_tab', 'y', '{x1,x2,x3,x4}' ],
+	[ 'fz_tab', 'y', '{x1,x3}' ], [ 'fz_view', 'y', undef ], [ 'fz_mv', 'y', undef ],
+	[ 'fz_part', 'y', undef ], [ 'fz_wide', 'y', undef ],
+	[ '"Odd ""Tab"""', 'y', undef ], [ '"Odd ""Tab"""', 'y', '{"Mixed Col"}' ],
+	[ 'fz_domtab', 'y', undef ], [ 'fz_dropped', 'y', undef ],
+	[ 'fz_alltypes', 'y', '{x1,x2,x3,x4}' ], [ 'fz_huge', 'y', undef ]);
+my @train_models = ('fz_a', 'fz_b', 'fz_t', 'fz_new', 'fz_ü', 'Odd "Mdl"',
+	'fz_n1', 'fz_n2', 'fz_n3', 'FZ_N1', 'fz_' . ('é' x 30), 'fz_nodep');
+
+my %gen = (
+	train => sub {
+		my ($rel, $target, $features) = @{ pick(@train_valid) };
+		my @args = (
+			mut(0.4) ? model_arg() : lit(pick(@train_models)),
+			mut(0.3) ? rel_arg() : lit($rel) . '::regclass',
+			mut(0.3) ? text_arg(\@col_valid, \@col_mutant) : lit($target));
+		my @named = (
+			[ 'algorithm', text_arg([ 'auto', 'linear' ],
+				[ 'LINEAR', 'Linear', ' linear', 'linear ', 'logistic',
+				  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
+			[ 'hyperparams', jsonb_arg() ],
+			[ 'features', mut(0.3) ? features_arg()
+				: defined $features ? lit($features) . '::text[]' : 'NULL::text[]' ],
+			[ 'test_size', float_arg([ '0', '0.25', '0.5' ]) ],
+			[ 'deploy', text_arg([ 'best', 'always', 'never' ],
+				[ 'BEST', 'most_recent', 'x', 'always ' ]) ]);
+		if (chance(0.3))
+		{    # positional
+			my $k = int(rand(@named + 1));
+			push @args, map { $_->[1] } @named[ 0 .. $k - 1 ];
+		}
+		else
+		{
+			push @args, map { "$_->[0] => $_->[1]" } grep { chance(0.6) } @named;
+		}
+		return 'SELECT * FROM mlops.train(' . join(', ', @args) . ')';
+	},
+	coefficients => sub { 'SELECT * FROM mlops.coefficients(' . model_arg() . ')' },
+	deploy_version => sub {
+		'SELECT mlops.deploy(' . model_arg() . ', ' . int_arg() . ')';
+	},
+	deploy_strategy => sub {
+		my $s = text_arg([ 'best', 'most_recent' ],
+			[ 'BEST', 'latest', 'most recent', 'most_recent ', '1' ]);
+		return 'SELECT mlops.deploy(' . model_arg() . ', '
+		  . (chance(0.3) ? "strategy => $s" : $s) . ')';
+	},
+	rollback => sub { 'SELECT mlops.rollback(' . model_arg() . ')' },
+	drop_model => sub { 'SELECT mlops.drop_model(' . model_arg() . ')' },
+	linear_state_2 => sub {
+		my ($from, undef, $f, $t) = agg_rows(0);
+		$f //= 'f';
+		$t //= 't';
+		return "SELECT mlops.linear_state($f, $t)::text $from";
+	},
+	linear_state_3 => sub {
+		my ($from, $flag, $f, $t) = agg_rows(1);
+		$f //= 'f';
+		$t //= 't';
+		return "SELECT mlops.linear_state($f, $t$flag) $from";
+	},
+	linear_merge => sub {
+		my $n = pick(1, 2, 3, 5);
+		return 'SELECT mlops.linear_final(mlops.linear_merge(s)) FROM (VALUES '
+		  . join(', ', map { '(' . state_arg() . ')' } 1 .. $n) . ') v(s)'
+		  if chance(0.5);
+		return 'SELECT mlops.linear_merge(s)::text FROM (VALUES '
+		  . join(', ', map { '(' . state_arg() . ')' } 1 .. $n) . ') v(s)';
+	},
+	linear_final => sub {
+		my $alpha = chance(0.3) ? '' : ', ' . float_arg([ '0', '1', '0.5' ]);
+		return 'SELECT mlops.linear_final(' . state_arg() . "$alpha)";
+	},
+	linear_state_in => sub {
+		my $h = chance(0.1) ? pick(@state_hex) : hex_mutant();
+		return pick('SELECT ' . lit($h) . '::mlops.linear_state::text',
+			'SELECT mlops.linear_state_in(' . lit($h) . '::cstring)',
+			'SELECT mlops.linear_state_send(' . lit($h) . '::mlops.linear_state)',
+			'SELECT mlops.linear_state_out(' . lit($h) . '::mlops.linear_state)',
+			'SELECT mlops.linear_final(' . lit($h) . ')');
+	},
+	'grant' => sub {
+		'SELECT mlops.grant(' . model_arg() . ', '
+		  . text_arg([ 'predict', 'train', 'deploy', 'own' ],
+			[ 'PREDICT', 'Own', 'select', 'all', 'own;', 'usage' ]) . ', '
+		  . text_arg([ 'fz_user', 'fz_trainer', 'PUBLIC', 'public' ],
+			[ 'nonexistent', 'mlops_admin', 'postgres', '"fz_user"', 'FZ_USER',
+			  'pg_read_all_data', 'Public ', 'pg_signal_backend', 'mlops_trainer' ]) . ')';
+	},
+	'revoke' => sub {
+		'SELECT mlops.revoke(' . model_arg() . ', '
+		  . text_arg([ 'predict', 'train', 'deploy', 'own' ],
+			[ 'PREDICT', 'Own', 'select', 'all', 'own;', 'usage' ]) . ', '
+		  . text_arg([ 'fz_user', 'fz_trainer', 'PUBLIC', 'public' ],
+			[ 'nonexistent', 'mlops_admin', 'postgres', '"fz_user"', 'FZ_USER',
+			  'pg_read_all_data', 'Public ', 'pg_signal_backend', 'mlops_trainer' ]) . ')';
+	},
+	# reachable by any role, though not documented: the aggregates' pieces
+	_linear_accum => sub {
+		my $flag = chance(0.5) ? '' : ', ' . pick('true', 'false', 'NULL::boolean');
+		return 'SELECT mlops._linear_accum(' . state_arg() . ', '
+		  . array_arg('float8') . ', ' . f8_num() . "::float8$flag)::text";
+	},
+	_linear_combine => sub {
+		'SELECT mlops._linear_combine(' . state_arg() . ', ' . state_arg() . ')::text';
+	},
+	_linear_train_accum => sub {
+		if (chance(0.5))
+		{
+			return 'SELECT mlops._linear_train_accum(' . state_arg() . ', '
+			  . array_arg('float8') . ', ' . f8_num() . '::float8, '
+			  . pick('true', 'false', 'NULL::boolean') . ', '
+			  . float_arg([ '0', '0.25' ]) . ', '
+			  . pick('0', '7', '-1', 'NULL', '9223372036854775807') . '::bigint, '
+			  . names_arg() . ')::text';
+		}
+		return 'SELECT mlops._linear_train_accum(' . state_arg() . ', '
+		  . pick('true', 'false', 'NULL::boolean') . ', '
+		  . float_arg([ '0', '0.25' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
+		  . join('', map { ", $_" } variadic_args()) . ')::text';
+	},
+	_linear_train_state => sub {
+		my $v = join('', map { ", $_" } variadic_args());
+		return 'SELECT mlops._linear_train_state('
+		  . pick('true', 'false', 'NULL::boolean') . ', '
+		  . float_arg([ '0', '0.25' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
+		  . "$v)::text FROM generate_series(1, " . pick(1, 3, 600) . ') g';
+	},
+	_linear_eval_accum => sub {
+		if (chance(0.5))
+		{
+			return 'SELECT mlops._linear_eval_accum(' . eval_state_arg() . ', '
+			  . eval_state_arg() . ', ' . pick('true', 'false', 'NULL::boolean')
+			  . ', ' . float_arg([ '0', '0.25' ]) . ', '
+			  . pick('0', '7', '-1', 'NULL') . '::bigint, '
+			  . pick('true', 'false', 'NULL::boolean')
+			  . join('', map { ", $_" } variadic_args()) . ')';
+		}
+		return 'SELECT mlops._linear_eval_accum(' . eval_state_arg() . ', '
+		  . eval_state_arg() . ', ' . f8_num() . '::float8, '
+		  . array_arg('float8') . ', ' . pick('true', 'false', 'NULL::boolean')
+		  . ', ' . float_arg([ '0', '0.25' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, '
+		  . pick('true', 'false', 'NULL::boolean') . ')';
+	},
+	_linear_eval_combine => sub {
+		'SELECT mlops._linear_eval_combine(' . eval_state_arg() . ', '
+		  . eval_state_arg() . ')';
+	},
+	_linear_eval_state => sub {
+		my $coef = eval_state_arg();
+		if (chance(0.5))
+		{
+			return "SELECT mlops._linear_eval_state($coef, "
+			  . pick('true', 'false') . ', ' . float_arg([ '0', '0.25' ])
+			  . ', 0::bigint, ' . pick('true', 'false')
+			  . join('', map { ", $_" } variadic_args())
+			  . ') FROM generate_series(1, ' . pick(1, 3, 50) . ') g';
+		}
+		return "SELECT mlops._linear_eval_state($coef, y, ARRAY[x1, x2], "
+		  . pick('true', 'false') . ', ' . float_arg([ '0', '0.25' ])
+		  . ', 0::bigint, ' . pick('true', 'false') . ') FROM fz_tab';
+	},
+	_can_see => sub {
+		'SELECT mlops._can_see('
+		  . pick('1', '0', '-1', '9223372036854775807', 'NULL', '2', '5',
+			'(SELECT max(model_id) FROM mlops.model)') . '::bigint)';
+	},
+);
+for my $t (qw(float8 real smallint integer bigint numeric))
+{
+	$gen{"predict_$t"} = sub {
+		my $a = array_arg($t);
+		# a third of them over a table, so the per-statement cache is used
+		return 'SELECT sum(mlops.predict(' . model_arg() . ", $a)) FROM fz_tab WHERE id < "
+		  . int(rand(30)) if chance(0.3);
+		return 'SELECT mlops.predict(' . model_arg() . ", $a)";
+	};
+}
+$gen{predict_row} = sub {
+	return 'SELECT sum(mlops.predict(' . model_arg() . ', t)) FROM '
+	  . pick('fz_tab', 'fz_alltypes', 'fz_nan', 'fz_wide', '"Odd ""Tab"""',
+		'fz_domtab', 'fz_txtrow', 'fz_dropped', 'fz_huge') . ' t'
+	  if chance(0.3);
+	return 'SELECT mlops.predict(' . model_arg() . ', ' . row_arg() . ')';
+};
+
+# Every function and aggregate a role can call in the schema must have a
+# generator: a new function without one fails here.
+my %covers = (
+	train => 'train', predict => 'predict_', coefficients => 'coefficients',
+	deploy => 'deploy_', rollback => 'rollback', drop_model => 'drop_model',
+	'grant' => 'grant', 'revoke' => 'revoke', linear_state => 'linear_state_',
+	linear_merge => 'linear_merge', linear_final => 'linear_final',
+	linear_state_in => 'linear_state_in', linear_state_out => 'linear_state_in',
+	linear_state_send => 'linear_state_in', _linear_accum => '_linear_accum',
+	_linear_combine => '_linear_combine', _linear_train_accum => '_linear_train_accum',
+	_linear_train_state => '_linear_train_state',
+	_linear_eval_accum => '_linear_eval_accum',
+	_linear_eval_combine => '_linear_eval_combine',
+	_linear_eval_state => '_linear_eval_state', _can_see => '_can_see',
+	linear_state_recv => '(internal argument: not callable from SQL)',
+	_refuse_update => '(trigger: not callable)');
+my @callable = split /\n/, $node->safe_psql('postgres', q{
+	SELECT DISTINCT p.proname FROM pg_proc p
+	WHERE p.pronamespace = 'mlops'::regnamespace ORDER BY 1});
+my @uncovered = grep { !exists $covers{$_} } @callable;
+is_deeply(\@uncovered, [], 'every function in schema mlops has a generator');
+
+# --- generate, shuffled, each call assigned a role
+my @keys = sort keys %gen;
+my @calls;
+for my $k (@keys)
+{
+	for (1 .. $per_fn)
+	{
+		local $MUT = pick(0.05, 0.15, 0.4, 0.4, 0.8);
+		push @calls, [ $k, $gen{$k}->() ];
+	}
+}
+for (my $i = $#calls; $i > 0; $i--)
+{
+	my $j = int(rand($i + 1));
+	@calls[ $i, $j ] = @calls[ $j, $i ];
+}
+for my $c (@calls)
+{
+	my $r = rand();
+	push @$c, $r < 0.6 ? 'postgres' : $r < 0.85 ? 'fz_user' : 'fz_trainer';
+}
+
+$node->safe_psql('postgres', q{
+	CREATE TABLE fz_call (id int PRIMARY KEY, fn text, role text, sql text);
+	CREATE TABLE fz_result (id int PRIMARY KEY, fn text, role text,
+		sqlstate text, message text);
+	GRANT SELECT ON fz_call TO PUBLIC;
+	GRANT INSERT, SELECT ON fz_result TO PUBLIC;
+	-- Each call in a subtransaction; its result committed at once.  A
+	-- successful drop_model is undone, so the models stay for later calls.
+	CREATE PROCEDURE fz_run(lo int, hi int) LANGUAGE plpgsql AS $$
+	DECLARE
+		c record;
+		st text;
+		msg text;
+	BEGIN
+		FOR c IN SELECT * FROM fz_call WHERE id BETWEEN lo AND hi ORDER BY id LOOP
+			EXECUTE format('SET ROLE %I', c.role);
+			BEGIN
+				EXECUTE c.sql;
+				IF c.fn = 'drop_model' THEN
+					RAISE EXCEPTION USING ERRCODE = 'FZRB0';
+				END IF;
+				st := '00000';
+				msg := NULL;
+			EXCEPTION WHEN OTHERS THEN
+				GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+				IF st = 'FZRB0' THEN
+					st := '00000';
+					msg := NULL;
+				END IF;
+			END;
+			RESET ROLE;
+			INSERT INTO fz_result VALUES (c.id, c.fn, c.role, st, msg);
+			COMMIT;
+		END LOOP;
+	END
+	$$;
+});
+
+my $batch_insert = 2000;
+for (my $i = 0; $i < @calls; $i += $batch_insert)
+{
+	my $hi = $i + $batch_insert - 1;
+	$hi = $#calls if $hi > $#calls;
+	my $sql = 'INSERT INTO fz_call VALUES '
+	  . join(",\n", map { '(' . ($_ + 1) . ', ' . lit($calls[$_][0]) . ', '
+		  . lit($calls[$_][2]) . ', ' . lit($calls[$_][1]) . ')' } $i .. $hi);
+	$node->safe_psql('postgres', $sql);
+}
+is($node->safe_psql('postgres', 'SELECT count(*) FROM fz_call'), scalar(@calls),
+	'all generated calls stored');
+
+# --- run, in batches; after a crash, note the call that was running
+my $t0 = time();
+my @failures;
+my $signals_seen = 0;
+my $next = 1;
+my $batch = 500;
+my $total = scalar(@calls);
+while ($next <= $total)
+{
+	my $hi = $next + $batch - 1;
+	$hi = $total if $hi > $total;
+	my ($rc, $out, $err) = $node->psql('postgres', "CALL fz_run($next, $hi)",
+		timeout => $PostgreSQL::Test::Utils::timeout_default);
+	if ($rc != 0)
+	{
+		# a crash (the postmaster logs the signal), or an error that
+		# escaped the procedure's handler: either way the call that was
+		# running is the one after the last result
+		$node->poll_query_until('postgres', 'SELECT true')
+		  or BAIL_OUT('server did not come back after a crash');
+		my $signals = () = slurp_file($node->logfile) =~ /terminated by signal/g;
+		my $kind = $signals > $signals_seen ? 'CRASH' : 'ABORT';
+		$signals_seen = $signals;
+		my $done = $node->safe_psql('postgres',
+			"SELECT coalesce(max(id), $next - 1) FROM fz_result WHERE id BETWEEN $next AND $hi");
+		my $bad = $done + 1;
+		my $sql = $node->safe_psql('postgres',
+			"SELECT fn || ' as ' || role || ': ' || sql FROM fz_call WHERE id = $bad");
+		push @failures, "$kind in call $bad ($sql): $err";
+		$node->safe_psql('postgres',
+			"INSERT INTO fz_result SELECT id, fn, role, '$kind', " . lit($err)
+			  . " FROM fz_call WHERE id = $bad");
+		$next = $bad + 1;
+		next;
+	}
+	$next = $hi + 1;
+}
+my $elapsed = time() - $t0;
+
+# --- figures
+my $summary = $node->safe_psql('postgres', q{
+	SELECT fn, count(*), count(*) FILTER (WHERE sqlstate = '00000'),
+	       count(*) FILTER (WHERE sqlstate = 'XX000'),
+	       count(*) FILTER (WHERE sqlstate IN ('CRASH', 'ABORT')),
+	       count(*) FILTER (WHERE role <> 'postgres'),
+	       count(DISTINCT sqlstate)
+	FROM fz_result GROUP BY fn ORDER BY fn});
+my ($calls_total, $xx000_total, $crash_total, $min_calls) = (0, 0, 0, undef);
+for my $line (split /\n/, $summary)
+{
+	my ($fn, $n, $ok, $xx, $cr, $unpriv, $states) = split /\|/, $line;
+	note(sprintf('%-20s calls=%d ok=%d unprivileged=%d sqlstates=%d crashes=%d xx000=%d',
+		$fn, $n, $ok, $unpriv, $states, $cr, $xx));
+	$calls_total += $n;
+	$xx000_total += $xx;
+	$crash_total += $cr;
+	$min_calls = $n if !defined $min_calls || $n < $min_calls;
+}
+my $states = $node->safe_psql('postgres', q{
+	SELECT string_agg(sqlstate || '=' || n, ' ' ORDER BY n DESC)
+	FROM (SELECT sqlstate, count(*) AS n FROM fz_result GROUP BY 1) s});
+note("sqlstates: $states");
+my $log = slurp_file($node->logfile);
+my $signals = () = $log =~ /terminated by signal/g;
+diag(sprintf('mutated calls: seed=%d calls=%d functions=%d crashes=%d xx000=%d '
+	  . 'min_per_function=%d runtime=%.1fs',
+	$seed, $calls_total, scalar(@keys), $crash_total + 0, $xx000_total,
+	$min_calls // 0, $elapsed));
+
+is($node->safe_psql('postgres', 'SELECT count(*) FROM fz_result'), $total,
+	'every call has a result');
+is($crash_total, 0, 'no call crashed the server or escaped its error handler')
+  or diag(join("\n", @failures));
+is($signals, 0, 'the server log has no backend terminated by a signal');
+is($xx000_total, 0, 'no call ended with XX000')
+  or diag($node->safe_psql('postgres', q{
+	SELECT string_agg(format('%s (%s calls): %s%s  e.g. %s', fn, n, message, E'\n', sql),
+	                  E'\n' ORDER BY fn)
+	FROM (SELECT DISTINCT ON (fn, message) fn, message, c.sql,
+	             count(*) OVER (PARTITION BY fn, message) AS n
+	      FROM fz_result r JOIN fz_call c USING (id, fn)
+	      WHERE sqlstate = 'XX000' ORDER BY fn, message, length(c.sql)) x}));
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM fz_result
+	WHERE sqlstate <> '00000' AND coalesce(message, '') = ''}),
+	'0', 'every error has a message');
+cmp_ok($min_calls // 0, '>=', $per_fn, "every function called at least $per_fn times");
+is($node->safe_psql('postgres', q{
+	SELECT count(DISTINCT fn) FROM fz_result WHERE role <> 'postgres'}),
+	scalar(@keys), 'every function also called as an unprivileged role');
+is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server still answers');
+
+$node->stop;
+done_testing();
