@@ -36,7 +36,7 @@ PG_CONFIG ?= pg_config
 # The README's commands set up what is missing first, then run the suites
 # in throwaway clusters.  They are kept out of PGXS, whose own "check"
 # target (a temporary installation) does not apply to extensions.
-SETUP_GOALS = demo check bench deps fuzz valgrind
+SETUP_GOALS = demo check bench deps fuzz valgrind soak
 ifneq ($(filter $(SETUP_GOALS),$(MAKECMDGOALS)),)
 
 .PHONY: $(SETUP_GOALS)
@@ -52,6 +52,8 @@ fuzz: deps
 	@test/fuzz/run.sh
 valgrind: deps
 	@test/scripts/valgrind.sh
+soak: deps
+	@test/scripts/soak.sh
 
 else
 

@@ -1,0 +1,186 @@
+# test/t/004_sqlsmith.pl
+#
+# sqlsmith (Debian package sqlsmith) generates random SQL from the
+# database's catalog: every table, view, type, function and aggregate,
+# the extension's included.  It runs against a database with mlops
+# installed and a few trained models, as a role that holds every model
+# privilege and may train, so its queries reach the scoring, training,
+# deployment and aggregate code with random arguments.  Passes when no
+# backend crashed: the postmaster logged no "terminated by signal" and
+# the server still answers.
+#
+# SQLSMITH_QUERIES (default 20000) bounds the run, SQLSMITH_SEED (default
+# 4242) replays it; `make soak` runs 500,000 queries.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use IPC::Run;
+use Time::HiRes qw(time);
+
+$ENV{OPENBLAS_NUM_THREADS} = 1;
+
+my $queries = $ENV{SQLSMITH_QUERIES} // 20000;
+my $seed = $ENV{SQLSMITH_SEED} // 4242;
+my $sqlsmith = `sh -c 'command -v sqlsmith'`;
+chomp $sqlsmith;
+ok($sqlsmith ne '', 'sqlsmith is installed (make deps installs it)')
+  or BAIL_OUT('sqlsmith is not installed');
+
+my $node = PostgreSQL::Test::Cluster->new('sqlsmith');
+$node->init;
+# Errors are logged with their SQLSTATE, location and statement, so that
+# an XX000 raised by mlops can be told apart from core's own (sqlsmith
+# finds some, e.g. float8_avg called on a bad array); a soak run logs
+# crashes only.
+my $log_errors = $queries <= 50000;
+$node->append_conf('postgresql.conf', qq{
+max_worker_processes = 8
+restart_after_crash = on
+track_functions = 'all'
+log_line_prefix = '%m [%p] %e '
+log_error_verbosity = verbose
+log_min_messages = } . ($log_errors ? 'error' : 'log') . qq{
+log_min_error_statement = } . ($log_errors ? 'error' : 'panic') . qq{
+statement_timeout = '5s'
+});
+$node->start;
+
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION mlops;
+	CREATE ROLE smith LOGIN IN ROLE mlops_trainer, mlops_admin;
+	CREATE TABLE sm_tab AS
+	SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
+	       (g * g % 11)::int AS x3, ((g % 13) / 3.0)::numeric AS x4,
+	       1 + 2 * (g % 17) + 3 * (g % 5) + 0.01 * (g % 7) AS y
+	FROM generate_series(1, 200) g;
+	CREATE TABLE sm_small (x1 float8, y float8);
+	INSERT INTO sm_small VALUES (1, 2), (2, 4.1), (3, 5.9), ('NaN', 1), (NULL, 3);
+	CREATE VIEW sm_view AS SELECT x1, x2, y FROM sm_tab WHERE id % 2 = 0;
+	CREATE TABLE sm_states AS
+	SELECT 1 AS id, mlops.linear_state(ARRAY[x1, x2], y) AS s FROM sm_tab
+	UNION ALL SELECT 2, mlops.linear_state(ARRAY[x1], y, false) FROM sm_tab;
+	SELECT mlops.train('sm_a', 'sm_tab', 'y', features => '{x1,x2}');
+	SELECT mlops.train('sm_a', 'sm_tab', 'y', features => '{x1,x2}',
+	                   hyperparams => '{"alpha": 1}', deploy => 'always');
+	SELECT mlops.train('sm_b', 'sm_tab', 'y', features => '{x1,x2,x3,x4}');
+	SELECT mlops.train('sm_v', 'sm_view', 'y');
+	-- sqlsmith picks functions among thousands in pg_catalog, so it rarely
+	-- calls ours by itself; it picks relations among a few dozen, and
+	-- these views call mlops in whatever query it builds around them
+	CREATE TABLE sm_names (name text);
+	INSERT INTO sm_names VALUES ('sm_a'), ('sm_a@1'), ('sm_b'), ('sm_v'),
+		('sm_a@9'), ('nope'), (''), ('sm_a@'), (repeat('é', 40)), (NULL);
+	CREATE VIEW sm_scored AS
+	SELECT t.*, mlops.predict('sm_a', ARRAY[x1, x2]) AS p_array,
+	       mlops.predict('sm_a@1', t) AS p_row,
+	       mlops.predict('sm_b', ARRAY[x1, x2, x3, x4]) AS p_b
+	FROM sm_tab t;
+	CREATE VIEW sm_any_scored AS
+	SELECT n.name, t.x1, mlops.predict(n.name, ARRAY[t.x1, t.y]) AS p,
+	       mlops.predict(n.name, t) AS p_row
+	FROM sm_names n CROSS JOIN sm_small t;
+	CREATE VIEW sm_coef AS
+	SELECT n.name, c.* FROM sm_names n, LATERAL mlops.coefficients(n.name) c
+	WHERE n.name LIKE 'sm\_%';
+	CREATE VIEW sm_fits AS
+	SELECT x3, mlops.linear_state(ARRAY[x1, x2], y) AS s,
+	       mlops.linear_final(mlops.linear_state(ARRAY[x1, x2], y, false)) AS coef
+	FROM sm_tab GROUP BY x3;
+	CREATE VIEW sm_merged AS
+	SELECT mlops.linear_merge(s) AS s, mlops.linear_final(mlops.linear_merge(s), 0.5) AS coef
+	FROM sm_fits;
+	CREATE VIEW sm_state_text AS SELECT id, s::text AS hex FROM sm_states;
+	-- sqlsmith sees the relations that information_schema shows smith
+	GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO smith;
+});
+
+sub mlops_calls
+{
+	return $node->safe_psql('postgres', q{
+		SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions
+		WHERE schemaname = 'mlops'});
+}
+my $calls_before = mlops_calls();
+
+# sqlsmith connects as smith; it only sends what it generates (its
+# modifying statements run in transactions that it rolls back).
+my $conn = sprintf('host=%s port=%d dbname=postgres user=smith',
+	$node->host, $node->port);
+my ($out, $err) = ('', '');
+my $t0 = time();
+my $h = IPC::Run::start(
+	[ $sqlsmith, "--target=$conn", "--seed=$seed", "--max-queries=$queries",
+	  '--verbose', '--exclude-catalog' ],
+	'<', \undef, '>', \$out, '2>', \$err,
+	IPC::Run::timeout($queries / 50 > 3600 ? $queries / 50 : 3600));
+$h->finish;
+my $elapsed = time() - $t0;
+my $rc = $h->result(0);
+open(my $fh, '>', "$PostgreSQL::Test::Utils::log_path/sqlsmith.stderr") or die;
+print $fh $err;
+close($fh);
+
+# sqlsmith's reports: "queries: N", then an error histogram, one
+# "count<TAB>message" line per message, up to "error rate: r"; the last
+# report covers the whole run
+my @reports = split /^queries: /m, $err;
+my ($ran) = $reports[-1] =~ /^(\d+)/;
+$ran //= 0;
+my ($histogram) = $reports[-1] =~ /^(.*?)^error rate/ms;
+my $errors = 0;
+$errors += $1 while ($histogram // '') =~ /^(\d+)\t/mg;
+my $mlops_calls = mlops_calls() - $calls_before;
+note('mlops functions called (set-up included): ' . $node->safe_psql('postgres', q{
+	SELECT string_agg(funcname || '=' || calls, ' ' ORDER BY calls DESC)
+	FROM pg_stat_user_functions WHERE schemaname = 'mlops'}));
+
+# the server log: crashes, and errors with SQLSTATE XX000
+my $log = slurp_file($node->logfile);
+my $signals = () = $log =~ /terminated by signal/g;
+my $crashes = () = $log =~ /server process \(PID \d+\) .*terminated/g;
+my $broken = () = $err =~ /server closed the connection|connection.*broken/g;
+# the C functions of the extension (PostgreSQL style: name at column 0)
+my %ours;
+for my $file (glob('src/*.c'))
+{
+	$ours{$_} = 1 for slurp_file($file) =~ /^([A-Za-z_]\w*)\(/mg;
+}
+my ($xx000, $xx000_mlops) = (0, 0);
+my @entries = split /^(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+ \[\d+\] )/m, $log;
+for my $i (0 .. $#entries)
+{
+	next unless $entries[$i] =~ /\] XX000 ERROR:/;
+	$xx000++;
+	my $rest = join('', @entries[ $i + 1 .. ($i + 2 > $#entries ? $#entries : $i + 2) ]);
+	my ($where) = $rest =~ /LOCATION:\s+(\w+),/;
+	if (defined $where && $ours{$where})
+	{
+		$xx000_mlops++;
+		diag("XX000 raised by mlops ($where):\n$entries[$i]$rest");
+	}
+}
+
+diag(sprintf('sqlsmith: seed=%d queries=%d errors=%d mlops_function_calls=%d '
+	  . 'crashes=%d xx000=%d (raised by mlops: %d) runtime=%.0fs exit=%d',
+	$seed, $ran, $errors, $mlops_calls, $signals, $xx000, $xx000_mlops,
+	$elapsed, $rc));
+note("sqlsmith stderr (tail):\n" . substr($err, -3000));
+
+is($rc, 0, 'sqlsmith exited cleanly');
+cmp_ok($ran, '>=', $queries, "sqlsmith ran $queries queries");
+is($signals, 0, 'no backend was terminated by a signal')
+  or diag(join("\n", grep { /terminated|Failed process/ } split /\n/, $log));
+is($crashes, 0, 'no server process terminated abnormally');
+cmp_ok($mlops_calls, '>', 0, 'the queries called mlops functions');
+cmp_ok(scalar(keys %ours), '>', 50, 'the extension\'s C functions are known');
+is($xx000_mlops, 0, 'no XX000 raised by mlops code')
+  if $log_errors;
+is($broken, 0, 'sqlsmith never lost its connection');
+is($node->safe_psql('postgres', "SELECT count(*) FROM mlops.model WHERE name LIKE 'sm\\_%'"),
+	'3', 'the server answers and the models are still there');
+
+$node->stop;
+done_testing();
