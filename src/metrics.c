@@ -67,18 +67,20 @@ DDAddProduct(double *hi, double *lo, double x, double rh, double rl)
 }
 
 /*
- * The residual y - x'(c + c_lo) in double-double: each product of a
- * feature and a coefficient's high part is exact (fma), so the
- * cancellation between y and the prediction, which on a near-exact fit is
- * total, costs nothing.
+ * The residual (y + yl) - (x + xl)'(c + c_lo) in double-double: each
+ * product of a feature and a coefficient's high part is exact (fma), so
+ * the cancellation between y and the prediction, which on a near-exact
+ * fit is total, costs nothing.  xl (NULL: none) and yl are the parts of
+ * numeric data a double rounded off.
  */
 static inline void
-DDResidual(double y, const double *x, int nfeat, const double *c, int k,
-		   bool intercept, double *rh, double *rl)
+DDResidual(double y, double yl, const double *x, const double *xl,
+		   int nfeat, const double *c, int k, bool intercept,
+		   double *rh, double *rl)
 {
 	int			off = intercept ? 1 : 0;
 	double		hi = y;
-	double		lo = 0;
+	double		lo = yl;
 	double		s;
 	int			j;
 
@@ -95,6 +97,8 @@ DDResidual(double y, const double *x, int nfeat, const double *c, int k,
 
 		DDAdd(&hi, &lo, -p);
 		lo -= pe + x[j] * c[k + off + j];
+		if (xl != NULL)
+			lo -= xl[j] * ch;
 	}
 	s = hi + lo;
 	*rl = lo - (s - hi);
@@ -133,8 +137,8 @@ EvalData(ArrayType *st, int k)
  * parts, then low.
  */
 static Datum
-EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
-		  double y)
+EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
+		  const double *xl, int nfeat, double y, double yl)
 {
 	MemoryContext aggcxt;
 	ArrayType  *st;
@@ -190,7 +194,7 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 	if (!is_test && !refine)
 		PG_RETURN_ARRAYTYPE_P(st);
 
-	DDResidual(y, x, nfeat, c, k, intercept, &rh, &rl);
+	DDResidual(y, yl, x, xl, nfeat, c, k, intercept, &rh, &rl);
 
 	if (is_test)
 	{
@@ -214,8 +218,12 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 		if (intercept)
 			DDAddProduct(&d[EV_G], &d[EV_G + 1], 1.0, rh, rl);
 		for (j = 0; j < nfeat; j++)
+		{
 			DDAddProduct(&d[EV_G + 2 * (off + j)], &d[EV_G + 2 * (off + j) + 1],
 						 x[j], rh, rl);
+			if (xl != NULL)
+				d[EV_G + 2 * (off + j) + 1] += xl[j] * rh;
+		}
 	}
 	PG_RETURN_ARRAYTYPE_P(st);
 }
@@ -237,22 +245,78 @@ mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 		x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), &nfeat);
 		y = PG_GETARG_FLOAT8(2);
 	}
-	return EvalAccum(fcinfo, 3, x, nfeat, y);
+	return EvalAccum(fcinfo, 3, x, NULL, nfeat, y, 0.0);
 }
+
+/* Scratch for a row given as separate arguments, in fn_extra. */
+typedef struct ArgsRow
+{
+	bool		any_numeric;
+	bool	   *is_numeric;		/* per value, target first */
+	double	   *xh;				/* features */
+	double	   *xl;				/* what doubles rounded off numeric ones */
+} ArgsRow;
 
 /*
  * _linear_eval_state(coef, fit_intercept, test_size, seed, refine,
- * VARIADIC target, features...) transition: the row as separate arguments.
+ * VARIADIC target, features...) transition: the row as separate arguments,
+ * each float8, or numeric for data a double does not hold exactly (the
+ * refinement passes on numeric and bigint columns), read as a
+ * double-double.  The argument types are checked once per query.
  */
 PG_FUNCTION_INFO_V1(mlops_linear_eval_accum_args);
 Datum
 mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
 {
-	int			nfeat = 0;
+	const int	first = 6;
+	int			nvals = PG_NARGS() - first;
+	int			nfeat = nvals - 1;
+	ArgsRow    *row = (ArgsRow *) fcinfo->flinfo->fn_extra;
 	double		y = 0;
-	const double *x = MlopsTrainingRowArgs(fcinfo, 6, &nfeat, &y);
+	double		yl = 0;
+	int			j;
 
-	return EvalAccum(fcinfo, 1, x, nfeat, y);
+	if (row == NULL)
+	{
+		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+
+		if (nfeat < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a training row needs a target and at least one feature")));
+		row = MemoryContextAllocZero(cxt, sizeof(ArgsRow));
+		row->is_numeric = MemoryContextAllocZero(cxt, sizeof(bool) * nvals);
+		for (j = 0; j < nvals; j++)
+		{
+			Oid			type = get_fn_expr_argtype(fcinfo->flinfo, first + j);
+
+			if (type != FLOAT8OID && type != NUMERICOID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("training values must be double precision or numeric")));
+			row->is_numeric[j] = (type == NUMERICOID);
+			row->any_numeric |= row->is_numeric[j];
+		}
+		row->xh = MemoryContextAlloc(cxt, sizeof(double) * nfeat);
+		row->xl = MemoryContextAllocZero(cxt, sizeof(double) * nfeat);
+		fcinfo->flinfo->fn_extra = row;
+	}
+
+	for (j = 0; j < nvals; j++)
+		if (PG_ARGISNULL(first + j))
+			return EvalAccum(fcinfo, 1, NULL, NULL, nfeat, 0.0, 0.0);
+	for (j = 0; j < nvals; j++)
+	{
+		double	   *h = j == 0 ? &y : &row->xh[j - 1];
+		double	   *l = j == 0 ? &yl : &row->xl[j - 1];
+
+		if (row->is_numeric[j])
+			MlopsNumericToDoubleDouble(PG_GETARG_DATUM(first + j), h, l);
+		else
+			*h = PG_GETARG_FLOAT8(first + j);
+	}
+	return EvalAccum(fcinfo, 1, row->xh, row->any_numeric ? row->xl : NULL,
+					 nfeat, y, yl);
 }
 
 /* Combine two _linear_eval_state states. */

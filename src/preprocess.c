@@ -211,6 +211,30 @@ MlopsScoringArray(ArrayType *arr, int nfeat)
 }
 
 /*
+ * A numeric as a double-double: hi is the nearest double, lo the double
+ * nearest to what hi rounded off.  hi's exact value is written with 41
+ * significant digits, far below what lo can hold, so lo is right to the
+ * last bit.  Used by refinement passes on numeric (and bigint) columns.
+ */
+void
+MlopsNumericToDoubleDouble(Datum num, double *hi, double *lo)
+{
+	char		buf[64];
+	Datum		exact;
+
+	*hi = DatumGetFloat8(DirectFunctionCall1(numeric_float8, num));
+	*lo = 0;
+	if (!isfinite(*hi))
+		return;
+	snprintf(buf, sizeof(buf), "%.40e", *hi);
+	exact = DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+								ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	*lo = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+											 DirectFunctionCall2(numeric_sub,
+																 num, exact)));
+}
+
+/*
  * Is this row in the test set?  A 64-bit hash of the row's values and the
  * seed, mapped to [0, 1).  The mixing is a multiply-xorshift per value
  * (cheap: it runs for every row of every pass), finished with

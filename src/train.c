@@ -68,6 +68,14 @@
 #define REFINE_MAX_COND 1e13
 #define REFINE_MAX_PASSES 3
 
+/*
+ * Above this condition number the rounding of numeric data to doubles
+ * costs digits that matter (cond * 1e-16 > 1e-10 relative), so refinement
+ * reads numeric and bigint columns at full precision; below it, the
+ * per-value conversion is not worth its time.
+ */
+#define REFINE_EXACT_COND 1e6
+
 typedef struct TrainArgs
 {
 	char	   *model;
@@ -84,8 +92,13 @@ typedef struct TrainArgs
 	int			nfeat;
 	char	  **features;
 	Oid		   *feature_types;
+	Oid			target_type;
 	char	   *row_sql;		/* how the passes receive a row */
+	char	   *row_dd_sql;		/* the same in double-double, or NULL */
 } TrainArgs;
+
+static bool HasExactDigits(Oid type);
+static void AppendExact(StringInfo sql, const char *col, Oid type);
 
 static bool
 IsNumericType(Oid type)
@@ -250,6 +263,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	rel = relation_open(a->relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
 	att = FindColumn(desc, a->target, a->relname, "target");
+	a->target_type = att->atttypid;
 	attnums = palloc(sizeof(AttrNumber) * (desc->natts + 1));
 	attnums[0] = att->attnum;
 
@@ -358,6 +372,50 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 						 quote_identifier(a->target));
 	}
 	a->row_sql = sql.data;
+
+	/*
+	 * numeric and bigint values may carry more digits than a double: the
+	 * refinement passes then get those columns as they are, and read them
+	 * as double-doubles (the double and what it rounded off), so they
+	 * refine towards the least-squares solution of the data as stored, not
+	 * of its rounding.
+	 */
+	a->row_dd_sql = NULL;
+	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+	{
+		bool		exact = HasExactDigits(a->target_type);
+
+		for (i = 0; i < a->nfeat; i++)
+			exact |= HasExactDigits(a->feature_types[i]);
+		if (exact)
+		{
+			initStringInfo(&sql);
+			AppendExact(&sql, a->target, a->target_type);
+			for (i = 0; i < a->nfeat; i++)
+			{
+				appendStringInfoString(&sql, ", ");
+				AppendExact(&sql, a->features[i], a->feature_types[i]);
+			}
+			a->row_dd_sql = sql.data;
+		}
+	}
+}
+
+/* Types whose values a double may not hold exactly. */
+static bool
+HasExactDigits(Oid type)
+{
+	Oid			base = getBaseType(type);
+
+	return base == NUMERICOID || base == INT8OID;
+}
+
+/* col as numeric when a double may not hold it exactly, else as float8 */
+static void
+AppendExact(StringInfo sql, const char *col, Oid type)
+{
+	appendStringInfo(sql, "%s::pg_catalog.%s", quote_identifier(col),
+					 HasExactDigits(type) ? "numeric" : "float8");
 }
 
 /* The query of one training pass: aggregate(options, row) or (row, options). */
@@ -487,7 +545,11 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 			c[i] = Float8GetDatum(fit.coef[i]);
 			c[fit.nparams + i] = Float8GetDatum(fit.coef_lo[i]);
 		}
-		sql = PassSql(a, "_linear_eval_state", "$1, $2, $3, $4, $5");
+		if (refine && a->row_dd_sql != NULL && cond > REFINE_EXACT_COND)
+			sql = psprintf("SELECT mlops._linear_eval_state($1, $2, $3, $4, $5, %s) FROM %s",
+						   a->row_dd_sql, a->relname);
+		else
+			sql = PassSql(a, "_linear_eval_state", "$1, $2, $3, $4, $5");
 		types[0] = FLOAT8ARRAYOID;
 		values[0] = PointerGetDatum(construct_array(c, 2 * fit.nparams, FLOAT8OID,
 													sizeof(float8), FLOAT8PASSBYVAL,
