@@ -270,6 +270,19 @@ mlops_linear_accum(PG_FUNCTION_ARGS)
 	return LinearAccum(fcinfo, fit_intercept, 0.0, 0, NULL, x, nfeat, y);
 }
 
+/* The training options (fit_intercept, test_size, seed, names) from opt on. */
+static Datum
+TrainAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
+		   double y)
+{
+	return LinearAccum(fcinfo,
+					   PG_ARGISNULL(opt) ? true : PG_GETARG_BOOL(opt),
+					   PG_ARGISNULL(opt + 1) ? 0.0 : PG_GETARG_FLOAT8(opt + 1),
+					   PG_ARGISNULL(opt + 2) ? 0 : PG_GETARG_INT64(opt + 2),
+					   PG_ARGISNULL(opt + 3) ? NULL : PG_GETARG_ARRAYTYPE_P(opt + 3),
+					   x, nfeat, y);
+}
+
 /*
  * _linear_train_state(features, target, fit_intercept, test_size, seed,
  * names) transition: rows of the test split are counted, not absorbed;
@@ -280,17 +293,11 @@ PG_FUNCTION_INFO_V1(mlops_linear_train_accum);
 Datum
 mlops_linear_train_accum(PG_FUNCTION_ARGS)
 {
-	bool		fit_intercept = PG_ARGISNULL(3) ? true : PG_GETARG_BOOL(3);
-	double		test_size = PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4);
-	int64		seed = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT64(5);
-	ArrayType  *names = PG_ARGISNULL(6) ? NULL : PG_GETARG_ARRAYTYPE_P(6);
-	const double *x;
 	int			nfeat = 0;
 	double		y = 0;
+	const double *x = ArrayRow(fcinfo, &nfeat, &y);
 
-	x = ArrayRow(fcinfo, &nfeat, &y);
-	return LinearAccum(fcinfo, fit_intercept, test_size, seed, names, x,
-					   nfeat, y);
+	return TrainAccum(fcinfo, 3, x, nfeat, y);
 }
 
 /*
@@ -302,17 +309,11 @@ PG_FUNCTION_INFO_V1(mlops_linear_train_accum_args);
 Datum
 mlops_linear_train_accum_args(PG_FUNCTION_ARGS)
 {
-	bool		fit_intercept = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
-	double		test_size = PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2);
-	int64		seed = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
-	ArrayType  *names = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
-	const double *x;
 	int			nfeat = 0;
 	double		y = 0;
+	const double *x = MlopsTrainingRowArgs(fcinfo, 5, &nfeat, &y);
 
-	x = MlopsTrainingRowArgs(fcinfo, 5, &nfeat, &y);
-	return LinearAccum(fcinfo, fit_intercept, test_size, seed, names, x,
-					   nfeat, y);
+	return TrainAccum(fcinfo, 1, x, nfeat, y);
 }
 
 /* Merge two states: the combine function, and linear_merge's transition. */
