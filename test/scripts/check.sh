@@ -4,6 +4,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 export OPENBLAS_NUM_THREADS=1
+# clusters are created in UTF-8 whatever the caller's locale (tests use multibyte names)
+export LC_ALL=C.UTF-8
 WARN="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers"
 
 SUDO=""

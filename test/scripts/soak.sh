@@ -6,6 +6,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 export OPENBLAS_NUM_THREADS=1
+# clusters are created in UTF-8 whatever the caller's locale (tests use multibyte names)
+export LC_ALL=C.UTF-8
 export SQLSMITH_QUERIES=${SQLSMITH_QUERIES:-500000}
 
 SUDO=""
