@@ -3,11 +3,8 @@
 # throwaway PostgreSQL 15 cluster sized to keep the bench table cached.
 set -e
 cd "$(dirname "$0")/.."
-make -s >/dev/null
-if [ "$(id -u)" -eq 0 ]; then make -s install >/dev/null; else sudo make -s install >/dev/null; fi
-export OPENBLAS_NUM_THREADS=1
-# clusters are created in UTF-8 whatever the caller's locale (tests use multibyte names)
-export LC_ALL=C.UTF-8
+. test/scripts/common.sh
+build_and_install
 exec pg_virtualenv -t -v 15 \
 	-o shared_buffers=1GB -o work_mem=64MB -o jit=off \
 	-o max_worker_processes=8 -o max_parallel_workers=8 \

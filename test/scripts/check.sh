@@ -3,16 +3,11 @@
 # throwaway clusters, and end with one line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
-export OPENBLAS_NUM_THREADS=1
-# clusters are created in UTF-8 whatever the caller's locale (tests use multibyte names)
-export LC_ALL=C.UTF-8
+. test/scripts/common.sh
 WARN="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers"
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 make -s clean >/dev/null
-make -s COPT="$WARN" >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-$SUDO make -s install >/dev/null || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
+build_and_install "$WARN"
 
 passed=0
 failed=0
@@ -32,22 +27,10 @@ if [ "$r_ok" -eq 0 ] && [ "$r_bad" -eq 0 ]; then
     failed=$((failed + 1))
 fi
 
-# TAP, as the postgres user (initdb refuses root)
-if [ "$(id -u)" -eq 0 ]; then
-    owner=$(stat -c %u:%g .)
-    chown -R postgres:postgres .
-    RUN="runuser -u postgres --"
-else
-    owner=""
-    RUN=""
-fi
-$RUN make -s prove_installcheck PROVE_FLAGS=-v 2>&1 | tee "$log"
-[ -n "$owner" ] && chown -R "$owner" .
-t_ok=$(grep -cE '^ok [0-9]+' "$log")
-t_bad=$(grep -cE '^not ok [0-9]+' "$log")
-grep -qE '^Result: PASS' "$log" || { [ "$t_bad" -eq 0 ] && t_bad=1; }
-passed=$((passed + t_ok))
-failed=$((failed + t_bad))
+# TAP, as the postgres user
+run_tap
+passed=$((passed + tap_ok))
+failed=$((failed + tap_bad))
 rm -f "$log"
 
 # the artifact decoder as a standalone libFuzzer target, and a regress
