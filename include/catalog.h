@@ -13,6 +13,8 @@
 
 #include "utils/jsonb.h"
 
+#include "executor/spi.h"
+
 #include "acl.h"
 
 /* The caller's identity, saved while running as the catalog's owner. */
@@ -21,6 +23,17 @@ typedef struct MlopsSavedUser
 	Oid			userid;
 	int			sec_context;
 } MlopsSavedUser;
+
+/*
+ * A statement of the extension's own, prepared once per backend
+ * (SPI_keepplan) the first time it runs.
+ */
+typedef struct MlopsStatement
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[16];
+} MlopsStatement;
 
 /* A model reference resolved to one immutable version. */
 typedef struct MlopsVersionRef
@@ -46,6 +59,9 @@ typedef struct MlopsNewVersion
 	double		training_ms;
 } MlopsNewVersion;
 
+extern int	MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
+							  Datum *values, const char *nulls,
+							  bool read_only, long count);
 extern void MlopsBecomeCatalogOwner(MlopsSavedUser *saved);
 extern void MlopsRestoreUser(const MlopsSavedUser *saved);
 extern void MlopsCheckModelName(const char *name);

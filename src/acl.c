@@ -63,12 +63,7 @@ typedef enum AclStmt
 	NUM_ACL_STMTS
 } AclStmt;
 
-static const struct
-{
-	const char *sql;
-	int			nargs;
-	Oid			argtypes[6];
-}			acl_defs[NUM_ACL_STMTS] =
+static const MlopsStatement acl_defs[NUM_ACL_STMTS] =
 {
 	[ACL_MODEL_GRANTS] = {
 		"SELECT m.owner, p.grantee, p.privilege FROM mlops.model m "
@@ -106,24 +101,9 @@ static void
 ExecAsOwner(AclStmt s, Datum *values, const char *nulls, bool read_only)
 {
 	MlopsSavedUser saved;
-	int			rc;
 
 	MlopsBecomeCatalogOwner(&saved);
-	if (acl_plans[s] == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(acl_defs[s].sql, acl_defs[s].nargs,
-									   (Oid *) acl_defs[s].argtypes);
-
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-				 acl_defs[s].sql, SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		acl_plans[s] = plan;
-	}
-	rc = SPI_execute_plan(acl_plans[s], values, nulls, read_only, 0);
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
-			 acl_defs[s].sql, SPI_result_code_string(rc));
+	MlopsRunStatement(&acl_defs[s], &acl_plans[s], values, nulls, read_only, 0);
 	MlopsRestoreUser(&saved);
 }
 

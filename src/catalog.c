@@ -75,12 +75,7 @@ typedef enum CatalogStmt
 	NUM_STMTS
 } CatalogStmt;
 
-static const struct
-{
-	const char *sql;
-	int			nargs;
-	Oid			argtypes[16];
-}			stmt_defs[NUM_STMTS] =
+static const MlopsStatement stmt_defs[NUM_STMTS] =
 {
 	[STMT_RESOLVE_DEPLOYED] = {
 		"SELECT m.model_id, v.version, v.xmin FROM mlops.model m "
@@ -167,32 +162,36 @@ static const struct
 
 static SPIPlanPtr stmt_plans[NUM_STMTS];
 
-static SPIPlanPtr
-CatalogPlan(CatalogStmt s)
+/* Run a statement, preparing it the first time; SPI must be connected. */
+int
+MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
+				  Datum *values, const char *nulls, bool read_only, long count)
 {
-	if (stmt_plans[s] == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(stmt_defs[s].sql, stmt_defs[s].nargs,
-									   (Oid *) stmt_defs[s].argtypes);
+	int			rc;
 
-		if (plan == NULL)
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(stmt->sql, stmt->nargs,
+									(Oid *) stmt->argtypes);
+
+		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-				 stmt_defs[s].sql, SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		stmt_plans[s] = plan;
+				 stmt->sql, SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*plan = p;
 	}
-	return stmt_plans[s];
+	rc = SPI_execute_plan(*plan, values, nulls, read_only, count);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
+			 stmt->sql, SPI_result_code_string(rc));
+	return rc;
 }
 
 static int
 Exec(CatalogStmt s, Datum *values, bool read_only, long count)
 {
-	int			rc = SPI_execute_plan(CatalogPlan(s), values, NULL, read_only, count);
-
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
-			 stmt_defs[s].sql, SPI_result_code_string(rc));
-	return rc;
+	return MlopsRunStatement(&stmt_defs[s], &stmt_plans[s], values, NULL,
+							 read_only, count);
 }
 
 static Datum
