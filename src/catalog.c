@@ -4,14 +4,14 @@
  *	  Reading and writing mlops.model, mlops.model_version and
  *	  mlops.deployment; mlops.deploy, mlops.rollback, mlops.drop_model.
  *
- * Reads run as the calling role through SPI.  Writes run as the owner of
- * the catalog tables (the extension's owner), switched to with
- * SetUserIdAndSecContext the way PostgreSQL's RI triggers do it, after the
- * caller's privileges were checked here in C (acl.c); ordinary roles hold
- * no write privilege on the tables.  Row-level security hides from a role
- * the models it holds no privilege on; the owner is not subject to it, so
- * lookups made as the owner (MlopsLockModel) are followed by a check.  The previous user is restored on the way out,
- * and by transaction abort on error.
+ * Every statement runs as the owner of the catalog tables (the extension's
+ * owner), switched to with SetUserIdAndSecContext the way PostgreSQL's RI
+ * triggers do it; ordinary roles hold no privilege on the base tables at
+ * all (users read the views, see views.c).  So every lookup is followed by
+ * the caller's privilege check in C (acl.c), which also reports a model the
+ * caller holds nothing on exactly like one that does not exist.  The
+ * previous user is restored on the way out, and by transaction abort on
+ * error.
  *
  * Every statement is schema-qualified down to its operators and functions,
  * so no search_path can redirect it.  Statements are prepared once per
@@ -187,11 +187,22 @@ MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
 	return rc;
 }
 
+/*
+ * Run one of the catalog statements as the catalog's owner: users hold no
+ * privilege on the base tables, so every read is followed by an explicit
+ * check in acl.c.
+ */
 static int
 Exec(CatalogStmt s, Datum *values, bool read_only, long count)
 {
-	return MlopsRunStatement(&stmt_defs[s], &stmt_plans[s], values, NULL,
-							 read_only, count);
+	MlopsSavedUser saved;
+	int			rc;
+
+	MlopsBecomeCatalogOwner(&saved);
+	rc = MlopsRunStatement(&stmt_defs[s], &stmt_plans[s], values, NULL,
+						   read_only, count);
+	MlopsRestoreUser(&saved);
+	return rc;
 }
 
 static Datum
@@ -311,7 +322,6 @@ MlopsResolveModel(text *ref, MlopsVersionRef *out)
 				 errmsg("model \"%s\" does not exist", name)));
 	out->name = name;
 	out->model_id = DatumGetInt64(GetCol(1, &isnull));
-	/* row-level security hid the models the role holds nothing on */
 	MlopsAclCheck(out->model_id, name, MLOPS_PRIV_PREDICT);
 	out->version = DatumGetInt32(GetCol(2, &isnull));
 	if (isnull)
@@ -329,7 +339,7 @@ MlopsResolveModel(text *ref, MlopsVersionRef *out)
 	out->xmin = DatumGetTransactionId(GetCol(3, &isnull));
 }
 
-/* The artifact of a resolved version, copied out of SPI's memory. */
+/* The artifact of a resolved version, detoasted; valid until SPI_finish. */
 bytea *
 MlopsFetchArtifact(const MlopsVersionRef *ref)
 {
@@ -351,7 +361,12 @@ MlopsFetchArtifact(const MlopsVersionRef *ref)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("stored model \"%s\" version %d has no artifact",
 						ref->name, ref->version)));
-	return (bytea *) SPI_datumTransfer(d, false, -1);
+	/*
+	 * A wide model's row is stored out of line: the column holds a TOAST
+	 * pointer, which must be detoasted (and copied out of SPI's memory)
+	 * before anyone reads the bytes (here, in SPI's memory).
+	 */
+	return (bytea *) PG_DETOAST_DATUM_COPY(d);
 }
 
 /*
