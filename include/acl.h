@@ -26,10 +26,12 @@
 extern bool MlopsAclIsAdmin(Oid roleid);
 extern bool MlopsAclMayCreate(Oid roleid);
 extern int	MlopsAclModelMask(int64 model_id, Oid roleid);
-extern void MlopsAclCheck(int64 model_id, const char *name, int priv);
+extern void MlopsAclInvalidate(void);
+extern void MlopsAclNewStatement(void);
+extern int	MlopsAclCheck(int64 model_id, const char *name, int priv);
 extern void MlopsAclCheckCreate(const char *name);
-extern void MlopsAclCheckTrain(const char *name);
-extern void MlopsAclCheckTrainOn(int64 model_id, const char *name);
+extern bool MlopsAclCheckTrain(const char *name);
+extern int	MlopsAclCheckTrainOn(int64 model_id, const char *name);
 extern void MlopsAudit(const char *action, int64 model_id, const char *model,
 					   const char *detail_json);
 

@@ -14,6 +14,7 @@
 #include "utils/jsonb.h"
 
 #include "executor/spi.h"
+#include "utils/snapshot.h"
 
 #include "acl.h"
 
@@ -44,6 +45,18 @@ typedef struct MlopsVersionRef
 	char	   *name;
 } MlopsVersionRef;
 
+/* Enough of a snapshot to tell whether another one sees the same rows. */
+#define MLOPS_SNAPSHOT_XIDS 32
+typedef struct MlopsSnapshotTag
+{
+	bool		valid;
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	uint32		xcnt;
+	TransactionId xip[MLOPS_SNAPSHOT_XIDS];
+} MlopsSnapshotTag;
+
 /* What training hands over to be stored as a new version. */
 typedef struct MlopsNewVersion
 {
@@ -62,13 +75,19 @@ typedef struct MlopsNewVersion
 extern int	MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
 							  Datum *values, const char *nulls,
 							  bool read_only, long count);
+extern int	MlopsRunStatementLatest(const MlopsStatement *stmt, SPIPlanPtr *plan,
+									Datum *values, const char *nulls,
+									long count);
 extern void MlopsBecomeCatalogOwner(MlopsSavedUser *saved);
 extern void MlopsRestoreUser(const MlopsSavedUser *saved);
+extern void MlopsSnapshotRemember(MlopsSnapshotTag *tag, Snapshot snap);
+extern bool MlopsSnapshotSame(const MlopsSnapshotTag *tag, Snapshot snap);
 extern void MlopsCheckModelName(const char *name);
 extern void MlopsParseModelRef(text *ref, char **name, int32 *version);
 extern void MlopsResolveModel(text *ref, MlopsVersionRef *out);
 extern bytea *MlopsFetchArtifact(const MlopsVersionRef *ref);
-extern int64 MlopsLockModel(const char *name, const char *task, bool create);
+extern int64 MlopsLockModel(const char *name, const char *task, int priv,
+							 int *mask);
 extern int32 MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v);
 extern double MlopsDeployedScore(int64 model_id);
 extern void MlopsRecordDeployment(int64 model_id, int32 version,

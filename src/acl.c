@@ -36,6 +36,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -45,7 +46,10 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 
 #include "acl.h"
@@ -96,15 +100,130 @@ static const MlopsStatement acl_defs[NUM_ACL_STMTS] =
 
 static SPIPlanPtr acl_plans[NUM_ACL_STMTS];
 
-/* Run one of our statements as the catalog owner; SPI must be connected. */
+static int	ReadModelMask(int64 model_id, Oid roleid);
+
+/*
+ * Run one of our statements as the catalog owner; SPI must be connected.
+ * Reads see the latest committed privileges (MlopsRunStatementLatest).
+ */
 static void
 ExecAsOwner(AclStmt s, Datum *values, const char *nulls, bool read_only)
 {
 	MlopsSavedUser saved;
 
 	MlopsBecomeCatalogOwner(&saved);
-	MlopsRunStatement(&acl_defs[s], &acl_plans[s], values, nulls, read_only, 0);
+	if (read_only)
+		MlopsRunStatementLatest(&acl_defs[s], &acl_plans[s], values, nulls, 0);
+	else
+		MlopsRunStatement(&acl_defs[s], &acl_plans[s], values, nulls, false, 0);
 	MlopsRestoreUser(&saved);
+}
+
+/*
+ * The backend's cache of privilege masks, by (model, role).  An entry is
+ * good until the next invalidation that could change it: grant, revoke,
+ * creating or dropping a model (all send a relcache invalidation of
+ * mlops.model_privilege, delivered at commit) and any change to roles or
+ * memberships (syscache callbacks).  Callers process pending
+ * invalidations at the start of each statement (MlopsAclNewStatement), so
+ * a revoke is seen by the next statement in every isolation level.
+ */
+#define MASK_CACHE_MAX 8192
+
+typedef struct MaskKey
+{
+	int64		model_id;
+	Oid			roleid;
+} MaskKey;
+
+typedef struct MaskEntry
+{
+	MaskKey		key;
+	int			mask;
+} MaskEntry;
+
+static HTAB *mask_cache = NULL;
+static uint64 acl_generation = 1;
+static uint64 mask_cache_generation = 0;
+static Oid	privilege_relid = InvalidOid;
+
+static void
+AclRelcacheCallback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == privilege_relid)
+	{
+		acl_generation++;
+		privilege_relid = InvalidOid;	/* the extension may be recreated */
+	}
+}
+
+static void
+AclSyscacheCallback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	acl_generation++;
+}
+
+static Oid
+PrivilegeRelid(void)
+{
+	static bool registered = false;
+
+	if (!registered)
+	{
+		CacheRegisterRelcacheCallback(AclRelcacheCallback, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, AclSyscacheCallback, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, AclSyscacheCallback,
+									  (Datum) 0);
+		registered = true;
+	}
+	if (!OidIsValid(privilege_relid))
+		privilege_relid = get_relname_relid("model_privilege",
+											get_namespace_oid("mlops", false));
+	return privilege_relid;
+}
+
+/* Tell every backend, at commit, that privileges on models changed. */
+void
+MlopsAclInvalidate(void)
+{
+	CacheInvalidateRelcacheByRelid(PrivilegeRelid());
+}
+
+/* Called once per statement before its privilege checks. */
+void
+MlopsAclNewStatement(void)
+{
+	AcceptInvalidationMessages();
+}
+
+static MaskEntry *
+MaskCacheEntry(int64 model_id, Oid roleid, bool *found)
+{
+	MaskKey		key;
+
+	(void) PrivilegeRelid();
+	if (mask_cache != NULL &&
+		(mask_cache_generation != acl_generation ||
+		 hash_get_num_entries(mask_cache) >= MASK_CACHE_MAX))
+	{
+		hash_destroy(mask_cache);
+		mask_cache = NULL;
+	}
+	if (mask_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(MaskKey);
+		ctl.entrysize = sizeof(MaskEntry);
+		ctl.hcxt = CacheMemoryContext;
+		mask_cache = hash_create("mlops privilege masks", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		mask_cache_generation = acl_generation;
+	}
+	memset(&key, 0, sizeof(key));
+	key.model_id = model_id;
+	key.roleid = roleid;
+	return hash_search(mask_cache, &key, HASH_FIND, found);
 }
 
 static int
@@ -177,12 +296,47 @@ MlopsAclMayCreate(Oid roleid)
 int
 MlopsAclModelMask(int64 model_id, Oid roleid)
 {
-	Datum		args[1];
-	int			mask = 0;
-	uint64		i;
+	MaskEntry  *e;
+	bool		found;
+	uint64		generation;
+	int			mask;
 
 	if (MlopsAclIsAdmin(roleid))
 		return MLOPS_PRIV_ALL;
+	e = MaskCacheEntry(model_id, roleid, &found);
+	if (e != NULL)
+		return e->mask;
+
+	/*
+	 * An invalidation processed while reading (SPI takes locks) means the
+	 * answer may already be stale: use it for this check, don't keep it.
+	 */
+	generation = acl_generation;
+	mask = ReadModelMask(model_id, roleid);
+	if (generation == acl_generation)
+	{
+		e = MaskCacheEntry(model_id, roleid, &found);
+		if (e == NULL)
+		{
+			MaskKey		key;
+
+			memset(&key, 0, sizeof(key));
+			key.model_id = model_id;
+			key.roleid = roleid;
+			e = hash_search(mask_cache, &key, HASH_ENTER, &found);
+		}
+		e->mask = mask;
+	}
+	return mask;
+}
+
+/* MlopsAclModelMask without the cache: reads the model's grants. */
+static int
+ReadModelMask(int64 model_id, Oid roleid)
+{
+	Datum		args[1];
+	int			mask = 0;
+	uint64		i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -219,7 +373,7 @@ MlopsAclModelMask(int64 model_id, Oid roleid)
  * model the role holds no privilege on is reported exactly like one that
  * does not exist (42704); a missing privilege is 42501.
  */
-void
+int
 MlopsAclCheck(int64 model_id, const char *name, int priv)
 {
 	int			mask = MlopsAclModelMask(model_id, GetUserId());
@@ -234,6 +388,7 @@ MlopsAclCheck(int64 model_id, const char *name, int priv)
 				 errmsg("permission denied for model \"%s\": %s privilege required",
 						name, PrivilegeName(priv)),
 				 errhint("A role that owns the model can grant it with mlops.grant().")));
+	return mask;
 }
 
 /* Require the right to create a model. */
@@ -252,10 +407,13 @@ MlopsAclCheckCreate(const char *name)
  * The check mlops.train makes before it reads any data: the train
  * privilege on an existing model, the right to create a new one.  Model
  * names are global, so a name taken by a model the caller cannot see is
- * refused with 42501 (as CREATE TABLE reports a taken name).  The check
- * is made again once the model's row is locked (MlopsLockModel).
+ * refused with 42501 (as CREATE TABLE reports a taken name).  Returns
+ * whether the caller may also deploy the new version (the creator of a
+ * new model owns it), so that train decides before training and the
+ * outcome never reveals a comparison the caller may not make.  The checks
+ * are made again once the model's row is locked.
  */
-void
+bool
 MlopsAclCheckTrain(const char *name)
 {
 	Datum		args[1];
@@ -275,21 +433,29 @@ MlopsAclCheckTrain(const char *name)
 	SPI_finish();
 
 	if (!found)
+	{
 		MlopsAclCheckCreate(name);
-	else
-		MlopsAclCheckTrainOn(model_id, name);
+		return true;
+	}
+	return (MlopsAclCheckTrainOn(model_id, name) & MLOPS_PRIV_DEPLOY) != 0;
 }
 
-/* The train privilege on an existing model: 42501 even if it is invisible. */
-void
+/*
+ * The train privilege on an existing model: 42501 even if it is invisible.
+ * Returns the caller's privilege mask.
+ */
+int
 MlopsAclCheckTrainOn(int64 model_id, const char *name)
 {
-	if (!(MlopsAclModelMask(model_id, GetUserId()) & MLOPS_PRIV_TRAIN))
+	int			mask = MlopsAclModelMask(model_id, GetUserId());
+
+	if (!(mask & MLOPS_PRIV_TRAIN))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for model \"%s\": train privilege required",
 						name),
 				 errhint("A role that owns the model can grant it with mlops.grant().")));
+	return mask;
 }
 
 /*
@@ -371,7 +537,11 @@ mlops_can_see(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(e->visible);
 }
 
-/* Parse a grantee: a role name, or PUBLIC (any case) for everyone. */
+/*
+ * Parse a grantee: an exact role name, as has_table_privilege takes it.
+ * Only the lower-case keyword public means PUBLIC (PostgreSQL reserves
+ * that name); 'Public' is the role named Public, 42704 when none exists.
+ */
 static Oid
 GranteeArg(FunctionCallInfo fcinfo, int n, char **name)
 {
@@ -380,7 +550,7 @@ GranteeArg(FunctionCallInfo fcinfo, int n, char **name)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("role must not be NULL")));
 	*name = text_to_cstring(PG_GETARG_TEXT_PP(n));
-	if (pg_strcasecmp(*name, "public") == 0)
+	if (strcmp(*name, "public") == 0)
 	{
 		*name = "PUBLIC";
 		return InvalidOid;
@@ -447,8 +617,7 @@ GrantOrRevoke(FunctionCallInfo fcinfo, bool is_grant)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	model_id = MlopsLockModel(model, NULL, false);
-	MlopsAclCheck(model_id, model, MLOPS_PRIV_OWN);
+	model_id = MlopsLockModel(model, NULL, MLOPS_PRIV_OWN, NULL);
 
 	args[0] = Int64GetDatum(model_id);
 	args[1] = ObjectIdGetDatum(grantee);
@@ -456,6 +625,8 @@ GrantOrRevoke(FunctionCallInfo fcinfo, bool is_grant)
 	args[3] = ObjectIdGetDatum(GetUserId());
 	ExecAsOwner(is_grant ? ACL_GRANT : ACL_REVOKE, args, NULL, false);
 	changed = SPI_processed > 0;
+	if (changed)
+		MlopsAclInvalidate();
 	MlopsAudit(is_grant ? "grant" : "revoke", model_id, model,
 			   GrantDetail(priv, grantee_name, changed));
 	SPI_finish();

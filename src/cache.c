@@ -21,6 +21,7 @@
  */
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -86,7 +87,7 @@ EvictOldest(void)
 
 /*
  * The decoded model of a resolved version, as a copy in cxt.  Fetches and
- * decodes the artifact on a miss (SPI must be connected).  A corrupt
+ * decodes the artifact on a miss.  A corrupt
  * artifact is an error naming the model and version.
  */
 MlopsModel *
@@ -113,10 +114,14 @@ MlopsGetModel(const MlopsVersionRef *ref, MemoryContext cxt)
 	e = hash_search(model_cache, &key, HASH_FIND, NULL);
 	if (e == NULL)
 	{
-		bytea	   *art = MlopsFetchArtifact(ref);
+		bytea	   *art;
 		MemoryContext ecxt;
 		MlopsModel *m;
 		const char *error;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		art = MlopsFetchArtifact(ref);
 
 		ecxt = AllocSetContextCreate(TopMemoryContext, "mlops cached model",
 									 ALLOCSET_SMALL_SIZES);
@@ -134,6 +139,7 @@ MlopsGetModel(const MlopsVersionRef *ref, MemoryContext cxt)
 			PG_RE_THROW();
 		}
 		PG_END_TRY();
+		SPI_finish();
 		if (m == NULL)
 		{
 			MemoryContextDelete(ecxt);

@@ -44,9 +44,13 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/float.h"
+#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "artifact.h"
@@ -61,6 +65,7 @@ typedef enum CatalogStmt
 	STMT_RESOLVE_DEPLOYED,
 	STMT_RESOLVE_VERSION,
 	STMT_FETCH_ARTIFACT,
+	STMT_MODEL_BY_NAME,
 	STMT_LOCK_MODEL,
 	STMT_CREATE_MODEL,
 	STMT_NEXT_VERSION,
@@ -99,9 +104,13 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		"WHERE model_id" EQ "$1 AND version" EQ "$2",
 		2, {INT8OID, INT4OID}
 	},
-	[STMT_LOCK_MODEL] = {
-		"SELECT model_id, task FROM mlops.model WHERE name" EQ "$1 FOR UPDATE",
+	[STMT_MODEL_BY_NAME] = {
+		"SELECT model_id FROM mlops.model WHERE name" EQ "$1",
 		1, {TEXTOID}
+	},
+	[STMT_LOCK_MODEL] = {
+		"SELECT task FROM mlops.model WHERE model_id" EQ "$1 FOR UPDATE",
+		1, {INT8OID}
 	},
 	[STMT_CREATE_MODEL] = {
 		"INSERT INTO mlops.model (name, owner, task) VALUES ($1, $2, $3) "
@@ -162,13 +171,9 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 
 static SPIPlanPtr stmt_plans[NUM_STMTS];
 
-/* Run a statement, preparing it the first time; SPI must be connected. */
-int
-MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
-				  Datum *values, const char *nulls, bool read_only, long count)
+static void
+PrepareStatement(const MlopsStatement *stmt, SPIPlanPtr *plan)
 {
-	int			rc;
-
 	if (*plan == NULL)
 	{
 		SPIPlanPtr	p = SPI_prepare(stmt->sql, stmt->nargs,
@@ -180,10 +185,48 @@ MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
 		SPI_keepplan(p);
 		*plan = p;
 	}
-	rc = SPI_execute_plan(*plan, values, nulls, read_only, count);
+}
+
+static void
+CheckResult(const MlopsStatement *stmt, int rc)
+{
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
 			 stmt->sql, SPI_result_code_string(rc));
+}
+
+/* Run a statement, preparing it the first time; SPI must be connected. */
+int
+MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
+				  Datum *values, const char *nulls, bool read_only, long count)
+{
+	int			rc;
+
+	PrepareStatement(stmt, plan);
+	rc = SPI_execute_plan(*plan, values, nulls, read_only, count);
+	CheckResult(stmt, rc);
+	return rc;
+}
+
+/*
+ * Run a read-only statement under a snapshot taken now rather than the
+ * statement's or the transaction's: privileges are looked up the way the
+ * system caches do, so a revoke committed by another session is seen by
+ * the next statement even inside a REPEATABLE READ transaction.  A fresh
+ * catalog snapshot, because GetLatestSnapshot is refused in parallel mode
+ * and scoring runs in parallel workers.
+ */
+int
+MlopsRunStatementLatest(const MlopsStatement *stmt, SPIPlanPtr *plan,
+						Datum *values, const char *nulls, long count)
+{
+	int			rc;
+
+	PrepareStatement(stmt, plan);
+	rc = SPI_execute_snapshot(*plan, values, nulls,
+							  GetCatalogSnapshot(InvalidOid), InvalidSnapshot,
+							  true, false, count);
+	CheckResult(stmt, rc);
 	return rc;
 }
 
@@ -296,35 +339,153 @@ MlopsParseModelRef(text *ref, char **name, int32 *version)
 }
 
 /*
+ * Whether two snapshots see exactly the same rows: equal bounds, running
+ * transactions and command id.  Transactions outside the running list
+ * have committed or aborted for good, so equal fields mean equal
+ * visibility.  A snapshot with subtransactions or many running
+ * transactions is not remembered (it simply never matches).
+ */
+void
+MlopsSnapshotRemember(MlopsSnapshotTag *tag, Snapshot snap)
+{
+	tag->valid = snap->xcnt <= MLOPS_SNAPSHOT_XIDS && snap->subxcnt == 0 &&
+		!snap->suboverflowed && !snap->takenDuringRecovery;
+	if (!tag->valid)
+		return;
+	tag->xmin = snap->xmin;
+	tag->xmax = snap->xmax;
+	tag->curcid = snap->curcid;
+	tag->xcnt = snap->xcnt;
+	memcpy(tag->xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
+}
+
+bool
+MlopsSnapshotSame(const MlopsSnapshotTag *tag, Snapshot snap)
+{
+	return tag->valid && tag->xmin == snap->xmin &&
+		tag->xmax == snap->xmax && tag->curcid == snap->curcid &&
+		tag->xcnt == snap->xcnt && snap->subxcnt == 0 &&
+		!snap->suboverflowed && !snap->takenDuringRecovery &&
+		memcmp(tag->xip, snap->xip, sizeof(TransactionId) * tag->xcnt) == 0;
+}
+
+/*
+ * The backend's cache of resolved model references.  A reference resolves
+ * under the statement's snapshot, so an entry serves only statements
+ * whose snapshot sees exactly what the resolving one saw
+ * (MlopsSnapshotSame).  So a deploy is seen by the next statement that
+ * takes a new snapshot, a REPEATABLE READ transaction keeps the version
+ * of its snapshot, and while writers commit the cache simply misses.
+ * Privileges are not part of an entry: they are checked on every
+ * resolution (acl.c caches them on its own terms).
+ */
+#define RESOLVE_CACHE_MAX 1024
+
+typedef struct ResolvedEntry
+{
+	char		ref[MLOPS_MAX_NAME_LEN + 16];	/* the key: 'name@N', 0 = deployed */
+	int64		model_id;
+	int32		version;
+	TransactionId xmin;
+	MlopsSnapshotTag snap;
+} ResolvedEntry;
+
+static HTAB *resolve_cache = NULL;
+
+static ResolvedEntry *
+ResolveCacheEntry(const char *ref, HASHACTION action)
+{
+	if (resolve_cache == NULL ||
+		(action == HASH_ENTER &&
+		 hash_get_num_entries(resolve_cache) >= RESOLVE_CACHE_MAX))
+	{
+		HASHCTL		ctl;
+
+		if (resolve_cache != NULL)
+			hash_destroy(resolve_cache);
+		ctl.keysize = MLOPS_MAX_NAME_LEN + 16;
+		ctl.entrysize = sizeof(ResolvedEntry);
+		ctl.hcxt = CacheMemoryContext;
+		resolve_cache = hash_create("mlops resolved models", 64, &ctl,
+									HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+	return hash_search(resolve_cache, ref, action, NULL);
+}
+
+/*
+ * Look 'name' or 'name@N' up under the statement's snapshot.  Unknown
+ * names and versions are 42704, a model with no deployed version 55000;
+ * the privilege check is the caller's.  Returns the model id, or 0 when
+ * the model does not exist.
+ */
+static int64
+LookUpVersion(const char *name, int32 version, MlopsVersionRef *out)
+{
+	Datum		args[2];
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(name);
+	args[1] = Int32GetDatum(version);
+	Exec(version == 0 ? STMT_RESOLVE_DEPLOYED : STMT_RESOLVE_VERSION, args,
+		 true, 2);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return 0;
+	}
+	out->model_id = DatumGetInt64(GetCol(1, &isnull));
+	out->version = DatumGetInt32(GetCol(2, &isnull));
+	if (isnull)
+		out->version = 0;
+	else
+		out->xmin = DatumGetTransactionId(GetCol(3, &isnull));
+	SPI_finish();
+	return out->model_id;
+}
+
+/*
  * Resolve 'name' or 'name@N' to a version, under the current snapshot,
- * and check the predict privilege (once per statement and model, so a
- * REVOKE or SET ROLE between executions is seen).  Unknown models,
- * versions and models the role holds no privilege on (hidden by row-level
- * security) are 42704; a missing predict privilege is 42501; a model with
- * no deployed version is 55000.
+ * and check the predict privilege under the latest one (see acl.c).
+ * Callers resolve once per statement and model, so a REVOKE or SET ROLE
+ * between executions is seen.  Unknown models, versions and models the
+ * role holds no privilege on are 42704; a missing predict privilege is
+ * 42501; a model with no deployed version is 55000.  Connects to SPI
+ * itself when it has to read.
  */
 void
 MlopsResolveModel(text *ref, MlopsVersionRef *out)
 {
 	char	   *name;
 	int32		version;
-	Datum		args[2];
-	bool		isnull;
+	char	   *key;
+	ResolvedEntry *e;
+	Snapshot	snap = GetActiveSnapshot();
 
+	MlopsAclNewStatement();
 	MlopsParseModelRef(ref, &name, &version);
-	args[0] = CStringGetTextDatum(name);
-	args[1] = Int32GetDatum(version);
-	Exec(version == 0 ? STMT_RESOLVE_DEPLOYED : STMT_RESOLVE_VERSION, args,
-		 true, 2);
-	if (SPI_processed == 0)
+	/* canonical, so 'm@3' and 'm@003' share an entry and keys stay short */
+	key = psprintf("%s@%d", name, version);
+	memset(out, 0, sizeof(*out));
+	out->name = name;
+	e = ResolveCacheEntry(key, HASH_FIND);
+	if (e != NULL && MlopsSnapshotSame(&e->snap, snap))
+	{
+		out->model_id = e->model_id;
+		out->version = e->version;
+		out->xmin = e->xmin;
+	}
+	else if (LookUpVersion(name, version, out) == 0)
+	{
+		/* the same work as for a model the caller cannot see */
+		MlopsAclModelMask(0, GetUserId());
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name)));
-	out->name = name;
-	out->model_id = DatumGetInt64(GetCol(1, &isnull));
+	}
 	MlopsAclCheck(out->model_id, name, MLOPS_PRIV_PREDICT);
-	out->version = DatumGetInt32(GetCol(2, &isnull));
-	if (isnull)
+	if (out->version == 0)
 	{
 		if (version == 0)
 			ereport(ERROR,
@@ -336,7 +497,15 @@ MlopsResolveModel(text *ref, MlopsVersionRef *out)
 				 errmsg("version %d of model \"%s\" does not exist",
 						version, name)));
 	}
-	out->xmin = DatumGetTransactionId(GetCol(3, &isnull));
+	if (e == NULL || !MlopsSnapshotSame(&e->snap, snap))
+	{
+		if (e == NULL)
+			e = ResolveCacheEntry(key, HASH_ENTER);
+		e->model_id = out->model_id;
+		e->version = out->version;
+		e->xmin = out->xmin;
+		MlopsSnapshotRemember(&e->snap, snap);
+	}
 }
 
 /* The artifact of a resolved version, detoasted; valid until SPI_finish. */
@@ -370,50 +539,80 @@ MlopsFetchArtifact(const MlopsVersionRef *ref)
 }
 
 /*
- * Lock a model's row for the rest of the transaction, creating the model
- * first when asked to.  Returns its id; unknown names are 42704.  The row
- * is found as the catalog's owner, so callers must check the caller's
- * privilege on it next (MlopsAclCheck), which also reports a model the
- * caller holds nothing on as unknown.  When creating, the check is made
- * here: the right to create a new model, the train privilege on an
- * existing one.
+ * The caller's privileges on a model it is about to lock: the create
+ * right for a model this transaction just created, the train privilege
+ * for training (42501 even when hidden), else priv (a hidden model is
+ * 42704, as if it did not exist).
+ */
+static int
+CheckLockPrivilege(int64 model_id, const char *name, const char *task,
+				   bool created, int priv)
+{
+	if (created)
+	{
+		MlopsAclCheckCreate(name);
+		return MLOPS_PRIV_ALL;
+	}
+	if (task != NULL)
+		return MlopsAclCheckTrainOn(model_id, name);
+	return MlopsAclCheck(model_id, name, priv);
+}
+
+/*
+ * Find a model, check the caller's privilege on it, lock its row for the
+ * rest of the transaction and check again, since a revoke or drop may
+ * have committed while we waited for the lock.  Checking first means a
+ * model the caller cannot see is never locked by it, so it never waits
+ * behind the owner's open transaction.  With a task (training), a missing
+ * model is created first, owned by the caller, and an existing one must
+ * be of that task.  Returns the model's id; *mask, when asked for, gets
+ * the caller's privileges on it.
  */
 int64
-MlopsLockModel(const char *name, const char *task, bool create)
+MlopsLockModel(const char *name, const char *task, int priv, int *mask)
 {
-	MlopsSavedUser saved;
 	Datum		args[3];
 	bool		isnull;
 	int64		model_id;
 	char	   *existing_task;
 	bool		created = false;
+	int			m;
 
-	MlopsBecomeCatalogOwner(&saved);
+	MlopsAclNewStatement();
 	args[0] = CStringGetTextDatum(name);
-	if (create)
+	if (task != NULL)
 	{
-		args[1] = ObjectIdGetDatum(saved.userid);
+		args[1] = ObjectIdGetDatum(GetUserId());
 		args[2] = CStringGetTextDatum(task);
 		Exec(STMT_CREATE_MODEL, args, false, 0);
 		created = SPI_processed > 0;
+		if (created)
+			MlopsAclInvalidate();
 	}
-	Exec(STMT_LOCK_MODEL, args, false, 1);
-	MlopsRestoreUser(&saved);
+	Exec(STMT_MODEL_BY_NAME, args, false, 1);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name)));
 	model_id = DatumGetInt64(GetCol(1, &isnull));
-	existing_task = TextDatumGetCString(GetCol(2, &isnull));
-	if (created)
-		MlopsAclCheckCreate(name);
-	else if (create)
-		MlopsAclCheckTrainOn(model_id, name);
-	if (create && strcmp(existing_task, task) != 0)
+	CheckLockPrivilege(model_id, name, task, created, priv);
+
+	args[0] = Int64GetDatum(model_id);
+	Exec(STMT_LOCK_MODEL, args, false, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	existing_task = TextDatumGetCString(GetCol(1, &isnull));
+	AcceptInvalidationMessages();
+	m = CheckLockPrivilege(model_id, name, task, created, priv);
+	if (task != NULL && strcmp(existing_task, task) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" is a %s model, not %s",
 						name, existing_task, task)));
+	if (mask != NULL)
+		*mask = m;
 	return model_id;
 }
 
@@ -444,14 +643,12 @@ AuditDetail(int32 version, const char *algorithm, const char *other)
 int32
 MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 {
-	MlopsSavedUser saved;
 	Datum		args[14];
 	bool		isnull;
 	Datum		maxv;
 	int32		version;
 	char	   *who = CurrentUserName();
 
-	MlopsBecomeCatalogOwner(&saved);
 	args[0] = Int64GetDatum(model_id);
 	Exec(STMT_NEXT_VERSION, args, false, 1);
 	maxv = GetCol(1, &isnull);
@@ -471,7 +668,6 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	args[12] = CStringGetTextDatum(who);
 	args[13] = Float8GetDatum(v->training_ms);
 	Exec(STMT_INSERT_VERSION, args, false, 0);
-	MlopsRestoreUser(&saved);
 	MlopsAudit("train", model_id, NULL, AuditDetail(version, v->algorithm, v->source));
 	return version;
 }
@@ -496,17 +692,14 @@ MlopsDeployedScore(int64 model_id)
 void
 MlopsRecordDeployment(int64 model_id, int32 version, const char *reason)
 {
-	MlopsSavedUser saved;
 	Datum		args[4];
 	char	   *who = CurrentUserName();
 
-	MlopsBecomeCatalogOwner(&saved);
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
 	args[2] = CStringGetTextDatum(who);
 	args[3] = CStringGetTextDatum(reason);
 	Exec(STMT_INSERT_DEPLOYMENT, args, false, 0);
-	MlopsRestoreUser(&saved);
 	MlopsAudit(strcmp(reason, "rollback") == 0 ? "rollback" : "deploy",
 			   model_id, NULL, AuditDetail(version, NULL, reason));
 }
@@ -549,8 +742,7 @@ mlops_deploy_version(PG_FUNCTION_ARGS)
 	version = PG_GETARG_INT32(1);
 	CheckWritable("mlops.deploy()");
 	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, false);
-	MlopsAclCheck(model_id, name, MLOPS_PRIV_DEPLOY);
+	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_DEPLOY, NULL);
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
 	Exec(STMT_VERSION_EXISTS, args, false, 1);
@@ -588,8 +780,7 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 				 errhint("Use 'best' or 'most_recent'.")));
 	CheckWritable("mlops.deploy()");
 	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, false);
-	MlopsAclCheck(model_id, name, MLOPS_PRIV_DEPLOY);
+	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_DEPLOY, NULL);
 	args[0] = Int64GetDatum(model_id);
 	Exec(strcmp(strategy, "best") == 0 ? STMT_BEST_VERSION : STMT_LATEST_VERSION,
 		 args, false, 1);
@@ -622,8 +813,7 @@ mlops_rollback(PG_FUNCTION_ARGS)
 
 	CheckWritable("mlops.rollback()");
 	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, false);
-	MlopsAclCheck(model_id, name, MLOPS_PRIV_DEPLOY);
+	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_DEPLOY, NULL);
 	args[0] = Int64GetDatum(model_id);
 	Exec(STMT_HISTORY, args, false, 0);
 	stack = palloc(sizeof(int32) * (SPI_processed + 1));
@@ -672,17 +862,14 @@ mlops_drop_model(PG_FUNCTION_ARGS)
 	char	   *name = ModelNameArg(fcinfo);
 	int64		model_id;
 	Datum		args[1];
-	MlopsSavedUser saved;
 
 	CheckWritable("mlops.drop_model()");
 	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, false);
-	MlopsAclCheck(model_id, name, MLOPS_PRIV_OWN);
+	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_OWN, NULL);
 	MlopsAudit("drop", model_id, name, "{}");
 	args[0] = Int64GetDatum(model_id);
-	MlopsBecomeCatalogOwner(&saved);
 	Exec(STMT_DROP_MODEL, args, false, 0);
-	MlopsRestoreUser(&saved);
+	MlopsAclInvalidate();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -84,11 +84,7 @@ typedef struct PredictState
 {
 	ArgKind		argkind;
 	MemoryContext cxt;			/* resolved models, reset per statement */
-	/* the snapshot the models were resolved under */
-	TransactionId snap_xmin;
-	TransactionId snap_xmax;
-	CommandId	snap_curcid;
-	uint64		snap_completions;
+	MlopsSnapshotTag snap;		/* the snapshot the models were resolved under */
 	int			nresolved;
 	int			next_slot;
 	Resolved	slots[RESOLVED_SLOTS];
@@ -140,23 +136,17 @@ GetResolved(FunctionCallInfo fcinfo)
 	 * fn_extra usually lives for one statement, but PL/pgSQL keeps simple
 	 * expressions for the whole transaction: if the snapshot has changed
 	 * since the models were resolved, this is a new statement, which must
-	 * see deploys committed in between.  Equal fields mean that no
-	 * transaction has completed and no command has run since.
+	 * see deploys committed in between.
 	 */
 	snap = GetActiveSnapshot();
-	if (ps->nresolved > 0 &&
-		(snap->xmin != ps->snap_xmin || snap->xmax != ps->snap_xmax ||
-		 snap->curcid != ps->snap_curcid ||
-		 snap->snapXactCompletionCount != ps->snap_completions))
+	if (ps->nresolved > 0 && !MlopsSnapshotSame(&ps->snap, snap))
 	{
 		MemoryContextReset(ps->cxt);
 		ps->nresolved = 0;
 		ps->next_slot = 0;
 	}
-	ps->snap_xmin = snap->xmin;
-	ps->snap_xmax = snap->xmax;
-	ps->snap_curcid = snap->curcid;
-	ps->snap_completions = snap->snapXactCompletionCount;
+	if (ps->nresolved == 0)
+		MlopsSnapshotRemember(&ps->snap, snap);
 	for (i = 0; i < ps->nresolved; i++)
 	{
 		r = &ps->slots[i];
@@ -175,11 +165,8 @@ GetResolved(FunctionCallInfo fcinfo)
 		ps->next_slot = (ps->next_slot + 1) % RESOLVED_SLOTS;
 	}
 	memset(r, 0, sizeof(Resolved));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	MlopsResolveModel(ref, &vref);
 	r->model = MlopsGetModel(&vref, ps->cxt);
-	SPI_finish();
 
 	old = MemoryContextSwitchTo(ps->cxt);
 	r->ref = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(ref));

@@ -706,6 +706,28 @@ RequireArg(FunctionCallInfo fcinfo, int n, const char *name)
 }
 
 /*
+ * What deploy => x means for a caller without the deploy privilege on an
+ * existing model: 'always' is refused, 'best' trains without deploying.
+ */
+static char *
+DeployWithoutPrivilege(const char *model, char *deploy)
+{
+	if (strcmp(deploy, "always") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for model \"%s\": deploy privilege required",
+						model),
+				 errdetail("deploy => 'always' deploys the new version."),
+				 errhint("Train with deploy => 'never', or have a role that owns the model grant deploy with mlops.grant().")));
+	if (strcmp(deploy, "best") == 0)
+		ereport(NOTICE,
+				(errmsg("the new version of model \"%s\" will not be deployed",
+						model),
+				 errdetail("deploy => 'best' needs the deploy privilege, which the current role does not hold; it acts as 'never'.")));
+	return "never";
+}
+
+/*
  * mlops.train(model, relation, target, algorithm, hyperparams, features,
  * test_size, deploy) returns (model, version, algorithm, metrics, deployed)
  */
@@ -726,6 +748,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	int64		model_id;
 	int32		version;
 	bool		deployed = false;
+	int			mask;
 	Datum		result[5];
 	bool		nulls[5] = {false, false, false, false, false};
 	long		secs;
@@ -774,8 +797,13 @@ mlops_train(PG_FUNCTION_ARGS)
 	PreventCommandIfReadOnly("mlops.train()");
 	PreventCommandIfParallelMode("mlops.train()");
 
-	/* train privilege (or mlops_trainer for a new model) before any data */
-	MlopsAclCheckTrain(a.model);
+	/*
+	 * The train privilege (or mlops_trainer for a new model) before any
+	 * data is read, and the deploy decision from privileges alone, so that
+	 * the outcome never reveals how the new version compares.
+	 */
+	if (!MlopsAclCheckTrain(a.model))
+		a.deploy = DeployWithoutPrivilege(a.model, a.deploy);
 
 	ResolveColumns(&a, PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5));
 
@@ -796,7 +824,9 @@ mlops_train(PG_FUNCTION_ARGS)
 	nv.training_ms = secs * 1000.0 + usecs / 1000.0;
 
 	/* checks create / train again, now that the row is locked */
-	model_id = MlopsLockModel(a.model, "regression", true);
+	model_id = MlopsLockModel(a.model, "regression", MLOPS_PRIV_TRAIN, &mask);
+	if (!(mask & MLOPS_PRIV_DEPLOY))
+		a.deploy = DeployWithoutPrivilege(a.model, a.deploy);
 	if (strcmp(a.deploy, "always") == 0)
 		deployed = true;
 	else if (strcmp(a.deploy, "best") == 0)

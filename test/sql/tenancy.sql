@@ -251,7 +251,7 @@ SET ROLE regress_ten_ann;
 SELECT round(mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])::numeric, 1) AS ann_via_public;
 RESET ROLE;
 SET ROLE regress_ten_team_b;
-SELECT mlops.revoke('ten_b_m', 'predict', 'PUBLIC');
+SELECT mlops.revoke('ten_b_m', 'predict', 'public');
 RESET ROLE;
 SET ROLE regress_ten_ann;
 SELECT pg_temp.try($$SELECT mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])$$);
