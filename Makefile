@@ -12,6 +12,7 @@ OBJS = \
 	src/algo_linear.o \
 	src/catalog.o \
 	src/acl.o \
+	src/views.o \
 	src/cache.o \
 	src/predict.o \
 	src/metrics.o \

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * acl.c
- *	  Model privileges: the checks, mlops.grant, mlops.revoke, the
- *	  row-level security function mlops._can_see and the audit trail.
+ *	  Model privileges: the checks, mlops.grant, mlops.revoke and the
+ *	  audit trail.
  *
  * A role holds a privilege on a model when it is a superuser, has the
  * privileges of mlops_admin, has the privileges of the model's owner (the
@@ -13,17 +13,11 @@
  * dropped (a dangling OID) gives nothing.  Creating a model takes
  * membership in mlops_trainer (or mlops_admin, or superuser).
  *
- * The privilege rows are read as the catalog's owner, which row-level
- * security does not apply to: the policies on the catalog call
- * mlops._can_see, which reads those same tables, and would otherwise
- * recurse.  Nothing here trusts the caller's search_path: statements are
- * schema-qualified down to the operators.
- *
- * mlops._can_see is evaluated for each catalog row a non-owner reads, so
- * it keeps the answers of one query (one expression's lifetime, in
- * fn_extra) in a hash table: each model costs one lookup per statement.
- * Nothing outlives the statement, so a REVOKE or SET ROLE is seen by the
- * next one.
+ * The privilege rows are read as the catalog's owner: users hold no
+ * privilege on the base tables, and read them through the filtering
+ * functions of views.c, which call MlopsAclModelMask.  Nothing here trusts
+ * the caller's search_path: statements are schema-qualified down to the
+ * operators.
  *
  * Audit rows are written as the owner, in the caller's transaction, so an
  * action that rolls back leaves no audit row either.
@@ -90,7 +84,7 @@ static const MlopsStatement acl_defs[NUM_ACL_STMTS] =
 		3, {INT8OID, OIDOID, TEXTOID}
 	},
 	[ACL_AUDIT] = {
-		"INSERT INTO mlops.audit (role, session_role, action, model_id, "
+		"INSERT INTO mlops.audit_log (role, session_role, action, model_id, "
 		"model, detail) SELECT $1, $2, $3, $4, COALESCE($5, "
 		"(SELECT name FROM mlops.model WHERE model_id" EQ "$4)), "
 		"$6::pg_catalog.jsonb",
@@ -478,63 +472,6 @@ MlopsAudit(const char *action, int64 model_id, const char *model,
 	args[5] = CStringGetTextDatum(detail_json);
 	ExecAsOwner(ACL_AUDIT, args, model ? NULL : "    n ", false);
 	SPI_finish();
-}
-
-/* per-expression cache of mlops._can_see */
-typedef struct CanSeeEntry
-{
-	int64		model_id;
-	bool		visible;
-} CanSeeEntry;
-
-typedef struct CanSeeCache
-{
-	Oid			roleid;
-	bool		admin;
-	HTAB	   *models;
-} CanSeeCache;
-
-/* mlops._can_see(model_id): does the current role hold any privilege? */
-PG_FUNCTION_INFO_V1(mlops_can_see);
-Datum
-mlops_can_see(PG_FUNCTION_ARGS)
-{
-	int64		model_id = PG_GETARG_INT64(0);
-	CanSeeCache *c = (CanSeeCache *) fcinfo->flinfo->fn_extra;
-	Oid			roleid = GetUserId();
-	CanSeeEntry *e;
-	bool		found;
-
-	if (c == NULL || c->roleid != roleid)
-	{
-		HASHCTL		ctl;
-
-		if (c == NULL)
-			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-									   sizeof(CanSeeCache));
-		else if (c->models != NULL)
-			hash_destroy(c->models);
-		c->roleid = roleid;
-		c->admin = MlopsAclIsAdmin(roleid);
-		ctl.keysize = sizeof(int64);
-		ctl.entrysize = sizeof(CanSeeEntry);
-		ctl.hcxt = fcinfo->flinfo->fn_mcxt;
-		c->models = hash_create("mlops _can_see", 16, &ctl,
-								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		fcinfo->flinfo->fn_extra = c;
-	}
-	if (c->admin)
-		PG_RETURN_BOOL(true);
-
-	e = hash_search(c->models, &model_id, HASH_FIND, NULL);
-	if (e == NULL)
-	{
-		bool		visible = MlopsAclModelMask(model_id, roleid) != 0;
-
-		e = hash_search(c->models, &model_id, HASH_ENTER, &found);
-		e->visible = visible;
-	}
-	PG_RETURN_BOOL(e->visible);
 }
 
 /*

@@ -1,6 +1,7 @@
 --
--- tenancy: model privileges, row-level security on the catalog, the audit
--- trail and search_path safety, with two teams and an analyst
+-- tenancy: model privileges, the filtering readers under the catalog
+-- views, the audit trail and search_path safety, with two teams and an
+-- analyst
 -- (BAD-INPUTS 14, 15, 16, 29, 30, 31).
 --
 
@@ -86,12 +87,19 @@ SELECT (SELECT count(*) FROM mlops.models) AS models,
        (SELECT count(*) FROM mlops.model_privileges WHERE model = 'ten_a_m') AS a_privileges,
        (SELECT count(*) FROM mlops.audit WHERE model = 'ten_a_m') AS a_audit;
 SELECT model, owner FROM mlops.models ORDER BY model;
--- ... nor in the tables themselves, by id
-SELECT (SELECT count(*) FROM mlops.model WHERE model_id = :a_id) AS model,
-       (SELECT count(*) FROM mlops.model_version WHERE model_id = :a_id) AS model_version,
-       (SELECT count(*) FROM mlops.deployment WHERE model_id = :a_id) AS deployment,
-       (SELECT count(*) FROM mlops.model_privilege WHERE model_id = :a_id) AS model_privilege,
+-- ... nor through the readers under the views, by id
+SELECT (SELECT count(*) FROM mlops.visible_models() WHERE model_id = :a_id) AS model,
+       (SELECT count(*) FROM mlops.visible_versions() WHERE model_id = :a_id) AS model_version,
+       (SELECT count(*) FROM mlops.visible_deployments() WHERE model_id = :a_id) AS deployment,
+       (SELECT count(*) FROM mlops.visible_privileges() WHERE model_id = :a_id) AS model_privilege,
+       (SELECT count(*) FROM mlops.visible_audit() WHERE model_id = :a_id) AS audit_log,
        (SELECT count(*) FROM mlops.audit WHERE model_id = :a_id) AS audit;
+-- ... and the base tables are not readable at all
+SELECT pg_temp.try($$SELECT count(*) FROM mlops.model WHERE model_id = $$ || :a_id);
+SELECT pg_temp.try($$SELECT count(*) FROM mlops.model_version$$);
+SELECT pg_temp.try($$SELECT count(*) FROM mlops.deployment$$);
+SELECT pg_temp.try($$SELECT count(*) FROM mlops.model_privilege$$);
+SELECT pg_temp.try($$SELECT count(*) FROM mlops.audit_log$$);
 -- an invisible model gives exactly the error of one that does not exist
 SELECT pg_temp.try($$SELECT * FROM mlops.coefficients('ten_a_m')$$);
 SELECT pg_temp.try($$SELECT * FROM mlops.coefficients('ten_zz_m')$$);
@@ -124,8 +132,11 @@ SELECT pg_temp.try($$INSERT INTO mlops.model_privilege VALUES ($$ || :a_id || $$
 SELECT pg_temp.try($$INSERT INTO mlops.deployment (model_id, version, deployed_by, reason)
                      VALUES ($$ || :a_id || $$, 2, 'bob', 'deploy')$$);
 SELECT pg_temp.try($$DELETE FROM mlops.audit$$);
-SELECT pg_temp.try($$TRUNCATE mlops.audit$$);
+SELECT pg_temp.try($$DELETE FROM mlops.audit_log$$);
+SELECT pg_temp.try($$TRUNCATE mlops.audit_log$$);
 SELECT pg_temp.try($$INSERT INTO mlops.audit (role, session_role, action, model_id, model, detail)
+                     VALUES ('x', 'x', 'drop', 1, 'x', '{}')$$);
+SELECT pg_temp.try($$INSERT INTO mlops.audit_log (role, session_role, action, model_id, model, detail)
                      VALUES ('x', 'x', 'drop', 1, 'x', '{}')$$);
 -- names crafted as SQL
 SELECT pg_temp.try($$SELECT mlops.predict('ten_a_m''; DROP TABLE ten_a.sales; --', ARRAY[1, 2]::float8[])$$);
@@ -338,8 +349,9 @@ SELECT mlops.deploy('ten_b_m', 1);
 ROLLBACK;
 SELECT count(*) = :audit_rows AS no_audit_row FROM mlops.audit;
 -- append-only even for its owner
-SELECT pg_temp.try($$UPDATE mlops.audit SET role = 'x'$$);
-SELECT pg_temp.try($$DELETE FROM mlops.audit$$);
+SELECT pg_temp.try($$UPDATE mlops.audit_log SET role = 'x'$$);
+SELECT pg_temp.try($$DELETE FROM mlops.audit_log$$);
+SELECT pg_temp.try($$TRUNCATE mlops.audit_log$$);
 -- every function of the extension is SECURITY INVOKER
 SELECT count(*) AS security_definer
 FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid

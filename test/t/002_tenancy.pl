@@ -71,6 +71,19 @@ as_role('alice', "SELECT mlops.grant('sales_m', 'own', 'team_a')");
 
 ($rc, $out, $err) = as_role('bob', "SELECT count(*) FROM mlops.models");
 is($out, '0', 'bob (team B) sees no model');
+# the base tables refuse him; the views' plans count none of team A's rows
+foreach my $t (qw(model model_version deployment model_privilege audit_log))
+{
+	($rc, $out, $err) = as_role('bob', "SELECT count(*) FROM mlops.$t");
+	like($err, qr/42501.*permission denied for table $t/s, "bob cannot read mlops.$t");
+}
+($rc, $out, $err) = as_role('bob', q{
+	SET enable_seqscan = off;
+	EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+	SELECT 1 FROM mlops.models WHERE model >= 'sales_l' AND model < 'sales_n';
+});
+ok($rc == 0 && $out =~ /visible_models/ && $out !~ /Rows Removed/,
+	'bob\'s prefix probe on mlops.models removes no hidden row');
 ($rc, $out, $err) = as_role('bob', "SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])");
 like($err, qr/42704.*model "sales_m" does not exist/s, 'bob cannot predict: unknown model');
 ($rc, $out, $err) = as_role('bob', "SELECT mlops.deploy('sales_m', 1)");

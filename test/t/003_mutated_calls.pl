@@ -710,12 +710,17 @@ my %gen = (
 		  . pick('true', 'false') . ', ' . float_arg([ '0', '0.25' ])
 		  . ', 0::bigint, ' . pick('true', 'false') . ') FROM fz_tab';
 	},
-	_can_see => sub {
-		'SELECT mlops._can_see('
-		  . pick('1', '0', '-1', '9223372036854775807', 'NULL', '2', '5',
-			'(SELECT max(model_id) FROM mlops.model)') . '::bigint)';
-	},
 );
+# the catalog readers under the views: no arguments, so the quals vary
+for my $r (qw(visible_models visible_versions visible_deployments
+	visible_privileges visible_audit))
+{
+	$gen{$r} = sub {
+		"SELECT count(*) FROM mlops.$r() r WHERE "
+		  . pick('true', 'r.model_id = ' . pick('1', '0', '-1', '9223372036854775807', 'NULL'),
+			'r.model_id >= 2 AND r.model_id < 3', 'r::text LIKE \'%fz%\'');
+	};
+}
 for my $t (qw(float8 real smallint integer bigint numeric))
 {
 	$gen{"predict_$t"} = sub {
@@ -747,7 +752,10 @@ my %covers = (
 	_linear_train_state => '_linear_train_state',
 	_linear_eval_accum => '_linear_eval_accum',
 	_linear_eval_combine => '_linear_eval_combine',
-	_linear_eval_state => '_linear_eval_state', _can_see => '_can_see',
+	_linear_eval_state => '_linear_eval_state',
+	visible_models => 'visible_models', visible_versions => 'visible_versions',
+	visible_deployments => 'visible_deployments',
+	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',
 	linear_state_recv => '(internal argument: not callable from SQL)',
 	_refuse_update => '(trigger: not callable)');
 my @callable = split /\n/, $node->safe_psql('postgres', q{

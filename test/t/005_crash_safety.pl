@@ -353,9 +353,9 @@ foreach my $round (1 .. 2)
 		my @runs = (
 			[ 'cs', $row_lock, $lock_wait ],
 			[ 'cs', $locked->('mlops.model_version'), qr{Lock/relation/relation/mlops\.model_version} ],
-			[ 'cs', $locked->('mlops.audit'), qr{Lock/relation/relation/mlops\.audit} ],
+			[ 'cs', $locked->('mlops.audit_log'), qr{Lock/relation/relation/mlops\.audit_log} ],
 			[ 'cs_fresh', $locked->('mlops.model_version'), qr{Lock/relation/relation/mlops\.model_version} ],
-			[ 'cs_fresh', $locked->('mlops.audit'), qr{Lock/relation/relation/mlops\.audit} ],
+			[ 'cs_fresh', $locked->('mlops.audit_log'), qr{Lock/relation/relation/mlops\.audit_log} ],
 		);
 		my $run = 0;
 		foreach my $r (@runs)
@@ -379,7 +379,7 @@ foreach my $round (1 .. 2)
 		my @runs = (
 			[ $row_lock, $lock_wait ],
 			[ $locked->('mlops.deployment'), qr{Lock/relation/relation/mlops\.deployment} ],
-			[ $locked->('mlops.audit'), qr{Lock/relation/relation/mlops\.audit} ],
+			[ $locked->('mlops.audit_log'), qr{Lock/relation/relation/mlops\.audit_log} ],
 		);
 		my $run = 0;
 		foreach my $r (@runs)
@@ -406,7 +406,7 @@ foreach my $round (1 .. 2)
 	{
 		my @runs = (
 			[ "SELECT 1 FROM mlops.model WHERE name = 'dropme' FOR UPDATE", $lock_wait ],
-			[ $locked->('mlops.audit'), qr{Lock/relation/relation/mlops\.audit} ],
+			[ $locked->('mlops.audit_log'), qr{Lock/relation/relation/mlops\.audit_log} ],
 			[ $locked->('mlops.deployment'), qr{Lock/relation/relation/mlops\.deployment} ],
 		);
 		my $run = 0;
