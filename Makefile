@@ -11,6 +11,7 @@ OBJS = \
 	src/artifact.o \
 	src/algo_linear.o \
 	src/catalog.o \
+	src/roles.o \
 	src/acl.o \
 	src/views.o \
 	src/cache.o \

@@ -30,6 +30,45 @@ BEGIN
 END
 $$;
 
+-- roles as the catalog stores them: by OID inside the cluster, by name in
+-- dumps (src/roles.c), so that a restore binds rows to the roles of the
+-- same names and a rename or drop within the cluster is followed
+
+CREATE TYPE @extschema@.role_ref;
+CREATE FUNCTION @extschema@.role_ref_in(cstring) RETURNS @extschema@.role_ref
+    AS 'MODULE_PATHNAME', 'mlops_role_ref_in'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.role_ref_out(@extschema@.role_ref) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'mlops_role_ref_out'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.role_ref_recv(internal) RETURNS @extschema@.role_ref
+    AS 'MODULE_PATHNAME', 'mlops_role_ref_recv'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.role_ref_send(@extschema@.role_ref) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'mlops_role_ref_send'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.role_ref (
+    INPUT = @extschema@.role_ref_in,
+    OUTPUT = @extschema@.role_ref_out,
+    RECEIVE = @extschema@.role_ref_recv,
+    SEND = @extschema@.role_ref_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.role_ref IS
+    'a role of the catalog: its OID in this cluster, its current name as text (public = PUBLIC, ?name = unresolved, !name = dropped)';
+CREATE FUNCTION @extschema@.role_name(@extschema@.role_ref) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_role_name'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.role_status(@extschema@.role_ref) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_role_status'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.role_name(@extschema@.role_ref) IS
+    'the role''s current name (PUBLIC for everyone), or the name it had when stored';
+COMMENT ON FUNCTION @extschema@.role_status(@extschema@.role_ref) IS
+    'ok, dropped (its role no longer exists) or unresolved (restored where no role has its name)';
+
 -- catalog tables
 
 CREATE TABLE @extschema@.model (
@@ -37,7 +76,7 @@ CREATE TABLE @extschema@.model (
     name        text NOT NULL UNIQUE
                 CHECK (pg_catalog.octet_length(name) BETWEEN 1 AND 63
                        AND pg_catalog.strpos(name, '@') OPERATOR(pg_catalog.=) 0),
-    owner       oid NOT NULL,
+    owner       @extschema@.role_ref NOT NULL,
     task        text NOT NULL
                 CHECK (task OPERATOR(pg_catalog.=) ANY (ARRAY['regression', 'classification',
                                 'clustering', 'decomposition'])),
@@ -82,18 +121,21 @@ CREATE INDEX deployment_model_idx
     ON @extschema@.deployment (model_id, deployment_id);
 
 -- Per-model privileges.  The creator (model.owner) holds every privilege
--- without a row here; grantee 0 is PUBLIC.
+-- without a row here.  No key on the grantee: a restored row may name a
+-- role that does not exist, and restores must never fail, so mlops.grant
+-- keeps one row per grantee and privilege itself (under the model's lock).
 CREATE TABLE @extschema@.model_privilege (
     model_id    bigint NOT NULL
                 REFERENCES @extschema@.model (model_id) ON DELETE CASCADE,
-    grantee     oid NOT NULL,
+    grantee     @extschema@.role_ref NOT NULL,
     privilege   text NOT NULL
                 CHECK (privilege OPERATOR(pg_catalog.=) ANY
                        (ARRAY['predict', 'train', 'deploy', 'own'])),
-    granted_by  oid NOT NULL,
-    granted_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    PRIMARY KEY (model_id, grantee, privilege)
+    granted_by  @extschema@.role_ref NOT NULL,
+    granted_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
 );
+CREATE INDEX model_privilege_model_idx
+    ON @extschema@.model_privilege (model_id);
 
 -- Append-only audit trail, written by the extension's C code in the same
 -- transaction as the action (users read the view mlops.audit).  No foreign
@@ -153,7 +195,7 @@ COMMENT ON TABLE @extschema@.model IS 'one row per model name';
 COMMENT ON TABLE @extschema@.model_version IS 'immutable trained versions of each model';
 COMMENT ON TABLE @extschema@.deployment IS 'append-only history of which version serves each model';
 COMMENT ON TABLE @extschema@.model_privilege IS
-    'privileges granted on each model (the owner holds all without a row; grantee 0 is PUBLIC)';
+    'privileges granted on each model (the owner holds all without a row)';
 COMMENT ON TABLE @extschema@.audit_log IS
     'append-only record of grant, revoke, train, deploy, rollback and drop';
 
@@ -218,7 +260,7 @@ LEFT JOIN (SELECT DISTINCT ON (d.model_id) d.model_id, d.version
 CREATE VIEW @extschema@.models WITH (security_invoker = true) AS
 WITH v AS (SELECT v.model_id, v.version, v.algorithm, v.metrics
            FROM @extschema@.visible_versions() v)
-SELECT m.name AS model, pg_catalog.pg_get_userbyid(m.owner) AS owner, m.task,
+SELECT m.name AS model, @extschema@.role_name(m.owner) AS owner, m.task,
        d.version AS deployed_version, v.algorithm, v.metrics,
        COALESCE(n.versions, 0) AS versions, m.description, m.created_at
 FROM @extschema@.visible_models() m
@@ -232,18 +274,20 @@ LEFT JOIN (SELECT v.model_id, pg_catalog.count(*) AS versions FROM v
            GROUP BY v.model_id) n
        ON n.model_id OPERATOR(pg_catalog.=) m.model_id;
 
--- The owner's implicit 'own' comes first, then the grants.
+-- The owner's implicit 'own' comes first, then the grants.  role_status
+-- says whether a row's role still exists ('dropped': it grants nothing
+-- again; 'unresolved': restored where no role has its name).
 CREATE VIEW @extschema@.model_privileges WITH (security_invoker = true) AS
 WITH m AS (SELECT * FROM @extschema@.visible_models())
-SELECT m.name AS model, pg_catalog.pg_get_userbyid(m.owner) AS grantee,
+SELECT m.name AS model, @extschema@.role_name(m.owner) AS grantee,
        'own'::pg_catalog.text AS privilege, NULL::pg_catalog.text AS granted_by,
-       m.created_at AS granted_at, true AS is_owner
+       m.created_at AS granted_at, true AS is_owner,
+       @extschema@.role_status(m.owner) AS role_status
 FROM m
 UNION ALL
-SELECT m.name,
-       CASE WHEN p.grantee OPERATOR(pg_catalog.=) 0::pg_catalog.oid THEN 'PUBLIC'
-            ELSE pg_catalog.pg_get_userbyid(p.grantee) END,
-       p.privilege, pg_catalog.pg_get_userbyid(p.granted_by), p.granted_at, false
+SELECT m.name, @extschema@.role_name(p.grantee), p.privilege,
+       @extschema@.role_name(p.granted_by), p.granted_at, false,
+       @extschema@.role_status(p.grantee)
 FROM @extschema@.visible_privileges() p
 JOIN m ON m.model_id OPERATOR(pg_catalog.=) p.model_id;
 

@@ -48,6 +48,7 @@
 
 #include "acl.h"
 #include "catalog.h"
+#include "roles.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
 
@@ -55,6 +56,7 @@ typedef enum AclStmt
 {
 	ACL_MODEL_GRANTS,
 	ACL_MODEL_BY_NAME,
+	ACL_PRIVILEGE_ROWS,
 	ACL_GRANT,
 	ACL_REVOKE,
 	ACL_AUDIT,
@@ -73,15 +75,19 @@ static const MlopsStatement acl_defs[NUM_ACL_STMTS] =
 		"SELECT model_id FROM mlops.model WHERE name" EQ "$1",
 		1, {TEXTOID}
 	},
+	[ACL_PRIVILEGE_ROWS] = {
+		"SELECT ctid, grantee FROM mlops.model_privilege "
+		"WHERE model_id" EQ "$1 AND privilege" EQ "$2",
+		2, {INT8OID, TEXTOID}
+	},
 	[ACL_GRANT] = {
 		"INSERT INTO mlops.model_privilege (model_id, grantee, privilege, "
-		"granted_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-		4, {INT8OID, OIDOID, TEXTOID, OIDOID}
+		"granted_by) VALUES ($1, $2::mlops.role_ref, $3, $4::mlops.role_ref)",
+		4, {INT8OID, TEXTOID, TEXTOID, TEXTOID}
 	},
 	[ACL_REVOKE] = {
-		"DELETE FROM mlops.model_privilege WHERE model_id" EQ "$1 "
-		"AND grantee" EQ "$2 AND privilege" EQ "$3",
-		3, {INT8OID, OIDOID, TEXTOID}
+		"DELETE FROM mlops.model_privilege WHERE ctid" EQ "$1",
+		1, {TIDOID}
 	},
 	[ACL_AUDIT] = {
 		"INSERT INTO mlops.audit_log (role, session_role, action, model_id, "
@@ -250,15 +256,6 @@ PrivilegeName(int priv)
 	}
 }
 
-/* Whether roleid has the privileges of role, which may have been dropped. */
-static bool
-HasPrivsOf(Oid roleid, Oid role)
-{
-	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
-		return false;
-	return has_privs_of_role(roleid, role);
-}
-
 /* Superusers and members of mlops_admin hold every privilege. */
 bool
 MlopsAclIsAdmin(Oid roleid)
@@ -341,22 +338,33 @@ ReadModelMask(int64 model_id, Oid roleid)
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		Oid			owner = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		Oid			grantee;
-		char	   *priv;
+		Oid			role;
+		Datum		grantee;
 
-		if (i == 0 && HasPrivsOf(roleid, owner))
+		if (i == 0 &&
+			MlopsRoleRefGrantee(MlopsRoleRefFromDatum(SPI_getbinval(tup, desc, 1, &isnull)),
+								&role) == GRANTEE_ROLE &&
+			has_privs_of_role(roleid, role))
 		{
 			mask = MLOPS_PRIV_ALL;
 			break;
 		}
-		grantee = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		grantee = SPI_getbinval(tup, desc, 2, &isnull);
 		if (isnull)
 			continue;
-		if (grantee != InvalidOid && !HasPrivsOf(roleid, grantee))
-			continue;
-		priv = TextDatumGetCString(SPI_getbinval(tup, desc, 3, &isnull));
-		mask |= PrivilegeBit(priv);
+		switch (MlopsRoleRefGrantee(MlopsRoleRefFromDatum(grantee), &role))
+		{
+			case GRANTEE_NONE:
+				continue;
+			case GRANTEE_ROLE:
+				if (!has_privs_of_role(roleid, role))
+					continue;
+				break;
+			case GRANTEE_PUBLIC:
+				break;
+		}
+		mask |= PrivilegeBit(TextDatumGetCString(SPI_getbinval(tup, desc, 3,
+															  &isnull)));
 	}
 	SPI_finish();
 	return mask;
@@ -528,6 +536,82 @@ GrantDetail(const char *priv, const char *grantee, bool changed)
 	return buf.data;
 }
 
+/*
+ * Delete the model's rows for priv that name the grantee: its own (by
+ * OID, or PUBLIC), and, when keep_live, only the unresolved ones that
+ * carry its name (restored before the role existed).  Returns how many
+ * live rows for the grantee remain or were deleted; SPI is connected.
+ */
+static int
+DeleteGranteeRows(int64 model_id, Oid grantee, const char *name,
+				  const char *priv, bool keep_live, int *deleted)
+{
+	Datum		args[2];
+	uint64		n;
+	uint64		i;
+	ItemPointerData *ctids;
+	int			live = 0;
+
+	args[0] = Int64GetDatum(model_id);
+	args[1] = CStringGetTextDatum(priv);
+	ExecAsOwner(ACL_PRIVILEGE_ROWS, args, NULL, true);
+	n = SPI_processed;
+	ctids = palloc(sizeof(ItemPointerData) * (n + 1));
+	*deleted = 0;
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		RoleRef    *r = MlopsRoleRefFromDatum(SPI_getbinval(SPI_tuptable->vals[i],
+															SPI_tuptable->tupdesc,
+															2, &isnull));
+		bool		own = OidIsValid(grantee) ?
+			(r->kind == ROLEREF_ROLE && r->oid == grantee) :
+			r->kind == ROLEREF_PUBLIC;
+		bool		named = OidIsValid(grantee) &&
+			r->kind == ROLEREF_UNRESOLVED && strcmp(r->name, name) == 0;
+
+		if (own)
+			live++;
+		if (named || (own && !keep_live))
+			ctids[(*deleted)++] = *(ItemPointer) DatumGetPointer(
+				SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+							  1, &isnull));
+	}
+	for (i = 0; i < *deleted; i++)
+	{
+		args[0] = PointerGetDatum(&ctids[i]);
+		ExecAsOwner(ACL_REVOKE, args, NULL, false);
+	}
+	return live;
+}
+
+/* Grant priv to a role (InvalidOid: PUBLIC); true when a row was added. */
+static bool
+GrantTo(int64 model_id, Oid grantee, const char *name, const char *priv)
+{
+	Datum		args[4];
+	int			deleted;
+
+	if (DeleteGranteeRows(model_id, grantee, name, priv, true, &deleted) > 0)
+		return deleted > 0;
+	args[0] = Int64GetDatum(model_id);
+	args[1] = CStringGetTextDatum(MlopsRoleRefText(grantee));
+	args[2] = CStringGetTextDatum(priv);
+	args[3] = CStringGetTextDatum(MlopsRoleRefText(GetUserId()));
+	ExecAsOwner(ACL_GRANT, args, NULL, false);
+	return true;
+}
+
+/* Revoke priv from a role (InvalidOid: PUBLIC); true when rows went. */
+static bool
+RevokeFrom(int64 model_id, Oid grantee, const char *name, const char *priv)
+{
+	int			deleted;
+
+	DeleteGranteeRows(model_id, grantee, name, priv, false, &deleted);
+	return deleted > 0;
+}
+
 /* mlops.grant and mlops.revoke; the audit row says whether a row changed. */
 static void
 GrantOrRevoke(FunctionCallInfo fcinfo, bool is_grant)
@@ -538,7 +622,6 @@ GrantOrRevoke(FunctionCallInfo fcinfo, bool is_grant)
 	char	   *grantee_name;
 	Oid			grantee;
 	int64		model_id;
-	Datum		args[4];
 	bool		changed;
 
 	if (PG_ARGISNULL(0))
@@ -556,12 +639,8 @@ GrantOrRevoke(FunctionCallInfo fcinfo, bool is_grant)
 		elog(ERROR, "SPI_connect failed");
 	model_id = MlopsLockModel(model, NULL, MLOPS_PRIV_OWN, NULL);
 
-	args[0] = Int64GetDatum(model_id);
-	args[1] = ObjectIdGetDatum(grantee);
-	args[2] = CStringGetTextDatum(priv);
-	args[3] = ObjectIdGetDatum(GetUserId());
-	ExecAsOwner(is_grant ? ACL_GRANT : ACL_REVOKE, args, NULL, false);
-	changed = SPI_processed > 0;
+	changed = is_grant ? GrantTo(model_id, grantee, grantee_name, priv)
+		: RevokeFrom(model_id, grantee, grantee_name, priv);
 	if (changed)
 		MlopsAclInvalidate();
 	MlopsAudit(is_grant ? "grant" : "revoke", model_id, model,

@@ -56,6 +56,7 @@
 #include "artifact.h"
 #include "catalog.h"
 #include "mlops.h"
+#include "roles.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
 
@@ -113,9 +114,9 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		1, {INT8OID}
 	},
 	[STMT_CREATE_MODEL] = {
-		"INSERT INTO mlops.model (name, owner, task) VALUES ($1, $2, $3) "
-		"ON CONFLICT (name) DO NOTHING",
-		3, {TEXTOID, OIDOID, TEXTOID}
+		"INSERT INTO mlops.model (name, owner, task) "
+		"VALUES ($1, $2::mlops.role_ref, $3) ON CONFLICT (name) DO NOTHING",
+		3, {TEXTOID, TEXTOID, TEXTOID}
 	},
 	[STMT_NEXT_VERSION] = {
 		"SELECT pg_catalog.max(version) FROM mlops.model_version "
@@ -582,7 +583,7 @@ MlopsLockModel(const char *name, const char *task, int priv, int *mask)
 	args[0] = CStringGetTextDatum(name);
 	if (task != NULL)
 	{
-		args[1] = ObjectIdGetDatum(GetUserId());
+		args[1] = CStringGetTextDatum(MlopsRoleRefText(GetUserId()));
 		args[2] = CStringGetTextDatum(task);
 		Exec(STMT_CREATE_MODEL, args, false, 0);
 		created = SPI_processed > 0;

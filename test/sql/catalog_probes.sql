@@ -186,7 +186,7 @@ WHERE model_id = :a_id;
 RESET ROLE;
 ALTER TABLE mlops.model_privilege DROP COLUMN probe_note;
 SET ROLE regress_probe_team_a;
-SELECT privilege, grantee = 'regress_probe_ann'::regrole AS grantee
+SELECT privilege, mlops.role_name(grantee) = 'regress_probe_ann' AS grantee
 FROM mlops.visible_privileges() WHERE model_id = :a_id;
 SELECT model, grantee, privilege FROM mlops.model_privileges
 WHERE model = 'probe_a_sales' ORDER BY is_owner DESC, grantee;

@@ -138,7 +138,7 @@ SET ROLE regress_reg_user;
 SELECT count(*) > 0 AS can_read FROM mlops.versions WHERE model = 'reg_m';
 SELECT pg_temp.try($$UPDATE mlops.model_version SET metrics = '{}'$$);
 SELECT pg_temp.try($$DELETE FROM mlops.deployment$$);
-SELECT pg_temp.try($$INSERT INTO mlops.model (name, owner, task) VALUES ('x', 10, 'regression')$$);
+SELECT pg_temp.try($$INSERT INTO mlops.model (name, owner, task) VALUES ('x', 'postgres', 'regression')$$);
 RESET ROLE;
 DROP ROLE regress_reg_user;
 

@@ -70,7 +70,7 @@ SELECT md5(concat_ws('|',
   (SELECT string_agg(concat_ws(',', model_id, name, owner), ';' ORDER BY model_id) FROM mlops.model),
   (SELECT string_agg(concat_ws(',', model_id, version, checksum), ';' ORDER BY model_id, version) FROM mlops.model_version),
   (SELECT string_agg(concat_ws(',', deployment_id, version, reason), ';' ORDER BY deployment_id) FROM mlops.deployment),
-  (SELECT string_agg(concat_ws(',', model_id, grantee, privilege), ';' ORDER BY model_id, grantee, privilege) FROM mlops.model_privilege),
+  (SELECT string_agg(concat_ws(',', model_id, grantee, privilege), ';' ORDER BY model_id, grantee::text, privilege) FROM mlops.model_privilege),
   (SELECT count(*) FROM mlops.audit)))
 $$;
 SELECT pg_temp.catalog_state() AS state_before \gset
@@ -124,11 +124,11 @@ SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y', features 
 SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'secret', features => '{x1}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y')$$);
 -- writing the catalog directly
-SELECT pg_temp.try($$UPDATE mlops.model SET owner = 0$$);
+SELECT pg_temp.try($$UPDATE mlops.model SET owner = 'public'$$);
 SELECT pg_temp.try($$UPDATE mlops.model_version SET metrics = '{}'$$);
 SELECT pg_temp.try($$DELETE FROM mlops.deployment$$);
 SELECT pg_temp.try($$DELETE FROM mlops.model WHERE model_id = $$ || :a_id);
-SELECT pg_temp.try($$INSERT INTO mlops.model_privilege VALUES ($$ || :a_id || $$, 0, 'own', 0)$$);
+SELECT pg_temp.try($$INSERT INTO mlops.model_privilege VALUES ($$ || :a_id || $$, 'public', 'own', 'public')$$);
 SELECT pg_temp.try($$INSERT INTO mlops.deployment (model_id, version, deployed_by, reason)
                      VALUES ($$ || :a_id || $$, 2, 'bob', 'deploy')$$);
 SELECT pg_temp.try($$DELETE FROM mlops.audit$$);
@@ -268,12 +268,18 @@ SET ROLE regress_ten_ann;
 SELECT pg_temp.try($$SELECT mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])$$);
 RESET ROLE;
 
--- a dropped grantee leaves a dangling OID, which is no privilege (29)
+-- a dropped grantee's row is shown as dropped and grants nothing (29),
+-- not even to a new role that takes the old name
 CREATE ROLE regress_ten_gone;
 SELECT mlops.grant('ten_b_m', 'own', 'regress_ten_gone');
 DROP ROLE regress_ten_gone;
-SELECT grantee LIKE 'unknown (OID=%)' AS dangling, privilege
+SELECT grantee, role_status, privilege
 FROM mlops.model_privileges WHERE model = 'ten_b_m' AND NOT is_owner;
+CREATE ROLE regress_ten_gone;
+SET ROLE regress_ten_gone;
+SELECT pg_temp.try($$SELECT mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])$$);
+RESET ROLE;
+DROP ROLE regress_ten_gone;
 
 -- members of mlops_admin hold every privilege on every model
 CREATE ROLE regress_ten_admin IN ROLE mlops_admin;
