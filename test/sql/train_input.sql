@@ -34,6 +34,31 @@ SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,la
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'label', features => '{x1}')$$);
 -- the default feature list is every other column, so the text column fails it
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y')$$);
+-- only numeric columns (and domains over them) are features: one error names
+-- every other column with its type, whether the features are defaulted or
+-- listed, and the hints say which case it is
+CREATE DOMAIN ti_positive AS numeric CHECK (VALUE > 0);
+CREATE TABLE ti_types (a float8, flag boolean, label text, day date,
+                       d ti_positive, tags int[], y float8);
+INSERT INTO ti_types
+SELECT x, x > 0.5, 'l' || i, date '2024-01-01' + i, i, ARRAY[i], 2 * x + i
+FROM (SELECT i, random() AS x FROM generate_series(1, 50) i) s;
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,day,d,flag}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,flag}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'flag', features => '{a}')$$);
+\set SHOW_CONTEXT never
+SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'y');
+SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,label}');
+SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'label');
+\set SHOW_CONTEXT errors
+SELECT count(*) AS versions FROM mlops.versions WHERE model = 'ti_types_m';
+-- the numeric ones train, a domain over numeric included
+SELECT version, (metrics->>'n_train')::int + (metrics->>'n')::int AS rows
+FROM mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,d}');
+SELECT mlops.drop_model('ti_types_m');
+DROP TABLE ti_types;
+DROP DOMAIN ti_positive;
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,NULL}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{{x1},{x2}}')$$);
