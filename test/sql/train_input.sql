@@ -224,6 +224,22 @@ SELECT term FROM mlops.coefficients('ti_weird');
 SELECT count(*) AS ti_t_still_there FROM ti_t;
 SELECT mlops.drop_model('ti_weird');
 DROP TABLE "ti Weird ""Table"";--";
+-- coefficient terms: the intercept is (Intercept), as in R, so a column
+-- named intercept is an ordinary term; a column named "(Intercept)" is
+-- shown in backquotes, as R shows it
+CREATE TABLE ti_icpt (intercept float8, "(Intercept)" float8, "Intercept" float8, y float8);
+INSERT INTO ti_icpt SELECT x1, x4, x3, 5 + 2 * x1 - 3 * x4 + x3 FROM ti_t;
+SELECT version FROM mlops.train('ti_icpt_m', 'ti_icpt', 'y', test_size => 0);
+SELECT term, round(estimate::numeric, 6) AS estimate
+FROM mlops.coefficients('ti_icpt_m');
+SELECT version FROM mlops.train('ti_icpt_m', 'ti_icpt', 'y', test_size => 0,
+    hyperparams => '{"fit_intercept": false}', features => '{intercept,(Intercept)}',
+    deploy => 'never');
+SELECT array_agg(term) AS terms FROM mlops.coefficients('ti_icpt_m@2');
+SELECT round(mlops.predict('ti_icpt_m', r)::numeric, 6) AS predicted, round(y::numeric, 6) AS y
+FROM ti_icpt r ORDER BY intercept LIMIT 2;
+SELECT mlops.drop_model('ti_icpt_m');
+DROP TABLE ti_icpt;
 
 -- a read-only transaction cannot train (and the check comes first)
 BEGIN TRANSACTION READ ONLY;
