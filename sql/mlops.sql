@@ -105,7 +105,7 @@ CREATE TABLE @extschema@.audit (
     action       text NOT NULL
                  CHECK (action OPERATOR(pg_catalog.=) ANY
                         (ARRAY['grant', 'revoke', 'train', 'deploy', 'rollback',
-                               'drop'])),
+                               'drop', 'describe'])),
     model_id     bigint NOT NULL,
     model        text NOT NULL,
     detail       jsonb NOT NULL
@@ -181,7 +181,7 @@ COMMENT ON TABLE @extschema@.deployment IS 'append-only history of which version
 COMMENT ON TABLE @extschema@.model_privilege IS
     'privileges granted on each model (the owner holds all without a row; grantee 0 is PUBLIC)';
 COMMENT ON TABLE @extschema@.audit IS
-    'append-only record of grant, revoke, train, deploy, rollback and drop';
+    'append-only record of grant, revoke, train, deploy, rollback, drop and describe';
 
 -- views
 --
@@ -458,6 +458,12 @@ COMMENT ON FUNCTION @extschema@.rollback(text) IS
     'go back to the version deployed before the current one';
 COMMENT ON FUNCTION @extschema@.drop_model(text) IS
     'drop a model with all its versions and history';
+
+CREATE FUNCTION @extschema@.describe(model text, description text) RETURNS void
+    AS 'MODULE_PATHNAME', 'mlops_describe'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.describe(text, text) IS
+    'set a model''s description (shown in mlops.models), or clear it with NULL';
 
 -- privileges
 

@@ -72,6 +72,7 @@ typedef enum CatalogStmt
 	STMT_LATEST_VERSION,
 	STMT_HISTORY,
 	STMT_DROP_MODEL,
+	STMT_DESCRIBE,
 	NUM_STMTS
 } CatalogStmt;
 
@@ -157,6 +158,10 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 	[STMT_DROP_MODEL] = {
 		"DELETE FROM mlops.model WHERE model_id" EQ "$1",
 		1, {INT8OID}
+	},
+	[STMT_DESCRIBE] = {
+		"UPDATE mlops.model SET description = $2 WHERE model_id" EQ "$1",
+		2, {INT8OID, TEXTOID}
 	},
 };
 
@@ -683,6 +688,63 @@ mlops_drop_model(PG_FUNCTION_ARGS)
 	MlopsBecomeCatalogOwner(&saved);
 	Exec(STMT_DROP_MODEL, args, false, 0);
 	MlopsRestoreUser(&saved);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * The start of a write to a model: refuse a read-only transaction, connect
+ * SPI, lock the model's row and check the caller's privilege on it.
+ * (deploy, rollback and drop_model open-code the same steps.)
+ */
+static int64
+LockModelForWrite(const char *name, const char *what, int priv)
+{
+	int64		model_id;
+
+	CheckWritable(what);
+	SPI_connect();
+	model_id = MlopsLockModel(name, NULL, false);
+	MlopsAclCheck(model_id, name, priv);
+	return model_id;
+}
+
+/*
+ * mlops.describe(model, description): set a model's description, or clear
+ * it with NULL.  Needs own; audited with the new description.
+ */
+PG_FUNCTION_INFO_V1(mlops_describe);
+Datum
+mlops_describe(PG_FUNCTION_ARGS)
+{
+	char	   *name = ModelNameArg(fcinfo);
+	int64		model_id;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	MlopsSavedUser saved;
+	StringInfoData detail;
+
+	model_id = LockModelForWrite(name, "mlops.describe()", MLOPS_PRIV_OWN);
+	args[0] = Int64GetDatum(model_id);
+	initStringInfo(&detail);
+	appendStringInfoString(&detail, "{\"description\": ");
+	if (PG_ARGISNULL(1))
+	{
+		nulls[1] = 'n';
+		args[1] = (Datum) 0;
+		appendStringInfoString(&detail, "null");
+	}
+	else
+	{
+		args[1] = PG_GETARG_DATUM(1);
+		escape_json(&detail, TextDatumGetCString(args[1]));
+	}
+	appendStringInfoChar(&detail, '}');
+	MlopsBecomeCatalogOwner(&saved);
+	MlopsRunStatement(&stmt_defs[STMT_DESCRIBE], &stmt_plans[STMT_DESCRIBE],
+					  args, nulls, false, 0);
+	MlopsRestoreUser(&saved);
+	MlopsAudit("describe", model_id, NULL, detail.data);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
