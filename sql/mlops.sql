@@ -482,3 +482,20 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 
 -- internal functions are not for PUBLIC
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
+
+-- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or
+-- DROP OWNED BY its owner) deletes every model, so it is refused while
+-- models exist unless mlops.allow_drop is on.  It is a C event trigger
+-- because only C gets the command's parse tree at ddl_command_start,
+-- before anything is dropped.
+CREATE FUNCTION @extschema@._drop_guard() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'mlops_drop_guard'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE ALL ON FUNCTION @extschema@._drop_guard() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@._drop_guard() IS
+    'event trigger: refuse dropping the extension while models exist, unless mlops.allow_drop is on';
+CREATE EVENT TRIGGER mlops_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION @extschema@._drop_guard();
+COMMENT ON EVENT TRIGGER mlops_drop_guard IS
+    'refuses DROP EXTENSION mlops while models exist, unless mlops.allow_drop is on';
