@@ -48,11 +48,11 @@ printf 'table built in %.0f s, %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" \
 $PSQL -Atc "SELECT * FROM mlops.train('m', 'bench', 'y', 'linear', test_size => 0)" >/dev/null
 $PSQL -At <<'SQL'
 SELECT format('fit: max |coef - truth| = %s (intercept %s), %s',
-              to_char(max(abs(estimate - CASE WHEN term = 'intercept' THEN 3
+              to_char(max(abs(estimate - CASE WHEN term = '(Intercept)' THEN 3
                               ELSE (CASE WHEN substr(term, 2)::int % 2 = 0 THEN 1 ELSE -1 END)
                                    * substr(term, 2)::int / 10.0 END)), '9.9EEEE'),
-              round(max(estimate) FILTER (WHERE term = 'intercept')::numeric, 4),
-              CASE WHEN max(abs(estimate - CASE WHEN term = 'intercept' THEN 3
+              round(max(estimate) FILTER (WHERE term = '(Intercept)')::numeric, 4),
+              CASE WHEN max(abs(estimate - CASE WHEN term = '(Intercept)' THEN 3
                             ELSE (CASE WHEN substr(term, 2)::int % 2 = 0 THEN 1 ELSE -1 END)
                                  * substr(term, 2)::int / 10.0 END)) < 1e-3
                    THEN 'ok' ELSE 'WRONG' END)
@@ -60,7 +60,7 @@ FROM mlops.coefficients('m');
 SQL
 
 # the model as a plain SQL expression, coefficients as literals
-expr=$($PSQL -Atc "SELECT string_agg(CASE WHEN term = 'intercept' THEN format('%s::float8', estimate)
+expr=$($PSQL -Atc "SELECT string_agg(CASE WHEN term = '(Intercept)' THEN format('%s::float8', estimate)
                                           ELSE format('%s::float8 * %I', estimate, term) END,
                                      ' + ' ORDER BY ord)
                    FROM mlops.coefficients('m') WITH ORDINALITY AS c(term, estimate, s, t, p, ord)")

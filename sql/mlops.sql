@@ -148,7 +148,7 @@ CREATE TABLE @extschema@.audit_log (
     action       text NOT NULL
                  CHECK (action OPERATOR(pg_catalog.=) ANY
                         (ARRAY['grant', 'revoke', 'train', 'deploy', 'rollback',
-                               'drop'])),
+                               'drop', 'describe'])),
     model_id     bigint NOT NULL,
     model        text NOT NULL,
     detail       jsonb NOT NULL
@@ -197,7 +197,7 @@ COMMENT ON TABLE @extschema@.deployment IS 'append-only history of which version
 COMMENT ON TABLE @extschema@.model_privilege IS
     'privileges granted on each model (the owner holds all without a row)';
 COMMENT ON TABLE @extschema@.audit_log IS
-    'append-only record of grant, revoke, train, deploy, rollback and drop';
+    'append-only record of grant, revoke, train, deploy, rollback, drop and describe';
 
 -- readers: one per base table, returning its rows of the models the
 -- caller holds some privilege on (superusers, members of mlops_admin: all
@@ -305,7 +305,7 @@ COMMENT ON VIEW @extschema@.deployments IS 'deployment history, oldest first by 
 COMMENT ON VIEW @extschema@.model_privileges IS
     'who holds which privilege on each model (the owner''s is implicit)';
 COMMENT ON VIEW @extschema@.audit IS
-    'append-only record of grant, revoke, train, deploy, rollback and drop';
+    'append-only record of grant, revoke, train, deploy, rollback, drop and describe';
 
 -- aggregates: the linear_state type
 
@@ -525,6 +525,12 @@ COMMENT ON FUNCTION @extschema@.rollback(text) IS
 COMMENT ON FUNCTION @extschema@.drop_model(text) IS
     'drop a model with all its versions and history';
 
+CREATE FUNCTION @extschema@.describe(model text, description text) RETURNS void
+    AS 'MODULE_PATHNAME', 'mlops_describe'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.describe(text, text) IS
+    'set a model''s description (shown in mlops.models), or clear it with NULL';
+
 -- privileges
 
 CREATE FUNCTION @extschema@."grant"(model text, privilege text, role text)
@@ -542,3 +548,20 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 
 -- internal functions are not for PUBLIC
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
+
+-- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or
+-- DROP OWNED BY its owner) deletes every model, so it is refused while
+-- models exist unless mlops.allow_drop is on.  It is a C event trigger
+-- because only C gets the command's parse tree at ddl_command_start,
+-- before anything is dropped.
+CREATE FUNCTION @extschema@._drop_guard() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'mlops_drop_guard'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE ALL ON FUNCTION @extschema@._drop_guard() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@._drop_guard() IS
+    'event trigger: refuse dropping the extension while models exist, unless mlops.allow_drop is on';
+CREATE EVENT TRIGGER mlops_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION @extschema@._drop_guard();
+COMMENT ON EVENT TRIGGER mlops_drop_guard IS
+    'refuses DROP EXTENSION mlops while models exist, unless mlops.allow_drop is on';

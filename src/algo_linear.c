@@ -878,6 +878,12 @@ StudentTwoSidedP(double t, double df)
 /*
  * mlops.coefficients(model) returns table(term, estimate, std_error,
  * t_value, p_value): the deployed version, or 'name@N'.
+ *
+ * Terms follow R's lm: the intercept is "(Intercept)", which only a
+ * quoted column name could collide with, and a feature's term is its
+ * column name verbatim, except that a column literally named
+ * "(Intercept)" is shown in backquotes, as R shows it, so that the two
+ * never read alike.
  */
 PG_FUNCTION_INFO_V1(mlops_coefficients);
 Datum
@@ -908,8 +914,15 @@ mlops_coefficients(PG_FUNCTION_ARGS)
 		int			f = m->fit_intercept ? i - 1 : i;
 		double		est = f < 0 ? m->intercept : m->coef[f];
 		double		se = m->std_error[i];
+		const char *term;
 
-		values[0] = CStringGetTextDatum(f < 0 ? "intercept" : m->feature_names[f]);
+		if (f < 0)
+			term = "(Intercept)";
+		else if (strcmp(m->feature_names[f], "(Intercept)") == 0)
+			term = "`(Intercept)`";
+		else
+			term = m->feature_names[f];
+		values[0] = CStringGetTextDatum(term);
 		values[1] = Float8GetDatum(est);
 		if (isnan(se) || m->df_resid <= 0)
 			nulls[2] = nulls[3] = nulls[4] = true;

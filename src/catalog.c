@@ -78,6 +78,7 @@ typedef enum CatalogStmt
 	STMT_LATEST_VERSION,
 	STMT_HISTORY,
 	STMT_DROP_MODEL,
+	STMT_DESCRIBE,
 	NUM_STMTS
 } CatalogStmt;
 
@@ -167,6 +168,10 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 	[STMT_DROP_MODEL] = {
 		"DELETE FROM mlops.model WHERE model_id" EQ "$1",
 		1, {INT8OID}
+	},
+	[STMT_DESCRIBE] = {
+		"UPDATE mlops.model SET description = $2 WHERE model_id" EQ "$1",
+		2, {INT8OID, TEXTOID}
 	},
 };
 
@@ -726,6 +731,19 @@ CheckWritable(const char *what)
 	PreventCommandIfParallelMode(what);
 }
 
+/*
+ * The start of a write to a model: refuse a read-only transaction, connect
+ * SPI, check the caller's privilege and lock the model's row.
+ */
+static int64
+LockModelForWrite(const char *name, const char *what, int priv)
+{
+	CheckWritable(what);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	return MlopsLockModel(name, NULL, priv, NULL);
+}
+
 /* mlops.deploy(model, version): make a version the live one. */
 PG_FUNCTION_INFO_V1(mlops_deploy_version);
 Datum
@@ -741,9 +759,7 @@ mlops_deploy_version(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("version must not be NULL")));
 	version = PG_GETARG_INT32(1);
-	CheckWritable("mlops.deploy()");
-	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_DEPLOY, NULL);
+	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
 	Exec(STMT_VERSION_EXISTS, args, false, 1);
@@ -779,9 +795,7 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown deploy strategy \"%s\"", strategy),
 				 errhint("Use 'best' or 'most_recent'.")));
-	CheckWritable("mlops.deploy()");
-	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_DEPLOY, NULL);
+	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	Exec(strcmp(strategy, "best") == 0 ? STMT_BEST_VERSION : STMT_LATEST_VERSION,
 		 args, false, 1);
@@ -812,9 +826,7 @@ mlops_rollback(PG_FUNCTION_ARGS)
 	uint64		i;
 	int32		target;
 
-	CheckWritable("mlops.rollback()");
-	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_DEPLOY, NULL);
+	model_id = LockModelForWrite(name, "mlops.rollback()", MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	Exec(STMT_HISTORY, args, false, 0);
 	stack = palloc(sizeof(int32) * (SPI_processed + 1));
@@ -864,13 +876,51 @@ mlops_drop_model(PG_FUNCTION_ARGS)
 	int64		model_id;
 	Datum		args[1];
 
-	CheckWritable("mlops.drop_model()");
-	SPI_connect();
-	model_id = MlopsLockModel(name, NULL, MLOPS_PRIV_OWN, NULL);
+	model_id = LockModelForWrite(name, "mlops.drop_model()", MLOPS_PRIV_OWN);
 	MlopsAudit("drop", model_id, name, "{}");
 	args[0] = Int64GetDatum(model_id);
 	Exec(STMT_DROP_MODEL, args, false, 0);
 	MlopsAclInvalidate();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * mlops.describe(model, description): set a model's description, or clear
+ * it with NULL.  Needs own; audited with the new description.
+ */
+PG_FUNCTION_INFO_V1(mlops_describe);
+Datum
+mlops_describe(PG_FUNCTION_ARGS)
+{
+	char	   *name = ModelNameArg(fcinfo);
+	int64		model_id;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	MlopsSavedUser saved;
+	StringInfoData detail;
+
+	model_id = LockModelForWrite(name, "mlops.describe()", MLOPS_PRIV_OWN);
+	args[0] = Int64GetDatum(model_id);
+	initStringInfo(&detail);
+	appendStringInfoString(&detail, "{\"description\": ");
+	if (PG_ARGISNULL(1))
+	{
+		nulls[1] = 'n';
+		args[1] = (Datum) 0;
+		appendStringInfoString(&detail, "null");
+	}
+	else
+	{
+		args[1] = PG_GETARG_DATUM(1);
+		escape_json(&detail, TextDatumGetCString(args[1]));
+	}
+	appendStringInfoChar(&detail, '}');
+	MlopsBecomeCatalogOwner(&saved);
+	MlopsRunStatement(&stmt_defs[STMT_DESCRIBE], &stmt_plans[STMT_DESCRIBE],
+					  args, nulls, false, 0);
+	MlopsRestoreUser(&saved);
+	MlopsAudit("describe", model_id, NULL, detail.data);
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -204,10 +204,9 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 	}
 }
 
-/* Find a column by name, with errors naming it. */
+/* Find a column by name; an unknown one is an error naming it. */
 static Form_pg_attribute
-FindColumn(TupleDesc desc, const char *name, const char *relname,
-		   const char *role)
+FindColumn(TupleDesc desc, const char *name, const char *relname)
 {
 	int			i;
 
@@ -216,20 +215,60 @@ FindColumn(TupleDesc desc, const char *name, const char *relname,
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-		{
-			if (!IsNumericType(att->atttypid))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("%s column \"%s\" has type %s, which is not numeric",
-								role, name, format_type_be(att->atttypid)),
-						 errhint("Cast it in a view, or leave it out of the features.")));
 			return att;
-		}
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of relation %s does not exist", name, relname)));
 	return NULL;				/* keep compiler quiet */
+}
+
+/* The feature columns found not to be numeric, for one error naming all. */
+typedef struct NonNumeric
+{
+	int			count;
+	Form_pg_attribute first;
+	StringInfoData list;		/* "a" (text), "b" (date) */
+} NonNumeric;
+
+static void
+NoteNonNumeric(NonNumeric *nn, Form_pg_attribute att)
+{
+	if (IsNumericType(att->atttypid))
+		return;
+	if (nn->count == 0)
+	{
+		nn->first = att;
+		initStringInfo(&nn->list);
+	}
+	appendStringInfo(&nn->list, "%s\"%s\" (%s)", nn->count ? ", " : "",
+					 NameStr(att->attname), format_type_be(att->atttypid));
+	nn->count++;
+}
+
+/*
+ * One error naming every non-numeric feature column with its type; the
+ * hint depends on whether the features were defaulted or listed.  Until
+ * typed features (categorical, boolean, date) exist, a default feature
+ * list with such a column is refused rather than trimmed, so that the
+ * same call will not silently train on other columns once they do.
+ */
+static void
+ReportNonNumeric(const NonNumeric *nn, bool defaulted)
+{
+	if (nn->count == 0)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 nn->count == 1 ?
+			 errmsg("feature column \"%s\" has type %s, which is not numeric",
+					NameStr(nn->first->attname),
+					format_type_be(nn->first->atttypid)) :
+			 errmsg("%d feature columns are not numeric", nn->count),
+			 nn->count > 1 ? errdetail("Not numeric: %s.", nn->list.data) : 0,
+			 defaulted ?
+			 errhint("Features default to every column except the target, and only smallint, integer, bigint, real, double precision and numeric columns can be features: list the features, or cast the columns in a view.") :
+			 errhint("Only smallint, integer, bigint, real, double precision and numeric columns can be features: leave these out, or cast them in a view.")));
 }
 
 /*
@@ -248,7 +287,9 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	int			i,
 				j;
 	bool		table_ok;
+	NonNumeric	nn;
 
+	nn.count = 0;
 	relkind = get_rel_relkind(a->relid);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
 		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
@@ -262,7 +303,14 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 
 	rel = relation_open(a->relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
-	att = FindColumn(desc, a->target, a->relname, "target");
+	att = FindColumn(desc, a->target, a->relname);
+	if (!IsNumericType(att->atttypid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" has type %s, which is not numeric",
+						a->target, format_type_be(att->atttypid)),
+				 errdetail("Linear regression predicts a number; classification of text or boolean labels is not supported yet."),
+				 errhint("Train on a numeric target, or cast the column to a numeric type in a view.")));
 	a->target_type = att->atttypid;
 	attnums = palloc(sizeof(AttrNumber) * (desc->natts + 1));
 	attnums[0] = att->attnum;
@@ -278,7 +326,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 
 			if (f->attisdropped || f->attnum == att->attnum)
 				continue;
-			FindColumn(desc, NameStr(f->attname), a->relname, "feature");
+			NoteNonNumeric(&nn, f);
 			a->features[a->nfeat] = pstrdup(NameStr(f->attname));
 			a->feature_types[a->nfeat] = f->atttypid;
 			attnums[++a->nfeat] = f->attnum;
@@ -332,11 +380,13 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("column \"%s\" cannot be both the target and a feature",
 								a->target)));
-			f = FindColumn(desc, a->features[i], a->relname, "feature");
+			f = FindColumn(desc, a->features[i], a->relname);
+			NoteNonNumeric(&nn, f);
 			a->feature_types[i] = f->atttypid;
 			attnums[i + 1] = f->attnum;
 		}
 	}
+	ReportNonNumeric(&nn, features == NULL);
 
 	/* privileges: the table, or each column we read */
 	table_ok = pg_class_aclcheck(a->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;

@@ -10,7 +10,7 @@ d <- read.csv("data/diabetes.csv")
 fit <- lm(progression ~ age + sex + bmi + bp + s1 + s2 + s3 + s4 + s5 + s6,
           data = d)
 s <- coef(summary(fit))
-terms <- sub("(Intercept)", "intercept", rownames(s), fixed = TRUE)
+terms <- rownames(s)
 cat(sprintf("('%s', %.17g, %.17g, %.17g, %.17g)", terms, s[, 1], s[, 2],
             s[, 3], s[, 4]), sep = ",\n")
 cat("\n")

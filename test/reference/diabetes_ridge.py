@@ -28,7 +28,7 @@ for alpha in (10, 1000):
     a = np.r_[svd.intercept_, svd.coef_]
     b = np.r_[chol.intercept_, chol.coef_]
     assert np.all(np.abs(a - b) <= 1e-11 * np.abs(a)), (alpha, a, b)
-    for term, v in zip(["intercept"] + features, a):
+    for term, v in zip(["(Intercept)"] + features, a):
         rows.append("(%d, '%s', %.17g)" % (alpha, term, v))
 print(",\n".join(rows))
 print("-- scikit-learn %s, numpy %s" % (sklearn.__version__, np.__version__))

@@ -152,7 +152,7 @@ SELECT f.dataset, c.parameter,
 FROM nist_fit f
 JOIN nist_cert c USING (dataset)
 JOIN mlops.coefficients('nist_' || lower(f.dataset)) e
-  ON e.term = CASE c.parameter WHEN 'B0' THEN 'intercept' ELSE lower(c.parameter) END;
+  ON e.term = CASE c.parameter WHEN 'B0' THEN '(Intercept)' ELSE lower(c.parameter) END;
 
 -- every certified parameter has an estimate
 SELECT count(*) AS parameters FROM nist_lre;
@@ -227,7 +227,7 @@ FROM nistn_fit f
 JOIN nist_r r USING (dataset)
 JOIN nist_cert c USING (dataset)
 JOIN mlops.coefficients('nistn_' || lower(f.dataset)) e
-  ON e.term = CASE c.parameter WHEN 'B0' THEN 'intercept' ELSE lower(c.parameter) END
+  ON e.term = CASE c.parameter WHEN 'B0' THEN '(Intercept)' ELSE lower(c.parameter) END
 GROUP BY f.dataset, r.lre_coef_min, f.metrics;
 
 SELECT dataset, passes > 0 AS refined,

@@ -34,6 +34,31 @@ SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,la
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'label', features => '{x1}')$$);
 -- the default feature list is every other column, so the text column fails it
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y')$$);
+-- only numeric columns (and domains over them) are features: one error names
+-- every other column with its type, whether the features are defaulted or
+-- listed, and the hints say which case it is
+CREATE DOMAIN ti_positive AS numeric CHECK (VALUE > 0);
+CREATE TABLE ti_types (a float8, flag boolean, label text, day date,
+                       d ti_positive, tags int[], y float8);
+INSERT INTO ti_types
+SELECT x, x > 0.5, 'l' || i, date '2024-01-01' + i, i, ARRAY[i], 2 * x + i
+FROM (SELECT i, random() AS x FROM generate_series(1, 50) i) s;
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,day,d,flag}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,flag}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'flag', features => '{a}')$$);
+\set SHOW_CONTEXT never
+SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'y');
+SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,label}');
+SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'label');
+\set SHOW_CONTEXT errors
+SELECT count(*) AS versions FROM mlops.versions WHERE model = 'ti_types_m';
+-- the numeric ones train, a domain over numeric included
+SELECT version, (metrics->>'n_train')::int + (metrics->>'n')::int AS rows
+FROM mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,d}');
+SELECT mlops.drop_model('ti_types_m');
+DROP TABLE ti_types;
+DROP DOMAIN ti_positive;
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,NULL}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{{x1},{x2}}')$$);
@@ -199,6 +224,22 @@ SELECT term FROM mlops.coefficients('ti_weird');
 SELECT count(*) AS ti_t_still_there FROM ti_t;
 SELECT mlops.drop_model('ti_weird');
 DROP TABLE "ti Weird ""Table"";--";
+-- coefficient terms: the intercept is (Intercept), as in R, so a column
+-- named intercept is an ordinary term; a column named "(Intercept)" is
+-- shown in backquotes, as R shows it
+CREATE TABLE ti_icpt (intercept float8, "(Intercept)" float8, "Intercept" float8, y float8);
+INSERT INTO ti_icpt SELECT x1, x4, x3, 5 + 2 * x1 - 3 * x4 + x3 FROM ti_t;
+SELECT version FROM mlops.train('ti_icpt_m', 'ti_icpt', 'y', test_size => 0);
+SELECT term, round(estimate::numeric, 6) AS estimate
+FROM mlops.coefficients('ti_icpt_m');
+SELECT version FROM mlops.train('ti_icpt_m', 'ti_icpt', 'y', test_size => 0,
+    hyperparams => '{"fit_intercept": false}', features => '{intercept,(Intercept)}',
+    deploy => 'never');
+SELECT array_agg(term) AS terms FROM mlops.coefficients('ti_icpt_m@2');
+SELECT round(mlops.predict('ti_icpt_m', r)::numeric, 6) AS predicted, round(y::numeric, 6) AS y
+FROM ti_icpt r ORDER BY intercept LIMIT 2;
+SELECT mlops.drop_model('ti_icpt_m');
+DROP TABLE ti_icpt;
 
 -- a read-only transaction cannot train (and the check comes first)
 BEGIN TRANSACTION READ ONLY;
