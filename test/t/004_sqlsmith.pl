@@ -68,7 +68,7 @@ $node->safe_psql('postgres', q{
 	SELECT mlops.train('sm_b', 'sm_tab', 'y', features => '{x1,x2,x3,x4}');
 	SELECT mlops.train('sm_v', 'sm_view', 'y');
 	-- a wide model (250 features, past the separate-argument limit of 90;
-	-- its artifact is stored out of line) and a row type to score it with
+	-- its artifact is TOASTed) and a row type to score it with
 	SELECT format('CREATE TABLE sm_wide AS SELECT g AS id, %s, (g %% 23)::float8 AS y '
 	              'FROM generate_series(1, 400) g',
 	              string_agg(format('(abs(hashint4(g * 1000 + %s)) %% 10)::float8 AS w%s', i, i), ', '))

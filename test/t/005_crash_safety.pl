@@ -36,7 +36,7 @@ $node->start;
 # constant k, so it predicts k for any input: the score names the version
 # it came from, and a check can tell a damaged artifact from a good one.
 # The model cs_wide has 200 features (views wide_y_k), so its artifact is
-# stored out of line, in the catalog's TOAST table.
+# TOASTed (4 kB, stored compressed).
 $node->safe_psql('postgres', q{
 	CREATE EXTENSION mlops;
 	CREATE TABLE base AS SELECT g::float8 AS x FROM generate_series(1, 40) g;
