@@ -33,6 +33,23 @@ passed=$((passed + tap_ok))
 failed=$((failed + tap_bad))
 rm -f "$log"
 
+# one counted step: a TAP test run from a copy of the tree in a fresh
+# directory the postgres user cannot enter (0700, as /root is), so that
+# nothing depends on where the clone is
+away=$(mktemp -d)
+mkdir "$away/mlops"
+copy_tree "$away/mlops"
+if (cd "$away/mlops" && run_tap test/t/002_tenancy.pl >"$away/tap.log" 2>&1 &&
+        [ "$tap_ok" -gt 0 ] && [ "$tap_bad" -eq 0 ]); then
+    echo "TAP from a 0700 directory ($away): ok"
+    passed=$((passed + 1))
+else
+    echo "TAP from a 0700 directory ($away): FAILED"
+    tail -40 "$away/tap.log"
+    failed=$((failed + 1))
+fi
+rm -rf "$away"
+
 # the artifact decoder as a standalone libFuzzer target, and a regress
 # subset under valgrind: one step each, with their figures
 for step in test/fuzz/run.sh test/scripts/valgrind.sh; do

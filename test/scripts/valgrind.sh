@@ -11,7 +11,9 @@
 #
 # The extension must already be installed (make install).  The cluster is
 # a throwaway one in a temporary directory, owned by the postgres user
-# when run as root (initdb and postgres refuse root); logs are kept in
+# when run as root (initdb and postgres refuse root), which is also where
+# the server reads the suppressions and writes valgrind's logs: the tree
+# may be where postgres cannot read it (/root).  Logs are copied to
 # build/valgrind (git-ignored).  The Debian server is not built with
 # USE_VALGRIND, so memcheck sees malloc-level blocks rather than palloc
 # chunks: it catches reads of uninitialised memory and overruns of whole
@@ -31,9 +33,12 @@ export OPENBLAS_NUM_THREADS=1
 rm -rf "$OUT"
 mkdir -p "$OUT/vg"
 tmp=$(mktemp -d /tmp/mlops-valgrind.XXXXXX)
+mkdir "$tmp/vg"
+cp "$SUPP" "$tmp/valgrind.supp"
 if [ "$(id -u)" -eq 0 ]; then
-    chown postgres:postgres "$tmp" "$OUT/vg"
-    RUN="runuser -u postgres --"
+    chown -R postgres:postgres "$tmp"
+    # and start in $tmp: postgres may not be able to enter the tree
+    RUN="runuser -u postgres -- env -C $tmp"
 else
     RUN=""
 fi
@@ -53,9 +58,9 @@ $RUN "$BIN/initdb" -D "$tmp/data" -U postgres -A trust --no-sync \
 start=$(date +%s)
 $RUN env OPENBLAS_NUM_THREADS=1 valgrind \
     --tool=memcheck --trace-children=yes --leak-check=no \
-    --num-callers=30 --error-limit=no --suppressions="$SUPP" \
+    --num-callers=30 --error-limit=no --suppressions="$tmp/valgrind.supp" \
     ${VALGRIND_OPTS:-} \
-    --log-file="$OUT/vg/%p.log" \
+    --log-file="$tmp/vg/%p.log" \
     "$BIN/postgres" -D "$tmp/data" -p "$PORT" -k "$tmp" \
     -c listen_addresses= -c fsync=off -c shared_buffers=16MB \
     -c max_parallel_workers_per_gather=2 \
@@ -80,6 +85,7 @@ r_bad=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$OUT/regress.log")
 $RUN "$BIN/pg_ctl" -D "$tmp/data" -m fast -w -t 120 stop >/dev/null 2>&1
 wait
 secs=$(( $(date +%s) - start ))
+cp "$tmp"/vg/*.log "$OUT/vg/" 2>/dev/null
 
 nproc=$(ls "$OUT/vg" | wc -l)
 errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$OUT"/vg/*.log |

@@ -67,17 +67,29 @@ $node->safe_psql('postgres', q{
 	                   hyperparams => '{"alpha": 1}', deploy => 'always');
 	SELECT mlops.train('sm_b', 'sm_tab', 'y', features => '{x1,x2,x3,x4}');
 	SELECT mlops.train('sm_v', 'sm_view', 'y');
+	-- a wide model (250 features, past the separate-argument limit of 90;
+	-- its artifact is TOASTed) and a row type to score it with
+	SELECT format('CREATE TABLE sm_wide AS SELECT g AS id, %s, (g %% 23)::float8 AS y '
+	              'FROM generate_series(1, 400) g',
+	              string_agg(format('(abs(hashint4(g * 1000 + %s)) %% 10)::float8 AS w%s', i, i), ', '))
+	FROM generate_series(1, 250) i \gexec
+	SELECT mlops.train('sm_w', 'sm_wide', 'y',
+	                   features => (SELECT array_agg('w' || i) FROM generate_series(1, 250) i));
 	-- sqlsmith picks functions among thousands in pg_catalog, so it rarely
 	-- calls ours by itself; it picks relations among a few dozen, and
 	-- these views call mlops in whatever query it builds around them
 	CREATE TABLE sm_names (name text);
-	INSERT INTO sm_names VALUES ('sm_a'), ('sm_a@1'), ('sm_b'), ('sm_v'),
+	INSERT INTO sm_names VALUES ('sm_a'), ('sm_a@1'), ('sm_b'), ('sm_v'), ('sm_w'),
 		('sm_a@9'), ('nope'), (''), ('sm_a@'), (repeat('é', 40)), (NULL);
 	CREATE VIEW sm_scored AS
 	SELECT t.*, mlops.predict('sm_a', ARRAY[x1, x2]) AS p_array,
 	       mlops.predict('sm_a@1', t) AS p_row,
 	       mlops.predict('sm_b', ARRAY[x1, x2, x3, x4]) AS p_b
 	FROM sm_tab t;
+	CREATE VIEW sm_wide_scored AS
+	SELECT t.id, t.w1, t.y, mlops.predict('sm_w', t) AS p_row,
+	       mlops.predict('sm_w@1', t) AS p_pinned
+	FROM sm_wide t;
 	CREATE VIEW sm_any_scored AS
 	SELECT n.name, t.x1, mlops.predict(n.name, ARRAY[t.x1, t.y]) AS p,
 	       mlops.predict(n.name, t) AS p_row
@@ -180,7 +192,9 @@ is($xx000_mlops, 0, 'no XX000 raised by mlops code')
   if $log_errors;
 is($broken, 0, 'sqlsmith never lost its connection');
 is($node->safe_psql('postgres', "SELECT count(*) FROM mlops.model WHERE name LIKE 'sm\\_%'"),
-	'3', 'the server answers and the models are still there');
+	'4', 'the server answers and the models are still there');
+is($node->safe_psql('postgres', "SELECT count(mlops.predict('sm_w', t)) FROM sm_wide t"),
+	'400', 'the wide model still scores');
 
 $node->stop;
 done_testing();

@@ -35,9 +35,14 @@ $node->start;
 # Version k of every model is trained on a view y_k whose target is the
 # constant k, so it predicts k for any input: the score names the version
 # it came from, and a check can tell a damaged artifact from a good one.
+# The model cs_wide has 200 features (views wide_y_k), so its artifact is
+# TOASTed (4 kB, stored compressed).
 $node->safe_psql('postgres', q{
 	CREATE EXTENSION mlops;
 	CREATE TABLE base AS SELECT g::float8 AS x FROM generate_series(1, 40) g;
+	SELECT format('CREATE TABLE base_wide AS SELECT %s FROM generate_series(1, 300) g',
+	              string_agg(format('(abs(hashint4(g * 1000 + %s)) %% 10)::float8 AS x%s', i, i), ', '))
+	FROM generate_series(1, 200) i \gexec
 	CREATE FUNCTION slow(x float8) RETURNS float8
 		LANGUAGE sql VOLATILE PARALLEL SAFE
 		AS 'SELECT pg_sleep(0.01); SELECT x';
@@ -68,12 +73,12 @@ $node->safe_psql('postgres', q{
 		p float8;
 		n int := 0;
 	BEGIN
-		FOR r IN SELECT m.name, v.version,
+		FOR r IN SELECT m.name, v.version, jsonb_array_length(v.features) AS nfeat,
 		                substring(v.source from 'y_([0-9]+)')::float8 AS expect
 		         FROM mlops.model_version v JOIN mlops.model m USING (model_id)
 		LOOP
 			BEGIN
-				p := mlops.predict(r.name || '@' || r.version, ARRAY[7]::float8[]);
+				p := mlops.predict(r.name || '@' || r.version, array_fill(7::float8, ARRAY[r.nfeat]));
 				IF p IS NULL OR abs(p - r.expect) > 1e-6 THEN
 					RAISE WARNING 'version %@% scores %, not %', r.name, r.version, p, r.expect;
 					n := n + 1;
@@ -93,13 +98,14 @@ $node->safe_psql('postgres', q{
 		p float8;
 		n int := 0;
 	BEGIN
-		FOR r IN SELECT model, deployed_version FROM mlops.models
-		         WHERE deployed_version IS NOT NULL
+		FOR r IN SELECT m.model, m.deployed_version, jsonb_array_length(v.features) AS nfeat
+		         FROM mlops.models m
+		         JOIN mlops.versions v ON v.model = m.model AND v.version = m.deployed_version
 		LOOP
 			BEGIN
-				p := mlops.predict(r.model, ARRAY[7]::float8[]);
+				p := mlops.predict(r.model, array_fill(7::float8, ARRAY[r.nfeat]));
 				IF p IS NULL OR p <> (SELECT mlops.predict(r.model || '@' || r.deployed_version,
-				                                           ARRAY[7]::float8[])) THEN
+				                                           array_fill(7::float8, ARRAY[r.nfeat]))) THEN
 					n := n + 1;
 				END IF;
 			EXCEPTION WHEN others THEN
@@ -119,16 +125,17 @@ sub sql
 
 my %views;
 
-# the view version k of a model trains on
+# the view version k of a model trains on (of 200 features for a wide one)
 sub view_for
 {
-	my ($k) = @_;
-	if (!$views{$k})
+	my ($k, $model) = @_;
+	my ($view, $base) = ($model // '') =~ /wide/ ? ("wide_y_$k", 'base_wide') : ("y_$k", 'base');
+	if (!$views{$view})
 	{
-		sql("CREATE VIEW y_$k AS SELECT x, ${k}::float8 AS y FROM base");
-		$views{$k} = 1;
+		sql("CREATE VIEW $view AS SELECT *, ${k}::float8 AS y FROM $base");
+		$views{$view} = 1;
 	}
-	return "y_$k";
+	return $view;
 }
 
 # next version of a model (only committed trains count)
@@ -136,7 +143,7 @@ sub train
 {
 	my ($model, $deploy) = @_;
 	my $next = sql("SELECT count(*) + 1 FROM mlops.versions WHERE model = '$model'");
-	my $view = view_for($next);
+	my $view = view_for($next, $model);
 	return sql("SELECT version FROM mlops.train('$model', '$view', 'y', test_size => 0, "
 		  . "deploy => '" . ($deploy // 'always') . "')");
 }
@@ -162,7 +169,7 @@ sub catalog
 		        FROM mlops.audit)
 		    || E'\n' ||
 		       (SELECT coalesce(string_agg(model_id || ':' || grantee || ':' || privilege, ' '
-		                  ORDER BY model_id, grantee, privilege), '')
+		                  ORDER BY model_id, grantee::text, privilege), '')
 		        FROM mlops.model_privilege)});
 }
 
@@ -302,6 +309,7 @@ my $t_start = time;
 
 # a model with a deployment history to deploy and roll back
 train('cs') for 1 .. 3;
+train('cs_wide') for 1 .. 2;
 sql("SELECT mlops.deploy('cs', 1)");
 sql("SELECT mlops.deploy('cs', 2)");
 
@@ -312,7 +320,7 @@ my $lock_wait = qr{Lock/(transactionid|tuple)/};
 sub next_view
 {
 	my ($model) = @_;
-	return view_for(sql("SELECT count(*) + 1 FROM mlops.versions WHERE model = '$model'"));
+	return view_for(sql("SELECT count(*) + 1 FROM mlops.versions WHERE model = '$model'"), $model);
 }
 
 # Every point is hit in several ways, and the whole set twice.
@@ -356,6 +364,7 @@ foreach my $round (1 .. 2)
 			[ 'cs', $locked->('mlops.audit_log'), qr{Lock/relation/relation/mlops\.audit_log} ],
 			[ 'cs_fresh', $locked->('mlops.model_version'), qr{Lock/relation/relation/mlops\.model_version} ],
 			[ 'cs_fresh', $locked->('mlops.audit_log'), qr{Lock/relation/relation/mlops\.audit_log} ],
+			[ 'cs_wide', $locked->('mlops.model_version'), qr{Lock/relation/relation/mlops\.model_version} ],
 		);
 		my $run = 0;
 		foreach my $r (@runs)
@@ -415,7 +424,7 @@ foreach my $round (1 .. 2)
 			$run++;
 			train('dropme') for 1 .. 2;
 			sql("SELECT mlops.rollback('dropme')");
-			sql("SELECT mlops.grant('dropme', 'predict', 'PUBLIC')");
+			sql("SELECT mlops.grant('dropme', 'predict', 'public')");
 			crash_at(
 				point => 'drop',
 				run => "$round.$run",
