@@ -60,7 +60,7 @@ BEGIN
         LEFT JOIN wm_cols w ON w.rel = %2$L AND w.name = c.term),
     scored AS (
         SELECT s.y, mlops.predict(%1$L, t) AS p_row, mlops.predict(%1$L, s.x) AS p_array,
-               coalesce((SELECT estimate FROM coef WHERE term = 'intercept'), 0)
+               coalesce((SELECT estimate FROM coef WHERE term = '(Intercept)'), 0)
                + (SELECT sum(v * coef.estimate) FROM unnest(s.x) WITH ORDINALITY u(v, j)
                   JOIN coef USING (j)) AS p_sql
         FROM %2$I t JOIN %3$I s USING (id))
