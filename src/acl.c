@@ -4,20 +4,44 @@
  *	  Model privileges: the checks, mlops.grant, mlops.revoke and the
  *	  audit trail.
  *
+ * Threat model.  The attacker is a LOGIN role in the same database: it
+ * can create temporary objects and aggregates of its own, read EXPLAIN
+ * output and planner statistics, hold transactions open, and be renamed,
+ * dropped or dumped and restored elsewhere.  Every family and every new
+ * function keeps these rules:
+ *	 - no internal function (a '_' name: transition, combine, final, eval)
+ *	   is executable by PUBLIC; aggregates call them with their owner's
+ *	   rights;
+ *	 - every C entry point validates every argument it reads as if the
+ *	   attacker called it directly, through an aggregate of its own making
+ *	   (dimensions, counts, lengths, element types, NULLs, state headers);
+ *	 - privileges are looked up under the latest snapshot, so a revoke or
+ *	   drop takes effect at the next statement in every isolation level;
+ *	   versions and deployments are resolved under the statement's;
+ *	 - users never query the base catalog tables: the views read through
+ *	   the filtering functions of views.c, so no qual, index condition,
+ *	   EXPLAIN count or planner statistic reaches a hidden row;
+ *	 - roles are stored as mlops.role_ref (roles.c): by OID inside the
+ *	   cluster, by name in dumps;
+ *	 - deploying, by any path (train's deploy argument too), needs the
+ *	   deploy privilege, decided before any data is read.
+ *
  * A role holds a privilege on a model when it is a superuser, has the
  * privileges of mlops_admin, has the privileges of the model's owner (the
  * role that created it), or has the privileges of a grantee of a row of
- * mlops.model_privilege for that privilege or for 'own' (grantee 0 is
- * PUBLIC).  "Has the privileges of" is has_privs_of_role, so membership
+ * mlops.model_privilege for that privilege or for 'own' (or the row is
+ * PUBLIC's).  "Has the privileges of" is has_privs_of_role, so membership
  * works as for GRANT, INHERIT included.  A grantee or owner whose role was
- * dropped (a dangling OID) gives nothing.  Creating a model takes
- * membership in mlops_trainer (or mlops_admin, or superuser).
+ * dropped, or that a restore could not bind to a role, gives nothing.
+ * Creating a model takes membership in mlops_trainer (or mlops_admin, or
+ * superuser).  A model the caller holds nothing on is reported exactly
+ * like one that does not exist, and both paths do the same lookups.
  *
- * The privilege rows are read as the catalog's owner: users hold no
- * privilege on the base tables, and read them through the filtering
- * functions of views.c, which call MlopsAclModelMask.  Nothing here trusts
- * the caller's search_path: statements are schema-qualified down to the
- * operators.
+ * The privilege rows are read as the catalog's owner, under a fresh
+ * catalog snapshot, and the answers are cached per backend until an
+ * invalidation says they may have changed (see MaskCacheEntry).  Nothing
+ * here trusts the caller's search_path: statements are schema-qualified
+ * down to the operators.
  *
  * Audit rows are written as the owner, in the caller's transaction, so an
  * action that rolls back leaves no audit row either.
