@@ -345,6 +345,21 @@ MlopsAclModelMask(int64 model_id, Oid roleid)
 	return mask;
 }
 
+/*
+ * A role column of an SPI result must be a role_ref; an install whose
+ * catalog predates the library (0.1.0 has no upgrade path yet) would
+ * otherwise hand an OID to the role_ref reader.
+ */
+static void
+CheckRoleColumn(int col)
+{
+	if (TupleDescAttr(SPI_tuptable->tupdesc, col - 1)->attlen != -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the mlops catalog does not match the installed library"),
+				 errhint("Dump the models, then DROP EXTENSION mlops and CREATE EXTENSION mlops.")));
+}
+
 /* MlopsAclModelMask without the cache: reads the model's grants. */
 static int
 ReadModelMask(int64 model_id, Oid roleid)
@@ -357,6 +372,8 @@ ReadModelMask(int64 model_id, Oid roleid)
 		elog(ERROR, "SPI_connect failed");
 	args[0] = Int64GetDatum(model_id);
 	ExecAsOwner(ACL_MODEL_GRANTS, args, NULL, true);
+	CheckRoleColumn(1);
+	CheckRoleColumn(2);
 	for (i = 0; i < SPI_processed && mask != MLOPS_PRIV_ALL; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -579,6 +596,7 @@ DeleteGranteeRows(int64 model_id, Oid grantee, const char *name,
 	args[0] = Int64GetDatum(model_id);
 	args[1] = CStringGetTextDatum(priv);
 	ExecAsOwner(ACL_PRIVILEGE_ROWS, args, NULL, true);
+	CheckRoleColumn(2);
 	n = SPI_processed;
 	ctids = palloc(sizeof(ItemPointerData) * (n + 1));
 	*deleted = 0;
