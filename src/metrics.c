@@ -165,7 +165,7 @@ EvalCheck(ArrayType *st, int k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid _linear_eval_state value"),
-				 errdetail("A state of %d parameters has %d elements, not %d.",
+				 errdetail("A state with parameter count %d has %d elements, not %d.",
 						   (int) kd, EV_LEN((int) kd), ARR_DIMS(st)[0])));
 	return d;
 }
