@@ -162,18 +162,9 @@ RESET max_parallel_workers_per_gather;
 -- a role granted EXECUTE on purpose: its own aggregates with crafted
 -- arguments get clean errors, never a crash
 --
-GRANT EXECUTE ON FUNCTION
-    mlops._linear_accum(mlops.linear_state, float8[], float8),
-    mlops._linear_accum(mlops.linear_state, float8[], float8, boolean),
-    mlops._linear_combine(mlops.linear_state, mlops.linear_state),
-    mlops._linear_train_accum(mlops.linear_state, float8[], float8, boolean, float8,
-                              bigint, text[]),
-    mlops._linear_train_accum(mlops.linear_state, boolean, float8, bigint, text[], "any"),
-    mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"),
-    mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8,
-                             bigint, boolean),
-    mlops._linear_eval_combine(float8[], float8[])
-    TO regress_sf_granted;
+-- every support function, to grant and revoke
+\set support_functions 'mlops._linear_accum(mlops.linear_state, float8[], float8), mlops._linear_accum(mlops.linear_state, float8[], float8, boolean), mlops._linear_combine(mlops.linear_state, mlops.linear_state), mlops._linear_train_accum(mlops.linear_state, float8[], float8, boolean, float8, bigint, text[]), mlops._linear_train_accum(mlops.linear_state, boolean, float8, bigint, text[], "any"), mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"), mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean), mlops._linear_eval_combine(float8[], float8[])'
+GRANT EXECUTE ON FUNCTION :support_functions TO regress_sf_granted;
 SET ROLE regress_sf_granted;
 
 -- outside an aggregate: 0A000, as before
@@ -376,18 +367,7 @@ FROM sf_t;
 RESET ROLE;
 
 -- revoked again: back to 42501, even for the aggregates it made
-REVOKE EXECUTE ON FUNCTION
-    mlops._linear_accum(mlops.linear_state, float8[], float8),
-    mlops._linear_accum(mlops.linear_state, float8[], float8, boolean),
-    mlops._linear_combine(mlops.linear_state, mlops.linear_state),
-    mlops._linear_train_accum(mlops.linear_state, float8[], float8, boolean, float8,
-                              bigint, text[]),
-    mlops._linear_train_accum(mlops.linear_state, boolean, float8, bigint, text[], "any"),
-    mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"),
-    mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8,
-                             bigint, boolean),
-    mlops._linear_eval_combine(float8[], float8[])
-    FROM regress_sf_granted;
+REVOKE EXECUTE ON FUNCTION :support_functions FROM regress_sf_granted;
 SET ROLE regress_sf_granted;
 SELECT pg_temp.try($$SELECT pg_temp.evil(x) FROM sf_plain$$);
 SELECT pg_temp.try($$SELECT pg_temp.evil_accum(ARRAY[x1], y) FROM sf_t$$);
