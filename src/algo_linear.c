@@ -179,7 +179,7 @@ SizeState(MemoryContext cxt, LinearState *st, int nfeat)
  * and without a function call, since it runs for every row.  st must be
  * a plain (detoasted) varlena.
  */
-static const char *
+static inline const char *
 StateProblem(const LinearState *st)
 {
 	Size		size = VARSIZE(st);
@@ -231,6 +231,20 @@ MlopsLinearStateFromDatum(Datum d)
 				 errmsg("invalid linear_state value"),
 				 errdetail("The state's header is inconsistent: %s.", problem)));
 	return st;
+}
+
+/*
+ * Argument n of a transition or combine call, a state, checked.  The
+ * common case (plain, valid) is inline, since it runs for every row.
+ */
+static inline LinearState *
+StateArg(FunctionCallInfo fcinfo, int n)
+{
+	LinearState *st = (LinearState *) PG_GETARG_POINTER(n);
+
+	if (likely(!VARATT_IS_EXTENDED(st) && StateProblem(st) == NULL))
+		return st;
+	return MlopsLinearStateFromDatum(PG_GETARG_DATUM(n));
 }
 
 /* rows seen by a state (valid: the sum fits) */
@@ -299,7 +313,7 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	if (PG_ARGISNULL(0))
 		st = NewState(CurrentMemoryContext, -1, fit_intercept);
 	else
-		st = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
+		st = StateArg(fcinfo, 0);
 	CheckCanCountRow(st);
 
 	if (x == NULL)
@@ -436,9 +450,9 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(MlopsLinearStateFromDatum(PG_GETARG_DATUM(0)));
+		PG_RETURN_POINTER(StateArg(fcinfo, 0));
 	}
-	b = MlopsLinearStateFromDatum(PG_GETARG_DATUM(1));
+	b = StateArg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
 	{
 		/* a copy of b becomes the state (the executor moves it into the aggregate context) */
@@ -446,7 +460,7 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 		memcpy(a, b, VARSIZE(b));
 		PG_RETURN_POINTER(a);
 	}
-	a = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
+	a = StateArg(fcinfo, 0);
 
 	if ((a->flags & LINEAR_FIT_INTERCEPT) != (b->flags & LINEAR_FIT_INTERCEPT))
 		ereport(ERROR,
