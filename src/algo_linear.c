@@ -207,8 +207,9 @@ StateProblem(const LinearState *st)
 			return "its column count does not match its feature count";
 		if (st->ncol < 2)
 			return "it has no parameter to fit";
+		/* a full buffer is folded at once: the next row needs a slot */
 		if (st->bufcap < 1 || st->bufcap > STATE_MAX_BUFCAP ||
-			st->nbuf > st->bufcap || st->nrows < st->nbuf)
+			st->nbuf >= st->bufcap || st->nrows < st->nbuf)
 			return "its buffer length is out of range";
 	}
 	/* ncol <= MLOPS_MAX_FEATURES + 2 and bufcap <= 65536: no overflow */
@@ -581,10 +582,13 @@ StateRecv(StringInfo buf, int errcode_bad)
 	/* the length the header implies, checked before allocating anything */
 	ncol = nfeat < 0 ? 0 : nfeat + (intercept ? 1 : 0) + 1;
 	bufcap = nfeat < 0 ? 0 : BufferRows(ncol);
-	if (nbuf < 0 || nbuf > bufcap)
+	if (nbuf < 0 || (nfeat < 0 ? nbuf != 0 : nbuf >= bufcap))
 		ereport(ERROR,
 				(errcode(errcode_bad),
-				 errmsg("invalid linear_state buffer length %d", nbuf)));
+				 errmsg("invalid linear_state buffer length %d", nbuf),
+				 nfeat >= 0 ?
+				 errdetail("A state of %d features buffers fewer than %d rows.",
+						   nfeat, bufcap) : 0));
 	need = STATE_WIRE_HEADER + sizeof(double) *
 		((Size) ncol * (ncol + 1) / 2 + (Size) nbuf * ncol);
 	if ((Size) avail != need)

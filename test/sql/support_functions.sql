@@ -300,6 +300,21 @@ FROM sf_s, (VALUES ('nfeat -2', 8, 'fffffffe'), ('nfeat 1601', 8, '00000641'),
                    ('nfeat 3', 8, '00000003'), ('nbuf -1', 12, 'ffffffff'),
                    ('nbuf 9999', 12, '0000270f'), ('flags 2', 6, '0002'),
                    ('format 2', 4, '0002'), ('magic', 0, '00000000')) f(field, at, hex);
+-- a full buffer (nbuf = bufcap = 520 for one feature): the next row
+-- would be written past the state's end, so it is refused on input
+SELECT pg_temp.try(format($$CREATE AGGREGATE pg_temp.evil_fullbuf(float8[], float8) (
+                               SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
+                               INITCOND = %L)$$,
+                          '4d4c4c53000100010000000100000208' || lpad(to_hex(520), 16, '0')
+                          || repeat('0', 32 + 16 * (6 + 520 * 3))));
+SELECT pg_temp.try(format($$CREATE AGGREGATE pg_temp.evil_almost(float8[], float8) (
+                               SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
+                               INITCOND = %L)$$,
+                          '4d4c4c53000100010000000100000207' || lpad(to_hex(519), 16, '0')
+                          || repeat('0', 32 + 16 * (6 + 519 * 3)))) AS one_row_less;
+SELECT round(c[1]::numeric, 6) AS b0, round(c[2]::numeric, 6) AS b1
+FROM (SELECT mlops.linear_final(pg_temp.evil_almost(ARRAY[x1], x1 * 2 + 1)) AS c
+      FROM sf_t WHERE id <= 20) v;
 -- a state whose features differ from the rows, as INITCOND
 CREATE AGGREGATE pg_temp.evil_init(float8[], float8) (
     SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
