@@ -20,10 +20,11 @@
  * Every argument is validated as if an attacker called it: the support
  * functions (mlops._linear_accum, _linear_combine, _linear_train_accum)
  * are not executable by PUBLIC, but a role granted EXECUTE can put them in
- * an aggregate of its own making and hand them any state and any row.  A
- * state that came from anywhere but this file's own allocation is checked
- * (StateCheck: header, size, counts) before a byte of it is read, on every
- * call, which costs a few comparisons per row; counts never wrap.
+ * an aggregate of its own making and hand them any state and any row.
+ * Every state argument is checked (StateArg, StateProblem: magic, format,
+ * dimensions, buffer, counts, size) before a byte of it is read, on every
+ * call, which costs a few comparisons per row; counts never wrap; the
+ * text and binary input check a header's length before allocating.
  *
  * Solving: b = R11^-1 r1y on the triangle; a column whose diagonal is tiny
  * relative to its norm is a linear combination of the columns before it,
