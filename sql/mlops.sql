@@ -547,7 +547,28 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
     'revoke a privilege on a model from a role or PUBLIC';
 
 -- internal functions are not for PUBLIC
+--
+-- The aggregates' support functions would let a role put them in an
+-- aggregate of its own and feed them any state.  PostgreSQL checks the
+-- aggregate owner's right to call its transition and combine functions,
+-- not the caller's, so the exported aggregates and the training passes
+-- (mlops._linear_train_state, mlops._linear_eval_state, which
+-- mlops.train runs as the caller) keep working for every role.
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION
+    @extschema@._linear_accum(@extschema@.linear_state, float8[], float8),
+    @extschema@._linear_accum(@extschema@.linear_state, float8[], float8, boolean),
+    @extschema@._linear_combine(@extschema@.linear_state, @extschema@.linear_state),
+    @extschema@._linear_train_accum(@extschema@.linear_state, float8[], float8,
+        boolean, float8, bigint, text[]),
+    @extschema@._linear_train_accum(@extschema@.linear_state, boolean, float8,
+        bigint, text[], "any"),
+    @extschema@._linear_eval_accum(float8[], float8[], boolean, float8, bigint,
+        boolean, "any"),
+    @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean,
+        float8, bigint, boolean),
+    @extschema@._linear_eval_combine(float8[], float8[])
+    FROM PUBLIC;
 
 -- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or
 -- DROP OWNED BY its owner) deletes every model, so it is refused while

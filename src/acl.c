@@ -11,7 +11,8 @@
  * function keeps these rules:
  *	 - no internal function (a '_' name: transition, combine, final, eval)
  *	   is executable by PUBLIC; aggregates call them with their owner's
- *	   rights;
+ *	   rights (the internal aggregates themselves stay executable, since
+ *	   mlops.train runs them as the caller to read the data as the caller);
  *	 - every C entry point validates every argument it reads as if the
  *	   attacker called it directly, through an aggregate of its own making
  *	   (dimensions, counts, lengths, element types, NULLs, state headers);

@@ -17,6 +17,15 @@
  * IEEE doubles, the upper triangle and then the buffered rows.  No OIDs,
  * no pointers.
  *
+ * Every argument is validated as if an attacker called it: the support
+ * functions (mlops._linear_accum, _linear_combine, _linear_train_accum)
+ * are not executable by PUBLIC, but a role granted EXECUTE can put them in
+ * an aggregate of its own making and hand them any state and any row.
+ * Every state argument is checked (StateArg, StateProblem: magic, format,
+ * dimensions, buffer, counts, size) before a byte of it is read, on every
+ * call, which costs a few comparisons per row; counts never wrap; the
+ * text and binary input check a header's length before allocating.
+ *
  * Solving: b = R11^-1 r1y on the triangle; a column whose diagonal is tiny
  * relative to its norm is a linear combination of the columns before it,
  * reported by name.  Ridge (alpha > 0) folds sqrt(alpha) * I for the
@@ -33,6 +42,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -54,6 +64,12 @@
 
 #define STATE_R(st)		((st)->data)
 #define STATE_BUF(st)	((st)->data + (Size) (st)->ncol * (st)->ncol)
+
+/*
+ * Bounds of a valid state's buffer (BufferRows gives 24 .. 520); a state
+ * stored by another build may hold a different count, within these.
+ */
+#define STATE_MAX_BUFCAP 65536
 
 static Size
 StateSize(int ncol, int bufcap)
@@ -156,22 +172,124 @@ SizeState(MemoryContext cxt, LinearState *st, int nfeat)
 	return sized;
 }
 
+/*
+ * The reason a state's header does not describe its bytes, or NULL when
+ * it does: magic, format, flags, nfeat in range (and at least one
+ * parameter), ncol = nfeat + intercept + 1, bufcap, nbuf, counts
+ * non-negative with a sum that fits in int64, VARSIZE == StateSize.  O(1)
+ * and without a function call, since it runs for every row.  st must be
+ * a plain (detoasted) varlena.
+ */
+static inline const char *
+StateProblem(const LinearState *st)
+{
+	Size		size = VARSIZE(st);
+	int64		total;
+
+	if (size < offsetof(LinearState, data))
+		return "it is shorter than its header";
+	if (st->magic != LINEAR_STATE_MAGIC || st->format != LINEAR_STATE_FORMAT ||
+		(st->flags & ~LINEAR_FIT_INTERCEPT) != 0)
+		return "its magic, format or flags are wrong";
+	if (st->nfeat < -1 || st->nfeat > MLOPS_MAX_FEATURES)
+		return "its feature count is out of range";
+	if (st->nbuf < 0 || st->nrows < 0 || st->nskipped < 0 || st->nheld < 0 ||
+		pg_add_s64_overflow(st->nrows, st->nskipped, &total) ||
+		pg_add_s64_overflow(total, st->nheld, &total))
+		return "its row counts are out of range";
+	if (st->nfeat < 0)
+	{
+		if (st->ncol != 0 || st->bufcap != 0 || st->nbuf != 0 || st->nrows != 0)
+			return "it has rows but no dimensions";
+	}
+	else
+	{
+		if (st->ncol != st->nfeat + ((st->flags & LINEAR_FIT_INTERCEPT) ? 1 : 0) + 1)
+			return "its column count does not match its feature count";
+		if (st->ncol < 2)
+			return "it has no parameter to fit";
+		/* a full buffer is folded at once: the next row needs a slot */
+		if (st->bufcap < 1 || st->bufcap > STATE_MAX_BUFCAP ||
+			st->nbuf >= st->bufcap || st->nrows < st->nbuf)
+			return "its buffer length is out of range";
+	}
+	/* ncol <= MLOPS_MAX_FEATURES + 2 and bufcap <= 65536: no overflow */
+	if (size != offsetof(LinearState, data) + sizeof(double) *
+		((Size) st->ncol * st->ncol + (Size) st->ncol * st->bufcap))
+		return "its length does not match its header";
+	return NULL;
+}
+
 /* Check a state that came from outside (detoasted, any source). */
 LinearState *
 MlopsLinearStateFromDatum(Datum d)
 {
 	LinearState *st = (LinearState *) PG_DETOAST_DATUM(d);
+	const char *problem = StateProblem(st);
 
-	if (VARSIZE(st) < offsetof(LinearState, data) ||
-		st->magic != LINEAR_STATE_MAGIC ||
-		st->format != LINEAR_STATE_FORMAT ||
-		st->nfeat < -1 || st->nfeat > MLOPS_MAX_FEATURES ||
-		VARSIZE(st) != StateSize(st->ncol, st->bufcap) ||
-		st->nbuf < 0 || st->nbuf > st->bufcap)
+	if (unlikely(problem != NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid linear_state value")));
+				 errmsg("invalid linear_state value"),
+				 errdetail("The state's header is inconsistent: %s.", problem)));
 	return st;
+}
+
+/*
+ * Argument n of a transition or combine call, a state, checked.  The
+ * common case (plain, valid) is inline, since it runs for every row.
+ */
+static inline LinearState *
+StateArg(FunctionCallInfo fcinfo, int n)
+{
+	LinearState *st = (LinearState *) PG_GETARG_POINTER(n);
+
+	if (likely(!VARATT_IS_EXTENDED(st) && StateProblem(st) == NULL))
+		return st;
+	return MlopsLinearStateFromDatum(PG_GETARG_DATUM(n));
+}
+
+/* rows seen by a state (valid: the sum fits) */
+static inline int64
+StateRowsSeen(const LinearState *st)
+{
+	return st->nrows + st->nskipped + st->nheld;
+}
+
+/* Refuse to count one more row when the total would wrap. */
+static inline void
+CheckCanCountRow(const LinearState *st)
+{
+	if (unlikely(StateRowsSeen(st) == PG_INT64_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("linear_state row count is out of range for type bigint")));
+}
+
+/*
+ * The counts of the merge of a and b into a's own, or 22003 when one of
+ * them, or their total, would wrap.  Checked before anything is merged.
+ */
+typedef struct StateCounts
+{
+	int64		nrows;
+	int64		nskipped;
+	int64		nheld;
+} StateCounts;
+
+static void
+MergedCounts(const LinearState *a, const LinearState *b, StateCounts *out)
+{
+	int64		total;
+
+	if (pg_add_s64_overflow(a->nrows, b->nrows, &out->nrows) ||
+		pg_add_s64_overflow(a->nskipped, b->nskipped, &out->nskipped) ||
+		pg_add_s64_overflow(a->nheld, b->nheld, &out->nheld) ||
+		pg_add_s64_overflow(out->nrows, out->nskipped, &total) ||
+		pg_add_s64_overflow(total, out->nheld, &total))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("merged linear_state row count is out of range for type bigint")));
 }
 
 /*
@@ -197,15 +315,15 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	if (PG_ARGISNULL(0))
 		st = NewState(CurrentMemoryContext, -1, fit_intercept);
 	else
-		st = (LinearState *) PG_GETARG_POINTER(0);
+		st = StateArg(fcinfo, 0);
+	CheckCanCountRow(st);
 
 	if (x == NULL)
 	{
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, y, names,
-					 st->nrows + st->nskipped + st->nheld + 1);
+	MlopsCheckFinite(x, nfeat, y, names, StateRowsSeen(st) + 1);
 
 	if (st->nfeat < 0)
 		st = SizeState(CurrentMemoryContext, st, nfeat);
@@ -324,6 +442,7 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	LinearState *a;
 	LinearState *b;
+	StateCounts counts;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
@@ -333,9 +452,9 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+		PG_RETURN_POINTER(StateArg(fcinfo, 0));
 	}
-	b = MlopsLinearStateFromDatum(PG_GETARG_DATUM(1));
+	b = StateArg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
 	{
 		/* a copy of b becomes the state (the executor moves it into the aggregate context) */
@@ -343,16 +462,17 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 		memcpy(a, b, VARSIZE(b));
 		PG_RETURN_POINTER(a);
 	}
-	a = (LinearState *) PG_GETARG_POINTER(0);
+	a = StateArg(fcinfo, 0);
 
 	if ((a->flags & LINEAR_FIT_INTERCEPT) != (b->flags & LINEAR_FIT_INTERCEPT))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot merge linear states with and without an intercept")));
+	MergedCounts(a, b, &counts);
 	if (b->nfeat < 0)
 	{
-		a->nskipped += b->nskipped;
-		a->nheld += b->nheld;
+		a->nskipped = counts.nskipped;
+		a->nheld = counts.nheld;
 		PG_RETURN_POINTER(a);
 	}
 	if (a->nfeat < 0)
@@ -376,9 +496,9 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 		pfree(rows);
 	}
 	MlopsQrAbsorbTriangle(STATE_R(a), STATE_R(b), a->ncol);
-	a->nrows += b->nrows;
-	a->nskipped += b->nskipped;
-	a->nheld += b->nheld;
+	a->nrows = counts.nrows;
+	a->nskipped = counts.nskipped;
+	a->nheld = counts.nheld;
 	PG_RETURN_POINTER(a);
 }
 
@@ -424,6 +544,14 @@ StateRecv(StringInfo buf, int errcode_bad)
 	uint16		flags;
 	int32		nfeat;
 	int32		nbuf;
+	bool		intercept;
+	int			ncol;
+	int			bufcap;
+	int64		nrows;
+	int64		nskipped;
+	int64		nheld;
+	int64		total;
+	Size		need;
 	LinearState *st;
 	int			i,
 				j;
@@ -445,27 +573,49 @@ StateRecv(StringInfo buf, int errcode_bad)
 		ereport(ERROR,
 				(errcode(errcode_bad),
 				 errmsg("invalid linear_state header")));
-	st = NewState(CurrentMemoryContext, nfeat,
-				  (flags & LINEAR_FIT_INTERCEPT) != 0);
-	if (nbuf < 0 || nbuf > st->bufcap || (nfeat < 0 && nbuf != 0))
+	intercept = (flags & LINEAR_FIT_INTERCEPT) != 0;
+	if (nfeat == 0 && !intercept)
 		ereport(ERROR,
 				(errcode(errcode_bad),
-				 errmsg("invalid linear_state buffer length %d", nbuf)));
-	if ((Size) avail != STATE_WIRE_HEADER + sizeof(double) *
-		((Size) st->ncol * (st->ncol + 1) / 2 + (Size) nbuf * st->ncol))
+				 errmsg("invalid linear_state header"),
+				 errdetail("A state without an intercept needs at least one feature.")));
+
+	/* the length the header implies, checked before allocating anything */
+	ncol = nfeat < 0 ? 0 : nfeat + (intercept ? 1 : 0) + 1;
+	bufcap = nfeat < 0 ? 0 : BufferRows(ncol);
+	if (nbuf < 0 || (nfeat < 0 ? nbuf != 0 : nbuf >= bufcap))
+		ereport(ERROR,
+				(errcode(errcode_bad),
+				 errmsg("invalid linear_state buffer length %d", nbuf),
+				 nfeat >= 0 ?
+				 errdetail("A state of %d features buffers fewer than %d rows.",
+						   nfeat, bufcap) : 0));
+	need = STATE_WIRE_HEADER + sizeof(double) *
+		((Size) ncol * (ncol + 1) / 2 + (Size) nbuf * ncol);
+	if ((Size) avail != need)
 		ereport(ERROR,
 				(errcode(errcode_bad),
 				 errmsg("invalid linear_state: length %d does not match its header",
-						avail)));
-	st->nbuf = nbuf;
-	st->nrows = pq_getmsgint64(buf);
-	st->nskipped = pq_getmsgint64(buf);
-	st->nheld = pq_getmsgint64(buf);
-	if (st->nrows < 0 || st->nskipped < 0 || st->nheld < 0 ||
-		st->nrows < nbuf || (nfeat < 0 && st->nrows != 0))
+						avail),
+				 errdetail("A header of %d features and %d buffered rows needs %zu bytes.",
+						   nfeat, nbuf, need)));
+	nrows = pq_getmsgint64(buf);
+	nskipped = pq_getmsgint64(buf);
+	nheld = pq_getmsgint64(buf);
+	if (nrows < 0 || nskipped < 0 || nheld < 0 || nrows < nbuf ||
+		(nfeat < 0 && nrows != 0) ||
+		pg_add_s64_overflow(nrows, nskipped, &total) ||
+		pg_add_s64_overflow(total, nheld, &total))
 		ereport(ERROR,
 				(errcode(errcode_bad),
 				 errmsg("invalid linear_state row counts")));
+
+	st = NewState(CurrentMemoryContext, nfeat, intercept);
+	Assert(st->ncol == ncol && st->bufcap == bufcap);
+	st->nbuf = nbuf;
+	st->nrows = nrows;
+	st->nskipped = nskipped;
+	st->nheld = nheld;
 	for (j = 0; j < st->ncol; j++)
 		for (i = 0; i <= j; i++)
 			STATE_R(st)[(Size) j * st->ncol + i] = pq_getmsgfloat8(buf);
@@ -561,6 +711,10 @@ MlopsLinearSolve(const LinearState *st, double alpha,
 				 st->nskipped > 0 ?
 				 errdetail("All %lld rows had a NULL target or feature.",
 						   (long long) st->nskipped) : 0));
+	if (k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a linear fit needs at least one feature or an intercept")));
 	if (alpha == 0 && st->nrows < k)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

@@ -12,6 +12,11 @@
  *
  * All matrices are column-major.  Every LAPACK info is checked: info < 0
  * is our bug, info > 0 is reported by the caller as a data condition.
+ * LAPACK reports a bad argument through xerbla, which prints to the
+ * server's stderr before it returns, so every call's dimensions are
+ * checked here first (CheckDims): callers validate what they are given
+ * (crafted states never get this far), and a slip is an ERROR that
+ * LAPACK never sees.
  *
  * IDENTIFICATION
  *	  src/linalg.c
@@ -34,6 +39,14 @@
  * to lose Longley's standard errors their 13th digit: kept at 8.
  */
 #define QR_BLOCK 8
+
+/* A call's dimensions are what LAPACK accepts, or an ERROR (our bug). */
+static inline void
+CheckDims(const char *routine, bool ok)
+{
+	if (unlikely(!ok))
+		elog(ERROR, "invalid dimensions for %s", routine);
+}
 
 /*
  * Keep BLAS single-threaded inside a backend: parallelism comes from
@@ -59,6 +72,7 @@ MlopsQrAbsorbRows(double *R, int n, double *B, int m, int ldb)
 
 	if (m <= 0)
 		return;
+	CheckDims("dtpqrt", n >= 1 && ldb >= m);
 	t = palloc(sizeof(double) * nb * n);
 	work = palloc(sizeof(double) * nb * n);
 	info = LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, m, n, 0, nb,
@@ -77,11 +91,15 @@ void
 MlopsQrAbsorbTriangle(double *R, const double *R2, int n)
 {
 	int			nb = Min(QR_BLOCK, n);
-	double	   *b = palloc(sizeof(double) * n * n);
-	double	   *t = palloc(sizeof(double) * nb * n);
-	double	   *work = palloc(sizeof(double) * nb * n);
+	double	   *b;
+	double	   *t;
+	double	   *work;
 	lapack_int	info;
 
+	CheckDims("dtpqrt", n >= 1);
+	b = palloc(sizeof(double) * n * n);
+	t = palloc(sizeof(double) * nb * n);
+	work = palloc(sizeof(double) * nb * n);
 	memcpy(b, R2, sizeof(double) * n * n);
 	info = LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, n, n, n, nb,
 							   R, n, b, n, t, nb, work);
@@ -99,6 +117,7 @@ MlopsQrAbsorbTriangle(double *R, const double *R2, int n)
 void
 MlopsTriSolve(const double *R, int ld, int k, double *x, bool transpose)
 {
+	CheckDims("dtrsv", k >= 0 && ld >= Max(1, k));
 	cblas_dtrsv(CblasColMajor, CblasUpper,
 				transpose ? CblasTrans : CblasNoTrans,
 				CblasNonUnit, k, R, ld, x, 1);
@@ -110,6 +129,7 @@ MlopsTriInverse(double *R, int ld, int k)
 {
 	lapack_int	info;
 
+	CheckDims("dtrtri", k >= 1 && ld >= k);
 	info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N', k, R, ld);
 	if (info != 0)
 		elog(ERROR, "dtrtri failed with info %d", (int) info);
@@ -123,14 +143,18 @@ MlopsTriInverse(double *R, int ld, int k)
 double
 MlopsTriRcond(const double *R, int ld, int k)
 {
-	double	   *s = palloc(sizeof(double) * k * k);
-	double	   *work = palloc(sizeof(double) * 3 * k);
-	lapack_int *iwork = palloc(sizeof(lapack_int) * k);
+	double	   *s;
+	double	   *work;
+	lapack_int *iwork;
 	double		rcond = 0.0;
 	lapack_int	info;
 	int			i,
 				j;
 
+	CheckDims("dtrcon", k >= 1 && ld >= k);
+	s = palloc(sizeof(double) * k * k);
+	work = palloc(sizeof(double) * 3 * k);
+	iwork = palloc(sizeof(lapack_int) * k);
 	for (j = 0; j < k; j++)
 	{
 		double		norm = cblas_dnrm2(j + 1, R + (size_t) j * ld, 1);

@@ -17,6 +17,14 @@
  * needs, loses nothing that matters.  The mean
  * and M2 of the test target merge with Chan's formula.
  *
+ * Every argument is validated as if an attacker called it: the support
+ * functions are not executable by PUBLIC, but a role granted EXECUTE can
+ * put them in an aggregate of its own making and pass any float8[] as the
+ * state, the coefficients or a row.  A state is one-dimensional float8
+ * without NULLs, its element 0 is a parameter count in range, its length
+ * is exactly EV_LEN of that count, and both sides of a combine agree;
+ * nothing is read or written before that is known (EvalCheck).
+ *
  * IDENTIFICATION
  *	  src/metrics.c
  *
@@ -119,15 +127,47 @@ NewEvalState(int k)
 						   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
+/*
+ * Check an evaluation state of k parameters (k < 0: read k from the
+ * state's element 0) and return its data.  k is at most one more than
+ * MLOPS_MAX_FEATURES (features and an intercept), so EV_LEN(k) cannot
+ * overflow.
+ */
 static double *
-EvalData(ArrayType *st, int k)
+EvalCheck(ArrayType *st, int k)
 {
-	if (ARR_NDIM(st) != 1 || ARR_HASNULL(st) || ARR_ELEMTYPE(st) != FLOAT8OID ||
-		ARR_DIMS(st)[0] != EV_LEN(k))
+	double	   *d;
+	double		kd;
+
+	if (ARR_NDIM(st) != 1 || ARR_DIMS(st)[0] < 1 ||
+		ARR_ELEMTYPE(st) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_eval_state value")));
-	return (double *) ARR_DATA_PTR(st);
+				 errmsg("invalid _linear_eval_state value"),
+				 errdetail("A state is a one-dimensional array of double precision.")));
+	if (ARR_HASNULL(st) && array_contains_nulls(st))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("invalid _linear_eval_state value"),
+				 errdetail("A state must not contain nulls.")));
+	d = (double *) ARR_DATA_PTR(st);
+	kd = d[EV_K];
+	if (!(kd >= 1 && kd <= MLOPS_MAX_FEATURES + 1) || kd != floor(kd) ||
+		(k >= 0 && kd != k))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _linear_eval_state value"),
+				 k >= 0 ?
+				 errdetail("The state's parameter count is %g, expected %d.", kd, k) :
+				 errdetail("The state's parameter count %g is not an integer from 1 to %d.",
+						   kd, MLOPS_MAX_FEATURES + 1)));
+	if (ARR_DIMS(st)[0] != EV_LEN((int) kd))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _linear_eval_state value"),
+				 errdetail("A state with parameter count %d has %d elements, not %d.",
+						   (int) kd, EV_LEN((int) kd), ARR_DIMS(st)[0])));
+	return d;
 }
 
 /*
@@ -171,16 +211,20 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 	seed = PG_GETARG_INT64(opt + 3);
 	refine = PG_GETARG_BOOL(opt + 4);
 	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
-		ARR_HASNULL(coefarr) || ARR_DIMS(coefarr)[0] % 2 != 0)
+		(ARR_HASNULL(coefarr) && array_contains_nulls(coefarr)) ||
+		ARR_DIMS(coefarr)[0] % 2 != 0 ||
+		ARR_DIMS(coefarr)[0] > 2 * (MLOPS_MAX_FEATURES + 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid coefficients for _linear_eval_state")));
+				 errmsg("invalid coefficients for _linear_eval_state"),
+				 errdetail("Coefficients are a one-dimensional float8 array without nulls, of an even length from 2 to %d.",
+						   2 * (MLOPS_MAX_FEATURES + 1))));
 	k = ARR_DIMS(coefarr)[0] / 2;
 	c = (const double *) ARR_DATA_PTR(coefarr);
 	off = intercept ? 1 : 0;
 
 	st = PG_ARGISNULL(0) ? NewEvalState(k) : PG_GETARG_ARRAYTYPE_P(0);
-	d = EvalData(st, k);
+	d = EvalCheck(st, k);
 
 	if (x == NULL)
 		PG_RETURN_ARRAYTYPE_P(st);
@@ -343,19 +387,16 @@ mlops_linear_eval_combine(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
+		(void) EvalCheck(PG_GETARG_ARRAYTYPE_P(0), -1);
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	b = PG_GETARG_ARRAYTYPE_P(1);
+	db = EvalCheck(b, -1);
+	k = (int) db[EV_K];
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
 	a = PG_GETARG_ARRAYTYPE_P(0);
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_eval_state value")));
-	k = (int) ((double *) ARR_DATA_PTR(a))[EV_K];
-	da = EvalData(a, k);
-	db = EvalData(b, k);
+	da = EvalCheck(a, k);
 
 	da[EV_NTRAIN] += db[EV_NTRAIN];
 	for (i = EV_RSS; i < EV_TEST(k); i += 2)
@@ -386,7 +427,7 @@ mlops_linear_eval_combine(PG_FUNCTION_ARGS)
 void
 MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out)
 {
-	double	   *d = EvalData(state, nparams);
+	double	   *d = EvalCheck(state, nparams);
 	double	   *t = d + EV_TEST(nparams);
 	int			i;
 

@@ -8,6 +8,13 @@
 # semicolons, 64+ bytes, mixed case, multibyte), negative, zero and huge
 # hyperparameters, malformed jsonb, and mutated linear_state text.
 #
+# The aggregates' internal support functions (mlops._linear_accum, ...)
+# are also called as PUBLIC, directly and as the pieces of an aggregate
+# being created, where only 42501 is right; and as fz_granted, a role
+# granted EXECUTE on them on purpose, through aggregates of its own
+# (schema fz_evil, crafted INITCONDs, forced parallel plans) fed crafted
+# states and arrays.  A wide model (250 features) is among those scored.
+#
 # The calls run in a procedure that catches each call's error, records its
 # SQLSTATE and message, and commits after each call, so a crash loses no
 # result; about 40% of them run as an unprivileged role or as a trainer.
@@ -45,6 +52,7 @@ $node->safe_psql('postgres', q{
 	CREATE EXTENSION mlops;
 	CREATE ROLE fz_user LOGIN;
 	CREATE ROLE fz_trainer LOGIN IN ROLE mlops_trainer;
+	CREATE ROLE fz_granted LOGIN;
 	CREATE TABLE fz_tab AS
 	SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
 	       (g * g % 11)::int AS x3, ((g % 13) / 3.0)::numeric AS x4,
@@ -99,10 +107,14 @@ $node->safe_psql('postgres', q{
 			|| (SELECT string_agg(format('round(random() * 100)::float8 AS c%s', i), ', ')
 			    FROM generate_series(1, 100) i)
 			|| ', g::float8 AS y FROM generate_series(1, 400) g';
+		EXECUTE 'CREATE TABLE fz_wide250 AS SELECT '
+			|| (SELECT string_agg(format('(random() * 10)::float8 AS c%s', i), ', ')
+			    FROM generate_series(1, 250) i)
+			|| ', g::float8 AS y FROM generate_series(1, 400) g';
 	END
 	$$;
-	GRANT SELECT ON ALL TABLES IN SCHEMA public TO fz_user, fz_trainer;
-	REVOKE SELECT ON fz_secret FROM fz_user, fz_trainer;
+	GRANT SELECT ON ALL TABLES IN SCHEMA public TO fz_user, fz_trainer, fz_granted;
+	REVOKE SELECT ON fz_secret FROM fz_user, fz_trainer, fz_granted;
 
 	SELECT mlops.train('fz_a', 'fz_tab', 'y', features => '{x1,x2}');
 	SELECT mlops.train('fz_a', 'fz_tab', 'y', features => '{x1,x2}',
@@ -111,6 +123,7 @@ $node->safe_psql('postgres', q{
 	                   hyperparams => '{"fit_intercept": false}', deploy => 'never');
 	SELECT mlops.train('fz_b', 'fz_tab', 'y', features => '{x1,x2,x3,x4}', test_size => 0);
 	SELECT mlops.train('fz_w', 'fz_wide', 'y');
+	SELECT mlops.train('fz_w250', 'fz_wide250', 'y', hyperparams => '{"alpha": 0.1}');
 	SELECT mlops.train('Odd "Mdl"', '"Odd ""Tab"""', 'y');
 	SELECT mlops.train('fz_ü', 'fz_tab', 'y', features => '{x1}');
 	SELECT mlops.train('fz_nodep', 'fz_tab', 'y', features => '{x1}', deploy => 'never');
@@ -148,7 +161,7 @@ $node->safe_psql('postgres', q{
 	UNION ALL SELECT 7, mlops.linear_state(array_fill(x1, ARRAY[100]), y) FROM fz_tab
 	UNION ALL SELECT 8, mlops.linear_state(ARRAY[x1, x2], y)
 	          FROM (SELECT * FROM fz_tab ORDER BY id LIMIT 2000) t;
-	GRANT SELECT ON fz_states TO fz_user, fz_trainer;
+	GRANT SELECT ON fz_states TO fz_user, fz_trainer, fz_granted;
 });
 my @state_hex = split /\n/,
   $node->safe_psql('postgres', 'SELECT s::text FROM fz_states ORDER BY id');
@@ -192,8 +205,8 @@ my @odd_names = (
 	'pg_catalog.fz_a', 'mlops.fz_a', '%s%n%x', '\\', 'fz_a\\', 'x' x 10000,
 	"Robert'); --", 'NULL', 'null');
 my @model_valid = ('fz_a', 'fz_a@1', 'fz_a@2', 'fz_a@3', 'fz_b', 'fz_b@1',
-	'fz_w', 'Odd "Mdl"', 'fz_ü', 'fz_nodep', 'fz_dom', 'fz_bad', 'fz_bad@1',
-	'fz_bad@2', 'fz_bad@3', 'fz_t', 'fz_new', 'fz_a@4');
+	'fz_w', 'fz_w250', 'fz_w250@1', 'Odd "Mdl"', 'fz_ü', 'fz_nodep', 'fz_dom',
+	'fz_bad', 'fz_bad@1', 'fz_bad@2', 'fz_bad@3', 'fz_t', 'fz_new', 'fz_a@4');
 my @model_mutant = (@odd_names, undef, 'fz_a@', 'fz_a@0', 'fz_a@-1',
 	'fz_a@2147483647', 'fz_a@2147483648', 'fz_a@99999999999999999999',
 	'fz_a@1@1', 'fz_a@ 1', 'fz_a@1 ', 'fz_a@0x1', 'fz_a@1.0', 'fz_a@+2',
@@ -260,7 +273,7 @@ sub array_arg
 	return "'[2:3]={1,2}'::${t}[]" if $r < 0.12;
 	return "'{{}}'::${t}[]" if $r < 0.13;
 	return "array_fill(" . $elem{$t}->() . "::$t, ARRAY[" .
-	  pick(90, 91, 1600, 1601, 5000, 100000) . "])" if $r < 0.17;
+	  pick(90, 91, 250, 1600, 1601, 5000, 100000) . "])" if $r < 0.17;
 	return "array_fill(1::$t, ARRAY[2], ARRAY[-5])" if $r < 0.18;
 	return "array_fill(1::$t, ARRAY[1, 2])" if $r < 0.19;
 	my $n = pick(1, 2, 2, 2, 3, 4, 4, 5);
@@ -277,6 +290,8 @@ sub row_arg
 	return pick(
 		'(SELECT t FROM "Odd ""Tab""" t LIMIT 1)',
 		'(SELECT t FROM fz_wide t LIMIT 1)',
+		'(SELECT t FROM fz_wide250 t LIMIT 1)',
+		'(SELECT t FROM fz_wide250 t OFFSET 7 LIMIT 1)',
 		'(SELECT t FROM fz_nan t WHERE x1 <> x1)',
 		'(SELECT t FROM fz_nan t LIMIT 1)',
 		'(SELECT t FROM fz_txtrow t LIMIT 1)',
@@ -409,7 +424,7 @@ sub float_arg
 # linear_state values: stored, built inline, mutated text
 sub hex_mutant
 {
-	my $h = pick(@state_hex);
+	my $h = pick(@_ ? @_ : @state_hex);
 	my $r = rand();
 	my $len = length($h);
 	my $pos = 2 * int(rand($len / 2));
@@ -547,7 +562,7 @@ sub eval_state_arg
 # relation, target, features that train well, and names to train under
 my @train_valid = ([ 'fz_tab', 'y', '{x1,x2}' ], [ 'fz_tab', 'y', '{x1,x2,x3,x4}' ],
 	[ 'fz_tab', 'y', '{x1,x3}' ], [ 'fz_view', 'y', undef ], [ 'fz_mv', 'y', undef ],
-	[ 'fz_part', 'y', undef ], [ 'fz_wide', 'y', undef ],
+	[ 'fz_part', 'y', undef ], [ 'fz_wide', 'y', undef ], [ 'fz_wide250', 'y', undef ],
 	[ '"Odd ""Tab"""', 'y', undef ], [ '"Odd ""Tab"""', 'y', '{"Mixed Col"}' ],
 	[ 'fz_domtab', 'y', undef ], [ 'fz_dropped', 'y', undef ],
 	[ 'fz_alltypes', 'y', '{x1,x2,x3,x4}' ], [ 'fz_huge', 'y', undef ]);
@@ -721,6 +736,30 @@ for my $r (qw(visible_models visible_versions visible_deployments
 			'r.model_id >= 2 AND r.model_id < 3', 'r::text LIKE \'%fz%\'');
 	};
 }
+$gen{describe} = sub {
+	'SELECT mlops.describe(' . model_arg() . ', '
+	  . text_arg([ 'churn model', '', "two\nlines", 'mod\x{e8}le' ],
+		[ 'x' x 10000, "\t", '%s%n', "'; DROP TABLE fz_tab; --" ]) . ')';
+};
+# role references: names, markers, quoting, lengths
+my @role_texts = ('fz_user', 'public', 'PUBLIC', 'Public', '"public"', '?fz_user',
+	'!fz_user', '?', '!', '', '"', '""', '"a""b"', '"unterminated', '"a"b',
+	'x' x 63, 'x' x 64, 'fz_user ', ' fz_user', "fz\tuser", '!!x', '?!x');
+$gen{role_ref_in} = sub {
+	'SELECT ' . lit(pick(@role_texts)) . '::mlops.role_ref::text';
+};
+$gen{role_ref_send} = sub {
+	'SELECT mlops.role_ref_send(' . lit(pick(@role_texts)) . '::mlops.role_ref)';
+};
+for my $f (qw(role_name role_status))
+{
+	$gen{$f} = sub {
+		my $arg = chance(0.5)
+		  ? lit(pick(@role_texts)) . '::mlops.role_ref'
+		  : pick('m.owner', 'NULL::mlops.role_ref');
+		return "SELECT mlops.$f($arg) FROM mlops.visible_models() m";
+	};
+}
 for my $t (qw(float8 real smallint integer bigint numeric))
 {
 	$gen{"predict_$t"} = sub {
@@ -733,11 +772,335 @@ for my $t (qw(float8 real smallint integer bigint numeric))
 }
 $gen{predict_row} = sub {
 	return 'SELECT sum(mlops.predict(' . model_arg() . ', t)) FROM '
-	  . pick('fz_tab', 'fz_alltypes', 'fz_nan', 'fz_wide', '"Odd ""Tab"""',
-		'fz_domtab', 'fz_txtrow', 'fz_dropped', 'fz_huge') . ' t'
+	  . pick('fz_tab', 'fz_alltypes', 'fz_nan', 'fz_wide', 'fz_wide250', 'fz_wide250',
+		'"Odd ""Tab"""', 'fz_domtab', 'fz_txtrow', 'fz_dropped', 'fz_huge') . ' t'
 	  if chance(0.3);
 	return 'SELECT mlops.predict(' . model_arg() . ', ' . row_arg() . ')';
 };
+
+# --- the support functions as PUBLIC, and through aggregates of a role
+# granted EXECUTE on them on purpose
+#
+# PUBLIC (fz_user, fz_trainer) may neither call them nor build an
+# aggregate on them: 42501 is the only right answer, so the arguments are
+# values whose parsing cannot fail before the privilege check.
+my %support = (
+	_linear_accum => [ 'mlops.linear_state, float8[], float8',
+		'mlops.linear_state, float8[], float8, boolean' ],
+	_linear_combine => ['mlops.linear_state, mlops.linear_state'],
+	_linear_train_accum => [
+		'mlops.linear_state, float8[], float8, boolean, float8, bigint, text[]',
+		'mlops.linear_state, boolean, float8, bigint, text[], "any"' ],
+	_linear_eval_accum => [
+		'float8[], float8[], boolean, float8, bigint, boolean, "any"',
+		'float8[], float8[], float8, float8[], boolean, float8, bigint, boolean' ],
+	_linear_eval_combine => ['float8[], float8[]']);
+my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
+	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
+
+# the states whose text is short (not the 100-feature one)
+my @small_hex = grep { length($_) < 20000 } @state_hex;
+
+sub parse_safe_arg
+{
+	my ($type) = @_;
+	return join(', ', map { pick(f8_num() . '::float8', "'x'::text", '1::int', 'NULL') }
+		  1 .. pick(1, 2, 3)) if $type eq '"any"';
+	return "NULL::$type" if chance(0.15);
+	return pick("'" . pick(@small_hex) . "'::mlops.linear_state",
+		'(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')')
+	  if $type eq 'mlops.linear_state';
+	if ($type eq 'float8[]')
+	{
+		return pick(@plain_arrays) . '::float8[]' if chance(0.5);
+		return 'ARRAY[' . join(', ', map { f8_num() . '::float8' } 1 .. pick(1, 2, 13)) . ']';
+	}
+	return f8_num() . '::float8' if $type eq 'float8';
+	return pick('true', 'false') if $type eq 'boolean';
+	return pick('0', '7', '-1', '9223372036854775807') . '::bigint' if $type eq 'bigint';
+	return pick('NULL::text[]', "'{x1,x2}'::text[]", "'{}'::text[]", "ARRAY[NULL]::text[]")
+	  if $type eq 'text[]';
+	die "no parse-safe value for $type";
+}
+
+sub public_call
+{
+	my ($fn) = @_;
+	my @types = split /, /, pick(@{ $support{$fn} });
+	my $stype = shift @types;
+	if (chance(0.5))
+	{
+		my @args = map { parse_safe_arg($_) } ($stype, @types);
+		return "SELECT mlops.$fn(" . join(', ', @args) . ')';
+	}
+	my $in = join(', ', map { $_ eq '"any"' ? 'VARIADIC "any"' : $_ } @types);
+	my $combine = $stype eq 'float8[]' ? 'mlops._linear_eval_combine' : 'mlops._linear_combine';
+	return "CREATE AGGREGATE pg_temp.fz_pub($in) (SFUNC = mlops.$fn, STYPE = $stype"
+	  . (chance(0.5) ? ", COMBINEFUNC = $combine, PARALLEL = SAFE" : '') . ')'
+	  if $fn ne '_linear_eval_combine' || chance(0.5);
+	return 'CREATE AGGREGATE pg_temp.fz_pub(float8[]) (SFUNC = array_cat, '
+	  . "STYPE = float8[], COMBINEFUNC = mlops.$fn)";
+}
+for my $fn (sort keys %support)
+{
+	$gen{"public:$fn"} = sub { public_call($fn) };
+}
+
+# fz_granted's own aggregates, in schema fz_evil: one of each shape, and
+# the same again with crafted INITCONDs (those the type's input accepts)
+sub ev_len { return 11 + 2 * $_[0]; }
+
+# the text of an evaluation state: mostly the right length for its
+# parameter count k, with the count, the length or the shape mutated;
+# $small: short enough for a row of PLAIN storage
+sub eval_state_text
+{
+	my ($small) = @_;
+	my $k = $small ? pick(1, 1, 2, 3, 5, 101) : pick(1, 1, 2, 3, 5, 101, 251, 1601);
+	my $len = ev_len($k);
+	my $first = $k;
+	my $r = rand();
+	return pick('{-5}', '{-3,0,0,0,0}', '{{1,0},{0,0}}', '{NULL}', '{1e9}') if $r > 0.95;
+	if ($r < 0.3)
+	{
+		$first = pick(-5, -3, -1, 0, 1.5, '1e9', 2147483648, 'NaN', 'Infinity',
+			'-Infinity', 1602, $k + 1, $k - 1);
+	}
+	elsif ($r < 0.45)
+	{
+		$len += pick(-1, 1, 1 - $len, 2 * $k);
+	}
+	my @e = ($first, map { pick('0', '0', '0', '1', '-1', '1e308', 'NaN', '5e-324') } 2 .. $len);
+	$e[ int(rand(@e)) ] = 'NULL' if $r > 0.9;
+	my $txt = '{' . join(',', @e) . '}';
+	$txt = '[0:' . ($len - 1) . "]=$txt" if $r > 0.85 && $r <= 0.9;
+	return $txt;
+}
+
+my @evil_base = (
+	[ 'ev_comb', '(float8[]) (SFUNC = mlops._linear_eval_combine, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
+	[ 'ev_cat', '(float8[]) (SFUNC = array_cat, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
+	[ 'ev_acc', '(float8[], float8, float8[], boolean, float8, bigint, boolean) ('
+		  . 'SFUNC = mlops._linear_eval_accum, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
+	[ 'ev_args', '(float8[], boolean, float8, bigint, boolean, VARIADIC "any") ('
+		  . 'SFUNC = mlops._linear_eval_accum, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
+	[ 'ls_acc', '(float8[], float8) (SFUNC = mlops._linear_accum, '
+		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
+		'state' ],
+	[ 'ls_acc3', '(float8[], float8, boolean) (SFUNC = mlops._linear_accum, '
+		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
+		'state' ],
+	[ 'ls_merge', '(mlops.linear_state) (SFUNC = mlops._linear_combine, '
+		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
+		'state' ],
+	[ 'tr_acc', '(float8[], float8, boolean, float8, bigint, text[]) ('
+		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state, '
+		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ],
+	[ 'tr_args', '(boolean, float8, bigint, text[], VARIADIC "any") ('
+		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state, '
+		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ]);
+# states the input accepts but no aggregate of ours makes: counts at the
+# edge of int64, no features but an intercept, one row short of a full
+# buffer (1 feature: 520 rows)
+my @crafted_states = (
+	'4d4c4c5300010001000000020000000a7ffffffffffffff0000000000000000f0000000000000000'
+	  . ('0' x (16 * (10 + 10 * 4))),
+	'4d4c4c53000100010000000000000000000000000000000100000000000000000000000000000000'
+	  . '3ff000000000000040000000000000000000000000000000',
+	'4d4c4c53000100010000000100000207' . sprintf('%016x', 519)
+	  . ('0' x (32 + 16 * (6 + 519 * 3))));
+my @evil_sql;
+for my $b (@evil_base)
+{
+	my ($name, $def, $kind) = @$b;
+	push @evil_sql, "CREATE AGGREGATE fz_evil.$name $def)";
+	for my $i (1 .. 12)
+	{
+		my $init = $kind eq 'eval' ? eval_state_text()
+		  : $i <= 3 ? $crafted_states[ $i - 1 ]
+		  : $i <= 6 ? pick(@state_hex) : hex_mutant();
+		push @evil_sql, "CREATE AGGREGATE fz_evil.${name}_i$i $def, INITCOND = " . lit($init) . ')';
+	}
+}
+$node->safe_psql('postgres', q{
+	CREATE SCHEMA fz_evil AUTHORIZATION fz_granted;
+	REVOKE USAGE ON SCHEMA fz_evil FROM PUBLIC;
+	GRANT EXECUTE ON FUNCTION
+		mlops._linear_accum(mlops.linear_state, float8[], float8),
+		mlops._linear_accum(mlops.linear_state, float8[], float8, boolean),
+		mlops._linear_combine(mlops.linear_state, mlops.linear_state),
+		mlops._linear_train_accum(mlops.linear_state, float8[], float8, boolean, float8,
+			bigint, text[]),
+		mlops._linear_train_accum(mlops.linear_state, boolean, float8, bigint, text[], "any"),
+		mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"),
+		mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8,
+			bigint, boolean),
+		mlops._linear_eval_combine(float8[], float8[])
+		TO fz_granted;
+	CREATE FUNCTION fz_try(stmt text) RETURNS boolean LANGUAGE plpgsql AS $$
+	BEGIN
+		EXECUTE stmt;
+		RETURN true;
+	EXCEPTION WHEN OTHERS THEN
+		RETURN false;
+	END
+	$$;
+	SET ROLE fz_granted;
+	CREATE TABLE fz_evil.plain (id int, p0 float8, p1 float8, p2 float8, x float8[]);
+	ALTER TABLE fz_evil.plain ALTER COLUMN x SET STORAGE PLAIN;
+} . join('', map { 'SELECT fz_try(' . lit($_) . ");\n" } @evil_sql)
+  . 'INSERT INTO fz_evil.plain VALUES '
+  . join(', ', map { "($_, power(2::float8, -1042), 0, 0, " . lit(eval_state_text(1)) . ')' } 1 .. 40)
+  . ";\n");
+my %evil;    # base name => the aggregates of that shape that exist
+for my $row (split /\n/, $node->safe_psql('postgres', q{
+	SELECT proname FROM pg_proc WHERE pronamespace = 'fz_evil'::regnamespace ORDER BY 1}))
+{
+	(my $base = $row) =~ s/_i\d+$//;
+	push @{ $evil{$base} }, "fz_evil.$row";
+}
+note('fz_evil aggregates: ' . join(' ', map { "$_=" . scalar(@{ $evil{$_} }) } sort keys %evil));
+
+# a forced parallel plan for a call over a table, now and then
+sub maybe_parallel
+{
+	return chance(0.1)
+	  ? 'SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; '
+	  . 'SET LOCAL min_parallel_table_scan_size = 0; '
+	  . 'SET LOCAL max_parallel_workers_per_gather = 2; '
+	  : '';
+}
+
+# an evaluation state as an argument: large ones built in SQL, so that
+# the call's text stays short
+sub eval_value
+{
+	return lit(eval_state_text(1)) . '::float8[]' if chance(0.8);
+	my $k = pick(251, 1601);
+	my $len = ev_len($k) + (mut(0.3) ? pick(-1, 1) : 0);
+	my $first = mut(0.3) ? pick(-5, 0, 1602, "'NaN'", $k + 1) : $k;
+	return "array_prepend(${first}::float8, array_fill("
+	  . pick('0', '1', "'NaN'") . '::float8, ARRAY[' . ($len - 1) . ']))';
+}
+
+# a linear_state argument whose text is short
+sub small_state_arg
+{
+	my $r = rand();
+	return 'NULL::mlops.linear_state' if $r < 0.03;
+	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')' if $r < 0.4;
+	return "'" . pick(@small_hex) . "'::mlops.linear_state" if $r < 0.5;
+	return lit(hex_mutant(@small_hex)) . '::mlops.linear_state';
+}
+
+# rows of d features for the evaluation pass, and coefficients that fit
+# them (2 (d + intercept) values) most of the time
+sub eval_rows_coef
+{
+	my $d = pick(1, 2, 2, 3, 5);
+	my $intercept = pick('true', 'false');
+	my $k = $d + ($intercept eq 'true' ? 1 : 0);
+	my $coef = mut(0.4) ? pick(eval_value(), array_arg('float8'),
+		'array_fill(0::float8, ARRAY[' . pick(4000, 3202, 3204, 2 * $k + 2) . '])')
+	  : 'ARRAY[' . join(', ', map { f8_num() . '::float8' } 1 .. 2 * $k) . ']';
+	my @rows = map {
+		my $dd = mut(0.1) ? pick(0, 1, 2, 3) : $d;
+		'(' . (mut(0.05) ? "'{{1,2},{3,4}}'::float8[]" : 'ARRAY['
+			  . join(', ', map { f8_num() . '::float8' } 1 .. $dd) . ']::float8[]')
+		  . ', ' . f8_num() . '::float8)';
+	} 1 .. pick(1, 2, 5);
+	return ($coef, $intercept, 'FROM (VALUES ' . join(', ', @rows) . ') v(f, t)');
+}
+
+my %granted = (
+	ev_comb => sub {
+		my $agg = pick(@{ $evil{ev_comb} }, @{ $evil{ev_cat} });
+		return maybe_parallel() . "SELECT $agg(x) IS NULL, length(string_agg(s, '')) FROM "
+		  . '(SELECT t.x, NULL::text s FROM fz_evil.plain t WHERE id % '
+		  . pick(1, 3, 7) . ' = 0 UNION ALL SELECT NULL, repeat(\'y\', 100) '
+		  . 'FROM generate_series(1, 2000)) v' if chance(0.3);
+		return "SELECT $agg(x) FROM (VALUES "
+		  . join(', ', map { '(' . (chance(0.1) ? 'NULL::float8[]' : eval_value()) . ')' }
+			  1 .. pick(1, 2, 3)) . ') v(x)';
+	},
+	ev_acc => sub {
+		my $agg = pick(@{ $evil{ev_acc} });
+		if (chance(0.2))
+		{
+			return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, "
+			  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value())
+			  . ', true, ' . float_arg([ '0', '0.25' ]) . ', 0::bigint, '
+			  . pick('true', 'false') . ') FROM fz_tab';
+		}
+		my ($coef, $intercept, $from) = eval_rows_coef();
+		return "SELECT $agg(f, t, $coef, $intercept, " . float_arg([ '0', '0.25', '1' ])
+		  . ', ' . pick('0', '7', '-1') . '::bigint, ' . pick('true', 'false') . ") $from";
+	},
+	ev_args => sub {
+		my $agg = pick(@{ $evil{ev_args} });
+		return maybe_parallel() . "SELECT $agg("
+		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value())
+		  . ', true, ' . float_arg([ '0', '0.25' ]) . ', 0::bigint, true, y, x1, '
+		  . pick('x2', 'x4', 'x3::float8') . ') FROM fz_tab' if chance(0.4);
+		my ($coef) = eval_rows_coef();
+		return "SELECT $agg($coef, " . pick('true', 'false') . ', '
+		  . float_arg([ '0', '0.25' ]) . ', 0::bigint, ' . pick('true', 'false')
+		  . join('', map { ", $_" } variadic_args()) . ') FROM generate_series(1, '
+		  . pick(1, 3) . ') g';
+	},
+	ls_acc => sub {
+		if (chance(0.15))
+		{
+			my $agg = pick(@{ $evil{ls_acc} });
+			return maybe_parallel() . "SELECT mlops.linear_final($agg("
+			  . pick('ARRAY[x1, x2]', 'ARRAY[x1]', 'ARRAY[c1, c2, c250]')
+			  . ', y)) FROM ' . pick('fz_tab', 'fz_wide250');
+		}
+		my $three = chance(0.5);
+		my $agg = pick(@{ $evil{ $three ? 'ls_acc3' : 'ls_acc' } });
+		my ($from, $flag, $f, $t) = agg_rows($three);
+		$f //= 'f';
+		$t //= 't';
+		return pick("SELECT $agg($f, $t$flag)::text $from",
+			"SELECT mlops.linear_final($agg($f, $t$flag)) $from");
+	},
+	ls_merge => sub {
+		my $agg = pick(@{ $evil{ls_merge} });
+		return maybe_parallel() . "SELECT mlops.linear_final($agg(s)) FROM fz_states"
+		  if chance(0.1);
+		my $v = 'FROM (VALUES ' . join(', ', map { '(' . small_state_arg() . ')' }
+			  1 .. pick(1, 2, 3, 5)) . ') v(s)';
+		return pick("SELECT $agg(s)::text $v", "SELECT mlops.linear_final($agg(s)) $v");
+	},
+	tr_acc => sub {
+		if (chance(0.5))
+		{
+			my $agg = pick(@{ $evil{tr_acc} });
+			my ($from, undef, $f, $t) = agg_rows(0);
+			$f //= 'f';
+			$t //= 't';
+			return "SELECT mlops.linear_final($agg($f, $t, "
+			  . pick('true', 'false', 'NULL::boolean') . ', '
+			  . float_arg([ '0', '0.25' ]) . ', '
+			  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg() . ")) $from";
+		}
+		my $agg = pick(@{ $evil{tr_args} });
+		return maybe_parallel() . "SELECT mlops.linear_final($agg(true, "
+		  . float_arg([ '0', '0.25' ]) . ", 0, NULL, y, x1, x2)) FROM fz_tab" if chance(0.3);
+		return "SELECT $agg(" . pick('true', 'false', 'NULL::boolean') . ', '
+		  . float_arg([ '0', '0.25' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
+		  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
+		  . pick(1, 3, 600) . ') g';
+	});
+for my $k (keys %granted)
+{
+	$gen{"granted:$k"} = $granted{$k};
+}
 
 # Every function and aggregate a role can call in the schema must have a
 # generator: a new function without one fails here.
@@ -757,6 +1120,11 @@ my %covers = (
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',
 	linear_state_recv => '(internal argument: not callable from SQL)',
+	describe => 'describe', role_ref_in => 'role_ref_in',
+	role_ref_out => 'role_ref_in', role_ref_send => 'role_ref_send',
+	role_ref_recv => '(internal argument: not callable from SQL)',
+	role_name => 'role_name', role_status => 'role_status',
+	_drop_guard => '(event trigger: not callable)',
 	_refuse_update => '(trigger: not callable)');
 my @callable = split /\n/, $node->safe_psql('postgres', q{
 	SELECT DISTINCT p.proname FROM pg_proc p
@@ -783,7 +1151,9 @@ for (my $i = $#calls; $i > 0; $i--)
 for my $c (@calls)
 {
 	my $r = rand();
-	push @$c, $r < 0.6 ? 'postgres' : $r < 0.85 ? 'fz_user' : 'fz_trainer';
+	push @$c, $c->[0] =~ /^public:/ ? ($r < 0.6 ? 'fz_user' : 'fz_trainer')
+	  : $c->[0] =~ /^granted:/ ? 'fz_granted'
+	  : $r < 0.6 ? 'postgres' : $r < 0.85 ? 'fz_user' : 'fz_trainer';
 }
 
 $node->safe_psql('postgres', q{
@@ -927,6 +1297,29 @@ cmp_ok($min_calls // 0, '>=', $per_fn, "every function called at least $per_fn t
 is($node->safe_psql('postgres', q{
 	SELECT count(DISTINCT fn) FROM fz_result WHERE role <> 'postgres'}),
 	scalar(@keys), 'every function also called as an unprivileged role');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FILTER (WHERE sqlstate <> '42501') FROM fz_result
+	WHERE fn LIKE 'public:%'}),
+	'0', 'PUBLIC gets 42501, and only 42501, from every support function')
+  or diag($node->safe_psql('postgres', q{
+	SELECT string_agg(DISTINCT format('%s %s: %s', r.sqlstate, r.message, c.sql), E'\n')
+	FROM fz_result r JOIN fz_call c USING (id, fn)
+	WHERE fn LIKE 'public:%' AND sqlstate <> '42501'}));
+is($node->safe_psql('postgres', q{
+	SELECT count(DISTINCT fn) FROM fz_result
+	WHERE fn LIKE 'granted:%' AND sqlstate = '00000'}),
+	scalar(grep { /^granted:/ } @keys),
+	'each shape of aggregate the granted role built also succeeds on valid input');
+note('support functions: ' . $node->safe_psql('postgres', q{
+	SELECT string_agg(format('%s calls=%s sqlstates={%s}', g, n, states), '; ' ORDER BY g)
+	FROM (SELECT g, sum(c) AS n, string_agg(sqlstate || '=' || c, ' ' ORDER BY c DESC) AS states
+	      FROM (SELECT split_part(fn, ':', 1) AS g, sqlstate, count(*) AS c
+	            FROM fz_result WHERE fn LIKE '%:%' GROUP BY 1, 2) x
+	      GROUP BY g) s}));
+cmp_ok($node->safe_psql('postgres', q{
+	SELECT count(*) FROM fz_result r JOIN fz_call c USING (id, fn)
+	WHERE r.fn LIKE 'predict%' AND r.sqlstate = '00000' AND c.sql LIKE '%fz_w250%'}),
+	'>', 0, 'the wide model (250 features) is scored too');
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server still answers');
 
 $node->stop;
