@@ -597,9 +597,13 @@ MlopsLockModel(const char *name, const char *task, int priv, int *mask)
 	}
 	Exec(STMT_MODEL_BY_NAME, args, false, 1);
 	if (SPI_processed == 0)
+	{
+		/* the same work as for a model the caller cannot see */
+		MlopsAclModelMask(0, GetUserId());
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name)));
+	}
 	model_id = DatumGetInt64(GetCol(1, &isnull));
 	CheckLockPrivilege(model_id, name, task, created, priv);
 

@@ -141,7 +141,7 @@ $node->safe_psql('postgres', q{
 	ALTER TABLE mlops.model_version ENABLE TRIGGER USER;
 	SELECT mlops.grant('fz_a', 'predict', 'fz_user');
 	SELECT mlops.grant('fz_b', 'deploy', 'fz_user');
-	SELECT mlops.grant('fz_b', 'predict', 'PUBLIC');
+	SELECT mlops.grant('fz_b', 'predict', 'public');
 });
 $node->safe_psql('postgres',
 	"SELECT mlops.train('fz_t', 'fz_tab', 'y', features => '{x1,x3}')",
