@@ -20,6 +20,7 @@
  */
 #include "postgres.h"
 
+#include <dlfcn.h>
 #include <math.h>
 
 #include <cblas.h>
@@ -42,7 +43,24 @@
 void
 MlopsLinalgInit(void)
 {
+	int			(*shutdown) (void);
+
 	openblas_set_num_threads(1);
+
+	/*
+	 * Loading libopenblas has already started its thread pool, one thread
+	 * per core beyond the first, unless OPENBLAS_NUM_THREADS said otherwise
+	 * in the postmaster's environment.  Lowering the count does not stop
+	 * them, and each spins (sched_yield) for about 2^28 cycles before it
+	 * sleeps: some 100 ms of CPU in every backend and every parallel worker
+	 * that loads this library, even for a statement that never calls BLAS.
+	 * Stop them now.  With one thread BLAS runs in the caller and never
+	 * starts the pool again.  Builds without a pool (serial, or OpenMP)
+	 * lack the function or make it a no-op, hence dlsym.
+	 */
+	shutdown = (int (*) (void)) dlsym(RTLD_DEFAULT, "blas_thread_shutdown_");
+	if (shutdown != NULL)
+		shutdown();
 }
 
 /*
