@@ -13,7 +13,6 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
-#include "linalg.h"
 #include "mlops.h"
 
 PG_MODULE_MAGIC;
@@ -26,8 +25,6 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	MlopsLinalgInit();
-
 	DefineCustomIntVariable("mlops.model_cache_size",
 							"Decoded model versions each backend keeps in memory.",
 							"Versions are immutable, so cached ones never go stale.",
