@@ -29,9 +29,14 @@ REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
 EXTRA_CLEAN = tmp_check bench/results build
 
 OPTFLAGS ?=
-PG_CPPFLAGS = -I$(srcdir)/include $(shell pkg-config --cflags openblas lapacke)
+# OpenBLAS is not linked: src/linalg.c loads it by its soname the first time
+# training needs it, so that parallel workers, which load every library
+# their leader has, do not relocate it for statements that never call it.
+BLAS_SONAME := $(shell objdump -p $(shell pkg-config --variable=libdir openblas)/libopenblas.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+PG_CPPFLAGS = -I$(srcdir)/include $(shell pkg-config --cflags openblas) \
+	$(if $(BLAS_SONAME),-DMLOPS_BLAS_LIBRARY='"$(BLAS_SONAME)"')
 PG_CFLAGS += $(OPTFLAGS) -ftree-vectorize -fno-trapping-math
-SHLIB_LINK += $(shell pkg-config --libs openblas lapacke) -lm
+SHLIB_LINK += -lm
 
 PG_CONFIG ?= pg_config
 

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * linalg.h
- *	  Dense linear algebra on column-major double matrices (OpenBLAS and
- *	  LAPACKE behind a small interface).
+ *	  Dense linear algebra on column-major double matrices (OpenBLAS,
+ *	  loaded on first use, behind a small interface).
  *
  * IDENTIFICATION
  *	  include/linalg.h
@@ -12,7 +12,6 @@
 #ifndef MLOPS_LINALG_H
 #define MLOPS_LINALG_H
 
-extern void MlopsLinalgInit(void);
 extern void MlopsQrAbsorbRows(double *R, int n, double *B, int m, int ldb);
 extern void MlopsQrAbsorbTriangle(double *R, const double *R2, int n);
 extern void MlopsTriSolve(const double *R, int ld, int k, double *x,

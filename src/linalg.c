@@ -1,14 +1,25 @@
 /*-------------------------------------------------------------------------
  *
  * linalg.c
- *	  The only file that talks to OpenBLAS and LAPACKE.
+ *	  The only file that talks to OpenBLAS (its BLAS and LAPACK).
  *
  * Least squares is done on the R factor of [X | y] (tall-skinny QR):
  * rows are buffered and folded into the current triangle with LAPACK's
  * triangular-pentagonal QR (dtpqrt), which never touches the zeros below
  * the diagonal and runs blocked.  Merging two partial states is the same
- * call with a triangular second block.  Work arrays come from palloc (the
- * _work variants of LAPACKE), so an error frees them with the context.
+ * call with a triangular second block.  Work arrays come from palloc, so
+ * an error frees them with the context.
+ *
+ * OpenBLAS is loaded by dlopen the first time one of these functions runs,
+ * not linked into mlops.so.  Every parallel worker loads the libraries its
+ * leader has loaded, for any statement, and relocating OpenBLAS into a
+ * backend cost 7-10 ms of CPU (its 16,000 symbol relocations looked up
+ * through everything postgres links, and those of the LAPACKE, LAPACK and
+ * BLAS wrappers that liblapacke drags in): paid by every worker of every
+ * parallel query in a session that has scored or trained, for a library
+ * only training calls.  So scoring workers never load it, and training
+ * workers load only libopenblas, calling its LAPACK (Fortran) entry points
+ * directly, as LAPACKE's column-major _work wrappers do.
  *
  * All matrices are column-major.  Every LAPACK info is checked: info < 0
  * is our bug, info > 0 is reported by the caller as a data condition.
@@ -25,12 +36,31 @@
  */
 #include "postgres.h"
 
+#include <dlfcn.h>
 #include <math.h>
 
 #include <cblas.h>
-#include <lapacke.h>
 
 #include "linalg.h"
+
+/* the OpenBLAS soname the Makefile found, as the dynamic linker spells it */
+#ifndef MLOPS_BLAS_LIBRARY
+#define MLOPS_BLAS_LIBRARY "libopenblas.so.0"
+#endif
+
+/*
+ * OpenBLAS binds its own 14,000 exported symbols at load: looked up in its
+ * own scope first (glibc's RTLD_DEEPBIND) rather than through everything
+ * postgres links, loading takes about 1.6 ms instead of 5.5 (fresh
+ * backend).  It then also calls the libc it links, not a definition that
+ * postgres might export under the same name.  AddressSanitizer refuses
+ * RTLD_DEEPBIND.
+ */
+#if defined(RTLD_DEEPBIND) && !defined(__SANITIZE_ADDRESS__)
+#define BLAS_DEEPBIND RTLD_DEEPBIND
+#else
+#define BLAS_DEEPBIND 0
+#endif
 
 /*
  * Block size for dtpqrt: small panels keep most work in BLAS-3.  4 folds
@@ -49,13 +79,110 @@ CheckDims(const char *routine, bool ok)
 }
 
 /*
- * Keep BLAS single-threaded inside a backend: parallelism comes from
- * PostgreSQL's own workers, and no library thread may run beside ours.
+ * The entry points used, resolved once per backend.  LAPACK's Fortran
+ * interface takes every argument by reference and, after the last one, the
+ * length of each character argument (gfortran's ABI, as in LAPACK's own
+ * lapack.h with LAPACK_FORTRAN_STRLEN_END).
  */
-void
-MlopsLinalgInit(void)
+static struct
 {
-	openblas_set_num_threads(1);
+	bool		loaded;
+	void		(*dtpqrt) (const blasint *m, const blasint *n, const blasint *l,
+						   const blasint *nb, double *a, const blasint *lda,
+						   double *b, const blasint *ldb, double *t,
+						   const blasint *ldt, double *work, blasint *info);
+	void		(*dtrtri) (const char *uplo, const char *diag, const blasint *n,
+						   double *a, const blasint *lda, blasint *info,
+						   size_t uplo_len, size_t diag_len);
+	void		(*dtrcon) (const char *norm, const char *uplo, const char *diag,
+						   const blasint *n, const double *a, const blasint *lda,
+						   double *rcond, double *work, blasint *iwork,
+						   blasint *info, size_t norm_len, size_t uplo_len,
+						   size_t diag_len);
+	void		(*dtrsv) (enum CBLAS_ORDER order, enum CBLAS_UPLO uplo,
+						  enum CBLAS_TRANSPOSE trans, enum CBLAS_DIAG diag,
+						  blasint n, const double *a, blasint lda, double *x,
+						  blasint incx);
+	double		(*dnrm2) (blasint n, const double *x, blasint incx);
+}			blas;
+
+static void *
+BlasSymbol(void *lib, const char *name)
+{
+	void	   *p = dlsym(lib, name);
+
+	if (p == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not find function \"%s\" in library \"%s\"",
+						name, MLOPS_BLAS_LIBRARY)));
+	return p;
+}
+
+/*
+ * Load OpenBLAS and keep it single-threaded: parallelism comes from
+ * PostgreSQL's own workers, and no library thread may run beside ours.
+ * Loading starts OpenBLAS's thread pool, one thread per core beyond the
+ * first, unless OPENBLAS_NUM_THREADS=1 is in the server's environment
+ * (pg_ctlcluster, hence make bench, clears it); each of those threads
+ * spins (sched_yield) for about 2^28 cycles, some 100 ms of CPU, before
+ * it sleeps, and lowering the thread count does not stop them.  So the
+ * pool is shut down at once; with one thread BLAS runs in the caller and
+ * never starts it again.  Builds without a pool (serial, OpenMP) lack the
+ * shutdown function or make it a no-op.
+ */
+static void
+LoadBlas(void)
+{
+	void	   *lib;
+	void		(*set_threads) (int);
+	int			(*shutdown) (void);
+
+	if (likely(blas.loaded))
+		return;
+	lib = dlopen(MLOPS_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL | BLAS_DEEPBIND);
+	if (lib == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FILE),
+				 errmsg("could not load library \"%s\": %s",
+						MLOPS_BLAS_LIBRARY, dlerror())));
+	set_threads = BlasSymbol(lib, "openblas_set_num_threads");
+	set_threads(1);
+	shutdown = dlsym(lib, "blas_thread_shutdown_");
+	if (shutdown != NULL)
+		shutdown();
+	blas.dtpqrt = BlasSymbol(lib, "dtpqrt_");
+	blas.dtrtri = BlasSymbol(lib, "dtrtri_");
+	blas.dtrcon = BlasSymbol(lib, "dtrcon_");
+	blas.dtrsv = BlasSymbol(lib, "cblas_dtrsv");
+	blas.dnrm2 = BlasSymbol(lib, "cblas_dnrm2");
+	blas.loaded = true;
+}
+
+/* dtpqrt on column-major blocks: R (n x n) over B (m x n, rows l trapezoidal) */
+static void
+Dtpqrt(int m, int n, int l, double *R, double *B, int ldb)
+{
+	blasint		bm = m,
+				bn = n,
+				bl = l,
+				nb = Min(QR_BLOCK, n),
+				ldr = n,
+				bldb = ldb,
+				info;
+	double	   *t;
+	double	   *work;
+
+	CheckDims("dtpqrt", m >= 0 && n >= 1 && l >= 0 && l <= Min(m, n) &&
+			  ldb >= Max(1, m));
+	t = palloc(sizeof(double) * nb * n);
+	work = palloc(sizeof(double) * nb * n);
+	LoadBlas();
+	blas.dtpqrt(&bm, &bn, &bl, &nb, R, &ldr, B, &bldb, t, &nb, work, &info);
+	if (info != 0)
+		elog(ERROR, "dtpqrt failed with info %d", (int) info);
+	pfree(t);
+	pfree(work);
 }
 
 /*
@@ -65,22 +192,8 @@ MlopsLinalgInit(void)
 void
 MlopsQrAbsorbRows(double *R, int n, double *B, int m, int ldb)
 {
-	int			nb = Min(QR_BLOCK, n);
-	double	   *t;
-	double	   *work;
-	lapack_int	info;
-
-	if (m <= 0)
-		return;
-	CheckDims("dtpqrt", n >= 1 && ldb >= m);
-	t = palloc(sizeof(double) * nb * n);
-	work = palloc(sizeof(double) * nb * n);
-	info = LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, m, n, 0, nb,
-							   R, n, B, ldb, t, nb, work);
-	if (info != 0)
-		elog(ERROR, "dtpqrt failed with info %d", (int) info);
-	pfree(t);
-	pfree(work);
+	if (m > 0)
+		Dtpqrt(m, n, 0, R, B, ldb);
 }
 
 /*
@@ -90,24 +203,11 @@ MlopsQrAbsorbRows(double *R, int n, double *B, int m, int ldb)
 void
 MlopsQrAbsorbTriangle(double *R, const double *R2, int n)
 {
-	int			nb = Min(QR_BLOCK, n);
-	double	   *b;
-	double	   *t;
-	double	   *work;
-	lapack_int	info;
+	double	   *b = palloc(sizeof(double) * n * n);
 
-	CheckDims("dtpqrt", n >= 1);
-	b = palloc(sizeof(double) * n * n);
-	t = palloc(sizeof(double) * nb * n);
-	work = palloc(sizeof(double) * nb * n);
 	memcpy(b, R2, sizeof(double) * n * n);
-	info = LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, n, n, n, nb,
-							   R, n, b, n, t, nb, work);
-	if (info != 0)
-		elog(ERROR, "dtpqrt failed with info %d", (int) info);
+	Dtpqrt(n, n, n, R, b, n);
 	pfree(b);
-	pfree(t);
-	pfree(work);
 }
 
 /*
@@ -118,19 +218,23 @@ void
 MlopsTriSolve(const double *R, int ld, int k, double *x, bool transpose)
 {
 	CheckDims("dtrsv", k >= 0 && ld >= Max(1, k));
-	cblas_dtrsv(CblasColMajor, CblasUpper,
-				transpose ? CblasTrans : CblasNoTrans,
-				CblasNonUnit, k, R, ld, x, 1);
+	LoadBlas();
+	blas.dtrsv(CblasColMajor, CblasUpper,
+			   transpose ? CblasTrans : CblasNoTrans,
+			   CblasNonUnit, k, R, ld, x, 1);
 }
 
 /* Replace the leading k x k upper triangle of R by its inverse. */
 void
 MlopsTriInverse(double *R, int ld, int k)
 {
-	lapack_int	info;
+	blasint		bk = k,
+				bld = ld,
+				info;
 
 	CheckDims("dtrtri", k >= 1 && ld >= k);
-	info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N', k, R, ld);
+	LoadBlas();
+	blas.dtrtri("U", "N", &bk, R, &bld, &info, 1, 1);
 	if (info != 0)
 		elog(ERROR, "dtrtri failed with info %d", (int) info);
 }
@@ -145,26 +249,28 @@ MlopsTriRcond(const double *R, int ld, int k)
 {
 	double	   *s;
 	double	   *work;
-	lapack_int *iwork;
+	blasint    *iwork;
 	double		rcond = 0.0;
-	lapack_int	info;
+	blasint		bk = k,
+				info;
 	int			i,
 				j;
 
 	CheckDims("dtrcon", k >= 1 && ld >= k);
 	s = palloc(sizeof(double) * k * k);
 	work = palloc(sizeof(double) * 3 * k);
-	iwork = palloc(sizeof(lapack_int) * k);
+	iwork = palloc(sizeof(blasint) * k);
+	LoadBlas();
 	for (j = 0; j < k; j++)
 	{
-		double		norm = cblas_dnrm2(j + 1, R + (size_t) j * ld, 1);
+		double		norm = blas.dnrm2(j + 1, R + (size_t) j * ld, 1);
 
 		for (i = 0; i < k; i++)
 			s[(size_t) j * k + i] = (i <= j && norm > 0) ?
 				R[(size_t) j * ld + i] / norm : 0.0;
 	}
-	info = LAPACKE_dtrcon_work(LAPACK_COL_MAJOR, '1', 'U', 'N', k, s, k,
-							   &rcond, work, iwork);
+	blas.dtrcon("1", "U", "N", &bk, s, &bk, &rcond, work, iwork, &info,
+				1, 1, 1);
 	if (info != 0)
 		elog(ERROR, "dtrcon failed with info %d", (int) info);
 	pfree(s);

@@ -42,7 +42,6 @@
 #endif
 
 #include "catalog.h"
-#include "linalg.h"
 #include "mlops.h"
 
 PG_MODULE_MAGIC;
@@ -58,8 +57,6 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	MlopsLinalgInit();
-
 	DefineCustomIntVariable("mlops.model_cache_size",
 							"Decoded model versions each backend keeps in memory.",
 							"Versions are immutable, so cached ones never go stale.",

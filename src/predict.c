@@ -13,8 +13,10 @@
  * shared across statements by the per-backend cache (cache.c).
  *
  * The row form maps the row's columns to features by name; the mapping is
- * built once per row type, and only the columns up to the last feature
- * are deformed.  A NULL column gives a NULL score, as NULL
+ * built once per row type.  A row without NULLs whose columns up to the
+ * last feature all have fixed widths (the usual float8 table) is read in
+ * place at offsets computed with the mapping; any other row is deformed
+ * only up to the last feature.  A NULL column gives a NULL score, as NULL
  * inputs do in SQL; a NULL element inside a feature array is an error, as
  * the array form has no column to blame.
  *
@@ -70,6 +72,9 @@ typedef struct Resolved
 	HeapTupleData tuple;		/* the row the slot holds */
 	AttrNumber *attnum;			/* per feature, 1-based */
 	FeatureConv *conv;
+	/* rows without NULLs, when no column up to lastatt has variable width */
+	int		   *offset;			/* per feature, in the row's data; or NULL */
+	int			fixed_end;		/* bytes of data up to the end of lastatt */
 } Resolved;
 
 /* what the row form's second argument is, decided once per call site */
@@ -243,6 +248,43 @@ Convert(Datum d, FeatureConv conv)
 	return 0;					/* keep compiler quiet */
 }
 
+/* A fixed-width feature column, read in place (MapRow found its offset). */
+#define READ_AS(type) \
+	do { type v; memcpy(&v, p, sizeof(v)); return (double) v; } while (0)
+
+static inline double
+ReadInPlace(const char *p, FeatureConv conv)
+{
+	switch (conv)
+	{
+		case CONV_FLOAT8:
+			READ_AS(float8);
+		case CONV_FLOAT4:
+			READ_AS(float4);
+		case CONV_INT2:
+			READ_AS(int16);
+		case CONV_INT4:
+			READ_AS(int32);
+		case CONV_INT8:
+			READ_AS(int64);
+		case CONV_NUMERIC:
+			break;				/* variable width: never read in place */
+	}
+	elog(ERROR, "feature conversion %d cannot be read in place", (int) conv);
+	return 0;					/* keep compiler quiet */
+}
+
+/* A row's feature j must be a finite number. */
+static inline void
+CheckFeature(const MlopsModel *m, int j, double v)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("column \"%s\" is %s", m->feature_names[j],
+						isnan(v) ? "NaN" : "infinite")));
+}
+
 /* Map the model's features to the columns of a row type, by name. */
 static void
 MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
@@ -252,14 +294,13 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 	MlopsModel *m = r->model;
 	MemoryContext old = MemoryContextSwitchTo(ps->cxt);
 	int			last = 0;
+	int			a;
 	int			j;
 
 	r->attnum = palloc(sizeof(AttrNumber) * m->nfeat);
 	r->conv = palloc(sizeof(FeatureConv) * m->nfeat);
 	for (j = 0; j < m->nfeat; j++)
 	{
-		int			a;
-
 		r->attnum[j] = InvalidAttrNumber;
 		for (a = 0; a < tupdesc->natts; a++)
 		{
@@ -286,6 +327,29 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 					 errmsg("row has no column \"%s\", a feature of model \"%s\"",
 							m->feature_names[j], text_to_cstring(r->ref)),
 					 errhint("The row form matches columns to features by name.")));
+	}
+	/*
+	 * Where each feature sits in a row that has no NULLs, if every column up
+	 * to the last feature has a fixed width: then the row is read in place,
+	 * not deformed (the offsets are those heap_fill_tuple lays out).
+	 */
+	r->offset = palloc(sizeof(int) * m->nfeat);
+	r->fixed_end = 0;
+	for (a = 0; a < last; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, a);
+
+		if (att->attisdropped || att->attlen <= 0)
+		{
+			pfree(r->offset);
+			r->offset = NULL;
+			break;
+		}
+		r->fixed_end = att_align_nominal(r->fixed_end, att->attalign);
+		for (j = 0; j < m->nfeat; j++)
+			if (r->attnum[j] == a + 1)
+				r->offset[j] = r->fixed_end;
+		r->fixed_end += att->attlen;
 	}
 	r->rowtype = typid;
 	r->rowtypmod = typmod;
@@ -361,6 +425,7 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	Datum	   *values;
 	bool	   *isnull;
 	double	   *x;
+	uint32		len;
 	int			j;
 
 	if (PG_ARGISNULL(1))
@@ -389,8 +454,31 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	if (r->attnum == NULL || r->rowtype != typid || r->rowtypmod != typmod)
 		MapRow(fcinfo, r, ps, typid, typmod);
 
+	x = ps->x;
+	len = HeapTupleHeaderGetDatumLength(td);
+	if (r->offset != NULL && !(td->t_infomask & HEAP_HASNULL) &&
+		HeapTupleHeaderGetNatts(td) >= r->lastatt &&
+		td->t_hoff + r->fixed_end <= len)
+	{
+		/*
+		 * No NULLs, fixed widths: read the features in place.  A NaN or an
+		 * infinity makes the score NaN or infinite, so the features are
+		 * checked only then, and the first bad one is reported, as below.
+		 */
+		const char *data = (const char *) td + td->t_hoff;
+		double		score;
+
+		for (j = 0; j < m->nfeat; j++)
+			x[j] = ReadInPlace(data + r->offset[j], r->conv[j]);
+		score = MlopsModelPredict(m, x);
+		if (unlikely(!isfinite(score)))
+			for (j = 0; j < m->nfeat; j++)
+				CheckFeature(m, j, x[j]);
+		PG_RETURN_FLOAT8(score);
+	}
+
 	/* deform only up to the last feature column */
-	r->tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+	r->tuple.t_len = len;
 	ItemPointerSetInvalid(&r->tuple.t_self);
 	r->tuple.t_tableOid = InvalidOid;
 	r->tuple.t_data = td;
@@ -398,23 +486,15 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	slot_getsomeattrs(r->slot, r->lastatt);
 	values = r->slot->tts_values;
 	isnull = r->slot->tts_isnull;
-	x = ps->x;
 	for (j = 0; j < m->nfeat; j++)
 	{
 		int			a = r->attnum[j] - 1;
-		double		v;
 
 		if (isnull[a])
 			PG_RETURN_NULL();
-		/* a local, not x[j], so the check needs no reload from memory */
-		v = r->conv[j] == CONV_FLOAT8 ? DatumGetFloat8(values[a]) :
+		x[j] = r->conv[j] == CONV_FLOAT8 ? DatumGetFloat8(values[a]) :
 			Convert(values[a], r->conv[j]);
-		if (!isfinite(v))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("column \"%s\" is %s", m->feature_names[j],
-							isnan(v) ? "NaN" : "infinite")));
-		x[j] = v;
+		CheckFeature(m, j, x[j]);
 	}
 	PG_RETURN_FLOAT8(MlopsModelPredict(m, x));
 }

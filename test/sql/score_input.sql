@@ -114,7 +114,22 @@ SELECT pg_temp.try($$SELECT mlops.predict('si_m', n) FROM si_nan n$$);
 ALTER TABLE si_missing ADD COLUMN c float8;
 ALTER TABLE si_missing DROP COLUMN c;
 SELECT pg_temp.try($$SELECT mlops.predict('si_m', m) FROM si_missing m$$);
-DROP TABLE si_missing, si_text, si_nan, si_wide;
+-- a score that overflows is infinite, not an error: the features are finite
+UPDATE si_nan SET a = 1e308, b = 1e308, c = 0;
+SELECT mlops.predict('si_m', n) AS overflow FROM si_nan n;
+-- rows without NULLs, fixed-width columns up to the last feature: read in
+-- place, mixed widths and alignments, the same as the array form; a row
+-- with a NULL (in any column) is deformed; either names the first bad
+-- feature in feature order, not column order
+CREATE TABLE si_fixed (flag boolean, c real, x smallint, b bigint, a float8, note text);
+INSERT INTO si_fixed VALUES (true, 1, 7, 2, 3, 'in place'), (false, 0.5, 7, -1, -2, NULL);
+SELECT note, round(mlops.predict('si_m', f)::numeric, 6) AS row_form,
+       round(mlops.predict('si_m', ARRAY[a, b, c])::numeric, 6) AS array_form
+FROM si_fixed f ORDER BY flag;
+UPDATE si_fixed SET a = 'Infinity', c = 'NaN';
+SELECT pg_temp.try($$SELECT mlops.predict('si_m', f) FROM si_fixed f WHERE flag$$);
+SELECT pg_temp.try($$SELECT mlops.predict('si_m', f) FROM si_fixed f WHERE NOT flag$$);
+DROP TABLE si_missing, si_text, si_nan, si_wide, si_fixed;
 DROP TYPE si_row;
 DROP DOMAIN si_posint;
 
