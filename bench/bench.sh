@@ -193,5 +193,42 @@ line train25 scan 3.0 2.6 "train, test_size 0.25 (2 passes) / scan"
 printf '%-44s %9.1f %9.1f\n' "expr: sum(b0 + b1*x1 + ... + b20*x20)" "${MED[expr,0]}" "${MED[expr,2]}"
 line array expr 1.5 1.15 "sum(predict('m', ARRAY[x1..x20])) / expr"
 line row expr 1.3 1.4 "sum(predict('m', t)) / expr"
+
+# one-row scoring: pgbench, prepared statements, 4 clients, the same
+# statement with and without predict, as a superuser and as a role that
+# holds only predict on the model; rounds interleaved, median of the
+# per-round latency ratios
+vals=$(seq 1 $NFEAT | awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / 10 }')
+echo "SELECT ARRAY[$vals]::float8[];" >"$tmp/plain.sql"
+echo "SELECT mlops.predict('m', ARRAY[$vals]::float8[]);" >"$tmp/predict.sql"
+$PSQL -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS bench_scorer" \
+	-c "CREATE ROLE bench_scorer LOGIN PASSWORD '${PGPASSWORD:-bench}'" \
+	-c "SELECT mlops.grant('m', 'predict', 'bench_scorer')" >/dev/null
+PGB_SECS=${BENCH_PGBENCH_SECS:-4}
+declare -A LAT
+latency() { # latency USER SCRIPT: average latency in ms
+	PGPASSWORD=${PGPASSWORD:-bench} pgbench -n -M prepared -c 4 -j 2 -T "$PGB_SECS" \
+		-U "$1" -f "$tmp/$2.sql" postgres 2>/dev/null | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
+}
+for r in 1 2 3; do
+	for u in "$($PSQL -Atc 'SELECT current_user')" bench_scorer; do
+		p=$(latency "$u" plain)
+		q=$(latency "$u" predict)
+		k=$([ "$u" = bench_scorer ] && echo role || echo super)
+		LAT[$k]="${LAT[$k]:-}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
+"
+	done
+done
+printf '%-44s %9s %9s %7s  %s\n' "one-row statement (pgbench, median us)" "plain" "predict" "ratio" "target"
+for k in super role; do
+	rr=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $1 }' | median)
+	pp=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $3 }' | median)
+	qq=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $2 }' | median)
+	verdict "$rr" 1.5
+	printf '%-44s %9.1f %9.1f %7.2f  %s\n' \
+		"$([ $k = role ] && echo "predict-only role" || echo "superuser")" "$pp" "$qq" "$rr" "$V"
+done
+$PSQL -c "SELECT mlops.revoke('m', 'predict', 'bench_scorer')" -c "DROP ROLE bench_scorer" >/dev/null
+
 echo
 if [ $fail = 0 ]; then echo "bench: all targets met"; else echo "bench: some targets MISSED"; fi
