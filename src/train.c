@@ -47,6 +47,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "algo_linear.h"
@@ -635,7 +636,13 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 								ref.version, target ? target : "", a->target);
 		return;
 	}
+	/*
+	 * Under a snapshot taken now, as the lookup was: the version may have
+	 * been written earlier in this statement (another mlops.train call).
+	 */
+	PushActiveSnapshot(GetTransactionSnapshot());
 	model = MlopsGetModel(&ref, CurrentMemoryContext);
+	PopActiveSnapshot();
 
 	rel = relation_open(a->relid, AccessShareLock);
 	oc = palloc(sizeof(Datum) * (model->nfeat + 1));
