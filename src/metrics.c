@@ -17,6 +17,15 @@
  * needs, loses nothing that matters.  The mean
  * and M2 of the test target merge with Chan's formula.
  *
+ * For mlops.train's deploy => 'best', _linear_compare_state is the same
+ * pass with a comparison section after the state (CMP_*): on each
+ * held-out row it also scores the deployed version, whose coefficients
+ * and feature positions among the row's values (plus extra values only it
+ * reads) are arguments, so one scan decides the split from the new
+ * version's values and measures both versions on exactly those rows.
+ * _linear_score_state scores any number of versions on every row of a
+ * relation, for mlops.deploy(model, 'best', relation, target).
+ *
  * Every argument is validated as if an attacker called it: the support
  * functions are not executable by PUBLIC, but a role granted EXECUTE can
  * put them in an aggregate of its own making and pass any float8[] as the
@@ -207,6 +216,14 @@ typedef struct CompareArgs
 	int			nextra;
 } CompareArgs;
 
+/* Where a _linear_compare_state transition has its comparison arguments. */
+typedef struct CompareSpec
+{
+	int			other;
+	int			pos;
+	int			extra;
+} CompareSpec;
+
 /*
  * Read and check the comparison arguments: other float8[] (intercept,
  * then m coefficients), other_pos int4[] (m positions) and extra float8[]
@@ -334,14 +351,16 @@ CompareRow(double *s, const CompareArgs *cmp, const double *c, int k,
 /*
  * The transition work of _linear_eval_state and _linear_compare_state:
  * options at arguments opt .. opt+4 (coef, fit_intercept, test_size, seed,
- * refine); the row (x == NULL: it holds a NULL, skipped); cmp, for a
- * comparison, the other version.  coef holds 2k doubles: high parts, then
- * low.
+ * refine); the row (x == NULL: it holds a NULL, skipped); spec, for a
+ * comparison, where the other version's arguments are (read and checked
+ * only for held-out rows, the only ones that use them, so that the
+ * comparison costs nothing on training rows).  coef holds 2k doubles:
+ * high parts, then low.
  */
 static Datum
 EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 		  const double *xl, int nfeat, double y, double yl,
-		  const CompareArgs *cmp)
+		  const CompareSpec *cmp)
 {
 	const char *what = cmp ? "_linear_compare_state" : "_linear_eval_state";
 	MemoryContext aggcxt;
@@ -418,7 +437,12 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 		t[5] += delta / t[0];
 		t[6] += delta * (y - t[5]);
 		if (cmp != NULL)
-			CompareRow(d + EV_LEN(k), cmp, c, k, intercept, x, nfeat, y);
+		{
+			CompareArgs other;
+
+			CompareArgsGet(fcinfo, cmp->other, cmp->pos, cmp->extra, &other);
+			CompareRow(d + EV_LEN(k), &other, c, k, intercept, x, nfeat, y);
+		}
 	}
 	else
 	{
@@ -479,9 +503,8 @@ mlops_linear_compare_accum(PG_FUNCTION_ARGS)
 	int			nfeat = 0;
 	double		y = 0;
 	const double *x = ArrayRow(fcinfo, 1, &nfeat, &y);
-	CompareArgs cmp;
+	const CompareSpec cmp = {9, 10, 3};
 
-	CompareArgsGet(fcinfo, 9, 10, 3, &cmp);
 	return EvalAccum(fcinfo, 4, x, NULL, nfeat, y, 0.0, &cmp);
 }
 
@@ -502,7 +525,7 @@ typedef struct ArgsRow
  * double-double.  The argument types are checked once per query.
  */
 static Datum
-EvalAccumArgs(FunctionCallInfo fcinfo, int first, const CompareArgs *cmp)
+EvalAccumArgs(FunctionCallInfo fcinfo, int first, const CompareSpec *cmp)
 {
 	int			nvals = PG_NARGS() - first;
 	int			nfeat = nvals - 1;
@@ -575,9 +598,8 @@ PG_FUNCTION_INFO_V1(mlops_linear_compare_accum_args);
 Datum
 mlops_linear_compare_accum_args(PG_FUNCTION_ARGS)
 {
-	CompareArgs cmp;
+	const CompareSpec cmp = {6, 7, 8};
 
-	CompareArgsGet(fcinfo, 6, 7, 8, &cmp);
 	return EvalAccumArgs(fcinfo, 9, &cmp);
 }
 
