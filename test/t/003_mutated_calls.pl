@@ -1225,11 +1225,15 @@ my %granted = (
 	},
 	cmp_args => sub {
 		my $agg = pick(@{ $evil{cmp_args} });
+		return maybe_parallel() . "SELECT $agg('{1,2,3,0,0,0}'::float8[], true, "
+		  . pick('0.25', '0.5') . ', 0::bigint, ' . pick('true', 'false') . ', '
+		  . "'{0.5,1,2}'::float8[], " . pick("'{1,2}'::int[]", "'{3,1}'::int[]")
+		  . ', ARRAY[x3::float8], y, x1, x2) FROM fz_tab' if chance(0.4);
 		return maybe_parallel() . "SELECT $agg("
 		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value())
 		  . ', true, ' . float_arg([ '0.25', '0.5' ]) . ', 0::bigint, '
 		  . pick('true', 'false') . ', ' . other_args() . ', y, x1, x2) FROM fz_tab'
-		  if chance(0.6);
+		  if chance(0.4);
 		my ($coef) = eval_rows_coef();
 		return "SELECT $agg($coef, " . pick('true', 'false') . ', '
 		  . float_arg([ '0.25', '1' ]) . ', 0::bigint, ' . pick('true', 'false') . ', '
@@ -1238,6 +1242,10 @@ my %granted = (
 	},
 	cmp_arr => sub {
 		my $agg = pick(@{ $evil{cmp_arr} });
+		return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, ARRAY[x3::float8], "
+		  . "'{1,2,3,0,0,0}'::float8[], true, " . pick('0.25', '0.5') . ', 0::bigint, '
+		  . pick('true', 'false') . ", '{0.5,1,2}'::float8[], "
+		  . pick("'{1,2}'::int[]", "'{3,1}'::int[]") . ') FROM fz_tab' if chance(0.4);
 		return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, " . extra_arg() . ', '
 		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value()) . ', true, '
 		  . float_arg([ '0.25', '0.5' ]) . ', 0::bigint, ' . pick('true', 'false') . ', '
