@@ -89,8 +89,12 @@ extern bytea *MlopsFetchArtifact(const MlopsVersionRef *ref);
 extern int64 MlopsLockModel(const char *name, const char *task, int priv,
 							 int *mask);
 extern int32 MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v);
-extern double MlopsDeployedScore(int64 model_id);
+extern int32 MlopsDeployedVersionNow(int64 model_id);
+extern bool MlopsDeployedVersion(const char *name, MlopsVersionRef *out,
+								 char **target);
+extern int	MlopsListVersions(int64 model_id, const char *name,
+							  MlopsVersionRef **refs, char ***targets);
 extern void MlopsRecordDeployment(int64 model_id, int32 version,
-								  const char *reason);
+								  const char *reason, const char *detail);
 
 #endif							/* MLOPS_CATALOG_H */

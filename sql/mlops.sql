@@ -114,6 +114,9 @@ CREATE TABLE @extschema@.deployment (
     reason      text NOT NULL
                 CHECK (reason OPERATOR(pg_catalog.=) ANY (ARRAY['deploy', 'rollback', 'best',
                                   'most_recent', 'train', 'import'])),
+    -- the figures the decision was made on (both versions' r2 on the same
+    -- rows), NULL when there were none (an explicit version, a rollback)
+    detail      jsonb CHECK (pg_catalog.jsonb_typeof(detail) OPERATOR(pg_catalog.=) 'object'),
     FOREIGN KEY (model_id, version)
         REFERENCES @extschema@.model_version (model_id, version) ON DELETE CASCADE
 );
@@ -241,7 +244,8 @@ COMMENT ON FUNCTION @extschema@.visible_audit() IS
 -- rights; the readers filter by the caller's privileges.
 
 CREATE VIEW @extschema@.deployments WITH (security_invoker = true) AS
-SELECT m.name AS model, d.version, d.deployed_by, d.deployed_at, d.reason
+SELECT m.name AS model, d.version, d.deployed_by, d.deployed_at, d.reason,
+       d.detail
 FROM @extschema@.visible_deployments() d
 JOIN @extschema@.visible_models() m ON m.model_id OPERATOR(pg_catalog.=) d.model_id;
 
@@ -442,6 +446,58 @@ CREATE AGGREGATE @extschema@._linear_eval_state(float8[], float8, float8[],
     PARALLEL = SAFE
 );
 
+-- deploy => 'best': the metrics pass that also scores the deployed version
+-- on the new version's held-out rows (the split decided from the new
+-- version's values; the deployed version reads its own features among
+-- them, or in extra, the columns only it reads), row as separate values
+-- or (wide models) as an array
+CREATE FUNCTION @extschema@._linear_compare_accum(float8[], float8[], boolean, float8,
+        bigint, boolean, float8[], integer[], float8[], VARIADIC "any")
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_linear_compare_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._linear_compare_accum(float8[], float8[], float8, float8[],
+        float8[], boolean, float8, bigint, boolean, float8[], integer[])
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_linear_compare_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._linear_compare_combine(float8[], float8[])
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_linear_compare_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._linear_compare_state(float8[], boolean, float8, bigint,
+        boolean, float8[], integer[], float8[], VARIADIC "any") (
+    SFUNC = @extschema@._linear_compare_accum,
+    STYPE = float8[],
+    COMBINEFUNC = @extschema@._linear_compare_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._linear_compare_state(float8[], float8, float8[], float8[],
+        boolean, float8, bigint, boolean, float8[], integer[]) (
+    SFUNC = @extschema@._linear_compare_accum,
+    STYPE = float8[],
+    COMBINEFUNC = @extschema@._linear_compare_combine,
+    PARALLEL = SAFE
+);
+
+-- mlops.deploy(model, 'best', relation, target): every version scored on
+-- the same rows (coefficients, layout, target, features)
+CREATE FUNCTION @extschema@._linear_score_accum(float8[], float8[], integer[], float8,
+        float8[])
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_linear_score_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._linear_score_combine(float8[], float8[])
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_linear_score_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._linear_score_state(float8[], integer[], float8, float8[]) (
+    SFUNC = @extschema@._linear_score_accum,
+    STYPE = float8[],
+    COMBINEFUNC = @extschema@._linear_score_combine,
+    PARALLEL = SAFE
+);
+
 -- training
 
 CREATE FUNCTION @extschema@.train(
@@ -511,6 +567,10 @@ CREATE FUNCTION @extschema@.deploy(model text, version integer) RETURNS integer
 CREATE FUNCTION @extschema@.deploy(model text, strategy text) RETURNS integer
     AS 'MODULE_PATHNAME', 'mlops_deploy_strategy'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION @extschema@.deploy(model text, strategy text, relation regclass,
+        target text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'mlops_deploy_strategy'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
 CREATE FUNCTION @extschema@.rollback(model text) RETURNS integer
     AS 'MODULE_PATHNAME', 'mlops_rollback'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -519,7 +579,9 @@ CREATE FUNCTION @extschema@.drop_model(model text) RETURNS void
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.deploy(text, integer) IS 'make a version the live one';
 COMMENT ON FUNCTION @extschema@.deploy(text, text) IS
-    'deploy the best (highest r2) or the most recent version';
+    'deploy the best (highest stored r2, each measured on its own test split) or the most recent version';
+COMMENT ON FUNCTION @extschema@.deploy(text, text, regclass, text) IS
+    'deploy the version with the highest r2 on the rows of a relation (strategy best)';
 COMMENT ON FUNCTION @extschema@.rollback(text) IS
     'go back to the version deployed before the current one';
 COMMENT ON FUNCTION @extschema@.drop_model(text) IS
@@ -552,8 +614,10 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 -- aggregate of its own and feed them any state.  PostgreSQL checks the
 -- aggregate owner's right to call its transition and combine functions,
 -- not the caller's, so the exported aggregates and the training passes
--- (mlops._linear_train_state, mlops._linear_eval_state, which
--- mlops.train runs as the caller) keep working for every role.
+-- (mlops._linear_train_state, mlops._linear_eval_state,
+-- mlops._linear_compare_state, which mlops.train runs as the caller, and
+-- mlops._linear_score_state, which mlops.deploy runs) keep working for
+-- every role.
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION
     @extschema@._linear_accum(@extschema@.linear_state, float8[], float8),
@@ -567,7 +631,14 @@ REVOKE EXECUTE ON FUNCTION
         boolean, "any"),
     @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean,
         float8, bigint, boolean),
-    @extschema@._linear_eval_combine(float8[], float8[])
+    @extschema@._linear_eval_combine(float8[], float8[]),
+    @extschema@._linear_compare_accum(float8[], float8[], boolean, float8, bigint,
+        boolean, float8[], integer[], float8[], "any"),
+    @extschema@._linear_compare_accum(float8[], float8[], float8, float8[], float8[],
+        boolean, float8, bigint, boolean, float8[], integer[]),
+    @extschema@._linear_compare_combine(float8[], float8[]),
+    @extschema@._linear_score_accum(float8[], float8[], integer[], float8, float8[]),
+    @extschema@._linear_score_combine(float8[], float8[])
     FROM PUBLIC;
 
 -- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or

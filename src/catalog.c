@@ -57,6 +57,7 @@
 #include "catalog.h"
 #include "mlops.h"
 #include "roles.h"
+#include "train.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
 
@@ -72,7 +73,9 @@ typedef enum CatalogStmt
 	STMT_NEXT_VERSION,
 	STMT_INSERT_VERSION,
 	STMT_INSERT_DEPLOYMENT,
-	STMT_DEPLOYED_SCORE,
+	STMT_DEPLOYED_NOW,
+	STMT_DEPLOYED_VERSION,
+	STMT_LIST_VERSIONS,
 	STMT_VERSION_EXISTS,
 	STMT_BEST_VERSION,
 	STMT_LATEST_VERSION,
@@ -133,15 +136,28 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		INT8OID, INT8OID, JSONBOID, BYTEAOID, INT8OID, TEXTOID, FLOAT8OID}
 	},
 	[STMT_INSERT_DEPLOYMENT] = {
-		"INSERT INTO mlops.deployment (model_id, version, deployed_by, reason) "
-		"VALUES ($1, $2, $3, $4)",
-		4, {INT8OID, INT4OID, TEXTOID, TEXTOID}
+		"INSERT INTO mlops.deployment (model_id, version, deployed_by, reason, "
+		"detail) VALUES ($1, $2, $3, $4, $5)",
+		5, {INT8OID, INT4OID, TEXTOID, TEXTOID, JSONBOID}
 	},
-	[STMT_DEPLOYED_SCORE] = {
-		"SELECT (v.metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 "
-		"FROM mlops.deployment d JOIN mlops.model_version v "
-		"  ON v.model_id" EQ "d.model_id AND v.version" EQ "d.version "
-		"WHERE d.model_id" EQ "$1 ORDER BY d.deployment_id DESC LIMIT 1",
+	[STMT_DEPLOYED_NOW] = {
+		"SELECT version FROM mlops.deployment WHERE model_id" EQ "$1 "
+		"ORDER BY deployment_id DESC LIMIT 1",
+		1, {INT8OID}
+	},
+	[STMT_DEPLOYED_VERSION] = {
+		"SELECT m.model_id, v.version, v.xmin, v.target FROM mlops.model m "
+		"JOIN LATERAL (SELECT d.version FROM mlops.deployment d "
+		"  WHERE d.model_id" EQ "m.model_id "
+		"  ORDER BY d.deployment_id DESC LIMIT 1) d ON true "
+		"JOIN mlops.model_version v ON v.model_id" EQ "m.model_id "
+		"  AND v.version" EQ "d.version "
+		"WHERE m.name" EQ "$1",
+		1, {TEXTOID}
+	},
+	[STMT_LIST_VERSIONS] = {
+		"SELECT version, xmin, target FROM mlops.model_version "
+		"WHERE model_id" EQ "$1 ORDER BY version",
 		1, {INT8OID}
 	},
 	[STMT_VERSION_EXISTS] = {
@@ -150,9 +166,10 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		2, {INT8OID, INT4OID}
 	},
 	[STMT_BEST_VERSION] = {
-		"SELECT version FROM mlops.model_version WHERE model_id" EQ "$1 "
-		"ORDER BY (metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 "
-		"DESC NULLS LAST, version DESC LIMIT 1",
+		"SELECT version, "
+		"(metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 AS r2 "
+		"FROM mlops.model_version WHERE model_id" EQ "$1 "
+		"ORDER BY r2 DESC NULLS LAST, version DESC LIMIT 1",
 		1, {INT8OID}
 	},
 	[STMT_LATEST_VERSION] = {
@@ -682,34 +699,121 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	return version;
 }
 
-/* The r2 of the deployed version, NaN when none is deployed. */
-double
-MlopsDeployedScore(int64 model_id)
+/*
+ * The version deployed now (0: none), under a snapshot taken now: callers
+ * hold the model's row lock, so no deployment can commit after it.
+ */
+int32
+MlopsDeployedVersionNow(int64 model_id)
+{
+	Datum		args[1];
+	bool		isnull;
+
+	args[0] = Int64GetDatum(model_id);
+	Exec(STMT_DEPLOYED_NOW, args, false, 1);
+	if (SPI_processed == 0)
+		return 0;
+	return DatumGetInt32(GetCol(1, &isnull));
+}
+
+/*
+ * The deployed version of a model and its target, under a snapshot taken
+ * now (so a deployment made earlier in the same statement, as by another
+ * mlops.train call of it, is seen), read as the catalog owner without a
+ * privilege check: for
+ * mlops.train's deploy => 'best', whose caller holds train and deploy
+ * (not necessarily predict), and which only uses the version to decide
+ * the deployment.  False when the model does not exist or has no
+ * deployed version.  out->name is set to name.
+ */
+bool
+MlopsDeployedVersion(const char *name, MlopsVersionRef *out, char **target)
 {
 	Datum		args[1];
 	bool		isnull;
 	Datum		d;
 
-	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_DEPLOYED_SCORE, args, false, 1);
+	memset(out, 0, sizeof(*out));
+	args[0] = CStringGetTextDatum(name);
+	Exec(STMT_DEPLOYED_VERSION, args, false, 1);
 	if (SPI_processed == 0)
-		return get_float8_nan();
-	d = GetCol(1, &isnull);
-	return isnull ? -get_float8_infinity() : DatumGetFloat8(d);
+		return false;
+	out->model_id = DatumGetInt64(GetCol(1, &isnull));
+	out->version = DatumGetInt32(GetCol(2, &isnull));
+	out->xmin = DatumGetTransactionId(GetCol(3, &isnull));
+	out->name = pstrdup(name);
+	d = GetCol(4, &isnull);
+	*target = isnull ? NULL : TextDatumGetCString(d);
+	return true;
 }
 
-/* Append a row to the deployment history; the model row must be locked. */
-void
-MlopsRecordDeployment(int64 model_id, int32 version, const char *reason)
+/*
+ * Every version of a locked model, oldest first, with its target (NULL
+ * when it has none).  Returns the count; the arrays are palloc'd.
+ */
+int
+MlopsListVersions(int64 model_id, const char *name, MlopsVersionRef **refs,
+				  char ***targets)
 {
-	Datum		args[4];
+	Datum		args[1];
+	uint64		i;
+	int			n;
+
+	args[0] = Int64GetDatum(model_id);
+	Exec(STMT_LIST_VERSIONS, args, false, 0);
+	if (SPI_processed > MaxAllocSize / sizeof(MlopsVersionRef))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model \"%s\" has too many versions", name)));
+	n = (int) SPI_processed;
+	*refs = palloc0(sizeof(MlopsVersionRef) * Max(n, 1));
+	*targets = palloc0(sizeof(char *) * Max(n, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		t;
+
+		(*refs)[i].model_id = model_id;
+		(*refs)[i].version = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+		(*refs)[i].xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 2, &isnull));
+		(*refs)[i].name = pstrdup(name);
+		t = SPI_getbinval(tup, desc, 3, &isnull);
+		(*targets)[i] = isnull ? NULL : TextDatumGetCString(t);
+	}
+	return n;
+}
+
+/*
+ * Append a row to the deployment history; the model row must be locked.
+ * detail is the JSON object of the figures the decision was made on, or
+ * NULL when there were none (an explicit version, a rollback).
+ */
+void
+MlopsRecordDeployment(int64 model_id, int32 version, const char *reason,
+					  const char *detail)
+{
+	Datum		args[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	char	   *who = CurrentUserName();
+	MlopsSavedUser saved;
 
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
 	args[2] = CStringGetTextDatum(who);
 	args[3] = CStringGetTextDatum(reason);
-	Exec(STMT_INSERT_DEPLOYMENT, args, false, 0);
+	if (detail != NULL)
+		args[4] = DirectFunctionCall1(jsonb_in, CStringGetDatum(detail));
+	else
+	{
+		args[4] = (Datum) 0;
+		nulls[4] = 'n';
+	}
+	MlopsBecomeCatalogOwner(&saved);
+	MlopsRunStatement(&stmt_defs[STMT_INSERT_DEPLOYMENT],
+					  &stmt_plans[STMT_INSERT_DEPLOYMENT], args, nulls, false, 0);
+	MlopsRestoreUser(&saved);
 	MlopsAudit(strcmp(reason, "rollback") == 0 ? "rollback" : "deploy",
 			   model_id, NULL, AuditDetail(version, NULL, reason));
 }
@@ -772,22 +876,29 @@ mlops_deploy_version(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("version %d of model \"%s\" does not exist",
 						version, name)));
-	MlopsRecordDeployment(model_id, version, "deploy");
+	MlopsRecordDeployment(model_id, version, "deploy", NULL);
 	SPI_finish();
 	PG_RETURN_INT32(version);
 }
 
-/* mlops.deploy(model, strategy => 'best' | 'most_recent') */
+/*
+ * mlops.deploy(model, strategy => 'best' | 'most_recent'), and
+ * mlops.deploy(model, 'best', relation, target): 'best' alone reads each
+ * version's stored r2, measured on its own test split; with a relation,
+ * every version is scored on the same rows of it (train.c).
+ */
 PG_FUNCTION_INFO_V1(mlops_deploy_strategy);
 Datum
 mlops_deploy_strategy(PG_FUNCTION_ARGS)
 {
 	char	   *name = ModelNameArg(fcinfo);
 	char	   *strategy;
+	bool		on_relation = PG_NARGS() == 4;
 	int64		model_id;
 	Datum		args[1];
 	bool		isnull;
 	int32		version;
+	char	   *detail;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -799,7 +910,34 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown deploy strategy \"%s\"", strategy),
 				 errhint("Use 'best' or 'most_recent'.")));
+	if (on_relation)
+	{
+		if (strcmp(strategy, "best") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("deploy strategy \"%s\" does not compare versions on a relation",
+							strategy),
+					 errhint("Use strategy 'best' with a relation and a target.")));
+		if (PG_ARGISNULL(2))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("relation must not be NULL")));
+		if (PG_ARGISNULL(3))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("target must not be NULL")));
+	}
 	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
+	if (on_relation)
+	{
+		detail = MlopsBestOnRelation(model_id, name, PG_GETARG_OID(2),
+									 text_to_cstring(PG_GETARG_TEXT_PP(3)),
+									 MlopsDeployedVersionNow(model_id),
+									 &version);
+		MlopsRecordDeployment(model_id, version, strategy, detail);
+		SPI_finish();
+		PG_RETURN_INT32(version);
+	}
 	args[0] = Int64GetDatum(model_id);
 	Exec(strcmp(strategy, "best") == 0 ? STMT_BEST_VERSION : STMT_LATEST_VERSION,
 		 args, false, 1);
@@ -808,7 +946,22 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" has no versions", name)));
 	version = DatumGetInt32(GetCol(1, &isnull));
-	MlopsRecordDeployment(model_id, version, strategy);
+	detail = NULL;
+	if (strcmp(strategy, "best") == 0)
+	{
+		/* each version's r2 was measured on its own test split */
+		StringInfoData buf;
+		Datum		r2 = GetCol(2, &isnull);
+
+		initStringInfo(&buf);
+		appendStringInfoString(&buf, "{\"compared_on\": \"stored metrics\", \"r2\": ");
+		if (isnull || !isfinite(DatumGetFloat8(r2)))
+			appendStringInfoString(&buf, "null}");
+		else
+			appendStringInfo(&buf, "%.17g}", DatumGetFloat8(r2));
+		detail = buf.data;
+	}
+	MlopsRecordDeployment(model_id, version, strategy, detail);
 	SPI_finish();
 	PG_RETURN_INT32(version);
 }
@@ -866,7 +1019,7 @@ mlops_rollback(PG_FUNCTION_ARGS)
 				 errhint("Use mlops.deploy('%s', version) to deploy another version.",
 						 name)));
 	target = stack[depth - 2];
-	MlopsRecordDeployment(model_id, target, "rollback");
+	MlopsRecordDeployment(model_id, target, "rollback", NULL);
 	SPI_finish();
 	PG_RETURN_INT32(target);
 }

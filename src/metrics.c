@@ -17,6 +17,15 @@
  * needs, loses nothing that matters.  The mean
  * and M2 of the test target merge with Chan's formula.
  *
+ * For mlops.train's deploy => 'best', _linear_compare_state is the same
+ * pass with a comparison section after the state (CMP_*): on each
+ * held-out row it also scores the deployed version, whose coefficients
+ * and feature positions among the row's values (plus extra values only it
+ * reads) are arguments, so one scan decides the split from the new
+ * version's values and measures both versions on exactly those rows.
+ * _linear_score_state scores any number of versions on every row of a
+ * relation, for mlops.deploy(model, 'best', relation, target).
+ *
  * Every argument is validated as if an attacker called it: the support
  * functions are not executable by PUBLIC, but a role granted EXECUTE can
  * put them in an aggregate of its own making and pass any float8[] as the
@@ -49,6 +58,20 @@
 #define EV_G		4
 #define EV_TEST(k)	(4 + 2 * (k))
 #define EV_LEN(k)	(EV_TEST(k) + 7)
+
+/*
+ * A _linear_compare_state is an evaluation state followed by the
+ * comparison on the held-out rows: rows compared, both versions' SSE (2
+ * each), mean(y), M2(y), and held-out rows the other version could not
+ * score.
+ */
+#define CMP_N		0
+#define CMP_SSE_C	1
+#define CMP_SSE_D	3
+#define CMP_MEAN	5
+#define CMP_M2		6
+#define CMP_SKIPPED	7
+#define CMP_EXTRA	8
 
 /* hi + lo += a, exactly rounded to double-double */
 static inline void
@@ -114,9 +137,9 @@ DDResidual(double y, double yl, const double *x, const double *xl,
 }
 
 static ArrayType *
-NewEvalState(int k)
+NewEvalState(int k, int extra)
 {
-	int			len = EV_LEN(k);
+	int			len = EV_LEN(k) + extra;
 	Datum	   *zeros = palloc(sizeof(Datum) * len);
 	int			i;
 
@@ -129,12 +152,14 @@ NewEvalState(int k)
 
 /*
  * Check an evaluation state of k parameters (k < 0: read k from the
- * state's element 0) and return its data.  k is at most one more than
- * MLOPS_MAX_FEATURES (features and an intercept), so EV_LEN(k) cannot
- * overflow.
+ * state's element 0) followed by "extra" more elements (the comparison
+ * section of a _linear_compare_state, else 0), and return its data.  k is
+ * at most one more than MLOPS_MAX_FEATURES (features and an intercept),
+ * so EV_LEN(k) + extra cannot overflow.  "what" names the aggregate in
+ * messages.
  */
 static double *
-EvalCheck(ArrayType *st, int k)
+StateCheck(ArrayType *st, int k, int extra, const char *what)
 {
 	double	   *d;
 	double		kd;
@@ -143,12 +168,12 @@ EvalCheck(ArrayType *st, int k)
 		ARR_ELEMTYPE(st) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_eval_state value"),
+				 errmsg("invalid %s value", what),
 				 errdetail("A state is a one-dimensional array of double precision.")));
 	if (ARR_HASNULL(st) && array_contains_nulls(st))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("invalid _linear_eval_state value"),
+				 errmsg("invalid %s value", what),
 				 errdetail("A state must not contain nulls.")));
 	d = (double *) ARR_DATA_PTR(st);
 	kd = d[EV_K];
@@ -156,30 +181,188 @@ EvalCheck(ArrayType *st, int k)
 		(k >= 0 && kd != k))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_eval_state value"),
+				 errmsg("invalid %s value", what),
 				 k >= 0 ?
 				 errdetail("The state's parameter count is %g, expected %d.", kd, k) :
 				 errdetail("The state's parameter count %g is not an integer from 1 to %d.",
 						   kd, MLOPS_MAX_FEATURES + 1)));
-	if (ARR_DIMS(st)[0] != EV_LEN((int) kd))
+	if (ARR_DIMS(st)[0] != EV_LEN((int) kd) + extra)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_eval_state value"),
+				 errmsg("invalid %s value", what),
 				 errdetail("A state with parameter count %d has %d elements, not %d.",
-						   (int) kd, EV_LEN((int) kd), ARR_DIMS(st)[0])));
+						   (int) kd, EV_LEN((int) kd) + extra, ARR_DIMS(st)[0])));
 	return d;
 }
 
+static inline double *
+EvalCheck(ArrayType *st, int k)
+{
+	return StateCheck(st, k, 0, "_linear_eval_state");
+}
+
 /*
- * The transition work of _linear_eval_state: options at arguments
- * opt .. opt+4 (coef, fit_intercept, test_size, seed, refine); the row
- * (x == NULL: it holds a NULL, skipped).  coef holds 2k doubles: high
- * parts, then low.
+ * The other version of a _linear_compare_state pass (the deployed one),
+ * scored on the same held-out rows: its intercept and m coefficients, and
+ * where each of its features is among the row's values (1-based: the
+ * candidate's features, then the extra values, which only it reads).
+ */
+typedef struct CompareArgs
+{
+	const double *coef;			/* m + 1: intercept first */
+	const int32 *pos;			/* m */
+	int			m;
+	const double *extra;		/* nextra, or NULL: some are NULL */
+	int			nextra;
+} CompareArgs;
+
+/* Where a _linear_compare_state transition has its comparison arguments. */
+typedef struct CompareSpec
+{
+	int			other;
+	int			pos;
+	int			extra;
+} CompareSpec;
+
+/*
+ * Read and check the comparison arguments: other float8[] (intercept,
+ * then m coefficients), other_pos int4[] (m positions) and extra float8[]
+ * (may be NULL or hold NULLs: then the rows it belongs to cannot be
+ * scored by the other version).  The positions are checked where they are
+ * used, against the row's width.
+ */
+static void
+CompareArgsGet(FunctionCallInfo fcinfo, int other, int pos, int extra,
+			   CompareArgs *out)
+{
+	ArrayType  *oc;
+	ArrayType  *op;
+
+	if (PG_ARGISNULL(other) || PG_ARGISNULL(pos))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("_linear_compare_state options must not be NULL")));
+	oc = PG_GETARG_ARRAYTYPE_P(other);
+	op = PG_GETARG_ARRAYTYPE_P(pos);
+	if (ARR_NDIM(op) != 1 || ARR_ELEMTYPE(op) != INT4OID ||
+		(ARR_HASNULL(op) && array_contains_nulls(op)) ||
+		ARR_DIMS(op)[0] > MLOPS_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid feature positions for _linear_compare_state"),
+				 errdetail("Positions are a one-dimensional integer array without nulls, of 1 to %d elements.",
+						   MLOPS_MAX_FEATURES)));
+	out->m = ARR_DIMS(op)[0];
+	if (ARR_NDIM(oc) != 1 || ARR_ELEMTYPE(oc) != FLOAT8OID ||
+		(ARR_HASNULL(oc) && array_contains_nulls(oc)) ||
+		ARR_DIMS(oc)[0] != out->m + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid coefficients for _linear_compare_state"),
+				 errdetail("The other model's coefficients are a one-dimensional float8 array without nulls: the intercept, then one per position (%d).",
+						   out->m)));
+	out->coef = (const double *) ARR_DATA_PTR(oc);
+	out->pos = (const int32 *) ARR_DATA_PTR(op);
+	out->extra = NULL;
+	out->nextra = 0;
+	if (!PG_ARGISNULL(extra))
+	{
+		ArrayType  *ex = PG_GETARG_ARRAYTYPE_P(extra);
+
+		if (ARR_NDIM(ex) > 1 || ARR_ELEMTYPE(ex) != FLOAT8OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid extra values for _linear_compare_state"),
+					 errdetail("Extra values are a one-dimensional float8 array.")));
+		out->nextra = ARR_NDIM(ex) == 0 ? 0 : ARR_DIMS(ex)[0];
+		if (!(ARR_HASNULL(ex) && array_contains_nulls(ex)))
+			out->extra = (const double *) ARR_DATA_PTR(ex);
+	}
+	else
+		out->nextra = -1;		/* unknown: no position past the features */
+}
+
+/*
+ * One held-out row of a comparison: both versions' squared errors, as the
+ * stored models compute them (MlopsModelPredict: the features' sum, then
+ * the intercept; the candidate's coefficients as its artifact will hold
+ * them, high plus low part), so that two equal models tie exactly.  A row
+ * the other version cannot score (a NULL, NaN or infinite value it reads)
+ * is counted, not compared.
+ */
+static void
+CompareRow(double *s, const CompareArgs *cmp, const double *c, int k,
+		   bool intercept, const double *x, int nfeat, double y)
+{
+	int			off = intercept ? 1 : 0;
+	int			width = nfeat + Max(cmp->nextra, 0);
+	bool		ok = true;
+	double		pc = 0;
+	double		pd = 0;
+	double		ec;
+	double		ed;
+	double		delta;
+	int			j;
+
+	for (j = 0; j < cmp->m; j++)
+	{
+		int32		p = cmp->pos[j];
+		double		v;
+
+		if (p < 1 || p > width)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid feature positions for _linear_compare_state"),
+					 errdetail("Position %d of the other model is %d; the row has %d values.",
+							   j + 1, p, width)));
+		if (p <= nfeat)
+			v = x[p - 1];
+		else if (cmp->extra != NULL)
+			v = cmp->extra[p - nfeat - 1];
+		else
+		{
+			ok = false;
+			continue;
+		}
+		if (!isfinite(v))
+			ok = false;
+		pd += cmp->coef[1 + j] * v;
+	}
+	if (!ok || !isfinite(y))
+	{
+		s[CMP_SKIPPED] += 1;
+		return;
+	}
+	pd += cmp->coef[0];
+	for (j = 0; j < nfeat; j++)
+		pc += (c[off + j] + c[k + off + j]) * x[j];
+	pc += intercept ? c[0] + c[k] : 0.0;
+
+	ec = y - pc;
+	ed = y - pd;
+	s[CMP_N] += 1;
+	DDAdd(&s[CMP_SSE_C], &s[CMP_SSE_C + 1], ec * ec);
+	DDAdd(&s[CMP_SSE_D], &s[CMP_SSE_D + 1], ed * ed);
+	delta = y - s[CMP_MEAN];
+	s[CMP_MEAN] += delta / s[CMP_N];
+	s[CMP_M2] += delta * (y - s[CMP_MEAN]);
+}
+
+/*
+ * The transition work of _linear_eval_state and _linear_compare_state:
+ * options at arguments opt .. opt+4 (coef, fit_intercept, test_size, seed,
+ * refine); the row (x == NULL: it holds a NULL, skipped); spec, for a
+ * comparison, where the other version's arguments are (read and checked
+ * only for held-out rows, the only ones that use them, so that the
+ * comparison costs nothing on training rows).  coef holds 2k doubles:
+ * high parts, then low.
  */
 static Datum
 EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
-		  const double *xl, int nfeat, double y, double yl)
+		  const double *xl, int nfeat, double y, double yl,
+		  const CompareSpec *cmp)
 {
+	const char *what = cmp ? "_linear_compare_state" : "_linear_eval_state";
 	MemoryContext aggcxt;
 	ArrayType  *st;
 	ArrayType  *coefarr;
@@ -199,12 +382,12 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("_linear_eval_state called in non-aggregate context")));
+				 errmsg("%s called in non-aggregate context", what)));
 	for (j = opt; j < opt + 5; j++)
 		if (PG_ARGISNULL(j))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("_linear_eval_state options must not be NULL")));
+					 errmsg("%s options must not be NULL", what)));
 	coefarr = PG_GETARG_ARRAYTYPE_P(opt);
 	intercept = PG_GETARG_BOOL(opt + 1);
 	test_size = PG_GETARG_FLOAT8(opt + 2);
@@ -216,15 +399,16 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 		ARR_DIMS(coefarr)[0] > 2 * (MLOPS_MAX_FEATURES + 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid coefficients for _linear_eval_state"),
+				 errmsg("invalid coefficients for %s", what),
 				 errdetail("Coefficients are a one-dimensional float8 array without nulls, of an even length from 2 to %d.",
 						   2 * (MLOPS_MAX_FEATURES + 1))));
 	k = ARR_DIMS(coefarr)[0] / 2;
 	c = (const double *) ARR_DATA_PTR(coefarr);
 	off = intercept ? 1 : 0;
 
-	st = PG_ARGISNULL(0) ? NewEvalState(k) : PG_GETARG_ARRAYTYPE_P(0);
-	d = EvalCheck(st, k);
+	st = PG_ARGISNULL(0) ? NewEvalState(k, cmp ? CMP_EXTRA : 0) :
+		PG_GETARG_ARRAYTYPE_P(0);
+	d = StateCheck(st, k, cmp ? CMP_EXTRA : 0, what);
 
 	if (x == NULL)
 		PG_RETURN_ARRAYTYPE_P(st);
@@ -252,6 +436,13 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 		delta = y - t[5];
 		t[5] += delta / t[0];
 		t[6] += delta * (y - t[5]);
+		if (cmp != NULL)
+		{
+			CompareArgs other;
+
+			CompareArgsGet(fcinfo, cmp->other, cmp->pos, cmp->extra, &other);
+			CompareRow(d + EV_LEN(k), &other, c, k, intercept, x, nfeat, y);
+		}
 	}
 	else
 	{
@@ -273,6 +464,19 @@ EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
 }
 
 /*
+ * The row of an array-form pass: features at argument arg, the target at
+ * arg + 1; x stays NULL when either holds a NULL (the row is skipped).
+ */
+static const double *
+ArrayRow(FunctionCallInfo fcinfo, int arg, int *nfeat, double *y)
+{
+	if (PG_ARGISNULL(arg) || PG_ARGISNULL(arg + 1))
+		return NULL;
+	*y = PG_GETARG_FLOAT8(arg + 1);
+	return MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(arg), nfeat);
+}
+
+/*
  * _linear_eval_state(features, target, coef, fit_intercept, test_size,
  * seed, refine) transition: the row as an array.
  */
@@ -280,16 +484,28 @@ PG_FUNCTION_INFO_V1(mlops_linear_eval_accum);
 Datum
 mlops_linear_eval_accum(PG_FUNCTION_ARGS)
 {
-	const double *x = NULL;
 	int			nfeat = 0;
 	double		y = 0;
+	const double *x = ArrayRow(fcinfo, 1, &nfeat, &y);
 
-	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
-	{
-		x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), &nfeat);
-		y = PG_GETARG_FLOAT8(2);
-	}
-	return EvalAccum(fcinfo, 3, x, NULL, nfeat, y, 0.0);
+	return EvalAccum(fcinfo, 3, x, NULL, nfeat, y, 0.0, NULL);
+}
+
+/*
+ * _linear_compare_state(features, target, extra, coef, fit_intercept,
+ * test_size, seed, refine, other, other_pos) transition: the row as an
+ * array, the values only the other version reads in extra.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_compare_accum);
+Datum
+mlops_linear_compare_accum(PG_FUNCTION_ARGS)
+{
+	int			nfeat = 0;
+	double		y = 0;
+	const double *x = ArrayRow(fcinfo, 1, &nfeat, &y);
+	const CompareSpec cmp = {9, 10, 3};
+
+	return EvalAccum(fcinfo, 4, x, NULL, nfeat, y, 0.0, &cmp);
 }
 
 /* Scratch for a row given as separate arguments, in fn_extra. */
@@ -302,17 +518,15 @@ typedef struct ArgsRow
 } ArgsRow;
 
 /*
- * _linear_eval_state(coef, fit_intercept, test_size, seed, refine,
- * VARIADIC target, features...) transition: the row as separate arguments,
- * each float8, or numeric for data a double does not hold exactly (the
- * refinement passes on numeric and bigint columns), read as a
+ * The transition of a pass with the row as separate arguments from
+ * argument "first" on (target, then features), options from argument 1:
+ * each value float8, or numeric for data a double does not hold exactly
+ * (the refinement passes on numeric and bigint columns), read as a
  * double-double.  The argument types are checked once per query.
  */
-PG_FUNCTION_INFO_V1(mlops_linear_eval_accum_args);
-Datum
-mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
+static Datum
+EvalAccumArgs(FunctionCallInfo fcinfo, int first, const CompareSpec *cmp)
 {
-	const int	first = 6;
 	int			nvals = PG_NARGS() - first;
 	int			nfeat = nvals - 1;
 	ArgsRow    *row = (ArgsRow *) fcinfo->flinfo->fn_extra;
@@ -348,7 +562,7 @@ mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
 
 	for (j = 0; j < nvals; j++)
 		if (PG_ARGISNULL(first + j))
-			return EvalAccum(fcinfo, 1, NULL, NULL, nfeat, 0.0, 0.0);
+			return EvalAccum(fcinfo, 1, NULL, NULL, nfeat, 0.0, 0.0, cmp);
 	for (j = 0; j < nvals; j++)
 	{
 		double	   *h = j == 0 ? &y : &row->xh[j - 1];
@@ -360,13 +574,69 @@ mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
 			*h = PG_GETARG_FLOAT8(first + j);
 	}
 	return EvalAccum(fcinfo, 1, row->xh, row->any_numeric ? row->xl : NULL,
-					 nfeat, y, yl);
+					 nfeat, y, yl, cmp);
 }
 
-/* Combine two _linear_eval_state states. */
-PG_FUNCTION_INFO_V1(mlops_linear_eval_combine);
+/*
+ * _linear_eval_state(coef, fit_intercept, test_size, seed, refine,
+ * VARIADIC target, features...) transition: the row as separate arguments.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_eval_accum_args);
 Datum
-mlops_linear_eval_combine(PG_FUNCTION_ARGS)
+mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
+{
+	return EvalAccumArgs(fcinfo, 6, NULL);
+}
+
+/*
+ * _linear_compare_state(coef, fit_intercept, test_size, seed, refine,
+ * other, other_pos, extra, VARIADIC target, features...) transition: the
+ * candidate's metrics as _linear_eval_state computes them, and on its
+ * held-out rows both its squared errors and the other version's.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_compare_accum_args);
+Datum
+mlops_linear_compare_accum_args(PG_FUNCTION_ARGS)
+{
+	const CompareSpec cmp = {6, 7, 8};
+
+	return EvalAccumArgs(fcinfo, 9, &cmp);
+}
+
+/*
+ * Merge count, mean and M2 of (nb, mb, m2b) into (*na, *ma, *m2a), with
+ * Chan's formula.
+ */
+static inline void
+MergeMoments(double *na, double *ma, double *m2a, double nb, double mb,
+			 double m2b)
+{
+	double		n = *na + nb;
+
+	if (n > 0)
+	{
+		double		delta = mb - *ma;
+
+		*m2a += m2b + delta * delta * *na * nb / n;
+		*ma += delta * nb / n;
+	}
+	*na = n;
+}
+
+/* hi + lo += the double-double b[0] + b[1] */
+static inline void
+DDMerge(double *a, const double *b)
+{
+	DDAdd(&a[0], &a[1], b[0]);
+	a[1] += b[1];
+}
+
+/*
+ * Combine two evaluation states (extra = CMP_EXTRA: comparison states);
+ * either may be NULL.
+ */
+static Datum
+CombineStates(FunctionCallInfo fcinfo, int extra, const char *what)
 {
 	MemoryContext aggcxt;
 	ArrayType  *a;
@@ -377,58 +647,67 @@ mlops_linear_eval_combine(PG_FUNCTION_ARGS)
 	double	   *tb;
 	int			k;
 	int			i;
-	double		n;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("_linear_eval_state combine called in non-aggregate context")));
+				 errmsg("%s combine called in non-aggregate context", what)));
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		(void) EvalCheck(PG_GETARG_ARRAYTYPE_P(0), -1);
+		(void) StateCheck(PG_GETARG_ARRAYTYPE_P(0), -1, extra, what);
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	b = PG_GETARG_ARRAYTYPE_P(1);
-	db = EvalCheck(b, -1);
+	db = StateCheck(b, -1, extra, what);
 	k = (int) db[EV_K];
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
 	a = PG_GETARG_ARRAYTYPE_P(0);
-	da = EvalCheck(a, k);
+	da = StateCheck(a, k, extra, what);
 
 	da[EV_NTRAIN] += db[EV_NTRAIN];
 	for (i = EV_RSS; i < EV_TEST(k); i += 2)
-	{
-		DDAdd(&da[i], &da[i + 1], db[i]);
-		da[i + 1] += db[i + 1];
-	}
+		DDMerge(&da[i], &db[i]);
 	ta = da + EV_TEST(k);
 	tb = db + EV_TEST(k);
-	n = ta[0] + tb[0];
-	for (i = 1; i <= 3; i += 2)
+	DDMerge(&ta[1], &tb[1]);
+	DDMerge(&ta[3], &tb[3]);
+	MergeMoments(&ta[0], &ta[5], &ta[6], tb[0], tb[5], tb[6]);
+	if (extra == CMP_EXTRA)
 	{
-		DDAdd(&ta[i], &ta[i + 1], tb[i]);
-		ta[i + 1] += tb[i + 1];
+		ta = da + EV_LEN(k);
+		tb = db + EV_LEN(k);
+		DDMerge(&ta[CMP_SSE_C], &tb[CMP_SSE_C]);
+		DDMerge(&ta[CMP_SSE_D], &tb[CMP_SSE_D]);
+		ta[CMP_SKIPPED] += tb[CMP_SKIPPED];
+		MergeMoments(&ta[CMP_N], &ta[CMP_MEAN], &ta[CMP_M2],
+					 tb[CMP_N], tb[CMP_MEAN], tb[CMP_M2]);
 	}
-	if (n > 0)
-	{
-		double		delta = tb[5] - ta[5];
-
-		ta[6] += tb[6] + delta * delta * ta[0] * tb[0] / n;
-		ta[5] += delta * tb[0] / n;
-	}
-	ta[0] = n;
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
-/* Read the totals of a finished _linear_eval_state. */
-void
-MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out)
+/* Combine two _linear_eval_state states. */
+PG_FUNCTION_INFO_V1(mlops_linear_eval_combine);
+Datum
+mlops_linear_eval_combine(PG_FUNCTION_ARGS)
 {
-	double	   *d = EvalCheck(state, nparams);
-	double	   *t = d + EV_TEST(nparams);
+	return CombineStates(fcinfo, 0, "_linear_eval_state");
+}
+
+/* Combine two _linear_compare_state states. */
+PG_FUNCTION_INFO_V1(mlops_linear_compare_combine);
+Datum
+mlops_linear_compare_combine(PG_FUNCTION_ARGS)
+{
+	return CombineStates(fcinfo, CMP_EXTRA, "_linear_compare_state");
+}
+
+static void
+ReadEvalTotals(const double *d, int nparams, EvalTotals *out)
+{
+	const double *t = d + EV_TEST(nparams);
 	int			i;
 
 	out->nparams = nparams;
@@ -442,4 +721,286 @@ MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out)
 	out->sae = t[3] + t[4];
 	out->mean_y = t[5];
 	out->m2_y = t[6];
+}
+
+/* Read the totals of a finished _linear_eval_state. */
+void
+MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out)
+{
+	ReadEvalTotals(EvalCheck(state, nparams), nparams, out);
+}
+
+/*
+ * Read the totals of a finished _linear_compare_state: the candidate's
+ * metrics and the comparison on the held-out rows both versions scored.
+ */
+void
+MlopsCompareTotals(ArrayType *state, int nparams, EvalTotals *out,
+				   CompareTotals *cmp)
+{
+	double	   *d = StateCheck(state, nparams, CMP_EXTRA, "_linear_compare_state");
+	const double *s = d + EV_LEN(nparams);
+
+	ReadEvalTotals(d, nparams, out);
+	cmp->n = s[CMP_N];
+	cmp->skipped = s[CMP_SKIPPED];
+	cmp->sse_candidate = s[CMP_SSE_C] + s[CMP_SSE_C + 1];
+	cmp->sse_other = s[CMP_SSE_D] + s[CMP_SSE_D + 1];
+	cmp->m2_y = s[CMP_M2];
+}
+
+/*
+ * _linear_score_state(coefs, layout, target, features): every version of
+ * a model scored on the same rows, for mlops.deploy(model, 'best',
+ * relation, target).  coefs holds, version after version, the intercept
+ * and the m coefficients; layout, for each version, m and then the
+ * 1-based positions of its features in the row's features array.  A row
+ * whose target or one of whose features is NULL, NaN or infinite is
+ * skipped for every version, so all of them are measured on the same
+ * rows.  The state is a float8[]:
+ *
+ *	 [0] versions V  [1] rows  [2] rows skipped  [3] mean(y)  [4] M2(y)
+ *	 then each version's SSE (2 each)
+ */
+#define SC_V		0
+#define SC_N		1
+#define SC_SKIPPED	2
+#define SC_MEAN		3
+#define SC_M2		4
+#define SC_SSE		5
+#define SC_LEN(v)	(SC_SSE + 2 * (v))
+
+static double *
+ScoreCheck(ArrayType *st, int nv)
+{
+	double	   *d;
+	double		vd;
+
+	if (ARR_NDIM(st) != 1 || ARR_DIMS(st)[0] < 1 ||
+		ARR_ELEMTYPE(st) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _linear_score_state value"),
+				 errdetail("A state is a one-dimensional array of double precision.")));
+	if (ARR_HASNULL(st) && array_contains_nulls(st))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("invalid _linear_score_state value"),
+				 errdetail("A state must not contain nulls.")));
+	d = (double *) ARR_DATA_PTR(st);
+	vd = d[SC_V];
+	if (!(vd >= 1 && vd <= MLOPS_MAX_SCORED_VERSIONS) || vd != floor(vd) ||
+		(nv >= 0 && vd != nv) || ARR_DIMS(st)[0] != SC_LEN((int) vd))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _linear_score_state value"),
+				 errdetail("A state holds 1 to %d versions (%s), and 5 elements and 2 per version.",
+						   MLOPS_MAX_SCORED_VERSIONS,
+						   nv >= 0 ? psprintf("expected %d", nv) : "as its first element says")));
+	return d;
+}
+
+/*
+ * Check coefs and layout of a _linear_score_state call; returns the
+ * number of versions they describe.
+ */
+static int
+ScoreLayout(ArrayType *coefarr, ArrayType *layarr)
+{
+	const int32 *lay;
+	int			nlay;
+	int			ncoef;
+	int			used = 0;
+	int			nv = 0;
+	int			i = 0;
+
+	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
+		(ARR_HASNULL(coefarr) && array_contains_nulls(coefarr)) ||
+		ARR_NDIM(layarr) != 1 || ARR_ELEMTYPE(layarr) != INT4OID ||
+		(ARR_HASNULL(layarr) && array_contains_nulls(layarr)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid models for _linear_score_state"),
+				 errdetail("Coefficients are a one-dimensional float8 array and the layout a one-dimensional integer array, without nulls.")));
+	lay = (const int32 *) ARR_DATA_PTR(layarr);
+	nlay = ARR_DIMS(layarr)[0];
+	ncoef = ARR_DIMS(coefarr)[0];
+	while (i < nlay)
+	{
+		int32		m = lay[i];
+
+		if (m < 1 || m > MLOPS_MAX_FEATURES || m > nlay - i - 1 ||
+			m + 1 > ncoef - used || ++nv > MLOPS_MAX_SCORED_VERSIONS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid models for _linear_score_state"),
+					 errdetail("Model %d of the layout has %d features, where %d layout entries and %d coefficients remain.",
+							   nv, m, nlay - i - 1, ncoef - used)));
+		used += m + 1;
+		i += m + 1;
+	}
+	if (used != ncoef)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid models for _linear_score_state"),
+				 errdetail("The layout uses %d coefficients, not %d.", used, ncoef)));
+	return nv;
+}
+
+/* _linear_score_state(coefs, layout, target, features) transition */
+PG_FUNCTION_INFO_V1(mlops_linear_score_accum);
+Datum
+mlops_linear_score_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *coefarr;
+	ArrayType  *layarr;
+	ArrayType  *st;
+	ArrayType  *xarr;
+	const double *c;
+	const int32 *lay;
+	const double *x;
+	double	   *d;
+	double		y;
+	double		delta;
+	int			nv;
+	int			nx;
+	int			i;
+	int			v;
+	int			j;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("_linear_score_state called in non-aggregate context")));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("_linear_score_state models must not be NULL")));
+	coefarr = PG_GETARG_ARRAYTYPE_P(1);
+	layarr = PG_GETARG_ARRAYTYPE_P(2);
+	nv = ScoreLayout(coefarr, layarr);
+	if (PG_ARGISNULL(0))
+	{
+		Datum	   *zeros = palloc(sizeof(Datum) * SC_LEN(nv));
+
+		for (i = 0; i < SC_LEN(nv); i++)
+			zeros[i] = Float8GetDatum(0.0);
+		zeros[SC_V] = Float8GetDatum((double) nv);
+		st = construct_array(zeros, SC_LEN(nv), FLOAT8OID, sizeof(float8),
+							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	}
+	else
+		st = PG_GETARG_ARRAYTYPE_P(0);
+	d = ScoreCheck(st, nv);
+
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		d[SC_SKIPPED] += 1;
+		PG_RETURN_ARRAYTYPE_P(st);
+	}
+	y = PG_GETARG_FLOAT8(3);
+	xarr = PG_GETARG_ARRAYTYPE_P(4);
+	if (ARR_NDIM(xarr) != 1 || ARR_ELEMTYPE(xarr) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("features must be a one-dimensional array of double precision")));
+	nx = ARR_DIMS(xarr)[0];
+	x = (const double *) ARR_DATA_PTR(xarr);
+	if ((ARR_HASNULL(xarr) && array_contains_nulls(xarr)) || !isfinite(y))
+	{
+		d[SC_SKIPPED] += 1;
+		PG_RETURN_ARRAYTYPE_P(st);
+	}
+	for (j = 0; j < nx; j++)
+		if (!isfinite(x[j]))
+		{
+			d[SC_SKIPPED] += 1;
+			PG_RETURN_ARRAYTYPE_P(st);
+		}
+
+	c = (const double *) ARR_DATA_PTR(coefarr);
+	lay = (const int32 *) ARR_DATA_PTR(layarr);
+	i = 0;
+	for (v = 0; v < nv; v++)
+	{
+		int32		m = lay[i++];
+		double		p = 0;
+		double		e;
+
+		/* as MlopsModelPredict: the features' sum, then the intercept */
+		for (j = 0; j < m; j++)
+		{
+			int32		pos = lay[i + j];
+
+			if (pos < 1 || pos > nx)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid models for _linear_score_state"),
+						 errdetail("Model %d reads feature %d; the row has %d.",
+								   v + 1, pos, nx)));
+			p += c[1 + j] * x[pos - 1];
+		}
+		p += c[0];
+		e = y - p;
+		DDAdd(&d[SC_SSE + 2 * v], &d[SC_SSE + 2 * v + 1], e * e);
+		c += m + 1;
+		i += m;
+	}
+	d[SC_N] += 1;
+	delta = y - d[SC_MEAN];
+	d[SC_MEAN] += delta / d[SC_N];
+	d[SC_M2] += delta * (y - d[SC_MEAN]);
+	PG_RETURN_ARRAYTYPE_P(st);
+}
+
+/* Combine two _linear_score_state states. */
+PG_FUNCTION_INFO_V1(mlops_linear_score_combine);
+Datum
+mlops_linear_score_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	double	   *da;
+	double	   *db;
+	int			nv;
+	int			v;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("_linear_score_state combine called in non-aggregate context")));
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		(void) ScoreCheck(PG_GETARG_ARRAYTYPE_P(0), -1);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	db = ScoreCheck(PG_GETARG_ARRAYTYPE_P(1), -1);
+	nv = (int) db[SC_V];
+	if (PG_ARGISNULL(0))
+		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
+	da = ScoreCheck(PG_GETARG_ARRAYTYPE_P(0), nv);
+	for (v = 0; v < nv; v++)
+		DDMerge(&da[SC_SSE + 2 * v], &db[SC_SSE + 2 * v]);
+	da[SC_SKIPPED] += db[SC_SKIPPED];
+	MergeMoments(&da[SC_N], &da[SC_MEAN], &da[SC_M2], db[SC_N], db[SC_MEAN],
+				 db[SC_M2]);
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
+/* Read the totals of a finished _linear_score_state of nv versions. */
+void
+MlopsScoreTotals(ArrayType *state, int nv, ScoreTotals *out)
+{
+	double	   *d = ScoreCheck(state, nv);
+	int			v;
+
+	out->nv = nv;
+	out->n = d[SC_N];
+	out->skipped = d[SC_SKIPPED];
+	out->m2_y = d[SC_M2];
+	out->sse = palloc(sizeof(double) * nv);
+	for (v = 0; v < nv; v++)
+		out->sse[v] = d[SC_SSE + 2 * v] + d[SC_SSE + 2 * v + 1];
 }

@@ -47,13 +47,16 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "algo_linear.h"
 #include "artifact.h"
+#include "cache.h"
 #include "catalog.h"
 #include "metrics.h"
 #include "mlops.h"
+#include "train.h"
 
 /*
  * Refine when the column-scaled condition number is above the first bound
@@ -204,9 +207,9 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 	}
 }
 
-/* Find a column by name; an unknown one is an error naming it. */
+/* A column by name, or NULL. */
 static Form_pg_attribute
-FindColumn(TupleDesc desc, const char *name, const char *relname)
+LookUpColumn(TupleDesc desc, const char *name)
 {
 	int			i;
 
@@ -217,6 +220,17 @@ FindColumn(TupleDesc desc, const char *name, const char *relname)
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
 			return att;
 	}
+	return NULL;
+}
+
+/* Find a column by name; an unknown one is an error naming it. */
+static Form_pg_attribute
+FindColumn(TupleDesc desc, const char *name, const char *relname)
+{
+	Form_pg_attribute att = LookUpColumn(desc, name);
+
+	if (att != NULL)
+		return att;
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of relation %s does not exist", name, relname)));
@@ -272,6 +286,51 @@ ReportNonNumeric(const NonNumeric *nn, bool defaulted)
 }
 
 /*
+ * A relation rows can be read from (a table, view, materialized view,
+ * foreign or partitioned table), as its schema-qualified, quoted name.
+ */
+static char *
+RelationToRead(Oid relid)
+{
+	char		relkind = get_rel_relkind(relid);
+
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
+		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
+		relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table, view or materialized view",
+						get_rel_name(relid))));
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/*
+ * Why a version cannot read column name of a relation as a feature, as a
+ * sentence for a message, or NULL when it can: the column exists, is
+ * numeric and the current role may read it.
+ */
+static char *
+ColumnProblem(TupleDesc desc, Oid relid, const char *relname, int32 version,
+			  const char *name)
+{
+	Form_pg_attribute att = LookUpColumn(desc, name);
+
+	if (att == NULL)
+		return psprintf("Version %d reads column \"%s\", which relation %s does not have.",
+						version, name, relname);
+	if (!IsNumericType(att->atttypid))
+		return psprintf("Version %d reads column \"%s\", which has type %s in relation %s.",
+						version, name, format_type_be(att->atttypid), relname);
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		pg_attribute_aclcheck(relid, att->attnum, GetUserId(),
+							  ACL_SELECT) != ACLCHECK_OK)
+		return psprintf("Version %d reads column \"%s\" of relation %s, which the current role may not read.",
+						version, name, relname);
+	return NULL;
+}
+
+/*
  * Check the relation and the columns, and that the caller may read them:
  * SELECT on the table, or on every column used.
  */
@@ -280,7 +339,6 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 {
 	Relation	rel;
 	TupleDesc	desc;
-	char		relkind;
 	Form_pg_attribute att;
 	AttrNumber *attnums;
 	StringInfoData sql;
@@ -290,16 +348,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	NonNumeric	nn;
 
 	nn.count = 0;
-	relkind = get_rel_relkind(a->relid);
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
-		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
-		relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a table, view or materialized view",
-						get_rel_name(a->relid))));
-	a->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(a->relid)),
-											get_rel_name(a->relid));
+	a->relname = RelationToRead(a->relid);
 
 	rel = relation_open(a->relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
@@ -533,14 +582,155 @@ JsonbFromString(const char *s)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
 }
 
-/* Fit a linear model; fills the metrics document and the artifact. */
+/*
+ * deploy => 'best': the deployed version, looked up before the passes and
+ * scored by the metrics pass on the new version's held-out rows (its
+ * split is decided from the new version's values; the deployed version
+ * reads its own feature columns, which may be others).
+ */
+typedef struct Compare
+{
+	bool		deployed;		/* a version was deployed at the start */
+	int32		version;		/* which */
+	char	   *problem;		/* why the two cannot be compared, or NULL */
+	Datum		other;			/* float8[]: its intercept, coefficients */
+	Datum		other_pos;		/* int4[]: its features among the row's values */
+	char	   *extra_sql;		/* float8[] of the columns only it reads */
+	CompareTotals totals;		/* filled by the metrics pass */
+} Compare;
+
+/*
+ * Look the deployed version up (as the catalog owner, without a predict
+ * check: the caller holds train and deploy, and the comparison only
+ * decides the deployment) and map its features to the pass's values: the
+ * new version's features where it shares them, else extra columns, which
+ * must exist, be numeric and readable by the caller.
+ */
 static void
-TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
+PrepareCompare(const TrainArgs *a, Compare *cmp)
+{
+	MlopsVersionRef ref;
+	char	   *target;
+	MlopsModel *model;
+	Relation	rel;
+	Datum	   *oc;
+	Datum	   *op;
+	StringInfoData extra;
+	int			nextra = 0;
+	int			j;
+	int			i;
+
+	memset(cmp, 0, sizeof(*cmp));
+	if (!MlopsDeployedVersion(a->model, &ref, &target))
+		return;
+	cmp->deployed = true;
+	cmp->version = ref.version;
+	if (a->test_size == 0)
+	{
+		cmp->problem = pstrdup("test_size is 0, so no row is held out to compare on.");
+		return;
+	}
+	if (target == NULL || strcmp(target, a->target) != 0)
+	{
+		cmp->problem = psprintf("Version %d predicts \"%s\", the new version \"%s\".",
+								ref.version, target ? target : "", a->target);
+		return;
+	}
+	/*
+	 * Under a snapshot taken now, as the lookup was: the version may have
+	 * been written earlier in this statement (another mlops.train call).
+	 */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	model = MlopsGetModel(&ref, CurrentMemoryContext);
+	PopActiveSnapshot();
+
+	rel = relation_open(a->relid, AccessShareLock);
+	oc = palloc(sizeof(Datum) * (model->nfeat + 1));
+	op = palloc(sizeof(Datum) * model->nfeat);
+	oc[0] = Float8GetDatum(model->intercept);
+	initStringInfo(&extra);
+	for (j = 0; j < model->nfeat && cmp->problem == NULL; j++)
+	{
+		const char *name = model->feature_names[j];
+
+		oc[1 + j] = Float8GetDatum(model->coef[j]);
+		for (i = 0; i < a->nfeat; i++)
+			if (strcmp(a->features[i], name) == 0)
+				break;
+		if (i < a->nfeat)
+		{
+			op[j] = Int32GetDatum(i + 1);
+			continue;
+		}
+		/* an extra column: once, however often it is read */
+		cmp->problem = ColumnProblem(RelationGetDescr(rel), a->relid,
+									 a->relname, ref.version, name);
+		if (cmp->problem == NULL && strcmp(name, a->target) == 0)
+			cmp->problem = psprintf("Version %d reads column \"%s\", the target.",
+									ref.version, name);
+		for (i = 0; i < j; i++)
+			if (strcmp(model->feature_names[i], name) == 0)
+				break;
+		if (i < j)
+			op[j] = op[i];
+		else
+		{
+			appendStringInfo(&extra, "%s%s::pg_catalog.float8", nextra ? ", " : "",
+							 quote_identifier(name));
+			op[j] = Int32GetDatum(a->nfeat + ++nextra);
+		}
+	}
+	relation_close(rel, AccessShareLock);
+	if (cmp->problem != NULL)
+		return;
+	cmp->other = PointerGetDatum(construct_array(oc, model->nfeat + 1, FLOAT8OID,
+												 sizeof(float8), FLOAT8PASSBYVAL,
+												 TYPALIGN_DOUBLE));
+	cmp->other_pos = PointerGetDatum(construct_array(op, model->nfeat, INT4OID,
+													 sizeof(int32), true,
+													 TYPALIGN_INT));
+	cmp->extra_sql = nextra ? psprintf("ARRAY[%s]::pg_catalog.float8[]", extra.data)
+		: pstrdup("NULL::pg_catalog.float8[]");
+}
+
+/* Whether the metrics pass compares with the deployed version. */
+static inline bool
+Comparing(const Compare *cmp)
+{
+	return cmp != NULL && cmp->deployed && cmp->problem == NULL;
+}
+
+/*
+ * The query of a metrics pass: _linear_eval_state, or, when comparing,
+ * _linear_compare_state with the deployed version as $6, $7 and the
+ * extra columns.  row is the row as separate values (the double-double
+ * form included), or NULL for the array form.
+ */
+static char *
+MetricsSql(const TrainArgs *a, const Compare *cmp, const char *row)
+{
+	if (!Comparing(cmp))
+		return row ? psprintf("SELECT mlops._linear_eval_state($1, $2, $3, $4, $5, %s) FROM %s",
+							  row, a->relname)
+			: PassSql(a, "_linear_eval_state", "$1, $2, $3, $4, $5");
+	if (row)
+		return psprintf("SELECT mlops._linear_compare_state($1, $2, $3, $4, $5, $6, $7, %s, %s) FROM %s",
+						cmp->extra_sql, row, a->relname);
+	return psprintf("SELECT mlops._linear_compare_state(%s, %s, $1, $2, $3, $4, $5, $6, $7) FROM %s",
+					a->row_sql, cmp->extra_sql, a->relname);
+}
+
+/*
+ * Fit a linear model; fills the metrics document and the artifact, and,
+ * when cmp compares, its totals.
+ */
+static void
+TrainLinear(TrainArgs *a, Compare *cmp, Jsonb **metrics, bytea **artifact,
 			int64 *n_train, int64 *n_test)
 {
 	char	   *sql;
-	Oid			types[5];
-	Datum		values[5];
+	Oid			types[7];
+	Datum		values[7];
 	bool		isnull;
 	Datum		state;
 	LinearFit	fit;
@@ -596,10 +786,10 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 			c[fit.nparams + i] = Float8GetDatum(fit.coef_lo[i]);
 		}
 		if (refine && a->row_dd_sql != NULL && cond > REFINE_EXACT_COND)
-			sql = psprintf("SELECT mlops._linear_eval_state($1, $2, $3, $4, $5, %s) FROM %s",
-						   a->row_dd_sql, a->relname);
+			sql = MetricsSql(a, cmp, a->row_dd_sql);
 		else
-			sql = PassSql(a, "_linear_eval_state", "$1, $2, $3, $4, $5");
+			sql = MetricsSql(a, cmp, a->nfeat <= MLOPS_MAX_ARGS_FEATURES ?
+							 a->row_sql : NULL);
 		types[0] = FLOAT8ARRAYOID;
 		values[0] = PointerGetDatum(construct_array(c, 2 * fit.nparams, FLOAT8OID,
 													sizeof(float8), FLOAT8PASSBYVAL,
@@ -612,12 +802,20 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 		values[3] = Int64GetDatum(a->seed);
 		types[4] = BOOLOID;
 		values[4] = BoolGetDatum(refine);
-		state = RunPass(sql, 5, types, values, &isnull);
+		types[5] = FLOAT8ARRAYOID;
+		values[5] = Comparing(cmp) ? cmp->other : (Datum) 0;
+		types[6] = INT4ARRAYOID;
+		values[6] = Comparing(cmp) ? cmp->other_pos : (Datum) 0;
+		state = RunPass(sql, Comparing(cmp) ? 7 : 5, types, values, &isnull);
 		if (isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("relation %s changed during training", a->relname)));
-		MlopsEvalTotals(DatumGetArrayTypeP(state), fit.nparams, &ev);
+		if (Comparing(cmp))
+			MlopsCompareTotals(DatumGetArrayTypeP(state), fit.nparams, &ev,
+							   &cmp->totals);
+		else
+			MlopsEvalTotals(DatumGetArrayTypeP(state), fit.nparams, &ev);
 		if (!refine)
 			break;
 
@@ -690,7 +888,6 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 		JsonNumber(&m, "rmse", sqrt(ev.sse / ev.n_test));
 		JsonNumber(&m, "mae", ev.sae / ev.n_test);
 		appendStringInfo(&m, ", \"n\": %lld", (long long) ev.n_test);
-		*score = r2;
 	}
 	else
 	{
@@ -701,7 +898,6 @@ TrainLinear(TrainArgs *a, Jsonb **metrics, bytea **artifact, double *score,
 		JsonNumber(&m, "rmse", sqrt(fit.rss / fit.n));
 		appendStringInfoString(&m, ", \"mae\": null");
 		appendStringInfo(&m, ", \"n\": %lld", (long long) fit.n);
-		*score = r2;
 	}
 	appendStringInfo(&m, ", \"n_train\": %lld, \"rows_skipped\": %lld",
 					 (long long) fit.n, (long long) fit.nskipped);
@@ -777,6 +973,69 @@ DeployWithoutPrivilege(const char *model, char *deploy)
 	return "never";
 }
 
+/* A version and its r2 from an SSE, as a JSON object. */
+static void
+JsonVersionR2(StringInfo buf, const char *key, int32 version, double sse,
+			  double m2_y)
+{
+	appendStringInfo(buf, ", \"%s\": {\"version\": %d", key, version);
+	JsonNumber(buf, "r2", m2_y > 0 ? 1.0 - sse / m2_y : get_float8_nan());
+	appendStringInfoChar(buf, '}');
+}
+
+/*
+ * deploy => 'best', with the model's row locked: whether the new version
+ * goes live, and in *detail the figures it was decided on.  With nothing
+ * deployed it does.  Otherwise it must do better than the deployed
+ * version on the same held-out rows (lower SSE, so higher r2; a tie, a
+ * difference in r2 below MLOPS_R2_TIE, keeps the deployed one), and when the two could not be compared there, the
+ * deployed version stays and a NOTICE says why.
+ */
+static bool
+DecideBest(const TrainArgs *a, const Compare *cmp, int64 model_id,
+		   int32 version, char **detail)
+{
+	int32		now = MlopsDeployedVersionNow(model_id);
+	const CompareTotals *t = &cmp->totals;
+	char	   *problem = cmp->problem;
+	StringInfoData buf;
+
+	*detail = NULL;
+	if (now == 0)
+		return true;
+	if (now != cmp->version)
+		problem = psprintf("Version %d was deployed while the new version trained.",
+						   now);
+	else if (problem == NULL && t->n == 0)
+		problem = t->skipped > 0 ?
+			psprintf("Version %d could score none of the %.0f held-out rows.",
+					 now, t->skipped) :
+			pstrdup("No row was held out to compare on.");
+	if (problem != NULL)
+	{
+		ereport(NOTICE,
+				(errmsg("version %d of model \"%s\" was not deployed",
+						version, a->model),
+				 errdetail_internal("%s", problem),
+				 errhint("deploy => 'best' keeps the deployed version %d when it cannot compare the two on the same rows. Deploy the new one with mlops.deploy('%s', %d), or compare them on a relation with mlops.deploy('%s', 'best', relation, target).",
+						 now, a->model, version, a->model)));
+		return false;
+	}
+	if (!(t->sse_other - t->sse_candidate > MLOPS_R2_TIE * t->m2_y))
+		return false;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"compared_on\": \"test split of version %d\", \"relation\": ",
+					 version);
+	escape_json(&buf, a->relname);
+	appendStringInfo(&buf, ", \"n\": %.0f, \"rows_skipped\": %.0f", t->n, t->skipped);
+	JsonVersionR2(&buf, "candidate", version, t->sse_candidate, t->m2_y);
+	JsonVersionR2(&buf, "deployed", now, t->sse_other, t->m2_y);
+	appendStringInfoChar(&buf, '}');
+	*detail = buf.data;
+	return true;
+}
+
 /*
  * mlops.train(model, relation, target, algorithm, hyperparams, features,
  * test_size, deploy) returns (model, version, algorithm, metrics, deployed)
@@ -791,7 +1050,8 @@ mlops_train(PG_FUNCTION_ARGS)
 	TimestampTz start = GetCurrentTimestamp();
 	Jsonb	   *metrics;
 	bytea	   *artifact;
-	double		score;
+	Compare		cmp;
+	char	   *detail = NULL;
 	int64		n_train;
 	int64		n_test;
 	MlopsNewVersion nv;
@@ -859,7 +1119,10 @@ mlops_train(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	TrainLinear(&a, &metrics, &artifact, &score, &n_train, &n_test);
+	memset(&cmp, 0, sizeof(cmp));
+	if (strcmp(a.deploy, "best") == 0)
+		PrepareCompare(&a, &cmp);
+	TrainLinear(&a, &cmp, &metrics, &artifact, &n_train, &n_test);
 
 	TimestampDifference(start, GetCurrentTimestamp(), &secs, &usecs);
 	nv.algorithm = a.algorithm;
@@ -877,17 +1140,13 @@ mlops_train(PG_FUNCTION_ARGS)
 	model_id = MlopsLockModel(a.model, "regression", MLOPS_PRIV_TRAIN, &mask);
 	if (!(mask & MLOPS_PRIV_DEPLOY))
 		a.deploy = DeployWithoutPrivilege(a.model, a.deploy);
+	version = MlopsInsertVersion(model_id, &nv);
 	if (strcmp(a.deploy, "always") == 0)
 		deployed = true;
 	else if (strcmp(a.deploy, "best") == 0)
-	{
-		double		current = MlopsDeployedScore(model_id);
-
-		deployed = isnan(current) || (isfinite(score) && score > current);
-	}
-	version = MlopsInsertVersion(model_id, &nv);
+		deployed = DecideBest(&a, &cmp, model_id, version, &detail);
 	if (deployed)
-		MlopsRecordDeployment(model_id, version, "train");
+		MlopsRecordDeployment(model_id, version, "train", detail);
 
 	MemoryContextSwitchTo(caller_cxt);
 	result[0] = CStringGetTextDatum(a.model);
@@ -898,4 +1157,192 @@ mlops_train(PG_FUNCTION_ARGS)
 	SPI_finish();
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
 													  result, nulls)));
+}
+
+/*
+ * For mlops.deploy(model, 'best', relation, target), with the model's row
+ * locked and the deploy privilege checked: score every version of the
+ * model on the same rows of the relation, read as the caller with one
+ * _linear_score_state pass, and pick the best (lowest SSE, so highest
+ * r2; a tie, within MLOPS_R2_TIE, goes to the deployed version, current,
+ * else to the newer
+ * one).  A version that cannot score the relation (another target, a
+ * feature column missing, not numeric or not readable) is left out with
+ * a NOTICE; a row holding a NULL, NaN or infinity in the target or in a
+ * column some version reads is left out for all of them.  Returns the
+ * deployment's detail; *best gets the version.  SPI must be connected.
+ */
+char *
+MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
+					const char *target, int32 current, int32 *best)
+{
+	char	   *relname = RelationToRead(relid);
+	Relation	rel;
+	TupleDesc	desc;
+	Form_pg_attribute att;
+	MlopsVersionRef *refs;
+	char	  **targets;
+	int			nver;
+	int32	   *scored;
+	int			nv = 0;
+	StringInfoData skipped;
+	int			nskipped = 0;
+	char	  **cols;
+	int			ncols = 0;
+	Datum	   *coefs;
+	int			ncoef = 0;
+	Datum	   *layout;
+	int			nlay = 0;
+	StringInfoData sql;
+	Oid			types[2] = {FLOAT8ARRAYOID, INT4ARRAYOID};
+	Datum		values[2];
+	bool		isnull;
+	Datum		state;
+	ScoreTotals t;
+	StringInfoData buf;
+	int			b;
+	int			i;
+	int			j;
+	int			v;
+
+	rel = relation_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	att = FindColumn(desc, target, relname);
+	if (!IsNumericType(att->atttypid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" has type %s, which is not numeric",
+						target, format_type_be(att->atttypid))));
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		pg_attribute_aclcheck(relid, att->attnum, GetUserId(),
+							  ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to compare versions on column \"%s\" of relation %s",
+						target, relname)));
+
+	nver = MlopsListVersions(model_id, name, &refs, &targets);
+	if (nver == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" has no versions", name)));
+
+	/* each version's features as positions among the pass's columns */
+	scored = palloc(sizeof(int32) * nver);
+	cols = palloc(sizeof(char *) * (MLOPS_MAX_FEATURES + 1));
+	coefs = NULL;
+	layout = NULL;
+	initStringInfo(&skipped);
+	for (v = 0; v < nver; v++)
+	{
+		MlopsModel *m;
+		char	   *problem = NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		if (targets[v] == NULL || strcmp(targets[v], target) != 0)
+			problem = psprintf("Version %d predicts \"%s\", not \"%s\".",
+							   refs[v].version, targets[v] ? targets[v] : "",
+							   target);
+		m = problem ? NULL : MlopsGetModel(&refs[v], CurrentMemoryContext);
+		for (j = 0; m != NULL && j < m->nfeat && problem == NULL; j++)
+			problem = ColumnProblem(desc, relid, relname, refs[v].version,
+									m->feature_names[j]);
+		if (problem == NULL && nv >= MLOPS_MAX_SCORED_VERSIONS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("cannot compare more than %d versions of model \"%s\" at once",
+							MLOPS_MAX_SCORED_VERSIONS, name),
+					 errhint("Drop old versions with mlops.drop_model() on a copy, or compare by deploying versions explicitly.")));
+		if (problem != NULL)
+		{
+			ereport(NOTICE,
+					(errmsg("version %d of model \"%s\" cannot score relation %s",
+							refs[v].version, name, relname),
+					 errdetail_internal("%s", problem)));
+			appendStringInfo(&skipped, "%s%d", nskipped++ ? ", " : "",
+							 refs[v].version);
+			continue;
+		}
+		coefs = coefs ? repalloc(coefs, sizeof(Datum) * (ncoef + m->nfeat + 1))
+			: palloc(sizeof(Datum) * (m->nfeat + 1));
+		layout = layout ? repalloc(layout, sizeof(Datum) * (nlay + m->nfeat + 1))
+			: palloc(sizeof(Datum) * (m->nfeat + 1));
+		coefs[ncoef++] = Float8GetDatum(m->intercept);
+		layout[nlay++] = Int32GetDatum(m->nfeat);
+		for (j = 0; j < m->nfeat; j++)
+		{
+			for (i = 0; i < ncols; i++)
+				if (strcmp(cols[i], m->feature_names[j]) == 0)
+					break;
+			if (i == ncols)
+			{
+				/* a table has at most MLOPS_MAX_FEATURES columns */
+				if (ncols >= MLOPS_MAX_FEATURES)
+					elog(ERROR, "more feature columns than relation %s has", relname);
+				cols[ncols++] = pstrdup(m->feature_names[j]);
+			}
+			coefs[ncoef++] = Float8GetDatum(m->coef[j]);
+			layout[nlay++] = Int32GetDatum(i + 1);
+		}
+		scored[nv++] = refs[v].version;
+	}
+	relation_close(rel, AccessShareLock);
+	if (nv == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("no version of model \"%s\" can score relation %s",
+						name, relname),
+				 errhint("Compare on a relation that has the columns the versions were trained on.")));
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT mlops._linear_score_state($1, $2, %s::pg_catalog.float8, ARRAY[",
+					 quote_identifier(target));
+	for (i = 0; i < ncols; i++)
+		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+						 quote_identifier(cols[i]));
+	appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", relname);
+	values[0] = PointerGetDatum(construct_array(coefs, ncoef, FLOAT8OID,
+												sizeof(float8), FLOAT8PASSBYVAL,
+												TYPALIGN_DOUBLE));
+	values[1] = PointerGetDatum(construct_array(layout, nlay, INT4OID,
+												sizeof(int32), true, TYPALIGN_INT));
+	state = RunPass(sql.data, 2, types, values, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("relation %s has no rows to compare versions on", relname)));
+	MlopsScoreTotals(DatumGetArrayTypeP(state), nv, &t);
+	if (t.n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("relation %s has no rows to compare versions on", relname),
+				 errdetail("Each of its %.0f rows holds a NULL, NaN or infinite value in the target or a feature.",
+						   t.skipped)));
+
+	b = 0;
+	for (v = 1; v < nv; v++)
+		if (t.sse[v] <= t.sse[b])
+			b = v;
+	for (v = 0; v < nv; v++)
+		if (scored[v] == current &&
+			t.sse[v] - t.sse[b] <= MLOPS_R2_TIE * t.m2_y)
+			b = v;
+	*best = scored[b];
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"compared_on\": ");
+	escape_json(&buf, relname);
+	appendStringInfoString(&buf, ", \"target\": ");
+	escape_json(&buf, target);
+	appendStringInfo(&buf, ", \"n\": %.0f, \"rows_skipped\": %.0f, \"versions\": [",
+					 t.n, t.skipped);
+	for (v = 0; v < nv; v++)
+	{
+		appendStringInfo(&buf, "%s{\"version\": %d", v ? ", " : "", scored[v]);
+		JsonNumber(&buf, "r2", t.m2_y > 0 ? 1.0 - t.sse[v] / t.m2_y : get_float8_nan());
+		JsonNumber(&buf, "rmse", sqrt(t.sse[v] / t.n));
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfo(&buf, "], \"not_scored\": [%s]}", skipped.data);
+	return buf.data;
 }

@@ -559,6 +559,80 @@ sub eval_state_arg
 	  . (1 + int(rand(9))) . ')';
 }
 
+# the other version of a comparison: coefficients (intercept first),
+# positions among the row's values, and the extra values only it reads
+sub other_coef_arg
+{
+	return mut(0.4) ? pick(array_arg('float8'), eval_value(), 'NULL::float8[]')
+	  : 'ARRAY[' . join(', ', map { f8_num() . '::float8' } 1 .. pick(2, 3, 4)) . ']';
+}
+
+sub pos_arg
+{
+	return pick('NULL::int[]', "'{}'::int[]", "'{0}'::int[]", "'{-1,1}'::int[]",
+		"'{1,NULL}'::int[]", "'{{1,2}}'::int[]", "'{3,4,5}'::int[]",
+		'array_fill(1, ARRAY[1601])', "'{2147483647}'::int[]", "'{1,2}'::int8[]::int[]")
+	  if mut(0.4);
+	return pick("'{1}'::int[]", "'{1,2}'::int[]", "'{2,1}'::int[]", "'{1,3}'::int[]",
+		"'{3}'::int[]", "'{1,2,3}'::int[]");
+}
+
+sub extra_arg
+{
+	return pick('NULL::float8[]', "'{}'::float8[]", "'{NULL}'::float8[]",
+		"'{{1},{2}}'::float8[]", "'{NaN}'::float8[]", "ARRAY['x']::text[]::float8[]")
+	  if mut(0.4);
+	return pick('ARRAY[x1]', "'{1.5}'::float8[]", "'{1,2}'::float8[]", 'NULL::float8[]');
+}
+
+sub other_args
+{
+	return other_coef_arg() . ', ' . pos_arg() . ', ' . extra_arg();
+}
+
+# a comparison state: an evaluation state with 8 more elements
+sub cmp_value
+{
+	return 'NULL::float8[]' if chance(0.1);
+	return eval_value() if chance(0.3);
+	my $k = pick(1, 2, 3, 101);
+	my $first = mut(0.3) ? pick(-1, 0, 1602, "'NaN'", $k + 4) : $k;
+	my $len = ev_len($k) + 8 + (mut(0.3) ? pick(-8, -1, 1) : 0);
+	return "array_prepend(${first}::float8, array_fill("
+	  . pick('0', '1', "'NaN'", '1e308') . '::float8, ARRAY[' . ($len - 1) . ']))';
+}
+
+# the models of a scoring pass: coefficients and layout (m, positions...)
+sub score_models
+{
+	return pick("'{1,2}'::float8[], '{1,1}'::int[]",
+		"'{1,2,3}'::float8[], '{2,1,2}'::int[]",
+		"'{1,2,0.5,1,1}'::float8[], '{1,1,2,1,2}'::int[]",
+		"'{1,2,3,4}'::float8[], '{1,2,1,1}'::int[]") if !mut(0.5);
+	return pick('NULL::float8[], NULL::int[]', "'{1,2}'::float8[], NULL::int[]",
+		"'{1,2}'::float8[], '{0}'::int[]", "'{1,2}'::float8[], '{-1,1}'::int[]",
+		"'{1,2}'::float8[], '{2,1}'::int[]", "'{1}'::float8[], '{1,1}'::int[]",
+		"'{1,2,3}'::float8[], '{1,1}'::int[]", "'{1,2}'::float8[], '{1,9}'::int[]",
+		"'{1,2}'::float8[], '{1,0}'::int[]", "'{{1,2}}'::float8[], '{1,1}'::int[]",
+		"'{1,NULL}'::float8[], '{1,1}'::int[]", "'{1,2}'::float8[], '{1,NULL}'::int[]",
+		"'{1,2}'::float8[], '{1601,1}'::int[]", "'{1,2}'::float8[], '{2147483647,1}'::int[]",
+		"array_fill(1::float8, ARRAY[2002]), array_fill(1, ARRAY[2002])",
+		"array_fill(1::float8, ARRAY[4]), '{1,1,1,1}'::int[]",
+		array_arg('float8') . ', ' . array_arg('integer'));
+}
+
+sub score_state_arg
+{
+	return pick('NULL::float8[]', "'{1,0,0,0,0,0,0}'::float8[]",
+		"'{2,0,0,0,0,0,0,0,0}'::float8[]", "'{1,0,0,0,0,0}'::float8[]",
+		"'{0,0,0,0,0,0,0}'::float8[]", "'{1001,0,0,0,0,0,0}'::float8[]",
+		"'{NaN,0,0,0,0,0,0}'::float8[]", "'{1.5,0,0,0,0,0,0}'::float8[]",
+		"'{1,0,0,0,0,0,NULL}'::float8[]", "'{{1,0},{0,0}}'::float8[]",
+		'array_prepend(1000::float8, array_fill(0::float8, ARRAY[2004]))',
+		'array_prepend(1000::float8, array_fill(1e308::float8, ARRAY[2003]))',
+		array_arg('float8'));
+}
+
 # relation, target, features that train well, and names to train under
 my @train_valid = ([ 'fz_tab', 'y', '{x1,x2}' ], [ 'fz_tab', 'y', '{x1,x2,x3,x4}' ],
 	[ 'fz_tab', 'y', '{x1,x3}' ], [ 'fz_view', 'y', undef ], [ 'fz_mv', 'y', undef ],
@@ -604,6 +678,14 @@ my %gen = (
 	deploy_strategy => sub {
 		my $s = text_arg([ 'best', 'most_recent' ],
 			[ 'BEST', 'latest', 'most recent', 'most_recent ', '1' ]);
+		if (chance(0.4))
+		{
+			my @rels = ('fz_tab', 'fz_view', 'fz_empty', 'fz_nan', 'fz_wide', 'fz_alltypes',
+				'fz_txtrow', 'fz_secret', 'fz_huge', 'fz_dropped');
+			return 'SELECT mlops.deploy(' . model_arg() . ", $s, "
+			  . (mut(0.3) ? rel_arg() : lit(pick(@rels)) . '::regclass') . ', '
+			  . text_arg([ 'y', 'y', 'x1' ], [ 'txt', 'b', 'nonexistent', 'Y', 'ctid' ]) . ')';
+		}
 		return 'SELECT mlops.deploy(' . model_arg() . ', '
 		  . (chance(0.3) ? "strategy => $s" : $s) . ')';
 	},
@@ -725,6 +807,49 @@ my %gen = (
 		  . pick('true', 'false') . ', ' . float_arg([ '0', '0.25' ])
 		  . ', 0::bigint, ' . pick('true', 'false') . ') FROM fz_tab';
 	},
+	_linear_compare_accum => sub {
+		return 'SELECT mlops._linear_compare_accum(' . eval_state_arg() . ', '
+		  . eval_state_arg() . ', ' . pick('true', 'false', 'NULL::boolean')
+		  . ', ' . float_arg([ '0', '0.25', '1' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, '
+		  . pick('true', 'false', 'NULL::boolean') . ', ' . other_args()
+		  . join('', map { ", $_" } variadic_args()) . ')' if chance(0.5);
+		return 'SELECT mlops._linear_compare_accum(' . eval_state_arg() . ', '
+		  . array_arg('float8') . ', ' . f8_num() . '::float8, ' . extra_arg() . ', '
+		  . eval_state_arg() . ', ' . pick('true', 'false', 'NULL::boolean')
+		  . ', ' . float_arg([ '0', '0.25', '1' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, '
+		  . pick('true', 'false', 'NULL::boolean') . ', ' . other_coef_arg() . ', '
+		  . pos_arg() . ')';
+	},
+	_linear_compare_combine => sub {
+		'SELECT mlops._linear_compare_combine(' . cmp_value() . ', ' . cmp_value() . ')';
+	},
+	_linear_compare_state => sub {
+		my $coef = chance(0.7) ? "'{1,2,3,0,0,0}'::float8[]" : eval_state_arg();
+		return maybe_parallel() . "SELECT mlops._linear_compare_state($coef, "
+		  . pick('true', 'false') . ', ' . float_arg([ '0', '0.25', '0.5' ])
+		  . ', 0::bigint, ' . pick('true', 'false') . ', ' . other_args()
+		  . ', y, x1, x2) FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty') if chance(0.5);
+		return "SELECT mlops._linear_compare_state(ARRAY[x1, x2], y, " . extra_arg()
+		  . ", $coef, " . pick('true', 'false') . ', ' . float_arg([ '0', '0.25' ])
+		  . ', 0::bigint, ' . pick('true', 'false') . ', ' . other_coef_arg() . ', '
+		  . pos_arg() . ') FROM fz_tab';
+	},
+	_linear_score_accum => sub {
+		'SELECT mlops._linear_score_accum(' . score_state_arg() . ', '
+		  . score_models() . ', ' . f8_num() . '::float8, ' . array_arg('float8') . ')';
+	},
+	_linear_score_combine => sub {
+		'SELECT mlops._linear_score_combine(' . score_state_arg() . ', '
+		  . score_state_arg() . ')';
+	},
+	_linear_score_state => sub {
+		return maybe_parallel() . 'SELECT mlops._linear_score_state(' . score_models()
+		  . ', y, ' . pick('ARRAY[x1, x2]', 'ARRAY[x1]', 'ARRAY[x1, x2, x3::float8]',
+			'NULL::float8[]', "'{{1,2},{3,4}}'::float8[]")
+		  . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty', 'fz_huge');
+	},
 );
 # the catalog readers under the views: no arguments, so the quals vary
 for my $r (qw(visible_models visible_versions visible_deployments
@@ -794,7 +919,13 @@ my %support = (
 	_linear_eval_accum => [
 		'float8[], float8[], boolean, float8, bigint, boolean, "any"',
 		'float8[], float8[], float8, float8[], boolean, float8, bigint, boolean' ],
-	_linear_eval_combine => ['float8[], float8[]']);
+	_linear_eval_combine => ['float8[], float8[]'],
+	_linear_compare_accum => [
+		'float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[], float8[], "any"',
+		'float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[]' ],
+	_linear_compare_combine => ['float8[], float8[]'],
+	_linear_score_accum => ['float8[], float8[], integer[], float8, float8[]'],
+	_linear_score_combine => ['float8[], float8[]']);
 my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
 	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
 
@@ -820,6 +951,8 @@ sub parse_safe_arg
 	return pick('0', '7', '-1', '9223372036854775807') . '::bigint' if $type eq 'bigint';
 	return pick('NULL::text[]', "'{x1,x2}'::text[]", "'{}'::text[]", "ARRAY[NULL]::text[]")
 	  if $type eq 'text[]';
+	return pick("'{1}'::int[]", "'{1,2}'::int[]", "'{-1}'::int[]", "'{}'::int[]")
+	  if $type eq 'integer[]';
 	die "no parse-safe value for $type";
 }
 
@@ -837,7 +970,7 @@ sub public_call
 	my $combine = $stype eq 'float8[]' ? 'mlops._linear_eval_combine' : 'mlops._linear_combine';
 	return "CREATE AGGREGATE pg_temp.fz_pub($in) (SFUNC = mlops.$fn, STYPE = $stype"
 	  . (chance(0.5) ? ", COMBINEFUNC = $combine, PARALLEL = SAFE" : '') . ')'
-	  if $fn ne '_linear_eval_combine' || chance(0.5);
+	  if $fn !~ /_combine$/ || $fn eq '_linear_combine' || chance(0.5);
 	return 'CREATE AGGREGATE pg_temp.fz_pub(float8[]) (SFUNC = array_cat, '
 	  . "STYPE = float8[], COMBINEFUNC = mlops.$fn)";
 }
@@ -877,6 +1010,16 @@ sub eval_state_text
 	return $txt;
 }
 
+# the text of a comparison state: an evaluation state's, 8 elements longer
+# most of the time
+sub cmp_state_text
+{
+	my $t = eval_state_text(1);
+	return $t if chance(0.2) || $t !~ /^\{[^{]/;
+	$t =~ s/\}$//;
+	return $t . (',0' x pick(8, 8, 8, 7, 9)) . '}';
+}
+
 my @evil_base = (
 	[ 'ev_comb', '(float8[]) (SFUNC = mlops._linear_eval_combine, STYPE = float8[], '
 		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
@@ -888,6 +1031,19 @@ my @evil_base = (
 	[ 'ev_args', '(float8[], boolean, float8, bigint, boolean, VARIADIC "any") ('
 		  . 'SFUNC = mlops._linear_eval_accum, STYPE = float8[], '
 		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
+	[ 'cmp_comb', '(float8[]) (SFUNC = mlops._linear_compare_combine, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_compare_combine, PARALLEL = SAFE', 'cmp' ],
+	[ 'cmp_args', '(float8[], boolean, float8, bigint, boolean, float8[], integer[], '
+		  . 'float8[], VARIADIC "any") (SFUNC = mlops._linear_compare_accum, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_compare_combine, PARALLEL = SAFE', 'cmp' ],
+	[ 'cmp_arr', '(float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, '
+		  . 'float8[], integer[]) (SFUNC = mlops._linear_compare_accum, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_compare_combine, PARALLEL = SAFE', 'cmp' ],
+	[ 'sc_acc', '(float8[], integer[], float8, float8[]) (SFUNC = mlops._linear_score_accum, '
+		  . 'STYPE = float8[], COMBINEFUNC = mlops._linear_score_combine, PARALLEL = SAFE',
+		'score' ],
+	[ 'sc_comb', '(float8[]) (SFUNC = mlops._linear_score_combine, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._linear_score_combine, PARALLEL = SAFE', 'score' ],
 	[ 'ls_acc', '(float8[], float8) (SFUNC = mlops._linear_accum, '
 		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
 		'state' ],
@@ -921,6 +1077,9 @@ for my $b (@evil_base)
 	for my $i (1 .. 12)
 	{
 		my $init = $kind eq 'eval' ? eval_state_text()
+		  : $kind eq 'cmp' ? cmp_state_text()
+		  : $kind eq 'score' ? pick('{1,0,0,0,0,0,0}', '{2,0,0,0,0,0,0,0,0}', '{1,0,0,0,0,0}',
+			'{1,1e308,0,NaN,0,0,0}', '{-1,0,0,0,0,0,0}', '{1000,0}', '{1,0,0,0,0,0,NULL}')
 		  : $i <= 3 ? $crafted_states[ $i - 1 ]
 		  : $i <= 6 ? pick(@state_hex) : hex_mutant();
 		push @evil_sql, "CREATE AGGREGATE fz_evil.${name}_i$i $def, INITCOND = " . lit($init) . ')';
@@ -939,7 +1098,14 @@ $node->safe_psql('postgres', q{
 		mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"),
 		mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8,
 			bigint, boolean),
-		mlops._linear_eval_combine(float8[], float8[])
+		mlops._linear_eval_combine(float8[], float8[]),
+		mlops._linear_compare_accum(float8[], float8[], boolean, float8, bigint, boolean,
+			float8[], integer[], float8[], "any"),
+		mlops._linear_compare_accum(float8[], float8[], float8, float8[], float8[], boolean,
+			float8, bigint, boolean, float8[], integer[]),
+		mlops._linear_compare_combine(float8[], float8[]),
+		mlops._linear_score_accum(float8[], float8[], integer[], float8, float8[]),
+		mlops._linear_score_combine(float8[], float8[])
 		TO fz_granted;
 	CREATE FUNCTION fz_try(stmt text) RETURNS boolean LANGUAGE plpgsql AS $$
 	BEGIN
@@ -1052,6 +1218,52 @@ my %granted = (
 		  . join('', map { ", $_" } variadic_args()) . ') FROM generate_series(1, '
 		  . pick(1, 3) . ') g';
 	},
+	cmp_comb => sub {
+		my $agg = pick(@{ $evil{cmp_comb} });
+		return "SELECT $agg(x) FROM (VALUES "
+		  . join(', ', map { '(' . cmp_value() . ')' } 1 .. pick(1, 2, 3)) . ') v(x)';
+	},
+	cmp_args => sub {
+		my $agg = pick(@{ $evil{cmp_args} });
+		return maybe_parallel() . "SELECT $agg('{1,2,3,0,0,0}'::float8[], true, "
+		  . pick('0.25', '0.5') . ', 0::bigint, ' . pick('true', 'false') . ', '
+		  . "'{0.5,1,2}'::float8[], " . pick("'{1,2}'::int[]", "'{3,1}'::int[]")
+		  . ', ARRAY[x3::float8], y, x1, x2) FROM fz_tab' if chance(0.4);
+		return maybe_parallel() . "SELECT $agg("
+		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value())
+		  . ', true, ' . float_arg([ '0.25', '0.5' ]) . ', 0::bigint, '
+		  . pick('true', 'false') . ', ' . other_args() . ', y, x1, x2) FROM fz_tab'
+		  if chance(0.4);
+		my ($coef) = eval_rows_coef();
+		return "SELECT $agg($coef, " . pick('true', 'false') . ', '
+		  . float_arg([ '0.25', '1' ]) . ', 0::bigint, ' . pick('true', 'false') . ', '
+		  . other_args() . join('', map { ", $_" } variadic_args())
+		  . ') FROM generate_series(1, ' . pick(1, 3) . ') g';
+	},
+	cmp_arr => sub {
+		my $agg = pick(@{ $evil{cmp_arr} });
+		return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, ARRAY[x3::float8], "
+		  . "'{1,2,3,0,0,0}'::float8[], true, " . pick('0.25', '0.5') . ', 0::bigint, '
+		  . pick('true', 'false') . ", '{0.5,1,2}'::float8[], "
+		  . pick("'{1,2}'::int[]", "'{3,1}'::int[]") . ') FROM fz_tab' if chance(0.4);
+		return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, " . extra_arg() . ', '
+		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value()) . ', true, '
+		  . float_arg([ '0.25', '0.5' ]) . ', 0::bigint, ' . pick('true', 'false') . ', '
+		  . other_coef_arg() . ', ' . pos_arg() . ') FROM fz_tab';
+	},
+	sc_acc => sub {
+		my $agg = pick(@{ $evil{sc_acc} });
+		return maybe_parallel() . "SELECT $agg(" . score_models() . ', y, '
+		  . pick('ARRAY[x1, x2]', 'ARRAY[x1]', 'NULL::float8[]', 'ARRAY[x1, NULL]')
+		  . ') FROM ' . pick('fz_tab', 'fz_nan') if chance(0.6);
+		return "SELECT $agg(" . score_models() . ', ' . f8_num() . '::float8, '
+		  . array_arg('float8') . ') FROM generate_series(1, ' . pick(1, 3) . ') g';
+	},
+	sc_comb => sub {
+		my $agg = pick(@{ $evil{sc_comb} });
+		return "SELECT $agg(x) FROM (VALUES "
+		  . join(', ', map { '(' . score_state_arg() . ')' } 1 .. pick(1, 2, 3)) . ') v(x)';
+	},
 	ls_acc => sub {
 		if (chance(0.15))
 		{
@@ -1116,6 +1328,12 @@ my %covers = (
 	_linear_eval_accum => '_linear_eval_accum',
 	_linear_eval_combine => '_linear_eval_combine',
 	_linear_eval_state => '_linear_eval_state',
+	_linear_compare_accum => '_linear_compare_accum',
+	_linear_compare_combine => '_linear_compare_combine',
+	_linear_compare_state => '_linear_compare_state',
+	_linear_score_accum => '_linear_score_accum',
+	_linear_score_combine => '_linear_score_combine',
+	_linear_score_state => '_linear_score_state',
 	visible_models => 'visible_models', visible_versions => 'visible_versions',
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',
