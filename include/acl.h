@@ -30,7 +30,7 @@ extern void MlopsAclInvalidate(void);
 extern void MlopsAclNewStatement(void);
 extern int	MlopsAclCheck(int64 model_id, const char *name, int priv);
 extern void MlopsAclCheckCreate(const char *name);
-extern bool MlopsAclCheckTrain(const char *name);
+extern int	MlopsAclCheckTrain(const char *name);
 extern int	MlopsAclCheckTrainOn(int64 model_id, const char *name);
 extern void MlopsAudit(const char *action, int64 model_id, const char *model,
 					   const char *detail_json);

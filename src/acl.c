@@ -451,13 +451,13 @@ MlopsAclCheckCreate(const char *name)
  * The check mlops.train makes before it reads any data: the train
  * privilege on an existing model, the right to create a new one.  Model
  * names are global, so a name taken by a model the caller cannot see is
- * refused with 42501 (as CREATE TABLE reports a taken name).  Returns
- * whether the caller may also deploy the new version (the creator of a
- * new model owns it), so that train decides before training and the
- * outcome never reveals a comparison the caller may not make.  The checks
- * are made again once the model's row is locked.
+ * refused with 42501 (as CREATE TABLE reports a taken name).  Returns the
+ * caller's privileges on the model (all of them on a new model, which its
+ * creator owns), so that train decides about deploying before training
+ * and the outcome never reveals a comparison the caller may not make.
+ * The checks are made again once the model's row is locked.
  */
-bool
+int
 MlopsAclCheckTrain(const char *name)
 {
 	Datum		args[1];
@@ -479,9 +479,9 @@ MlopsAclCheckTrain(const char *name)
 	if (!found)
 	{
 		MlopsAclCheckCreate(name);
-		return true;
+		return MLOPS_PRIV_ALL;
 	}
-	return (MlopsAclCheckTrainOn(model_id, name) & MLOPS_PRIV_DEPLOY) != 0;
+	return MlopsAclCheckTrainOn(model_id, name);
 }
 
 /*

@@ -930,6 +930,8 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
 	if (on_relation)
 	{
+		/* it scores every version on the caller's rows */
+		MlopsAclCheck(model_id, name, MLOPS_PRIV_PREDICT);
 		detail = MlopsBestOnRelation(model_id, name, PG_GETARG_OID(2),
 									 text_to_cstring(PG_GETARG_TEXT_PP(3)),
 									 MlopsDeployedVersionNow(model_id),

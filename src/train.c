@@ -952,24 +952,33 @@ RequireArg(FunctionCallInfo fcinfo, int n, const char *name)
 }
 
 /*
- * What deploy => x means for a caller without the deploy privilege on an
- * existing model: 'always' is refused, 'best' trains without deploying.
+ * What deploy => x means for the caller's privileges on an existing model.
+ * Without deploy, 'always' is refused and 'best' trains without deploying.
+ * 'best' scores the deployed version on the new version's held-out rows,
+ * which is scoring it: without predict it would let a role that may not
+ * score the model learn its errors on rows of its choosing, so it trains
+ * without deploying too.
  */
 static char *
-DeployWithoutPrivilege(const char *model, char *deploy)
+DeployFor(const char *model, char *deploy, int mask)
 {
-	if (strcmp(deploy, "always") == 0)
+	if (!(mask & MLOPS_PRIV_DEPLOY) && strcmp(deploy, "always") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for model \"%s\": deploy privilege required",
 						model),
 				 errdetail("deploy => 'always' deploys the new version."),
 				 errhint("Train with deploy => 'never', or have a role that owns the model grant deploy with mlops.grant().")));
-	if (strcmp(deploy, "best") == 0)
-		ereport(NOTICE,
-				(errmsg("the new version of model \"%s\" will not be deployed",
-						model),
-				 errdetail("deploy => 'best' needs the deploy privilege, which the current role does not hold; it acts as 'never'.")));
+	if (strcmp(deploy, "best") != 0 ||
+		(mask & (MLOPS_PRIV_DEPLOY | MLOPS_PRIV_PREDICT)) ==
+		(MLOPS_PRIV_DEPLOY | MLOPS_PRIV_PREDICT))
+		return deploy;
+	ereport(NOTICE,
+			(errmsg("the new version of model \"%s\" will not be deployed",
+					model),
+			 (mask & MLOPS_PRIV_DEPLOY) ?
+			 errdetail("deploy => 'best' scores the deployed version on the new version's test rows, which needs the predict privilege; it acts as 'never'.") :
+			 errdetail("deploy => 'best' needs the deploy privilege, which the current role does not hold; it acts as 'never'.")));
 	return "never";
 }
 
@@ -1112,8 +1121,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	 * data is read, and the deploy decision from privileges alone, so that
 	 * the outcome never reveals how the new version compares.
 	 */
-	if (!MlopsAclCheckTrain(a.model))
-		a.deploy = DeployWithoutPrivilege(a.model, a.deploy);
+	a.deploy = DeployFor(a.model, a.deploy, MlopsAclCheckTrain(a.model));
 
 	ResolveColumns(&a, PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5));
 
@@ -1138,8 +1146,7 @@ mlops_train(PG_FUNCTION_ARGS)
 
 	/* checks create / train again, now that the row is locked */
 	model_id = MlopsLockModel(a.model, "regression", MLOPS_PRIV_TRAIN, &mask);
-	if (!(mask & MLOPS_PRIV_DEPLOY))
-		a.deploy = DeployWithoutPrivilege(a.model, a.deploy);
+	a.deploy = DeployFor(a.model, a.deploy, mask);
 	version = MlopsInsertVersion(model_id, &nv);
 	if (strcmp(a.deploy, "always") == 0)
 		deployed = true;

@@ -193,8 +193,10 @@ SELECT pg_temp.try($$SELECT mlops.deploy('db_r', 'best', 'db_other', 'y')$$);
 
 --
 -- privileges: deploying by any path needs deploy; a train-only role never
--- compares (it does not read the deployed version); train and deploy
--- without predict compare
+-- compares (it does not read the deployed version); comparing scores the
+-- deployed version, so it needs predict as well: train and deploy
+-- without predict train without deploying, and deploy on a relation is
+-- refused
 --
 CREATE ROLE regress_db_trainer;
 CREATE ROLE regress_db_deployer;
@@ -211,6 +213,13 @@ SELECT version, deployed FROM mlops.train('db_r', 'db_v', 'y', features => '{x1}
 SELECT pg_temp.try($$SELECT mlops.deploy('db_r', 'best', 'db_new', 'y')$$);
 SET ROLE regress_db_deployer;
 SELECT pg_temp.try($$SELECT mlops.predict('db_r', ARRAY[1, 2]::float8[])$$);
+SELECT version, deployed
+FROM mlops.train('db_r', 'db_t', 'y', features => '{x1,x2}', hyperparams => '{"seed": 3}');
+SELECT pg_temp.try($$SELECT mlops.deploy('db_r', 'best', 'db_new', 'y')$$);
+RESET ROLE;
+SELECT mlops.grant('db_r', 'predict', 'regress_db_deployer');
+SELECT mlops.grant('db_r', 'predict', 'regress_db_reader');
+SET ROLE regress_db_deployer;
 SELECT version, deployed
 FROM mlops.train('db_r', 'db_t', 'y', features => '{x1,x2}', hyperparams => '{"seed": 3}');
 SELECT mlops.deploy('db_r', 'best', 'db_new', 'y') AS best;

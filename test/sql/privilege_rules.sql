@@ -37,7 +37,16 @@ RESET ROLE;
 SELECT model, version, reason FROM mlops.deployments WHERE model = 'pr_m' ORDER BY deployed_at;
 SELECT count(*) AS versions FROM mlops.versions WHERE model = 'pr_m';
 
--- with the deploy privilege, 'best' deploys the better version and
+-- deploy without predict: 'best' would score the deployed version, so it
+-- trains without deploying
+SET ROLE regress_pr_deployer;
+SELECT version, deployed FROM mlops.train('pr_m', 'pr.t', 'y', features => '{x1}');
+RESET ROLE;
+SET ROLE regress_pr_owner;
+SELECT mlops.grant('pr_m', 'predict', 'regress_pr_deployer');
+RESET ROLE;
+
+-- with deploy and predict, 'best' deploys the better version and
 -- 'always' deploys whatever it trained
 SET ROLE regress_pr_deployer;
 SELECT version, deployed FROM mlops.train('pr_m', 'pr.t', 'y', features => '{x1}');
