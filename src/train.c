@@ -600,9 +600,9 @@ typedef struct Compare
 } Compare;
 
 /*
- * Look the deployed version up (as the catalog owner, without a predict
- * check: the caller holds train and deploy, and the comparison only
- * decides the deployment) and map its features to the pass's values: the
+ * Look the deployed version up (as the catalog owner: DeployFor made sure
+ * the caller holds train, deploy and predict) and map its features to the
+ * pass's values: the
  * new version's features where it shares them, else extra columns, which
  * must exist, be numeric and readable by the caller.
  */
