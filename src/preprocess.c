@@ -92,12 +92,20 @@ MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
 		row->nfeat = n;
 		fcinfo->flinfo->fn_extra = row;
 	}
-	for (j = first; j < PG_NARGS(); j++)
-		if (PG_ARGISNULL(j))
+	{
+		const NullableDatum *args = fcinfo->args + first + 1;
+		bool		anynull = fcinfo->args[first].isnull;
+
+		/* one pass, no branch per value: float8 is passed by value */
+		for (j = 0; j < n; j++)
+		{
+			anynull |= args[j].isnull;
+			row->x[j] = DatumGetFloat8(args[j].value);
+		}
+		if (anynull)
 			return NULL;
+	}
 	*y = PG_GETARG_FLOAT8(first);
-	for (j = 0; j < n; j++)
-		row->x[j] = PG_GETARG_FLOAT8(first + 1 + j);
 	*nfeat = n;
 	return row->x;
 }
