@@ -619,27 +619,19 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 -- mlops._linear_score_state, which mlops.deploy runs) keep working for
 -- every role.
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION
-    @extschema@._linear_accum(@extschema@.linear_state, float8[], float8),
-    @extschema@._linear_accum(@extschema@.linear_state, float8[], float8, boolean),
-    @extschema@._linear_combine(@extschema@.linear_state, @extschema@.linear_state),
-    @extschema@._linear_train_accum(@extschema@.linear_state, float8[], float8,
-        boolean, float8, bigint, text[]),
-    @extschema@._linear_train_accum(@extschema@.linear_state, boolean, float8,
-        bigint, text[], "any"),
-    @extschema@._linear_eval_accum(float8[], float8[], boolean, float8, bigint,
-        boolean, "any"),
-    @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean,
-        float8, bigint, boolean),
-    @extschema@._linear_eval_combine(float8[], float8[]),
-    @extschema@._linear_compare_accum(float8[], float8[], boolean, float8, bigint,
-        boolean, float8[], integer[], float8[], "any"),
-    @extschema@._linear_compare_accum(float8[], float8[], float8, float8[], float8[],
-        boolean, float8, bigint, boolean, float8[], integer[]),
-    @extschema@._linear_compare_combine(float8[], float8[]),
-    @extschema@._linear_score_accum(float8[], float8[], integer[], float8, float8[]),
-    @extschema@._linear_score_combine(float8[], float8[])
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_combine(@extschema@.linear_state, @extschema@.linear_state) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state, float8[], float8, boolean, float8, bigint, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state, boolean, float8, bigint, text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_eval_combine(float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[], float8[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_compare_combine(float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_score_accum(float8[], float8[], integer[], float8, float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_score_combine(float8[], float8[]) FROM PUBLIC;
 
 -- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or
 -- DROP OWNED BY its owner) deletes every model, so it is refused while
