@@ -10,6 +10,7 @@ OBJS = \
 	src/preprocess.o \
 	src/artifact.o \
 	src/algo_linear.o \
+	src/sqlexec.o \
 	src/catalog.o \
 	src/roles.o \
 	src/acl.o \

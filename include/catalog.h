@@ -17,24 +17,7 @@
 #include "utils/snapshot.h"
 
 #include "acl.h"
-
-/* The caller's identity, saved while running as the catalog's owner. */
-typedef struct MlopsSavedUser
-{
-	Oid			userid;
-	int			sec_context;
-} MlopsSavedUser;
-
-/*
- * A statement of the extension's own, prepared once per backend
- * (SPI_keepplan) the first time it runs.
- */
-typedef struct MlopsStatement
-{
-	const char *sql;
-	int			nargs;
-	Oid			argtypes[16];
-} MlopsStatement;
+#include "sqlexec.h"
 
 /* A model reference resolved to one immutable version. */
 typedef struct MlopsVersionRef
@@ -44,18 +27,6 @@ typedef struct MlopsVersionRef
 	TransactionId xmin;			/* of the version row: tells rebuilt ids apart */
 	char	   *name;
 } MlopsVersionRef;
-
-/* Enough of a snapshot to tell whether another one sees the same rows. */
-#define MLOPS_SNAPSHOT_XIDS 32
-typedef struct MlopsSnapshotTag
-{
-	bool		valid;
-	TransactionId xmin;
-	TransactionId xmax;
-	CommandId	curcid;
-	uint32		xcnt;
-	TransactionId xip[MLOPS_SNAPSHOT_XIDS];
-} MlopsSnapshotTag;
 
 /* What training hands over to be stored as a new version. */
 typedef struct MlopsNewVersion
@@ -72,16 +43,6 @@ typedef struct MlopsNewVersion
 	double		training_ms;
 } MlopsNewVersion;
 
-extern int	MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
-							  Datum *values, const char *nulls,
-							  bool read_only, long count);
-extern int	MlopsRunStatementLatest(const MlopsStatement *stmt, SPIPlanPtr *plan,
-									Datum *values, const char *nulls,
-									long count);
-extern void MlopsBecomeCatalogOwner(MlopsSavedUser *saved);
-extern void MlopsRestoreUser(const MlopsSavedUser *saved);
-extern void MlopsSnapshotRemember(MlopsSnapshotTag *tag, Snapshot snap);
-extern bool MlopsSnapshotSame(const MlopsSnapshotTag *tag, Snapshot snap);
 extern void MlopsCheckModelName(const char *name);
 extern void MlopsParseModelRef(text *ref, char **name, int32 *version);
 extern void MlopsResolveModel(text *ref, MlopsVersionRef *out);

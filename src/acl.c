@@ -74,6 +74,7 @@
 #include "acl.h"
 #include "catalog.h"
 #include "roles.h"
+#include "sqlexec.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
 

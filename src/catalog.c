@@ -5,9 +5,8 @@
  *	  mlops.deployment; mlops.deploy, mlops.rollback, mlops.drop_model.
  *
  * Every statement runs as the owner of the catalog tables (the extension's
- * owner), switched to with SetUserIdAndSecContext the way PostgreSQL's RI
- * triggers do it; ordinary roles hold no privilege on the base tables at
- * all (users read the views, see views.c).  So every lookup is followed by
+ * owner), switched to by sqlexec.c; ordinary roles hold no privilege on
+ * the base tables at all (users read the views, see views.c).  So every lookup is followed by
  * the caller's privilege check in C (acl.c), which also reports a model the
  * caller holds nothing on exactly like one that does not exist.  The
  * previous user is restored on the way out, and by transaction abort on
@@ -15,7 +14,7 @@
  *
  * Every statement is schema-qualified down to its operators and functions,
  * so no search_path can redirect it.  Statements are prepared once per
- * backend (SPI_keepplan).
+ * backend (SPI_keepplan, sqlexec.c).
  *
  * Locking: deploy, rollback and adding a version take the model's row lock
  * (SELECT ... FOR UPDATE) first, so concurrent callers are serialised and
@@ -194,65 +193,6 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 
 static SPIPlanPtr stmt_plans[NUM_STMTS];
 
-static void
-PrepareStatement(const MlopsStatement *stmt, SPIPlanPtr *plan)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(stmt->sql, stmt->nargs,
-									(Oid *) stmt->argtypes);
-
-		if (p == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-				 stmt->sql, SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*plan = p;
-	}
-}
-
-static void
-CheckResult(const MlopsStatement *stmt, int rc)
-{
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
-			 stmt->sql, SPI_result_code_string(rc));
-}
-
-/* Run a statement, preparing it the first time; SPI must be connected. */
-int
-MlopsRunStatement(const MlopsStatement *stmt, SPIPlanPtr *plan,
-				  Datum *values, const char *nulls, bool read_only, long count)
-{
-	int			rc;
-
-	PrepareStatement(stmt, plan);
-	rc = SPI_execute_plan(*plan, values, nulls, read_only, count);
-	CheckResult(stmt, rc);
-	return rc;
-}
-
-/*
- * Run a read-only statement under a snapshot taken now rather than the
- * statement's or the transaction's: privileges are looked up the way the
- * system caches do, so a revoke committed by another session is seen by
- * the next statement even inside a REPEATABLE READ transaction.  A fresh
- * catalog snapshot, because GetLatestSnapshot is refused in parallel mode
- * and scoring runs in parallel workers.
- */
-int
-MlopsRunStatementLatest(const MlopsStatement *stmt, SPIPlanPtr *plan,
-						Datum *values, const char *nulls, long count)
-{
-	int			rc;
-
-	PrepareStatement(stmt, plan);
-	rc = SPI_execute_snapshot(*plan, values, nulls,
-							  GetCatalogSnapshot(InvalidOid), InvalidSnapshot,
-							  true, false, count);
-	CheckResult(stmt, rc);
-	return rc;
-}
-
 /*
  * Run one of the catalog statements as the catalog's owner: users hold no
  * privilege on the base tables, so every read is followed by an explicit
@@ -276,34 +216,6 @@ GetCol(int col, bool *isnull)
 {
 	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col,
 						 isnull);
-}
-
-/* Save the caller's identity and become the owner of the catalog. */
-void
-MlopsBecomeCatalogOwner(MlopsSavedUser *saved)
-{
-	Oid			nsp = get_namespace_oid("mlops", false);
-	Oid			relid = get_relname_relid("model", nsp);
-	HeapTuple	tup;
-	Oid			owner;
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "mlops catalog table \"model\" is missing");
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-
-	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
-	SetUserIdAndSecContext(owner,
-						   saved->sec_context | SECURITY_LOCAL_USERID_CHANGE);
-}
-
-void
-MlopsRestoreUser(const MlopsSavedUser *saved)
-{
-	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
 static char *
@@ -359,37 +271,6 @@ MlopsParseModelRef(text *ref, char **name, int32 *version)
 	}
 	MlopsCheckModelName(s);
 	*name = s;
-}
-
-/*
- * Whether two snapshots see exactly the same rows: equal bounds, running
- * transactions and command id.  Transactions outside the running list
- * have committed or aborted for good, so equal fields mean equal
- * visibility.  A snapshot with subtransactions or many running
- * transactions is not remembered (it simply never matches).
- */
-void
-MlopsSnapshotRemember(MlopsSnapshotTag *tag, Snapshot snap)
-{
-	tag->valid = snap->xcnt <= MLOPS_SNAPSHOT_XIDS && snap->subxcnt == 0 &&
-		!snap->suboverflowed && !snap->takenDuringRecovery;
-	if (!tag->valid)
-		return;
-	tag->xmin = snap->xmin;
-	tag->xmax = snap->xmax;
-	tag->curcid = snap->curcid;
-	tag->xcnt = snap->xcnt;
-	memcpy(tag->xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
-}
-
-bool
-MlopsSnapshotSame(const MlopsSnapshotTag *tag, Snapshot snap)
-{
-	return tag->valid && tag->xmin == snap->xmin &&
-		tag->xmax == snap->xmax && tag->curcid == snap->curcid &&
-		tag->xcnt == snap->xcnt && snap->subxcnt == 0 &&
-		!snap->suboverflowed && !snap->takenDuringRecovery &&
-		memcmp(tag->xip, snap->xip, sizeof(TransactionId) * tag->xcnt) == 0;
 }
 
 /*

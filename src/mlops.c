@@ -41,7 +41,7 @@
 #include "catalog/pg_namespace.h"
 #endif
 
-#include "catalog.h"
+#include "sqlexec.h"
 #include "mlops.h"
 
 PG_MODULE_MAGIC;

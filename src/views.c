@@ -41,7 +41,7 @@
 #include "utils/hsearch.h"
 
 #include "acl.h"
-#include "catalog.h"
+#include "sqlexec.h"
 #include "views.h"
 
 typedef enum ReaderStmt
