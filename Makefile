@@ -14,11 +14,13 @@ OBJS = \
 	src/catalog.o \
 	src/roles.o \
 	src/acl.o \
+	src/resolve.o \
 	src/views.o \
 	src/cache.o \
 	src/predict.o \
 	src/metrics.o \
-	src/train.o
+	src/train.o \
+	src/registry.o
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)

@@ -2,7 +2,7 @@
  *
  * acl.h
  *	  Model privileges (predict, train, deploy, own), creation rights and
- *	  the audit trail.
+ *	  the privilege-checked lock on a model.
  *
  * IDENTIFICATION
  *	  include/acl.h
@@ -32,7 +32,7 @@ extern int	MlopsAclCheck(int64 model_id, const char *name, int priv);
 extern void MlopsAclCheckCreate(const char *name);
 extern int	MlopsAclCheckTrain(const char *name);
 extern int	MlopsAclCheckTrainOn(int64 model_id, const char *name);
-extern void MlopsAudit(const char *action, int64 model_id, const char *model,
-					   const char *detail_json);
+extern int64 MlopsLockModel(const char *name, const char *task, int priv,
+							 int *mask);
 
 #endif							/* MLOPS_ACL_H */

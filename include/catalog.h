@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * catalog.h
- *	  Rows of mlops.model, mlops.model_version and mlops.deployment.
+ *	  Rows of mlops.model, mlops.model_version, mlops.deployment and
+ *	  mlops.audit_log; model-name parsing.
  *
  * IDENTIFICATION
  *	  include/catalog.h
@@ -12,12 +13,6 @@
 #define MLOPS_CATALOG_H
 
 #include "utils/jsonb.h"
-
-#include "executor/spi.h"
-#include "utils/snapshot.h"
-
-#include "acl.h"
-#include "sqlexec.h"
 
 /* A model reference resolved to one immutable version. */
 typedef struct MlopsVersionRef
@@ -45,10 +40,14 @@ typedef struct MlopsNewVersion
 
 extern void MlopsCheckModelName(const char *name);
 extern void MlopsParseModelRef(text *ref, char **name, int32 *version);
-extern void MlopsResolveModel(text *ref, MlopsVersionRef *out);
+extern int64 MlopsLookUpVersion(const char *name, int32 version,
+								MlopsVersionRef *out);
 extern bytea *MlopsFetchArtifact(const MlopsVersionRef *ref);
-extern int64 MlopsLockModel(const char *name, const char *task, int priv,
-							 int *mask);
+extern bool MlopsCreateModel(const char *name, const char *task);
+extern int64 MlopsModelIdByName(const char *name);
+extern char *MlopsLockModelRow(int64 model_id);
+extern void MlopsAudit(const char *action, int64 model_id, const char *model,
+					   const char *detail_json);
 extern int32 MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v);
 extern int32 MlopsDeployedVersionNow(int64 model_id);
 extern bool MlopsDeployedVersion(const char *name, MlopsVersionRef *out,
@@ -57,5 +56,12 @@ extern int	MlopsListVersions(int64 model_id, const char *name,
 							  MlopsVersionRef **refs, char ***targets);
 extern void MlopsRecordDeployment(int64 model_id, int32 version,
 								  const char *reason, const char *detail);
+extern bool MlopsVersionExists(int64 model_id, int32 version);
+extern int32 MlopsPickVersion(int64 model_id, bool best, double *r2);
+extern uint64 MlopsDeploymentHistory(int64 model_id, int32 **versions,
+									 bool **rollbacks);
+extern void MlopsDeleteModel(int64 model_id);
+extern void MlopsSetDescription(int64 model_id, Datum description,
+								bool isnull);
 
 #endif							/* MLOPS_CATALOG_H */

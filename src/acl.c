@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * acl.c
- *	  Model privileges: the checks, mlops.grant, mlops.revoke and the
- *	  audit trail.
+ *	  Model privileges: the checks, the privilege-checked lock on a model
+ *	  (MlopsLockModel), mlops.grant, mlops.revoke and their audit rows.
  *
  * Threat model.  The attacker is a LOGIN role in the same database: it
  * can create temporary objects and aggregates of its own, read EXPLAIN
@@ -44,8 +44,12 @@
  * here trusts the caller's search_path: statements are schema-qualified
  * down to the operators.
  *
- * Audit rows are written as the owner, in the caller's transaction, so an
- * action that rolls back leaves no audit row either.
+ * Every write to a model starts with MlopsLockModel: find the model
+ * (catalog.c), check, take its row lock, check again.  The writes
+ * themselves, and the audit rows (written as the owner, in the caller's
+ * transaction), are catalog.c's.  This module is above sqlexec.c and
+ * catalog.c and below everything that decides on models (registry.c,
+ * train.c, resolve.c, views.c), and calls none of those.
  *
  * IDENTIFICATION
  *	  src/acl.c
@@ -85,7 +89,6 @@ typedef enum AclStmt
 	ACL_PRIVILEGE_ROWS,
 	ACL_GRANT,
 	ACL_REVOKE,
-	ACL_AUDIT,
 	NUM_ACL_STMTS
 } AclStmt;
 
@@ -114,13 +117,6 @@ static const MlopsStatement acl_defs[NUM_ACL_STMTS] =
 	[ACL_REVOKE] = {
 		"DELETE FROM mlops.model_privilege WHERE ctid" EQ "$1",
 		1, {TIDOID}
-	},
-	[ACL_AUDIT] = {
-		"INSERT INTO mlops.audit_log (role, session_role, action, model_id, "
-		"model, detail) SELECT $1, $2, $3, $4, COALESCE($5, "
-		"(SELECT name FROM mlops.model WHERE model_id" EQ "$4)), "
-		"$6::pg_catalog.jsonb",
-		6, {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID}
 	},
 };
 
@@ -504,25 +500,76 @@ MlopsAclCheckTrainOn(int64 model_id, const char *name)
 }
 
 /*
- * Append a row to mlops.audit; detail_json is a JSON object, model NULL
- * to look the name up.
+ * The caller's privileges on a model it is about to lock: the create
+ * right for a model this transaction just created, the train privilege
+ * for training (42501 even when hidden), else priv (a hidden model is
+ * 42704, as if it did not exist).
  */
-void
-MlopsAudit(const char *action, int64 model_id, const char *model,
-		   const char *detail_json)
+static int
+CheckLockPrivilege(int64 model_id, const char *name, const char *task,
+				   bool created, int priv)
 {
-	Datum		args[6];
+	if (created)
+	{
+		MlopsAclCheckCreate(name);
+		return MLOPS_PRIV_ALL;
+	}
+	if (task != NULL)
+		return MlopsAclCheckTrainOn(model_id, name);
+	return MlopsAclCheck(model_id, name, priv);
+}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	args[0] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
-	args[1] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
-	args[2] = CStringGetTextDatum(action);
-	args[3] = Int64GetDatum(model_id);
-	args[4] = model ? CStringGetTextDatum(model) : (Datum) 0;
-	args[5] = CStringGetTextDatum(detail_json);
-	ExecAsOwner(ACL_AUDIT, args, model ? NULL : "    n ", false);
-	SPI_finish();
+/*
+ * Find a model, check the caller's privilege on it, lock its row for the
+ * rest of the transaction and check again, since a revoke or drop may
+ * have committed while we waited for the lock.  Checking first means a
+ * model the caller cannot see is never locked by it, so it never waits
+ * behind the owner's open transaction.  With a task (training), a missing
+ * model is created first, owned by the caller, and an existing one must
+ * be of that task.  Returns the model's id; *mask, when asked for, gets
+ * the caller's privileges on it.
+ */
+int64
+MlopsLockModel(const char *name, const char *task, int priv, int *mask)
+{
+	int64		model_id;
+	char	   *existing_task;
+	bool		created = false;
+	int			m;
+
+	MlopsAclNewStatement();
+	if (task != NULL)
+	{
+		created = MlopsCreateModel(name, task);
+		if (created)
+			MlopsAclInvalidate();
+	}
+	model_id = MlopsModelIdByName(name);
+	if (model_id == 0)
+	{
+		/* the same work as for a model the caller cannot see */
+		MlopsAclModelMask(0, GetUserId());
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	}
+	CheckLockPrivilege(model_id, name, task, created, priv);
+
+	existing_task = MlopsLockModelRow(model_id);
+	if (existing_task == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	AcceptInvalidationMessages();
+	m = CheckLockPrivilege(model_id, name, task, created, priv);
+	if (task != NULL && strcmp(existing_task, task) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, not %s",
+						name, existing_task, task)));
+	if (mask != NULL)
+		*mask = m;
+	return model_id;
 }
 
 /*

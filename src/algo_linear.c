@@ -58,6 +58,7 @@
 #include "catalog.h"
 #include "linalg.h"
 #include "preprocess.h"
+#include "resolve.h"
 
 /* A diagonal below this fraction of its column's norm means collinear. */
 #define RANK_TOLERANCE 1e-12

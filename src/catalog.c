@@ -1,29 +1,36 @@
 /*-------------------------------------------------------------------------
  *
  * catalog.c
- *	  Reading and writing mlops.model, mlops.model_version and
- *	  mlops.deployment; mlops.deploy, mlops.rollback, mlops.drop_model.
+ *	  Rows of mlops.model, mlops.model_version, mlops.deployment and
+ *	  mlops.audit_log, and model-name parsing.
  *
- * Every statement runs as the owner of the catalog tables (the extension's
+ * Row access only (DESIGN.md, "Layers"): prepared statements over the
+ * catalog tables, no privilege logic and nothing SQL-callable.  Every
+ * statement runs as the owner of the catalog tables (the extension's
  * owner), switched to by sqlexec.c; ordinary roles hold no privilege on
- * the base tables at all (users read the views, see views.c).  So every lookup is followed by
- * the caller's privilege check in C (acl.c), which also reports a model the
- * caller holds nothing on exactly like one that does not exist.  The
- * previous user is restored on the way out, and by transaction abort on
- * error.
+ * the base tables at all (users read the views, see views.c).  So every
+ * lookup here is followed by the caller's privilege check (acl.c), which
+ * also reports a model the caller holds nothing on exactly like one that
+ * does not exist.
  *
  * Every statement is schema-qualified down to its operators and functions,
  * so no search_path can redirect it.  Statements are prepared once per
- * backend (SPI_keepplan, sqlexec.c).
+ * backend (SPI_keepplan, sqlexec.c); nothing else is cached here.
  *
- * Locking: deploy, rollback and adding a version take the model's row lock
- * (SELECT ... FOR UPDATE) first, so concurrent callers are serialised and
- * version numbers and the deployment history stay consistent.  Versions
- * are never updated (a trigger refuses it); the deployment history is
- * append-only; the live version is the newest deployment row.
+ * Locking: the writes (a version, a deployment, a description, a drop)
+ * expect the caller to hold the model's row lock, which MlopsLockModel
+ * (acl.c) takes with MlopsLockModelRow (SELECT ... FOR UPDATE), so
+ * concurrent callers are serialised and version numbers and the
+ * deployment history stay consistent.  Versions are never updated (a
+ * trigger refuses it); the deployment history is append-only; the live
+ * version is the newest deployment row.
  *
- * All functions here except the SQL-callable ones expect SPI to be
- * connected by the caller.
+ * Audit rows are written as the owner, in the caller's transaction, so an
+ * action that rolls back leaves no audit row either.  Writing a version
+ * or a deployment writes its audit row too.
+ *
+ * All functions here expect SPI to be connected by the caller, except
+ * MlopsLookUpVersion and MlopsAudit, which connect it themselves.
  *
  * IDENTIFICATION
  *	  src/catalog.c
@@ -32,31 +39,20 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
-#include "access/htup_details.h"
-#include "access/xact.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "utils/float.h"
-#include "utils/inval.h"
 #include "utils/json.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/snapmgr.h"
-#include "utils/syscache.h"
 
 #include "artifact.h"
 #include "catalog.h"
 #include "mlops.h"
 #include "roles.h"
-#include "train.h"
+#include "sqlexec.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
 
@@ -81,6 +77,7 @@ typedef enum CatalogStmt
 	STMT_HISTORY,
 	STMT_DROP_MODEL,
 	STMT_DESCRIBE,
+	STMT_AUDIT,
 	NUM_STMTS
 } CatalogStmt;
 
@@ -189,6 +186,13 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		"UPDATE mlops.model SET description = $2 WHERE model_id" EQ "$1",
 		2, {INT8OID, TEXTOID}
 	},
+	[STMT_AUDIT] = {
+		"INSERT INTO mlops.audit_log (role, session_role, action, model_id, "
+		"model, detail) SELECT $1, $2, $3, $4, COALESCE($5, "
+		"(SELECT name FROM mlops.model WHERE model_id" EQ "$4)), "
+		"$6::pg_catalog.jsonb",
+		6, {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID}
+	},
 };
 
 static SPIPlanPtr stmt_plans[NUM_STMTS];
@@ -196,16 +200,17 @@ static SPIPlanPtr stmt_plans[NUM_STMTS];
 /*
  * Run one of the catalog statements as the catalog's owner: users hold no
  * privilege on the base tables, so every read is followed by an explicit
- * check in acl.c.
+ * check in acl.c.  nulls as for SPI_execute_plan (NULL: none).
  */
 static int
-Exec(CatalogStmt s, Datum *values, bool read_only, long count)
+Exec(CatalogStmt s, Datum *values, const char *nulls, bool read_only,
+	 long count)
 {
 	MlopsSavedUser saved;
 	int			rc;
 
 	MlopsBecomeCatalogOwner(&saved);
-	rc = MlopsRunStatement(&stmt_defs[s], &stmt_plans[s], values, NULL,
+	rc = MlopsRunStatement(&stmt_defs[s], &stmt_plans[s], values, nulls,
 						   read_only, count);
 	MlopsRestoreUser(&saved);
 	return rc;
@@ -274,56 +279,14 @@ MlopsParseModelRef(text *ref, char **name, int32 *version)
 }
 
 /*
- * The backend's cache of resolved model references.  A reference resolves
- * under the statement's snapshot, so an entry serves only statements
- * whose snapshot sees exactly what the resolving one saw
- * (MlopsSnapshotSame).  So a deploy is seen by the next statement that
- * takes a new snapshot, a REPEATABLE READ transaction keeps the version
- * of its snapshot, and while writers commit the cache simply misses.
- * Privileges are not part of an entry: they are checked on every
- * resolution (acl.c caches them on its own terms).
+ * Look 'name' or 'name@N' (version 0: the deployed one) up under the
+ * statement's snapshot, connecting SPI itself.  Returns the model id, or
+ * 0 when the model does not exist; out->version is 0 when the version
+ * does not exist or nothing is deployed.  The privilege check, and the
+ * errors, are the caller's (resolve.c).
  */
-#define RESOLVE_CACHE_MAX 1024
-
-typedef struct ResolvedEntry
-{
-	char		ref[MLOPS_MAX_NAME_LEN + 16];	/* the key: 'name@N', 0 = deployed */
-	int64		model_id;
-	int32		version;
-	TransactionId xmin;
-	MlopsSnapshotTag snap;
-} ResolvedEntry;
-
-static HTAB *resolve_cache = NULL;
-
-static ResolvedEntry *
-ResolveCacheEntry(const char *ref, HASHACTION action)
-{
-	if (resolve_cache == NULL ||
-		(action == HASH_ENTER &&
-		 hash_get_num_entries(resolve_cache) >= RESOLVE_CACHE_MAX))
-	{
-		HASHCTL		ctl;
-
-		if (resolve_cache != NULL)
-			hash_destroy(resolve_cache);
-		ctl.keysize = MLOPS_MAX_NAME_LEN + 16;
-		ctl.entrysize = sizeof(ResolvedEntry);
-		ctl.hcxt = CacheMemoryContext;
-		resolve_cache = hash_create("mlops resolved models", 64, &ctl,
-									HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	}
-	return hash_search(resolve_cache, ref, action, NULL);
-}
-
-/*
- * Look 'name' or 'name@N' up under the statement's snapshot.  Unknown
- * names and versions are 42704, a model with no deployed version 55000;
- * the privilege check is the caller's.  Returns the model id, or 0 when
- * the model does not exist.
- */
-static int64
-LookUpVersion(const char *name, int32 version, MlopsVersionRef *out)
+int64
+MlopsLookUpVersion(const char *name, int32 version, MlopsVersionRef *out)
 {
 	Datum		args[2];
 	bool		isnull;
@@ -333,7 +296,7 @@ LookUpVersion(const char *name, int32 version, MlopsVersionRef *out)
 	args[0] = CStringGetTextDatum(name);
 	args[1] = Int32GetDatum(version);
 	Exec(version == 0 ? STMT_RESOLVE_DEPLOYED : STMT_RESOLVE_VERSION, args,
-		 true, 2);
+		 NULL, true, 2);
 	if (SPI_processed == 0)
 	{
 		SPI_finish();
@@ -349,68 +312,6 @@ LookUpVersion(const char *name, int32 version, MlopsVersionRef *out)
 	return out->model_id;
 }
 
-/*
- * Resolve 'name' or 'name@N' to a version, under the current snapshot,
- * and check the predict privilege under the latest one (see acl.c).
- * Callers resolve once per statement and model, so a REVOKE or SET ROLE
- * between executions is seen.  Unknown models, versions and models the
- * role holds no privilege on are 42704; a missing predict privilege is
- * 42501; a model with no deployed version is 55000.  Connects to SPI
- * itself when it has to read.
- */
-void
-MlopsResolveModel(text *ref, MlopsVersionRef *out)
-{
-	char	   *name;
-	int32		version;
-	char	   *key;
-	ResolvedEntry *e;
-	Snapshot	snap = GetActiveSnapshot();
-
-	MlopsAclNewStatement();
-	MlopsParseModelRef(ref, &name, &version);
-	/* canonical, so 'm@3' and 'm@003' share an entry and keys stay short */
-	key = psprintf("%s@%d", name, version);
-	memset(out, 0, sizeof(*out));
-	out->name = name;
-	e = ResolveCacheEntry(key, HASH_FIND);
-	if (e != NULL && MlopsSnapshotSame(&e->snap, snap))
-	{
-		out->model_id = e->model_id;
-		out->version = e->version;
-		out->xmin = e->xmin;
-	}
-	else if (LookUpVersion(name, version, out) == 0)
-	{
-		/* the same work as for a model the caller cannot see */
-		MlopsAclModelMask(0, GetUserId());
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
-	}
-	MlopsAclCheck(out->model_id, name, MLOPS_PRIV_PREDICT);
-	if (out->version == 0)
-	{
-		if (version == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("model \"%s\" has no deployed version", name),
-					 errhint("Deploy one with mlops.deploy('%s', version).", name)));
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("version %d of model \"%s\" does not exist",
-						version, name)));
-	}
-	if (e == NULL || !MlopsSnapshotSame(&e->snap, snap))
-	{
-		if (e == NULL)
-			e = ResolveCacheEntry(key, HASH_ENTER);
-		e->model_id = out->model_id;
-		e->version = out->version;
-		e->xmin = out->xmin;
-		MlopsSnapshotRemember(&e->snap, snap);
-	}
-}
 
 /* The artifact of a resolved version, detoasted; valid until SPI_finish. */
 bytea *
@@ -422,7 +323,7 @@ MlopsFetchArtifact(const MlopsVersionRef *ref)
 
 	args[0] = Int64GetDatum(ref->model_id);
 	args[1] = Int32GetDatum(ref->version);
-	Exec(STMT_FETCH_ARTIFACT, args, true, 1);
+	Exec(STMT_FETCH_ARTIFACT, args, NULL, true, 1);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -443,85 +344,73 @@ MlopsFetchArtifact(const MlopsVersionRef *ref)
 }
 
 /*
- * The caller's privileges on a model it is about to lock: the create
- * right for a model this transaction just created, the train privilege
- * for training (42501 even when hidden), else priv (a hidden model is
- * 42704, as if it did not exist).
+ * Create a model of that task, owned by the current user, unless one of
+ * that name exists; true when this call created it.
  */
-static int
-CheckLockPrivilege(int64 model_id, const char *name, const char *task,
-				   bool created, int priv)
+bool
+MlopsCreateModel(const char *name, const char *task)
 {
-	if (created)
-	{
-		MlopsAclCheckCreate(name);
-		return MLOPS_PRIV_ALL;
-	}
-	if (task != NULL)
-		return MlopsAclCheckTrainOn(model_id, name);
-	return MlopsAclCheck(model_id, name, priv);
+	Datum		args[3];
+
+	args[0] = CStringGetTextDatum(name);
+	args[1] = CStringGetTextDatum(MlopsRoleRefText(GetUserId()));
+	args[2] = CStringGetTextDatum(task);
+	Exec(STMT_CREATE_MODEL, args, NULL, false, 0);
+	return SPI_processed > 0;
+}
+
+/* The id of the model of that name, 0 when there is none. */
+int64
+MlopsModelIdByName(const char *name)
+{
+	Datum		args[1];
+	bool		isnull;
+
+	args[0] = CStringGetTextDatum(name);
+	Exec(STMT_MODEL_BY_NAME, args, NULL, false, 1);
+	if (SPI_processed == 0)
+		return 0;
+	return DatumGetInt64(GetCol(1, &isnull));
 }
 
 /*
- * Find a model, check the caller's privilege on it, lock its row for the
- * rest of the transaction and check again, since a revoke or drop may
- * have committed while we waited for the lock.  Checking first means a
- * model the caller cannot see is never locked by it, so it never waits
- * behind the owner's open transaction.  With a task (training), a missing
- * model is created first, owned by the caller, and an existing one must
- * be of that task.  Returns the model's id; *mask, when asked for, gets
- * the caller's privileges on it.
+ * Lock a model's row for the rest of the transaction (SELECT ... FOR
+ * UPDATE, waiting for a concurrent holder); returns the model's task, or
+ * NULL when the row is gone.
  */
-int64
-MlopsLockModel(const char *name, const char *task, int priv, int *mask)
+char *
+MlopsLockModelRow(int64 model_id)
 {
-	Datum		args[3];
+	Datum		args[1];
 	bool		isnull;
-	int64		model_id;
-	char	   *existing_task;
-	bool		created = false;
-	int			m;
-
-	MlopsAclNewStatement();
-	args[0] = CStringGetTextDatum(name);
-	if (task != NULL)
-	{
-		args[1] = CStringGetTextDatum(MlopsRoleRefText(GetUserId()));
-		args[2] = CStringGetTextDatum(task);
-		Exec(STMT_CREATE_MODEL, args, false, 0);
-		created = SPI_processed > 0;
-		if (created)
-			MlopsAclInvalidate();
-	}
-	Exec(STMT_MODEL_BY_NAME, args, false, 1);
-	if (SPI_processed == 0)
-	{
-		/* the same work as for a model the caller cannot see */
-		MlopsAclModelMask(0, GetUserId());
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
-	}
-	model_id = DatumGetInt64(GetCol(1, &isnull));
-	CheckLockPrivilege(model_id, name, task, created, priv);
 
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_LOCK_MODEL, args, false, 1);
+	Exec(STMT_LOCK_MODEL, args, NULL, false, 1);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
-	existing_task = TextDatumGetCString(GetCol(1, &isnull));
-	AcceptInvalidationMessages();
-	m = CheckLockPrivilege(model_id, name, task, created, priv);
-	if (task != NULL && strcmp(existing_task, task) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a %s model, not %s",
-						name, existing_task, task)));
-	if (mask != NULL)
-		*mask = m;
-	return model_id;
+		return NULL;
+	return TextDatumGetCString(GetCol(1, &isnull));
+}
+
+/*
+ * Append a row to mlops.audit; detail_json is a JSON object, model NULL
+ * to look the name up.
+ */
+void
+MlopsAudit(const char *action, int64 model_id, const char *model,
+		   const char *detail_json)
+{
+	Datum		args[6];
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	args[1] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	args[2] = CStringGetTextDatum(action);
+	args[3] = Int64GetDatum(model_id);
+	args[4] = model ? CStringGetTextDatum(model) : (Datum) 0;
+	args[5] = CStringGetTextDatum(detail_json);
+	Exec(STMT_AUDIT, args, model ? NULL : "    n ", false, 0);
+	SPI_finish();
 }
 
 /*
@@ -558,7 +447,7 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	char	   *who = CurrentUserName();
 
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_NEXT_VERSION, args, false, 1);
+	Exec(STMT_NEXT_VERSION, args, NULL, false, 1);
 	maxv = GetCol(1, &isnull);
 	version = isnull ? 1 : DatumGetInt32(maxv) + 1;
 
@@ -575,7 +464,7 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	args[11] = Int64GetDatum((int64) MlopsArtifactChecksum(v->artifact));
 	args[12] = CStringGetTextDatum(who);
 	args[13] = Float8GetDatum(v->training_ms);
-	Exec(STMT_INSERT_VERSION, args, false, 0);
+	Exec(STMT_INSERT_VERSION, args, NULL, false, 0);
 	MlopsAudit("train", model_id, NULL, AuditDetail(version, v->algorithm, v->source));
 	return version;
 }
@@ -591,7 +480,7 @@ MlopsDeployedVersionNow(int64 model_id)
 	bool		isnull;
 
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_DEPLOYED_NOW, args, false, 1);
+	Exec(STMT_DEPLOYED_NOW, args, NULL, false, 1);
 	if (SPI_processed == 0)
 		return 0;
 	return DatumGetInt32(GetCol(1, &isnull));
@@ -616,7 +505,7 @@ MlopsDeployedVersion(const char *name, MlopsVersionRef *out, char **target)
 
 	memset(out, 0, sizeof(*out));
 	args[0] = CStringGetTextDatum(name);
-	Exec(STMT_DEPLOYED_VERSION, args, false, 1);
+	Exec(STMT_DEPLOYED_VERSION, args, NULL, false, 1);
 	if (SPI_processed == 0)
 		return false;
 	out->model_id = DatumGetInt64(GetCol(1, &isnull));
@@ -641,7 +530,7 @@ MlopsListVersions(int64 model_id, const char *name, MlopsVersionRef **refs,
 	int			n;
 
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_LIST_VERSIONS, args, false, 0);
+	Exec(STMT_LIST_VERSIONS, args, NULL, false, 0);
 	if (SPI_processed > MaxAllocSize / sizeof(MlopsVersionRef))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -678,7 +567,6 @@ MlopsRecordDeployment(int64 model_id, int32 version, const char *reason,
 	Datum		args[5];
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	char	   *who = CurrentUserName();
-	MlopsSavedUser saved;
 
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
@@ -691,276 +579,100 @@ MlopsRecordDeployment(int64 model_id, int32 version, const char *reason,
 		args[4] = (Datum) 0;
 		nulls[4] = 'n';
 	}
-	MlopsBecomeCatalogOwner(&saved);
-	MlopsRunStatement(&stmt_defs[STMT_INSERT_DEPLOYMENT],
-					  &stmt_plans[STMT_INSERT_DEPLOYMENT], args, nulls, false, 0);
-	MlopsRestoreUser(&saved);
+	Exec(STMT_INSERT_DEPLOYMENT, args, nulls, false, 0);
 	MlopsAudit(strcmp(reason, "rollback") == 0 ? "rollback" : "deploy",
 			   model_id, NULL, AuditDetail(version, NULL, reason));
 }
 
-static char *
-ModelNameArg(FunctionCallInfo fcinfo)
+/* Whether a model has that version. */
+bool
+MlopsVersionExists(int64 model_id, int32 version)
 {
-	char	   *name;
-
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("model name must not be NULL")));
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	MlopsCheckModelName(name);
-	return name;
-}
-
-static void
-CheckWritable(const char *what)
-{
-	PreventCommandIfReadOnly(what);
-	PreventCommandIfParallelMode(what);
-}
-
-/*
- * The start of a write to a model: refuse a read-only transaction, connect
- * SPI, check the caller's privilege and lock the model's row.
- */
-static int64
-LockModelForWrite(const char *name, const char *what, int priv)
-{
-	CheckWritable(what);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	return MlopsLockModel(name, NULL, priv, NULL);
-}
-
-/* mlops.deploy(model, version): make a version the live one. */
-PG_FUNCTION_INFO_V1(mlops_deploy_version);
-Datum
-mlops_deploy_version(PG_FUNCTION_ARGS)
-{
-	char	   *name = ModelNameArg(fcinfo);
-	int32		version;
-	int64		model_id;
 	Datum		args[2];
 
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("version must not be NULL")));
-	version = PG_GETARG_INT32(1);
-	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
 	args[1] = Int32GetDatum(version);
-	Exec(STMT_VERSION_EXISTS, args, false, 1);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("version %d of model \"%s\" does not exist",
-						version, name)));
-	MlopsRecordDeployment(model_id, version, "deploy", NULL);
-	SPI_finish();
-	PG_RETURN_INT32(version);
+	Exec(STMT_VERSION_EXISTS, args, NULL, false, 1);
+	return SPI_processed > 0;
 }
 
 /*
- * mlops.deploy(model, strategy => 'best' | 'most_recent'), and
- * mlops.deploy(model, 'best', relation, target): 'best' alone reads each
- * version's stored r2, measured on its own test split; with a relation,
- * every version is scored on the same rows of it (train.c).
+ * The version a deploy strategy picks among a model's versions: with
+ * best, the one of highest stored r2 (*r2 gets it, NaN when it has none),
+ * else the newest.  0 when the model has no versions.
  */
-PG_FUNCTION_INFO_V1(mlops_deploy_strategy);
-Datum
-mlops_deploy_strategy(PG_FUNCTION_ARGS)
+int32
+MlopsPickVersion(int64 model_id, bool best, double *r2)
 {
-	char	   *name = ModelNameArg(fcinfo);
-	char	   *strategy;
-	bool		on_relation = PG_NARGS() == 4;
-	int64		model_id;
 	Datum		args[1];
 	bool		isnull;
 	int32		version;
-	char	   *detail;
+	Datum		d;
 
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("strategy must not be NULL")));
-	strategy = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (strcmp(strategy, "best") != 0 && strcmp(strategy, "most_recent") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown deploy strategy \"%s\"", strategy),
-				 errhint("Use 'best' or 'most_recent'.")));
-	if (on_relation)
-	{
-		if (strcmp(strategy, "best") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("deploy strategy \"%s\" does not compare versions on a relation",
-							strategy),
-					 errhint("Use strategy 'best' with a relation and a target.")));
-		if (PG_ARGISNULL(2))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("relation must not be NULL")));
-		if (PG_ARGISNULL(3))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("target must not be NULL")));
-	}
-	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
-	if (on_relation)
-	{
-		/* it scores every version on the caller's rows */
-		MlopsAclCheck(model_id, name, MLOPS_PRIV_PREDICT);
-		detail = MlopsBestOnRelation(model_id, name, PG_GETARG_OID(2),
-									 text_to_cstring(PG_GETARG_TEXT_PP(3)),
-									 MlopsDeployedVersionNow(model_id),
-									 &version);
-		MlopsRecordDeployment(model_id, version, strategy, detail);
-		SPI_finish();
-		PG_RETURN_INT32(version);
-	}
 	args[0] = Int64GetDatum(model_id);
-	Exec(strcmp(strategy, "best") == 0 ? STMT_BEST_VERSION : STMT_LATEST_VERSION,
-		 args, false, 1);
+	Exec(best ? STMT_BEST_VERSION : STMT_LATEST_VERSION, args, NULL, false, 1);
 	if (SPI_processed == 0 || (GetCol(1, &isnull), isnull))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("model \"%s\" has no versions", name)));
+		return 0;
 	version = DatumGetInt32(GetCol(1, &isnull));
-	detail = NULL;
-	if (strcmp(strategy, "best") == 0)
+	if (best)
 	{
-		/* each version's r2 was measured on its own test split */
-		StringInfoData buf;
-		Datum		r2 = GetCol(2, &isnull);
-
-		initStringInfo(&buf);
-		appendStringInfoString(&buf, "{\"compared_on\": \"stored metrics\", \"r2\": ");
-		if (isnull || !isfinite(DatumGetFloat8(r2)))
-			appendStringInfoString(&buf, "null}");
-		else
-			appendStringInfo(&buf, "%.17g}", DatumGetFloat8(r2));
-		detail = buf.data;
+		d = GetCol(2, &isnull);
+		*r2 = isnull ? get_float8_nan() : DatumGetFloat8(d);
 	}
-	MlopsRecordDeployment(model_id, version, strategy, detail);
-	SPI_finish();
-	PG_RETURN_INT32(version);
+	return version;
 }
 
 /*
- * mlops.rollback(model): back to the version that was live before the
- * current one.  The history is replayed as a stack (a deploy pushes, a
- * rollback pops), so repeated rollbacks walk back through it.
+ * A model's deployment history, oldest first: each row's version and
+ * whether it was a rollback.  Returns the count; the arrays are palloc'd.
  */
-PG_FUNCTION_INFO_V1(mlops_rollback);
-Datum
-mlops_rollback(PG_FUNCTION_ARGS)
+uint64
+MlopsDeploymentHistory(int64 model_id, int32 **versions, bool **rollbacks)
 {
-	char	   *name = ModelNameArg(fcinfo);
-	int64		model_id;
 	Datum		args[1];
-	int32	   *stack;
-	int			depth = 0;
 	uint64		i;
-	int32		target;
 
-	model_id = LockModelForWrite(name, "mlops.rollback()", MLOPS_PRIV_DEPLOY);
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_HISTORY, args, false, 0);
-	stack = palloc(sizeof(int32) * (SPI_processed + 1));
+	Exec(STMT_HISTORY, args, NULL, false, 0);
+	*versions = palloc(sizeof(int32) * (SPI_processed + 1));
+	*rollbacks = palloc(sizeof(bool) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
-		int32		v = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
-													SPI_tuptable->tupdesc, 1,
-													&isnull));
-		char	   *reason = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[i],
-															   SPI_tuptable->tupdesc,
-															   2, &isnull));
+		char	   *reason;
 
 		CHECK_FOR_INTERRUPTS();
-		if (strcmp(reason, "rollback") == 0)
-		{
-			if (depth > 0)
-				depth--;
-		}
-		else if (depth == 0 || stack[depth - 1] != v)
-			stack[depth++] = v;
+		(*versions)[i] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+													 SPI_tuptable->tupdesc, 1,
+													 &isnull));
+		reason = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[i],
+												   SPI_tuptable->tupdesc, 2,
+												   &isnull));
+		(*rollbacks)[i] = strcmp(reason, "rollback") == 0;
 	}
-	if (depth == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("model \"%s\" has no deployed version", name)));
-	if (depth < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot roll back model \"%s\"", name),
-				 errdetail("Version %d is the oldest version in its deployment history.",
-						   stack[0]),
-				 errhint("Use mlops.deploy('%s', version) to deploy another version.",
-						 name)));
-	target = stack[depth - 2];
-	MlopsRecordDeployment(model_id, target, "rollback", NULL);
-	SPI_finish();
-	PG_RETURN_INT32(target);
+	return SPI_processed;
 }
 
-/* mlops.drop_model(model): the model, every version and its history. */
-PG_FUNCTION_INFO_V1(mlops_drop_model);
-Datum
-mlops_drop_model(PG_FUNCTION_ARGS)
+/* Delete a model; its versions, history and grants go by cascade. */
+void
+MlopsDeleteModel(int64 model_id)
 {
-	char	   *name = ModelNameArg(fcinfo);
-	int64		model_id;
 	Datum		args[1];
 
-	model_id = LockModelForWrite(name, "mlops.drop_model()", MLOPS_PRIV_OWN);
-	MlopsAudit("drop", model_id, name, "{}");
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_DROP_MODEL, args, false, 0);
-	MlopsAclInvalidate();
-	SPI_finish();
-	PG_RETURN_VOID();
+	Exec(STMT_DROP_MODEL, args, NULL, false, 0);
 }
 
-/*
- * mlops.describe(model, description): set a model's description, or clear
- * it with NULL.  Needs own; audited with the new description.
- */
-PG_FUNCTION_INFO_V1(mlops_describe);
-Datum
-mlops_describe(PG_FUNCTION_ARGS)
+/* Set a model's description (a text Datum), or clear it (isnull). */
+void
+MlopsSetDescription(int64 model_id, Datum description, bool isnull)
 {
-	char	   *name = ModelNameArg(fcinfo);
-	int64		model_id;
 	Datum		args[2];
 	char		nulls[2] = {' ', ' '};
-	MlopsSavedUser saved;
-	StringInfoData detail;
 
-	model_id = LockModelForWrite(name, "mlops.describe()", MLOPS_PRIV_OWN);
 	args[0] = Int64GetDatum(model_id);
-	initStringInfo(&detail);
-	appendStringInfoString(&detail, "{\"description\": ");
-	if (PG_ARGISNULL(1))
-	{
+	args[1] = isnull ? (Datum) 0 : description;
+	if (isnull)
 		nulls[1] = 'n';
-		args[1] = (Datum) 0;
-		appendStringInfoString(&detail, "null");
-	}
-	else
-	{
-		args[1] = PG_GETARG_DATUM(1);
-		escape_json(&detail, TextDatumGetCString(args[1]));
-	}
-	appendStringInfoChar(&detail, '}');
-	MlopsBecomeCatalogOwner(&saved);
-	MlopsRunStatement(&stmt_defs[STMT_DESCRIBE], &stmt_plans[STMT_DESCRIBE],
-					  args, nulls, false, 0);
-	MlopsRestoreUser(&saved);
-	MlopsAudit("describe", model_id, NULL, detail.data);
-	SPI_finish();
-	PG_RETURN_VOID();
+	Exec(STMT_DESCRIBE, args, nulls, false, 0);
 }

@@ -46,6 +46,8 @@
 #include "catalog.h"
 #include "mlops.h"
 #include "preprocess.h"
+#include "resolve.h"
+#include "sqlexec.h"
 
 /* models one call site resolves per statement before recycling slots */
 #define RESOLVED_SLOTS 8

@@ -50,6 +50,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "acl.h"
 #include "algo_linear.h"
 #include "artifact.h"
 #include "cache.h"
