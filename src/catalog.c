@@ -65,7 +65,7 @@ typedef enum CatalogStmt
 	STMT_MODEL_BY_NAME,
 	STMT_LOCK_MODEL,
 	STMT_CREATE_MODEL,
-	STMT_NEXT_VERSION,
+	STMT_LATEST_VERSION,
 	STMT_INSERT_VERSION,
 	STMT_INSERT_DEPLOYMENT,
 	STMT_DEPLOYED_NOW,
@@ -73,7 +73,6 @@ typedef enum CatalogStmt
 	STMT_LIST_VERSIONS,
 	STMT_VERSION_EXISTS,
 	STMT_BEST_VERSION,
-	STMT_LATEST_VERSION,
 	STMT_HISTORY,
 	STMT_DROP_MODEL,
 	STMT_DESCRIBE,
@@ -118,7 +117,7 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		"VALUES ($1, $2::mlops.role_ref, $3) ON CONFLICT (name) DO NOTHING",
 		3, {TEXTOID, TEXTOID, TEXTOID}
 	},
-	[STMT_NEXT_VERSION] = {
+	[STMT_LATEST_VERSION] = {
 		"SELECT pg_catalog.max(version) FROM mlops.model_version "
 		"WHERE model_id" EQ "$1",
 		1, {INT8OID}
@@ -166,11 +165,6 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		"(metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 AS r2 "
 		"FROM mlops.model_version WHERE model_id" EQ "$1 "
 		"ORDER BY r2 DESC NULLS LAST, version DESC LIMIT 1",
-		1, {INT8OID}
-	},
-	[STMT_LATEST_VERSION] = {
-		"SELECT pg_catalog.max(version) FROM mlops.model_version "
-		"WHERE model_id" EQ "$1",
 		1, {INT8OID}
 	},
 	[STMT_HISTORY] = {
@@ -447,7 +441,7 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	char	   *who = CurrentUserName();
 
 	args[0] = Int64GetDatum(model_id);
-	Exec(STMT_NEXT_VERSION, args, NULL, false, 1);
+	Exec(STMT_LATEST_VERSION, args, NULL, false, 1);
 	maxv = GetCol(1, &isnull);
 	version = isnull ? 1 : DatumGetInt32(maxv) + 1;
 
