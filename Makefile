@@ -9,6 +9,7 @@ OBJS = \
 	src/linalg.o \
 	src/preprocess.o \
 	src/artifact.o \
+	src/algorithm.o \
 	src/algo_linear.o \
 	src/sqlexec.o \
 	src/catalog.o \
@@ -18,6 +19,7 @@ OBJS = \
 	src/views.o \
 	src/cache.o \
 	src/predict.o \
+	src/inspect.o \
 	src/metrics.o \
 	src/train.o \
 	src/registry.o

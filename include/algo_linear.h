@@ -42,6 +42,19 @@ typedef struct LinearState
 #define LINEAR_STATE_FORMAT 1
 #define LINEAR_FIT_INTERCEPT 0x0001
 
+/* The family's part of a decoded model (MlopsModel.payload). */
+typedef struct LinearModel
+{
+	bool		fit_intercept;
+	double		intercept;		/* 0 when !fit_intercept */
+	double	   *coef;			/* nfeat coefficients */
+	double	   *std_error;		/* intercept first (if any), NaN if unknown */
+	double		sigma;			/* residual standard error, NaN if unknown */
+	int64		df_resid;		/* residual degrees of freedom */
+} LinearModel;
+
+extern const struct MlopsAlgorithmRoutine mlops_linear_routine;
+
 /* A solved model plus what training reports about it. */
 typedef struct LinearFit
 {

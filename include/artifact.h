@@ -11,11 +11,20 @@
 #ifndef MLOPS_ARTIFACT_H
 #define MLOPS_ARTIFACT_H
 
+#include "algorithm.h"
 #include "mlops.h"
 
 #define MLOPS_ARTIFACT_MAGIC "MLOPSART"
-#define MLOPS_ARTIFACT_FORMAT 1
+#define MLOPS_ARTIFACT_FORMAT 2
 #define MLOPS_ARTIFACT_HEADER 24
+
+/* little-endian writers and readers for the families' payloads */
+extern void MlopsPutU16(StringInfo buf, uint16 v);
+extern void MlopsPutU32(StringInfo buf, uint32 v);
+extern void MlopsPutU64(StringInfo buf, uint64 v);
+extern void MlopsPutF64(StringInfo buf, double d);
+extern uint64 MlopsGetLE(MlopsReader *r, int nbytes);
+extern double MlopsGetF64(MlopsReader *r);
 
 extern bytea *MlopsArtifactEncode(const MlopsModel *model);
 extern MlopsModel *MlopsArtifactDecode(const char *data, Size len,

@@ -14,8 +14,7 @@
 #include "catalog.h"
 #include "mlops.h"
 
-extern MlopsModel *MlopsGetModel(const MlopsVersionRef *ref,
-								 MemoryContext cxt);
-extern MlopsModel *MlopsCopyModel(const MlopsModel *m, MemoryContext cxt);
+extern const MlopsModel *MlopsGetModel(const MlopsVersionRef *ref,
+									   MemoryContext cxt);
 
 #endif							/* MLOPS_CACHE_H */

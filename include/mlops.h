@@ -25,31 +25,27 @@
 /* Longest model name: names are identifiers, like relation names. */
 #define MLOPS_MAX_NAME_LEN (NAMEDATALEN - 1)
 
-/* Algorithm identifiers, stored in artifacts: never renumber. */
-typedef enum MlopsAlgorithm
-{
-	MLOPS_ALGO_LINEAR = 1
-} MlopsAlgorithm;
+/* Longest class label stored in a version, in bytes, and most classes. */
+#define MLOPS_MAX_LABEL_LEN 1024
+#define MLOPS_MAX_CLASSES 1000
+
+struct MlopsAlgorithmRoutine;
 
 /*
- * A decoded model, as scoring and mlops.coefficients see it.  Lives in one
- * memory context (the cache's), so freeing that context frees it.
+ * A decoded model, as scoring and the inspection functions see it: what
+ * every family has (its features and, for classifiers, its classes), and
+ * the family's own part.  Lives in one memory context (the cache's), so
+ * freeing that context frees it.
  */
 typedef struct MlopsModel
 {
-	MlopsAlgorithm algorithm;
+	const struct MlopsAlgorithmRoutine *algo;
 	int			nfeat;
 	char	  **feature_names;	/* nfeat names, in feature order */
-	bool		fit_intercept;
-	double		intercept;		/* 0 when !fit_intercept */
-	double	   *coef;			/* nfeat coefficients */
-	double	   *std_error;		/* intercept first (if any), NaN if unknown */
-	double		sigma;			/* residual standard error, NaN if unknown */
-	int64		df_resid;		/* residual degrees of freedom */
+	int			nclasses;		/* 0 unless a classifier */
+	char	  **classes;		/* nclasses labels, in class order */
+	void	   *payload;		/* the family's (algo->decode) */
 } MlopsModel;
-
-/* predict.c */
-extern double MlopsModelPredict(const MlopsModel *model, const double *x);
 
 /* mlops.c */
 extern int	mlops_model_cache_size;

@@ -41,24 +41,122 @@
 
 #include <math.h>
 
+#include "lib/stringinfo.h"
+
+#include "algo_linear.h"
+#include "algorithm.h"
+#include "artifact.h"
+
+#ifndef FRONTEND
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 
-#include "algo_linear.h"
-#include "cache.h"
-#include "catalog.h"
 #include "linalg.h"
 #include "preprocess.h"
-#include "resolve.h"
+#endif
+
+/*
+ * The stored model (frontend-safe): after the common part, u32
+ * fit_intercept, f64 intercept, f64 coef[nfeat], f64 std_error[nparams],
+ * f64 sigma, i64 df_resid.
+ */
+static void
+LinearEncode(const MlopsModel *m, StringInfo buf)
+{
+	const LinearModel *lm = (const LinearModel *) m->payload;
+	int			nparams = m->nfeat + (lm->fit_intercept ? 1 : 0);
+	int			i;
+
+	MlopsPutU32(buf, lm->fit_intercept ? 1 : 0);
+	MlopsPutF64(buf, lm->intercept);
+	for (i = 0; i < m->nfeat; i++)
+		MlopsPutF64(buf, lm->coef[i]);
+	for (i = 0; i < nparams; i++)
+		MlopsPutF64(buf, lm->std_error[i]);
+	MlopsPutF64(buf, lm->sigma);
+	MlopsPutU64(buf, (uint64) lm->df_resid);
+}
+
+/* finite, or NaN (unknown), and never negative */
+static inline bool
+StatisticOk(double v)
+{
+	return !isinf(v) && !(v < 0);
+}
+
+static bool
+LinearDecode(MlopsReader *r, MlopsModel *m, const char **error)
+{
+	LinearModel *lm = palloc0(sizeof(LinearModel));
+	uint32		flags = (uint32) MlopsGetLE(r, 4);
+	int			nparams;
+	int			i;
+
+	if (!r->ok || flags > 1)
+	{
+		*error = "invalid linear model header";
+		return false;
+	}
+	lm->fit_intercept = (flags == 1);
+	nparams = m->nfeat + (lm->fit_intercept ? 1 : 0);
+	/* reject a short payload before allocating for it */
+	if (r->left < sizeof(double) * ((Size) m->nfeat + nparams + 3))
+	{
+		*error = "payload shorter than its feature count";
+		return false;
+	}
+	lm->coef = palloc(sizeof(double) * m->nfeat);
+	lm->std_error = palloc(sizeof(double) * nparams);
+	lm->intercept = MlopsGetF64(r);
+	if (!isfinite(lm->intercept) || (!lm->fit_intercept && lm->intercept != 0))
+		r->ok = false;
+	for (i = 0; i < m->nfeat; i++)
+	{
+		lm->coef[i] = MlopsGetF64(r);
+		if (!isfinite(lm->coef[i]))
+			r->ok = false;
+	}
+	for (i = 0; i < nparams; i++)
+	{
+		lm->std_error[i] = MlopsGetF64(r);
+		if (!StatisticOk(lm->std_error[i]))
+			r->ok = false;
+	}
+	lm->sigma = MlopsGetF64(r);
+	lm->df_resid = (int64) MlopsGetLE(r, 8);
+	if (!r->ok || !StatisticOk(lm->sigma) || lm->df_resid < 0 ||
+		m->nclasses != 0)
+	{
+		*error = "invalid linear model coefficients";
+		return false;
+	}
+	m->payload = lm;
+	return true;
+}
+
+static double
+LinearPredict(const MlopsModel *m, const double *restrict x)
+{
+	const LinearModel *lm = (const LinearModel *) m->payload;
+	const double *restrict w = lm->coef;
+	double		s = 0;
+	int			j;
+
+	/* auto-vectorised */
+	for (j = 0; j < m->nfeat; j++)
+		s += w[j] * x[j];
+	return s + lm->intercept;
+}
+
+#ifndef FRONTEND
 
 /* A diagonal below this fraction of its column's norm means collinear. */
 #define RANK_TOLERANCE 1e-12
@@ -895,18 +993,21 @@ MlopsLinearToModel(const LinearFit *fit, char **names, MlopsModel *model)
 	int			i,
 				j;
 
+	LinearModel *lm = palloc0(sizeof(LinearModel));
+
 	memset(model, 0, sizeof(MlopsModel));
-	model->algorithm = MLOPS_ALGO_LINEAR;
+	model->algo = &mlops_linear_routine;
 	model->nfeat = fit->nfeat;
 	model->feature_names = names;
-	model->fit_intercept = fit->fit_intercept;
-	model->intercept = fit->fit_intercept ? fit->coef[0] + fit->coef_lo[0] : 0;
-	model->coef = palloc(sizeof(double) * fit->nfeat);
+	model->payload = lm;
+	lm->fit_intercept = fit->fit_intercept;
+	lm->intercept = fit->fit_intercept ? fit->coef[0] + fit->coef_lo[0] : 0;
+	lm->coef = palloc(sizeof(double) * fit->nfeat);
 	for (i = 0; i < fit->nfeat; i++)
-		model->coef[i] = fit->coef[off + i] + fit->coef_lo[off + i];
-	model->df_resid = df;
-	model->sigma = (df > 0) ? sqrt(fit->rss / df) : get_float8_nan();
-	model->std_error = palloc(sizeof(double) * k);
+		lm->coef[i] = fit->coef[off + i] + fit->coef_lo[off + i];
+	lm->df_resid = df;
+	lm->sigma = (df > 0) ? sqrt(fit->rss / df) : get_float8_nan();
+	lm->std_error = palloc(sizeof(double) * k);
 
 	if (fit->alpha == 0 && df > 0)
 	{
@@ -923,14 +1024,14 @@ MlopsLinearToModel(const LinearFit *fit, char **names, MlopsModel *model)
 
 			for (j = i; j < k; j++)
 				s += Rinv[(Size) j * k + i] * Rinv[(Size) j * k + i];
-			model->std_error[i] = model->sigma * sqrt(s);
+			lm->std_error[i] = lm->sigma * sqrt(s);
 		}
 		pfree(Rinv);
 	}
 	else
 	{
 		for (i = 0; i < k; i++)
-			model->std_error[i] = get_float8_nan();
+			lm->std_error[i] = get_float8_nan();
 	}
 }
 
@@ -1031,8 +1132,8 @@ StudentTwoSidedP(double t, double df)
 }
 
 /*
- * mlops.coefficients(model) returns table(term, estimate, std_error,
- * t_value, p_value): the deployed version, or 'name@N'.
+ * The coefficients rows of mlops.coefficients (inspect.c): (term,
+ * estimate, std_error, statistic, p_value), the statistic being t.
  *
  * Terms follow R's lm: the intercept is "(Intercept)", which only a
  * quoted column name could collide with, and a feature's term is its
@@ -1040,35 +1141,20 @@ StudentTwoSidedP(double t, double df)
  * "(Intercept)" is shown in backquotes, as R shows it, so that the two
  * never read alike.
  */
-PG_FUNCTION_INFO_V1(mlops_coefficients);
-Datum
-mlops_coefficients(PG_FUNCTION_ARGS)
+static void
+LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MlopsVersionRef ref;
-	MlopsModel *m;
-	int			nparams;
+	const LinearModel *lm = (const LinearModel *) m->payload;
+	int			nparams = m->nfeat + (lm->fit_intercept ? 1 : 0);
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("model name must not be NULL")));
-	InitMaterializedSRF(fcinfo, 0);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &ref);
-	m = MlopsGetModel(&ref, rsinfo->econtext->ecxt_per_query_memory);
-	SPI_finish();
-
-	nparams = m->nfeat + (m->fit_intercept ? 1 : 0);
 	for (i = 0; i < nparams; i++)
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
-		int			f = m->fit_intercept ? i - 1 : i;
-		double		est = f < 0 ? m->intercept : m->coef[f];
-		double		se = m->std_error[i];
+		int			f = lm->fit_intercept ? i - 1 : i;
+		double		est = f < 0 ? lm->intercept : lm->coef[f];
+		double		se = lm->std_error[i];
 		const char *term;
 
 		if (f < 0)
@@ -1079,7 +1165,7 @@ mlops_coefficients(PG_FUNCTION_ARGS)
 			term = m->feature_names[f];
 		values[0] = CStringGetTextDatum(term);
 		values[1] = Float8GetDatum(est);
-		if (isnan(se) || m->df_resid <= 0)
+		if (isnan(se) || lm->df_resid <= 0)
 			nulls[2] = nulls[3] = nulls[4] = true;
 		else
 		{
@@ -1089,12 +1175,25 @@ mlops_coefficients(PG_FUNCTION_ARGS)
 				double		t = est / se;
 
 				values[3] = Float8GetDatum(t);
-				values[4] = Float8GetDatum(StudentTwoSidedP(t, (double) m->df_resid));
+				values[4] = Float8GetDatum(StudentTwoSidedP(t, (double) lm->df_resid));
 			}
 			else
 				nulls[3] = nulls[4] = true;
 		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	return (Datum) 0;
 }
+
+#endif							/* !FRONTEND */
+
+const MlopsAlgorithmRoutine mlops_linear_routine = {
+	.name = "linear",
+	.id = 1,
+	.task = MLOPS_TASK_REGRESSION,
+	.encode = LinearEncode,
+	.decode = LinearDecode,
+	.predict = LinearPredict,
+#ifndef FRONTEND
+	.coefficients = LinearCoefficients,
+#endif
+};

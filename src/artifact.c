@@ -8,17 +8,17 @@
  *
  *	 0	8  magic "MLOPSART"
  *	 8	2  format version (MLOPS_ARTIFACT_FORMAT)
- *	10	2  algorithm (MlopsAlgorithm)
+ *	10	2  algorithm (MlopsAlgorithmRoutine.id)
  *	12	4  payload length in bytes
  *	16	4  CRC32C of the payload
  *	20	4  reserved, zero
- *	24	   payload, whose layout the algorithm owns
+ *	24	   payload: u32 nfeat, nfeat feature names, u32 nclasses, nclasses
+ *		   class labels (each a u16 length and its bytes), then the
+ *		   family's part, whose layout its routine owns (algo->encode).
  *
- * Linear payload: u32 nfeat, u8 fit_intercept, 3 zero bytes, f64 intercept,
- * f64 coef[nfeat], f64 std_error[nparams], f64 sigma, i64 df_resid, then
- * nfeat names as (u16 length, bytes).  A new algorithm adds an id and a
- * payload; a change to an existing payload bumps the format version, and
- * the decoder keeps reading the old one.
+ * A new family adds an id and its part; a change to an existing layout
+ * bumps the format version, and the decoder keeps reading the old one
+ * (0.1.0 is unreleased, so format 2 replaced format 1 outright).
  *
  * The decoder checks every length against the bytes present with
  * overflow-safe arithmetic, the checksum before anything else, and every
@@ -45,19 +45,20 @@
 #include "mb/pg_wchar.h"
 #include "port/pg_crc32c.h"
 
+#include "algorithm.h"
 #include "artifact.h"
 
 /* little-endian writers */
-static void
-PutU16(StringInfo buf, uint16 v)
+void
+MlopsPutU16(StringInfo buf, uint16 v)
 {
 	unsigned char b[2] = {v & 0xff, (v >> 8) & 0xff};
 
 	appendBinaryStringInfo(buf, (char *) b, 2);
 }
 
-static void
-PutU32(StringInfo buf, uint32 v)
+void
+MlopsPutU32(StringInfo buf, uint32 v)
 {
 	unsigned char b[4];
 	int			i;
@@ -67,8 +68,8 @@ PutU32(StringInfo buf, uint32 v)
 	appendBinaryStringInfo(buf, (char *) b, 4);
 }
 
-static void
-PutU64(StringInfo buf, uint64 v)
+void
+MlopsPutU64(StringInfo buf, uint64 v)
 {
 	unsigned char b[8];
 	int			i;
@@ -78,25 +79,18 @@ PutU64(StringInfo buf, uint64 v)
 	appendBinaryStringInfo(buf, (char *) b, 8);
 }
 
-static void
-PutF64(StringInfo buf, double d)
+void
+MlopsPutF64(StringInfo buf, double d)
 {
 	uint64		v;
 
 	memcpy(&v, &d, sizeof(v));
-	PutU64(buf, v);
+	MlopsPutU64(buf, v);
 }
 
-/* A bounded little-endian reader; any overrun sets ok = false. */
-typedef struct Reader
-{
-	const unsigned char *p;
-	Size		left;
-	bool		ok;
-} Reader;
-
-static uint64
-GetLE(Reader *r, int nbytes)
+/* nbytes little-endian bytes as an integer; an overrun sets r->ok = false */
+uint64
+MlopsGetLE(MlopsReader *r, int nbytes)
 {
 	uint64		v = 0;
 	int			i;
@@ -113,10 +107,10 @@ GetLE(Reader *r, int nbytes)
 	return v;
 }
 
-static double
-GetF64(Reader *r)
+double
+MlopsGetF64(MlopsReader *r)
 {
-	uint64		v = GetLE(r, 8);
+	uint64		v = MlopsGetLE(r, 8);
 	double		d;
 
 	memcpy(&d, &v, sizeof(d));
@@ -145,44 +139,42 @@ NameEncodingOk(const char *name, int len)
 #endif
 }
 
+/* Append a length-prefixed string (a feature name or a class label). */
+static void
+PutString(StringInfo buf, const char *str)
+{
+	size_t		len = strlen(str);
+
+	Assert(len <= MLOPS_MAX_LABEL_LEN);
+	MlopsPutU16(buf, (uint16) len);
+	appendBinaryStringInfo(buf, str, len);
+}
+
 /* Serialize a model into a new artifact. */
 bytea *
 MlopsArtifactEncode(const MlopsModel *model)
 {
 	StringInfoData payload;
 	StringInfoData out;
-	int			nparams = model->nfeat + (model->fit_intercept ? 1 : 0);
 	int			i;
 	bytea	   *result;
 
-	Assert(model->algorithm == MLOPS_ALGO_LINEAR);
-
 	initStringInfo(&payload);
-	PutU32(&payload, model->nfeat);
-	PutU32(&payload, model->fit_intercept ? 1 : 0);
-	PutF64(&payload, model->intercept);
+	MlopsPutU32(&payload, model->nfeat);
 	for (i = 0; i < model->nfeat; i++)
-		PutF64(&payload, model->coef[i]);
-	for (i = 0; i < nparams; i++)
-		PutF64(&payload, model->std_error[i]);
-	PutF64(&payload, model->sigma);
-	PutU64(&payload, (uint64) model->df_resid);
-	for (i = 0; i < model->nfeat; i++)
-	{
-		size_t		len = strlen(model->feature_names[i]);
-
-		Assert(len <= MLOPS_MAX_NAME_LEN);
-		PutU16(&payload, (uint16) len);
-		appendBinaryStringInfo(&payload, model->feature_names[i], len);
-	}
+		PutString(&payload, model->feature_names[i]);
+	MlopsPutU32(&payload, model->nclasses);
+	for (i = 0; i < model->nclasses; i++)
+		PutString(&payload, model->classes[i]);
+	model->algo->encode(model, &payload);
 
 	initStringInfo(&out);
 	appendBinaryStringInfo(&out, MLOPS_ARTIFACT_MAGIC, 8);
-	PutU16(&out, MLOPS_ARTIFACT_FORMAT);
-	PutU16(&out, (uint16) model->algorithm);
-	PutU32(&out, (uint32) payload.len);
-	PutU32(&out, PayloadCrc(payload.data, payload.len));
-	PutU32(&out, 0);
+	MlopsPutU16(&out, MLOPS_ARTIFACT_FORMAT);
+	MlopsPutU16(&out, model->algo->id);
+	MlopsPutU32(&out, (uint32) payload.len);
+	MlopsPutU32(&out, PayloadCrc(payload.data, payload.len));
+	MlopsPutU32(&out, 0);
 	appendBinaryStringInfo(&out, payload.data, payload.len);
 
 	result = palloc(VARHDRSZ + out.len);
@@ -197,98 +189,76 @@ MlopsArtifactEncode(const MlopsModel *model)
 uint32
 MlopsArtifactChecksum(const bytea *artifact)
 {
-	Reader		r;
+	MlopsReader r;
 
 	r.p = (const unsigned char *) VARDATA_ANY(artifact) + 16;
 	r.left = VARSIZE_ANY_EXHDR(artifact) >= MLOPS_ARTIFACT_HEADER ? 4 : 0;
 	r.ok = true;
-	return (uint32) GetLE(&r, 4);
+	return (uint32) MlopsGetLE(&r, 4);
 }
 
-static MlopsModel *
-DecodeLinear(Reader *r, const char **error)
+/*
+ * A length-prefixed string of minlen to maxlen bytes, without NUL and
+ * valid in the names' encoding, as a new string; NULL when it is not.
+ */
+static char *
+GetString(MlopsReader *r, int minlen, int maxlen)
 {
-	MlopsModel *m = palloc0(sizeof(MlopsModel));
+	uint16		len = (uint16) MlopsGetLE(r, 2);
+	char	   *str;
+
+	if (!r->ok || len < minlen || len > maxlen || r->left < len)
+		return NULL;
+	str = palloc(len + 1);
+	memcpy(str, r->p, len);
+	str[len] = '\0';
+	r->p += len;
+	r->left -= len;
+	if (strlen(str) != len || !NameEncodingOk(str, len))
+		return NULL;
+	return str;
+}
+
+/* The part of the payload every family has: features and classes. */
+static bool
+DecodeCommon(MlopsReader *r, MlopsModel *m, const char **error)
+{
 	uint32		nfeat;
-	uint32		flags;
-	int			nparams;
+	uint32		nclasses;
 	int			i;
 
-	m->algorithm = MLOPS_ALGO_LINEAR;
-	nfeat = (uint32) GetLE(r, 4);
-	flags = (uint32) GetLE(r, 4);
-	if (!r->ok || nfeat < 1 || nfeat > MLOPS_MAX_FEATURES || flags > 1)
+	nfeat = (uint32) MlopsGetLE(r, 4);
+	/* each name needs at least 3 bytes: reject before palloc */
+	if (!r->ok || nfeat < 1 || nfeat > MLOPS_MAX_FEATURES ||
+		r->left < (Size) nfeat * 3)
 	{
-		*error = "invalid linear model header";
-		return NULL;
-	}
-	/* each feature needs at least 8 + 8 + 2 bytes: reject before palloc */
-	if (r->left < (Size) nfeat * 18)
-	{
-		*error = "payload shorter than its feature count";
-		return NULL;
+		*error = "invalid feature count";
+		return false;
 	}
 	m->nfeat = (int) nfeat;
-	m->fit_intercept = (flags == 1);
-	nparams = m->nfeat + (m->fit_intercept ? 1 : 0);
-	m->coef = palloc(sizeof(double) * m->nfeat);
-	m->std_error = palloc(sizeof(double) * nparams);
 	m->feature_names = palloc(sizeof(char *) * m->nfeat);
-
-	m->intercept = GetF64(r);
-	if (!isfinite(m->intercept) || (!m->fit_intercept && m->intercept != 0))
-		r->ok = false;
 	for (i = 0; i < m->nfeat; i++)
-	{
-		m->coef[i] = GetF64(r);
-		if (!isfinite(m->coef[i]))
-			r->ok = false;
-	}
-	for (i = 0; i < nparams; i++)
-	{
-		m->std_error[i] = GetF64(r);
-		if (isinf(m->std_error[i]) || m->std_error[i] < 0)
-			r->ok = false;
-	}
-	m->sigma = GetF64(r);
-	if (isinf(m->sigma) || m->sigma < 0)
-		r->ok = false;
-	m->df_resid = (int64) GetLE(r, 8);
-	if (m->df_resid < 0)
-		r->ok = false;
-	if (!r->ok)
-	{
-		*error = "invalid linear model coefficients";
-		return NULL;
-	}
-	for (i = 0; i < m->nfeat; i++)
-	{
-		uint16		len = (uint16) GetLE(r, 2);
-		char	   *name;
-
-		if (!r->ok || len == 0 || len > MLOPS_MAX_NAME_LEN || r->left < len)
+		if ((m->feature_names[i] = GetString(r, 1, MLOPS_MAX_NAME_LEN)) == NULL)
 		{
 			*error = "invalid feature name";
-			return NULL;
+			return false;
 		}
-		name = palloc(len + 1);
-		memcpy(name, r->p, len);
-		name[len] = '\0';
-		r->p += len;
-		r->left -= len;
-		if (strlen(name) != len || !NameEncodingOk(name, len))
-		{
-			*error = "invalid feature name";
-			return NULL;
-		}
-		m->feature_names[i] = name;
-	}
-	if (r->left != 0)
+	nclasses = (uint32) MlopsGetLE(r, 4);
+	if (!r->ok || nclasses == 1 || nclasses > MLOPS_MAX_CLASSES ||
+		r->left < (Size) nclasses * 2)
 	{
-		*error = "trailing bytes after the payload";
-		return NULL;
+		*error = "invalid class count";
+		return false;
 	}
-	return m;
+	m->nclasses = (int) nclasses;
+	m->classes = nclasses ? palloc(sizeof(char *) * m->nclasses) : NULL;
+	for (i = 0; i < m->nclasses; i++)
+		if ((m->classes[i] = GetString(r, 0, MLOPS_MAX_LABEL_LEN)) == NULL)
+		{
+			*error = "invalid class label";
+			return false;
+		}
+	return true;
 }
 
 /*
@@ -298,7 +268,8 @@ DecodeLinear(Reader *r, const char **error)
 MlopsModel *
 MlopsArtifactDecode(const char *data, Size len, const char **error)
 {
-	Reader		r;
+	MlopsReader r;
+	MlopsModel *m;
 	uint16		format;
 	uint16		algorithm;
 	uint32		plen;
@@ -315,11 +286,11 @@ MlopsArtifactDecode(const char *data, Size len, const char **error)
 	r.p = (const unsigned char *) data + 8;
 	r.left = len - 8;
 	r.ok = true;
-	format = (uint16) GetLE(&r, 2);
-	algorithm = (uint16) GetLE(&r, 2);
-	plen = (uint32) GetLE(&r, 4);
-	crc = (uint32) GetLE(&r, 4);
-	reserved = (uint32) GetLE(&r, 4);
+	format = (uint16) MlopsGetLE(&r, 2);
+	algorithm = (uint16) MlopsGetLE(&r, 2);
+	plen = (uint32) MlopsGetLE(&r, 4);
+	crc = (uint32) MlopsGetLE(&r, 4);
+	reserved = (uint32) MlopsGetLE(&r, 4);
 	if (format != MLOPS_ARTIFACT_FORMAT)
 	{
 		*error = "unsupported model format version";
@@ -341,12 +312,19 @@ MlopsArtifactDecode(const char *data, Size len, const char **error)
 		*error = "checksum mismatch";
 		return NULL;
 	}
-	switch (algorithm)
+	m = palloc0(sizeof(MlopsModel));
+	m->algo = MlopsAlgorithmById(algorithm);
+	if (m->algo == NULL)
 	{
-		case MLOPS_ALGO_LINEAR:
-			return DecodeLinear(&r, error);
-		default:
-			*error = "unknown algorithm";
-			return NULL;
+		*error = "unknown algorithm";
+		return NULL;
 	}
+	if (!DecodeCommon(&r, m, error) || !m->algo->decode(&r, m, error))
+		return NULL;
+	if (r.left != 0)
+	{
+		*error = "trailing bytes after the payload";
+		return NULL;
+	}
+	return m;
 }

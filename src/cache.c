@@ -10,9 +10,11 @@
  * never be served from the cache by mistake.
  *
  * The cache holds at most mlops.model_cache_size entries; when full, the
- * least recently used entry goes.  Callers get a copy in their own memory
- * context, so an eviction never pulls a model from under a running
- * statement.
+ * least recently used entry goes.  A caller's memory context pins the
+ * model it gets until that context is reset or deleted (a reset
+ * callback), and an evicted model that is still pinned is freed when the
+ * last pin goes: an eviction never pulls a model from under a running
+ * statement, and no model is copied.
  *
  * IDENTIFICATION
  *	  src/cache.c
@@ -25,6 +27,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "algorithm.h"
 #include "artifact.h"
 #include "cache.h"
 
@@ -35,36 +38,39 @@ typedef struct CacheKey
 	TransactionId xmin;
 } CacheKey;
 
+/* A decoded model and its memory; outlives its hash entry while pinned. */
+typedef struct CachedModel
+{
+	MemoryContext cxt;			/* holds the model and this struct */
+	MlopsModel *model;
+	int			pins;
+	bool		evicted;
+} CachedModel;
+
 typedef struct CacheEntry
 {
 	CacheKey	key;
-	MemoryContext cxt;
-	MlopsModel *model;
+	CachedModel *cached;
 	uint64		last_used;
 } CacheEntry;
+
+/* One caller context's pin on a model, released with that context. */
+typedef struct ModelPin
+{
+	MemoryContextCallback cb;
+	CachedModel *cached;
+} ModelPin;
 
 static HTAB *model_cache = NULL;
 static uint64 use_clock = 0;
 
-/* Deep copy of a model into cxt. */
-MlopsModel *
-MlopsCopyModel(const MlopsModel *m, MemoryContext cxt)
+static void
+Unpin(void *arg)
 {
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	MlopsModel *c = palloc(sizeof(MlopsModel));
-	int			nparams = m->nfeat + (m->fit_intercept ? 1 : 0);
-	int			i;
+	CachedModel *cm = ((ModelPin *) arg)->cached;
 
-	*c = *m;
-	c->coef = palloc(sizeof(double) * m->nfeat);
-	memcpy(c->coef, m->coef, sizeof(double) * m->nfeat);
-	c->std_error = palloc(sizeof(double) * nparams);
-	memcpy(c->std_error, m->std_error, sizeof(double) * nparams);
-	c->feature_names = palloc(sizeof(char *) * m->nfeat);
-	for (i = 0; i < m->nfeat; i++)
-		c->feature_names[i] = pstrdup(m->feature_names[i]);
-	MemoryContextSwitchTo(old);
-	return c;
+	if (--cm->pins == 0 && cm->evicted)
+		MemoryContextDelete(cm->cxt);
 }
 
 static void
@@ -80,21 +86,26 @@ EvictOldest(void)
 			oldest = e;
 	if (oldest != NULL)
 	{
-		MemoryContextDelete(oldest->cxt);
+		CachedModel *cm = oldest->cached;
+
 		hash_search(model_cache, &oldest->key, HASH_REMOVE, NULL);
+		cm->evicted = true;
+		if (cm->pins == 0)
+			MemoryContextDelete(cm->cxt);
 	}
 }
 
 /*
- * The decoded model of a resolved version, as a copy in cxt.  Fetches and
- * decodes the artifact on a miss.  A corrupt
- * artifact is an error naming the model and version.
+ * The decoded model of a resolved version, pinned until cxt is reset or
+ * deleted; read-only.  Fetches and decodes the artifact on a miss.  A
+ * corrupt artifact is an error naming the model and version.
  */
-MlopsModel *
+const MlopsModel *
 MlopsGetModel(const MlopsVersionRef *ref, MemoryContext cxt)
 {
 	CacheKey	key;
 	CacheEntry *e;
+	ModelPin   *pin;
 	bool		found;
 
 	if (model_cache == NULL)
@@ -152,9 +163,16 @@ MlopsGetModel(const MlopsVersionRef *ref, MemoryContext cxt)
 		while (hash_get_num_entries(model_cache) >= Max(mlops_model_cache_size, 1))
 			EvictOldest();
 		e = hash_search(model_cache, &key, HASH_ENTER, &found);
-		e->cxt = ecxt;
-		e->model = m;
+		e->cached = MemoryContextAllocZero(ecxt, sizeof(CachedModel));
+		e->cached->cxt = ecxt;
+		e->cached->model = m;
 	}
 	e->last_used = ++use_clock;
-	return MlopsCopyModel(e->model, cxt);
+	pin = MemoryContextAlloc(cxt, sizeof(ModelPin));
+	pin->cached = e->cached;
+	pin->cb.func = Unpin;
+	pin->cb.arg = pin;
+	MemoryContextRegisterResetCallback(cxt, &pin->cb);
+	e->cached->pins++;
+	return e->cached->model;
 }

@@ -42,6 +42,7 @@
 #include "utils/snapmgr.h"
 #include "utils/typcache.h"
 
+#include "algorithm.h"
 #include "cache.h"
 #include "catalog.h"
 #include "mlops.h"
@@ -65,7 +66,7 @@ typedef enum FeatureConv
 typedef struct Resolved
 {
 	text	   *ref;			/* the model argument, as given */
-	MlopsModel *model;
+	const MlopsModel *model;
 	/* row form: column mapping for one row type */
 	Oid			rowtype;
 	int32		rowtypmod;
@@ -98,20 +99,6 @@ typedef struct PredictState
 	double	   *x;				/* scratch feature vector */
 	int			xlen;
 } PredictState;
-
-/* The model's output for one feature vector (no checks: callers did). */
-double
-MlopsModelPredict(const MlopsModel *model, const double *restrict x)
-{
-	const double *restrict w = model->coef;
-	double		s = 0;
-	int			j;
-
-	/* auto-vectorised */
-	for (j = 0; j < model->nfeat; j++)
-		s += w[j] * x[j];
-	return s + model->intercept;
-}
 
 static Resolved *
 GetResolved(FunctionCallInfo fcinfo)
@@ -198,7 +185,7 @@ mlops_predict(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat);
-	PG_RETURN_FLOAT8(MlopsModelPredict(r->model, x));
+	PG_RETURN_FLOAT8(MlopsPredict(r->model, x));
 }
 
 static bool
@@ -293,7 +280,7 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 	   int32 typmod)
 {
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
-	MlopsModel *m = r->model;
+	const MlopsModel *m = r->model;
 	MemoryContext old = MemoryContextSwitchTo(ps->cxt);
 	int			last = 0;
 	int			a;
@@ -379,7 +366,7 @@ PredictNumericArray(Resolved *r, PredictState *ps, ArrayType *arr)
 	int			j;
 
 	if (elemtype == FLOAT8OID)
-		return Float8GetDatum(MlopsModelPredict(r->model,
+		return Float8GetDatum(MlopsPredict(r->model,
 												MlopsScoringArray(arr, r->model->nfeat)));
 	if (!ConvFor(elemtype, &conv))
 		ereport(ERROR,
@@ -410,7 +397,7 @@ PredictNumericArray(Resolved *r, PredictState *ps, ArrayType *arr)
 					 errmsg("feature %d is %s", j + 1,
 							isnan(ps->x[j]) ? "NaN" : "infinite")));
 	}
-	return Float8GetDatum(MlopsModelPredict(r->model, ps->x));
+	return Float8GetDatum(MlopsPredict(r->model, ps->x));
 }
 
 /* mlops.predict(model text, row anyelement): columns matched by name */
@@ -423,7 +410,7 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	HeapTupleHeader td;
 	Oid			typid;
 	int32		typmod;
-	MlopsModel *m = r->model;
+	const MlopsModel *m = r->model;
 	Datum	   *values;
 	bool	   *isnull;
 	double	   *x;
@@ -472,7 +459,7 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 
 		for (j = 0; j < m->nfeat; j++)
 			x[j] = ReadInPlace(data + r->offset[j], r->conv[j]);
-		score = MlopsModelPredict(m, x);
+		score = MlopsPredict(m, x);
 		if (unlikely(!isfinite(score)))
 			for (j = 0; j < m->nfeat; j++)
 				CheckFeature(m, j, x[j]);
@@ -498,5 +485,5 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 			Convert(values[a], r->conv[j]);
 		CheckFeature(m, j, x[j]);
 	}
-	PG_RETURN_FLOAT8(MlopsModelPredict(m, x));
+	PG_RETURN_FLOAT8(MlopsPredict(m, x));
 }

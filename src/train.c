@@ -612,7 +612,8 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 {
 	MlopsVersionRef ref;
 	char	   *target;
-	MlopsModel *model;
+	const MlopsModel *model;
+	const LinearModel *lm;
 	Relation	rel;
 	Datum	   *oc;
 	Datum	   *op;
@@ -644,17 +645,18 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	model = MlopsGetModel(&ref, CurrentMemoryContext);
 	PopActiveSnapshot();
+	lm = (const LinearModel *) model->payload;
 
 	rel = relation_open(a->relid, AccessShareLock);
 	oc = palloc(sizeof(Datum) * (model->nfeat + 1));
 	op = palloc(sizeof(Datum) * model->nfeat);
-	oc[0] = Float8GetDatum(model->intercept);
+	oc[0] = Float8GetDatum(lm->intercept);
 	initStringInfo(&extra);
 	for (j = 0; j < model->nfeat && cmp->problem == NULL; j++)
 	{
 		const char *name = model->feature_names[j];
 
-		oc[1 + j] = Float8GetDatum(model->coef[j]);
+		oc[1 + j] = Float8GetDatum(lm->coef[j]);
 		for (i = 0; i < a->nfeat; i++)
 			if (strcmp(a->features[i], name) == 0)
 				break;
@@ -1243,7 +1245,7 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 	initStringInfo(&skipped);
 	for (v = 0; v < nver; v++)
 	{
-		MlopsModel *m;
+		const MlopsModel *m;
 		char	   *problem = NULL;
 
 		CHECK_FOR_INTERRUPTS();
@@ -1275,7 +1277,7 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 			: palloc(sizeof(Datum) * (m->nfeat + 1));
 		layout = layout ? repalloc(layout, sizeof(Datum) * (nlay + m->nfeat + 1))
 			: palloc(sizeof(Datum) * (m->nfeat + 1));
-		coefs[ncoef++] = Float8GetDatum(m->intercept);
+		coefs[ncoef++] = Float8GetDatum(((const LinearModel *) m->payload)->intercept);
 		layout[nlay++] = Int32GetDatum(m->nfeat);
 		for (j = 0; j < m->nfeat; j++)
 		{
@@ -1289,7 +1291,7 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 					elog(ERROR, "more feature columns than relation %s has", relname);
 				cols[ncols++] = pstrdup(m->feature_names[j]);
 			}
-			coefs[ncoef++] = Float8GetDatum(m->coef[j]);
+			coefs[ncoef++] = Float8GetDatum(((const LinearModel *) m->payload)->coef[j]);
 			layout[nlay++] = Int32GetDatum(i + 1);
 		}
 		scored[nv++] = refs[v].version;

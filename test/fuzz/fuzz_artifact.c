@@ -10,7 +10,7 @@
  * never reach the payload checks.  A decoder may reject anything, but it
  * must say why; what it accepts must satisfy the invariants scoring
  * relies on (feature count in range, names non-empty, NUL-terminated,
- * short and valid UTF-8, coefficients finite) and re-encode to exactly the
+ * short and valid UTF-8, a score that is not NaN) and re-encode to exactly the
  * bytes it came from, or two different artifacts would mean one model.
  * A broken invariant aborts, which libFuzzer reports as a finding.
  *
@@ -36,6 +36,7 @@
 #include "mb/pg_wchar.h"
 #include "port/pg_crc32c.h"
 
+#include "algorithm.h"
 #include "artifact.h"
 
 extern int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -128,37 +129,45 @@ WriteU32(unsigned char *p, uint32 v)
 	p[3] = (v >> 24) & 0xff;
 }
 
+/*
+ * What every accepted model must satisfy: a known family, features and
+ * classes in range with valid names, finite scores on two probe vectors
+ * (the family checked what its prediction reads), and re-encoding to
+ * exactly the bytes it came from.
+ */
 static void
 CheckModel(const MlopsModel *m, const unsigned char *data, size_t size)
 {
-	int			nparams;
+	double	   *x;
 	int			i;
 	bytea	   *again;
 
-	if (m->algorithm != MLOPS_ALGO_LINEAR)
+	if (m->algo == NULL || MlopsAlgorithmById(m->algo->id) != m->algo)
 		Fail("unknown algorithm accepted");
 	if (m->nfeat < 1 || m->nfeat > MLOPS_MAX_FEATURES)
 		Fail("feature count out of range");
-	if (!isfinite(m->intercept) || (!m->fit_intercept && m->intercept != 0))
-		Fail("bad intercept");
-	nparams = m->nfeat + (m->fit_intercept ? 1 : 0);
-	for (i = 0; i < m->nfeat; i++)
+	if (m->nclasses < 0 || m->nclasses == 1 || m->nclasses > MLOPS_MAX_CLASSES)
+		Fail("class count out of range");
+	for (i = 0; i < m->nfeat + m->nclasses; i++)
 	{
-		const char *name = m->feature_names[i];
-		size_t		len = strnlen(name, MLOPS_MAX_NAME_LEN + 1);
+		bool		is_name = i < m->nfeat;
+		const char *s = is_name ? m->feature_names[i] : m->classes[i - m->nfeat];
+		size_t		len = strnlen(s, MLOPS_MAX_LABEL_LEN + 1);
 
-		if (!isfinite(m->coef[i]))
-			Fail("coefficient not finite");
-		if (len < 1 || len > MLOPS_MAX_NAME_LEN)
-			Fail("feature name empty, too long or not terminated");
-		if (pg_encoding_verifymbstr(PG_UTF8, name, (int) len) != (int) len)
-			Fail("feature name not valid UTF-8");
+		if ((is_name && (len < 1 || len > MLOPS_MAX_NAME_LEN)) ||
+			len > MLOPS_MAX_LABEL_LEN)
+			Fail("feature name or class label empty, too long or not terminated");
+		if (pg_encoding_verifymbstr(PG_UTF8, s, (int) len) != (int) len)
+			Fail("feature name or class label not valid UTF-8");
 	}
-	for (i = 0; i < nparams; i++)
-		if (isinf(m->std_error[i]) || m->std_error[i] < 0)
-			Fail("bad standard error");
-	if (isinf(m->sigma) || m->sigma < 0 || m->df_resid < 0)
-		Fail("bad sigma or df_resid");
+
+	x = palloc0(sizeof(double) * m->nfeat);
+	if (isnan(MlopsPredict(m, x)))
+		Fail("NaN score at the origin");
+	for (i = 0; i < m->nfeat; i++)
+		x[i] = 1.0 / (i + 1);
+	if (isnan(MlopsPredict(m, x)))
+		Fail("NaN score on a small vector");
 
 	again = MlopsArtifactEncode(m);
 	if (VARSIZE(again) - VARHDRSZ != size ||

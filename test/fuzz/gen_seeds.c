@@ -5,7 +5,7 @@
  *	  MlopsArtifactEncode the server uses.
  *
  * Usage: gen_seeds DIR.  One file per model, covering what the decoder
- * must accept: one feature, twenty, no intercept, the maximum feature
+ * must accept, for each family; linear: one feature, twenty, no intercept, the maximum feature
  * count, multibyte and maximum-length names, unknown statistics (NaN
  * standard errors and sigma) and extreme but finite doubles.  Built by
  * test/fuzz/run.sh at test time, so no binary is committed.  A one-shot
@@ -22,35 +22,44 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "algo_linear.h"
 #include "artifact.h"
 
 static const char *outdir;
 
-/* A model with nfeat features named prefix01, prefix02, ... */
+/* A linear model with nfeat features named prefix01, prefix02, ... */
 static MlopsModel *
 MakeModel(int nfeat, bool fit_intercept, const char *prefix)
 {
 	MlopsModel *m = palloc0(sizeof(MlopsModel));
+	LinearModel *lm = palloc0(sizeof(LinearModel));
 	int			nparams = nfeat + (fit_intercept ? 1 : 0);
 	int			i;
 
-	m->algorithm = MLOPS_ALGO_LINEAR;
+	m->algo = &mlops_linear_routine;
 	m->nfeat = nfeat;
-	m->fit_intercept = fit_intercept;
-	m->intercept = fit_intercept ? 1.5 : 0.0;
-	m->coef = palloc(sizeof(double) * nfeat);
-	m->std_error = palloc(sizeof(double) * nparams);
+	m->payload = lm;
+	lm->fit_intercept = fit_intercept;
+	lm->intercept = fit_intercept ? 1.5 : 0.0;
+	lm->coef = palloc(sizeof(double) * nfeat);
+	lm->std_error = palloc(sizeof(double) * nparams);
 	m->feature_names = palloc(sizeof(char *) * nfeat);
 	for (i = 0; i < nfeat; i++)
 	{
-		m->coef[i] = (i % 2 ? -1.0 : 1.0) * (i + 1) / 4.0;
+		lm->coef[i] = (i % 2 ? -1.0 : 1.0) * (i + 1) / 4.0;
 		m->feature_names[i] = psprintf("%s%02d", prefix, i + 1);
 	}
 	for (i = 0; i < nparams; i++)
-		m->std_error[i] = 0.01 * (i + 1);
-	m->sigma = 0.25;
-	m->df_resid = 100 - nparams;
+		lm->std_error[i] = 0.01 * (i + 1);
+	lm->sigma = 0.25;
+	lm->df_resid = 100 - nparams;
 	return m;
+}
+
+static LinearModel *
+Linear(MlopsModel *m)
+{
+	return (LinearModel *) m->payload;
 }
 
 static void
@@ -103,21 +112,21 @@ main(int argc, char **argv)
 	/* as saved when there are as many parameters as rows */
 	m = MakeModel(2, true, "u");
 	for (i = 0; i < 3; i++)
-		m->std_error[i] = NAN;
-	m->sigma = NAN;
-	m->df_resid = 0;
+		Linear(m)->std_error[i] = NAN;
+	Linear(m)->sigma = NAN;
+	Linear(m)->df_resid = 0;
 	Write("unknown_stats", m);
 
 	/* extreme finite doubles */
 	m = MakeModel(4, true, "e");
-	m->intercept = -DBL_MAX;
-	m->coef[0] = DBL_MAX;
-	m->coef[1] = DBL_MIN / 4;	/* subnormal */
-	m->coef[2] = -0.0;
-	m->coef[3] = 1e-300;
-	m->std_error[0] = 0;
-	m->sigma = DBL_MAX;
-	m->df_resid = PG_INT64_MAX;
+	Linear(m)->intercept = -DBL_MAX;
+	Linear(m)->coef[0] = DBL_MAX;
+	Linear(m)->coef[1] = DBL_MIN / 4;	/* subnormal */
+	Linear(m)->coef[2] = -0.0;
+	Linear(m)->coef[3] = 1e-300;
+	Linear(m)->std_error[0] = 0;
+	Linear(m)->sigma = DBL_MAX;
+	Linear(m)->df_resid = PG_INT64_MAX;
 	Write("extreme_values", m);
 	return 0;
 }

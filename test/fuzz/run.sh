@@ -1,6 +1,7 @@
 #!/bin/bash
-# Fuzz the artifact decoder outside the server: build src/artifact.c with
-# -DFRONTEND into a libFuzzer target (ASan + UBSan), generate a seed
+# Fuzz the artifact decoder outside the server: build src/artifact.c, the
+# family list (src/algorithm.c) and every family's frontend-safe part
+# (src/algo_*.c) with -DFRONTEND into a libFuzzer target (ASan + UBSan), generate a seed
 # corpus of real artifacts, run a bounded, seeded campaign and print
 #   fuzz: N execs, N findings
 # Exit status 0 only when every exec ran and nothing was found.
@@ -25,13 +26,14 @@ CFLAGS="-g -O1 -DFRONTEND -I$PGINC -Iinclude -Wall -Wextra -Werror
     -Wno-unused-parameter -Wno-sign-compare -Wno-ignored-attributes"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBS="$PGLIB/libpgcommon.a $PGLIB/libpgport.a -lm"
+DECODER="src/artifact.c src/algorithm.c $(ls src/algo_*.c)"
 
 rm -rf "$B"
 mkdir -p "$B/seeds" "$B/corpus"
 {
     $CC $CFLAGS $SAN -fsanitize=fuzzer -o "$B/fuzz_artifact" \
-        test/fuzz/fuzz_artifact.c src/artifact.c $LIBS &&
-    $CC $CFLAGS $SAN -o "$B/gen_seeds" test/fuzz/gen_seeds.c src/artifact.c $LIBS &&
+        test/fuzz/fuzz_artifact.c $DECODER $LIBS &&
+    $CC $CFLAGS $SAN -o "$B/gen_seeds" test/fuzz/gen_seeds.c $DECODER $LIBS &&
     ASAN_OPTIONS=detect_leaks=0 "$B/gen_seeds" "$B/seeds"
 } || { echo "fuzz: build failed"; exit 1; }
 

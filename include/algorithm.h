@@ -1,0 +1,88 @@
+/*-------------------------------------------------------------------------
+ *
+ * algorithm.h
+ *	  The algorithm interface: one struct of callbacks per model family,
+ *	  as PostgreSQL's index access methods have IndexAmRoutine.
+ *
+ * Each src/algo_<name>.c fills one MlopsAlgorithmRoutine and
+ * src/algorithm.c lists them; the rest of the code reaches a family only
+ * through its routine, found by name (mlops.train) or by the id stored in
+ * an artifact.  Adding a family is adding its file, one line in that
+ * list, its SQL objects and its tests.
+ *
+ * The stored-model callbacks (encode, decode, predict) are frontend-safe:
+ * the decoder's fuzzer links the family files with -DFRONTEND, where
+ * only they exist.
+ *
+ * IDENTIFICATION
+ *	  include/algorithm.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MLOPS_ALGORITHM_H
+#define MLOPS_ALGORITHM_H
+
+#include "lib/stringinfo.h"
+
+#include "mlops.h"
+
+typedef enum MlopsTask
+{
+	MLOPS_TASK_REGRESSION = 1,
+	MLOPS_TASK_CLASSIFICATION,
+	MLOPS_TASK_CLUSTERING,
+	MLOPS_TASK_DECOMPOSITION
+} MlopsTask;
+
+/* A bounded little-endian reader over an artifact; any overrun sets ok = false. */
+typedef struct MlopsReader
+{
+	const unsigned char *p;
+	Size		left;
+	bool		ok;
+} MlopsReader;
+
+struct MlopsTrainJob;			/* train.h */
+struct ReturnSetInfo;
+
+typedef struct MlopsAlgorithmRoutine
+{
+	const char *name;			/* mlops.train(algorithm => name) */
+	uint16		id;				/* stored in artifacts: never renumber */
+	MlopsTask	task;
+
+	/*
+	 * The stored model (frontend-safe).  encode appends the family's
+	 * payload; decode reads it into model->payload after the common part
+	 * (features, classes) has been read, returning false with *error set
+	 * when it is not valid: it must check every value it will rely on and
+	 * consume exactly the bytes encode writes.  predict is the model's
+	 * output for one feature vector of model->nfeat finite values.
+	 */
+	void		(*encode) (const MlopsModel *model, StringInfo payload);
+	bool		(*decode) (MlopsReader *r, MlopsModel *model, const char **error);
+	double		(*predict) (const MlopsModel *model, const double *x);
+
+	/*
+	 * Backend only.  train runs the passes over the job's relation and
+	 * fills the job's results (train.h); coefficients, which may be NULL,
+	 * puts (term, estimate, std_error, statistic, p_value) rows into a
+	 * materialized set-returning function's result.
+	 */
+	void		(*train) (struct MlopsTrainJob *job);
+	void		(*coefficients) (const MlopsModel *model,
+								 struct ReturnSetInfo *rsinfo);
+} MlopsAlgorithmRoutine;
+
+/* algorithm.c */
+extern const MlopsAlgorithmRoutine *MlopsAlgorithmById(uint16 id);
+extern const MlopsAlgorithmRoutine *MlopsAlgorithmByName(const char *name);
+extern const char *MlopsAlgorithmNames(void);
+
+static inline double
+MlopsPredict(const MlopsModel *model, const double *x)
+{
+	return model->algo->predict(model, x);
+}
+
+#endif							/* MLOPS_ALGORITHM_H */

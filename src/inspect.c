@@ -1,0 +1,65 @@
+/*-------------------------------------------------------------------------
+ *
+ * inspect.c
+ *	  What a stored version holds, by model reference: mlops.coefficients.
+ *
+ * Each function resolves the reference as scoring does (the deployed
+ * version, or 'name@N', with the predict privilege checked) and asks the
+ * version's family to describe itself; a family that has no such thing
+ * (a clustering model has no coefficients) is an error that says so.
+ *
+ * IDENTIFICATION
+ *	  src/inspect.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "algorithm.h"
+#include "cache.h"
+#include "resolve.h"
+
+/* The model a materialized inspection function describes, resolved. */
+static const MlopsModel *
+InspectedModel(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MlopsVersionRef ref;
+	const MlopsModel *m;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model name must not be NULL")));
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &ref);
+	m = MlopsGetModel(&ref, rsinfo->econtext->ecxt_per_query_memory);
+	SPI_finish();
+	return m;
+}
+
+/*
+ * mlops.coefficients(model) returns table(term, estimate, std_error,
+ * statistic, p_value)
+ */
+PG_FUNCTION_INFO_V1(mlops_coefficients);
+Datum
+mlops_coefficients(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = InspectedModel(fcinfo);
+
+	if (m->algo->coefficients == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, which has no coefficients",
+						text_to_cstring(PG_GETARG_TEXT_PP(0)), m->algo->name)));
+	m->algo->coefficients(m, (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
