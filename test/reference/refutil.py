@@ -28,14 +28,18 @@ def header(path):
 
 
 def fmt(v):
-    """One SQL literal: strings quoted, floats with 17 significant digits."""
+    """One SQL literal: strings quoted, floats with 17 significant digits
+    (or %g when that reads back as the same double, so parameters print
+    as 0.1, not 0.10000000000000001), -0 as 0."""
     if isinstance(v, str):
         return "'%s'" % v.replace("'", "''")
     if isinstance(v, (bool, np.bool_)):
         return "true" if v else "false"
     if isinstance(v, (int, np.integer)):
         return "%d" % v
-    return "%.17g" % v
+    v = float(v) + 0.0
+    short = "%g" % v
+    return short if float(short) == v else "%.17g" % v
 
 
 def section(name, columns, rows):
