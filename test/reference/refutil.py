@@ -67,6 +67,8 @@ def read_out(path, name):
 
 
 def _value(tok):
+    if tok in ("true", "false"):
+        return tok
     if tok.startswith("'"):
         return tok[1:-1].replace("''", "'")
     if re.fullmatch(r"-?\d+", tok):
