@@ -11,6 +11,8 @@ OBJS = \
 	src/artifact.o \
 	src/algorithm.o \
 	src/algo_linear.o \
+	src/algo_linear_train.o \
+	src/pass.o \
 	src/sqlexec.o \
 	src/catalog.o \
 	src/roles.o \

@@ -53,7 +53,17 @@ typedef struct LinearModel
 	int64		df_resid;		/* residual degrees of freedom */
 } LinearModel;
 
+/* Hyperparameters (MlopsAlgorithmRoutine.params). */
+typedef struct LinearParams
+{
+	bool		fit_intercept;
+	double		alpha;			/* ridge penalty; 0 for least squares */
+} LinearParams;
+
 extern const struct MlopsAlgorithmRoutine mlops_linear_routine;
+
+struct MlopsTrainJob;
+extern void MlopsLinearTrain(struct MlopsTrainJob *job);
 
 /* A solved model plus what training reports about it. */
 typedef struct LinearFit

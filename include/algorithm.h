@@ -42,14 +42,38 @@ typedef struct MlopsReader
 	bool		ok;
 } MlopsReader;
 
-struct MlopsTrainJob;			/* train.h */
+/*
+ * A hyperparameter, declared (as bloom declares its reloptions): its JSON
+ * key in mlops.train's hyperparams, its kind, where it goes in the
+ * family's params struct, its default and smallest value.  train.c parses
+ * and checks them, and stores them with the version, defaults included.
+ */
+typedef enum MlopsParamKind
+{
+	MLOPS_PARAM_BOOL,
+	MLOPS_PARAM_REAL			/* finite, at least min */
+} MlopsParamKind;
+
+typedef struct MlopsParamDef
+{
+	const char *name;
+	MlopsParamKind kind;
+	int			offset;
+	double		dflt;
+	double		min;
+} MlopsParamDef;
+
+struct MlopsTrainJob;			/* pass.h */
 struct ReturnSetInfo;
 
 typedef struct MlopsAlgorithmRoutine
 {
 	const char *name;			/* mlops.train(algorithm => name) */
+	const char *title;			/* for messages: "Linear regression" */
 	uint16		id;				/* stored in artifacts: never renumber */
 	MlopsTask	task;
+	const MlopsParamDef *params;	/* ends with a NULL name */
+	Size		params_size;
 
 	/*
 	 * The stored model (frontend-safe).  encode appends the family's
@@ -65,7 +89,7 @@ typedef struct MlopsAlgorithmRoutine
 
 	/*
 	 * Backend only.  train runs the passes over the job's relation and
-	 * fills the job's results (train.h); coefficients, which may be NULL,
+	 * fills the job's results (pass.h); coefficients, which may be NULL,
 	 * puts (term, estimate, std_error, statistic, p_value) rows into a
 	 * materialized set-returning function's result.
 	 */
@@ -77,6 +101,7 @@ typedef struct MlopsAlgorithmRoutine
 /* algorithm.c */
 extern const MlopsAlgorithmRoutine *MlopsAlgorithmById(uint16 id);
 extern const MlopsAlgorithmRoutine *MlopsAlgorithmByName(const char *name);
+extern const MlopsAlgorithmRoutine *MlopsAlgorithmAuto(void);
 extern const char *MlopsAlgorithmNames(void);
 
 static inline double

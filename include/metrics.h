@@ -1,9 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * metrics.h
- *	  Second training pass (test-set metrics and refinement, and the
- *	  comparison with the deployed version), and scoring every version of
- *	  a model on the same rows.
+ *	  Scoring stored models of any family inside an aggregate, and scoring
+ *	  every version of a model on the same rows.
  *
  * IDENTIFICATION
  *	  include/metrics.h
@@ -13,35 +12,10 @@
 #ifndef MLOPS_METRICS_H
 #define MLOPS_METRICS_H
 
+#include "fmgr.h"
 #include "utils/array.h"
 
-/* Totals read back from the _linear_eval_state aggregate. */
-typedef struct EvalTotals
-{
-	int			nparams;
-	double		n_refined;
-	double		rss;			/* training rows, at the pass's coefficients */
-	double	   *g;				/* X'r over training rows, nparams */
-	double		n_test;
-	double		sse;
-	double		sae;
-	double		mean_y;
-	double		m2_y;
-} EvalTotals;
-
-/*
- * The comparison a _linear_compare_state adds: on the candidate's
- * held-out rows that the other (deployed) version can score, both
- * versions' sums of squared errors.
- */
-typedef struct CompareTotals
-{
-	double		n;
-	double		skipped;		/* held-out rows the other version could not score */
-	double		sse_candidate;
-	double		sse_other;
-	double		m2_y;
-} CompareTotals;
+#include "mlops.h"
 
 /*
  * Two versions whose SSE on the same rows differ by less than this
@@ -50,10 +24,22 @@ typedef struct CompareTotals
  */
 #define MLOPS_R2_TIE 1e-12
 
-/* Most versions one _linear_score_state pass scores. */
+/* Most versions one _score_state pass scores. */
 #define MLOPS_MAX_SCORED_VERSIONS 1000
 
-/* Totals of a _linear_score_state: nv versions on the same rows. */
+/* The models an aggregate received as artifacts, decoded once. */
+typedef struct MlopsArgModels
+{
+	Datum		raw;			/* the argument they were decoded from */
+	char	   *bytes;			/* its bytes, to recognise it when raw changes */
+	Size		len;
+	int			n;
+	const MlopsModel **models;
+	double	   *x;				/* scratch: the widest model's features */
+	MemoryContext cxt;
+} MlopsArgModels;
+
+/* Totals of a _score_state: nv versions on the same rows. */
 typedef struct ScoreTotals
 {
 	int			nv;
@@ -63,9 +49,9 @@ typedef struct ScoreTotals
 	double	   *sse;			/* nv */
 } ScoreTotals;
 
-extern void MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out);
-extern void MlopsCompareTotals(ArrayType *state, int nparams, EvalTotals *out,
-							   CompareTotals *cmp);
+extern MlopsArgModels *MlopsArgModelsGet(FunctionCallInfo fcinfo, int argno,
+										 bool is_array, const char *what,
+										 MlopsArgModels **slot);
 extern void MlopsScoreTotals(ArrayType *state, int nv, ScoreTotals *out);
 
 #endif							/* MLOPS_METRICS_H */

@@ -452,12 +452,12 @@ CREATE AGGREGATE @extschema@._linear_eval_state(float8[], float8, float8[],
 -- them, or in extra, the columns only it reads), row as separate values
 -- or (wide models) as an array
 CREATE FUNCTION @extschema@._linear_compare_accum(float8[], float8[], boolean, float8,
-        bigint, boolean, float8[], integer[], float8[], VARIADIC "any")
+        bigint, boolean, bytea, integer[], float8[], VARIADIC "any")
     RETURNS float8[]
     AS 'MODULE_PATHNAME', 'mlops_linear_compare_accum_args'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@._linear_compare_accum(float8[], float8[], float8, float8[],
-        float8[], boolean, float8, bigint, boolean, float8[], integer[])
+        float8[], boolean, float8, bigint, boolean, bytea, integer[])
     RETURNS float8[]
     AS 'MODULE_PATHNAME', 'mlops_linear_compare_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -466,35 +466,35 @@ CREATE FUNCTION @extschema@._linear_compare_combine(float8[], float8[])
     AS 'MODULE_PATHNAME', 'mlops_linear_compare_combine'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE @extschema@._linear_compare_state(float8[], boolean, float8, bigint,
-        boolean, float8[], integer[], float8[], VARIADIC "any") (
+        boolean, bytea, integer[], float8[], VARIADIC "any") (
     SFUNC = @extschema@._linear_compare_accum,
     STYPE = float8[],
     COMBINEFUNC = @extschema@._linear_compare_combine,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@._linear_compare_state(float8[], float8, float8[], float8[],
-        boolean, float8, bigint, boolean, float8[], integer[]) (
+        boolean, float8, bigint, boolean, bytea, integer[]) (
     SFUNC = @extschema@._linear_compare_accum,
     STYPE = float8[],
     COMBINEFUNC = @extschema@._linear_compare_combine,
     PARALLEL = SAFE
 );
 
--- mlops.deploy(model, 'best', relation, target): every version scored on
--- the same rows (coefficients, layout, target, features)
-CREATE FUNCTION @extschema@._linear_score_accum(float8[], float8[], integer[], float8,
+-- mlops.deploy(model, 'best', relation, target): every version, of any
+-- family, scored on the same rows (stored models, layout, target, features)
+CREATE FUNCTION @extschema@._score_accum(float8[], bytea[], integer[], float8,
         float8[])
     RETURNS float8[]
-    AS 'MODULE_PATHNAME', 'mlops_linear_score_accum'
+    AS 'MODULE_PATHNAME', 'mlops_score_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@._linear_score_combine(float8[], float8[])
+CREATE FUNCTION @extschema@._score_combine(float8[], float8[])
     RETURNS float8[]
-    AS 'MODULE_PATHNAME', 'mlops_linear_score_combine'
+    AS 'MODULE_PATHNAME', 'mlops_score_combine'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE @extschema@._linear_score_state(float8[], integer[], float8, float8[]) (
-    SFUNC = @extschema@._linear_score_accum,
+CREATE AGGREGATE @extschema@._score_state(bytea[], integer[], float8, float8[]) (
+    SFUNC = @extschema@._score_accum,
     STYPE = float8[],
-    COMBINEFUNC = @extschema@._linear_score_combine,
+    COMBINEFUNC = @extschema@._score_combine,
     PARALLEL = SAFE
 );
 
@@ -616,7 +616,7 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 -- not the caller's, so the exported aggregates and the training passes
 -- (mlops._linear_train_state, mlops._linear_eval_state,
 -- mlops._linear_compare_state, which mlops.train runs as the caller, and
--- mlops._linear_score_state, which mlops.deploy runs) keep working for
+-- mlops._score_state, which mlops.deploy runs) keep working for
 -- every role.
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8) FROM PUBLIC;
@@ -627,11 +627,11 @@ REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state,
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_combine(float8[], float8[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[], float8[], "any") FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], boolean, float8, bigint, boolean, bytea, integer[], float8[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, bytea, integer[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_compare_combine(float8[], float8[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_score_accum(float8[], float8[], integer[], float8, float8[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_score_combine(float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._score_accum(float8[], bytea[], integer[], float8, float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._score_combine(float8[], float8[]) FROM PUBLIC;
 
 -- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or
 -- DROP OWNED BY its owner) deletes every model, so it is refused while

@@ -30,7 +30,7 @@
  * relative to its norm is a linear combination of the columns before it,
  * reported by name.  Ridge (alpha > 0) folds sqrt(alpha) * I for the
  * non-intercept columns into a copy of R.  Training may then refine b with
- * a second pass (metrics.c) that computes X'r in extended precision.
+ * a second pass (algo_linear_train.c) that computes X'r in extended precision.
  *
  * IDENTIFICATION
  *	  src/algo_linear.c
@@ -1186,14 +1186,24 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 
 #endif							/* !FRONTEND */
 
+static const MlopsParamDef linear_params[] = {
+	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0},
+	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0},
+	{NULL}
+};
+
 const MlopsAlgorithmRoutine mlops_linear_routine = {
 	.name = "linear",
+	.title = "Linear regression",
 	.id = 1,
 	.task = MLOPS_TASK_REGRESSION,
+	.params = linear_params,
+	.params_size = sizeof(LinearParams),
 	.encode = LinearEncode,
 	.decode = LinearDecode,
 	.predict = LinearPredict,
 #ifndef FRONTEND
+	.train = MlopsLinearTrain,
 	.coefficients = LinearCoefficients,
 #endif
 };

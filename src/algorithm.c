@@ -48,6 +48,16 @@ MlopsAlgorithmByName(const char *name)
 	return NULL;
 }
 
+/*
+ * The family algorithm => 'auto' picks.  Every target is numeric today,
+ * so it is linear regression; classification will choose by the target.
+ */
+const MlopsAlgorithmRoutine *
+MlopsAlgorithmAuto(void)
+{
+	return &mlops_linear_routine;
+}
+
 /* The families' names, comma-separated, for hints. */
 const char *
 MlopsAlgorithmNames(void)

@@ -1,38 +1,18 @@
 /*-------------------------------------------------------------------------
  *
  * metrics.c
- *	  The second pass of linear training: test-set metrics for the held-out
- *	  rows, and, for the training rows, X'r in extended precision for one
- *	  step of iterative refinement.
+ *	  Scoring stored models inside an aggregate, whatever their family:
+ *	  models passed as artifact arguments, and the pass that scores every
+ *	  version of a model on the same rows (mlops.deploy(model, 'best',
+ *	  relation, target)).
  *
- * Both are sums, so the pass is one more combinable aggregate
- * (mlops._linear_eval_state) whose state is a float8[] updated in place:
- *
- *	 [0] nparams  [1] training rows  [2,3] RSS  [4 .. 4+2k) X'r
- *	 then n_test, SSE (2), SAE (2), mean(y), M2(y)
- *
- * Sums are double-double (a high and a low double), and so are the
- * residuals, formed from double-double coefficients with exact products
- * (fma): the cancellation in y - Xb and in X'r, which is what refinement
- * needs, loses nothing that matters.  The mean
- * and M2 of the test target merge with Chan's formula.
- *
- * For mlops.train's deploy => 'best', _linear_compare_state is the same
- * pass with a comparison section after the state (CMP_*): on each
- * held-out row it also scores the deployed version, whose coefficients
- * and feature positions among the row's values (plus extra values only it
- * reads) are arguments, so one scan decides the split from the new
- * version's values and measures both versions on exactly those rows.
- * _linear_score_state scores any number of versions on every row of a
- * relation, for mlops.deploy(model, 'best', relation, target).
- *
- * Every argument is validated as if an attacker called it: the support
- * functions are not executable by PUBLIC, but a role granted EXECUTE can
- * put them in an aggregate of its own making and pass any float8[] as the
- * state, the coefficients or a row.  A state is one-dimensional float8
- * without NULLs, its element 0 is a parameter count in range, its length
- * is exactly EV_LEN of that count, and both sides of a combine agree;
- * nothing is read or written before that is known (EvalCheck).
+ * An aggregate cannot look a model up (parallel workers have no SPI), so
+ * the caller passes the stored artifacts as a bytea or bytea[] argument;
+ * they are decoded once per call site (MlopsArgModelsGet) with the same
+ * checked decoder as the catalog's, and recognised on later rows by the
+ * argument's datum or, when that changes, its bytes.  A role granted
+ * EXECUTE on these support functions may pass any bytes: a bad one is an
+ * error, as a corrupt catalog row is.
  *
  * IDENTIFICATION
  *	  src/metrics.c
@@ -45,716 +25,125 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
-#include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/memutils.h"
 
+#include "algorithm.h"
+#include "artifact.h"
+#include "ddouble.h"
 #include "metrics.h"
 #include "mlops.h"
-#include "preprocess.h"
 
-#define EV_K		0
-#define EV_NTRAIN	1
-#define EV_RSS		2
-#define EV_G		4
-#define EV_TEST(k)	(4 + 2 * (k))
-#define EV_LEN(k)	(EV_TEST(k) + 7)
-
-/*
- * A _linear_compare_state is an evaluation state followed by the
- * comparison on the held-out rows: rows compared, both versions' SSE (2
- * each), mean(y), M2(y), and held-out rows the other version could not
- * score.
- */
-#define CMP_N		0
-#define CMP_SSE_C	1
-#define CMP_SSE_D	3
-#define CMP_MEAN	5
-#define CMP_M2		6
-#define CMP_SKIPPED	7
-#define CMP_EXTRA	8
-
-/* hi + lo += a, exactly rounded to double-double */
-static inline void
-DDAdd(double *hi, double *lo, double a)
+/* Decode the artifact bytes a, of length len, or raise an error for what. */
+static const MlopsModel *
+DecodeArg(const char *a, Size len, const char *what)
 {
-	double		s = *hi + a;
-	double		bb = s - *hi;
-	double		e = (*hi - (s - bb)) + (a - bb);
+	const char *error;
+	const MlopsModel *m = MlopsArtifactDecode(a, len, &error);
 
-	e += *lo;
-	*hi = s + e;
-	*lo = e - (*hi - s);
-}
-
-/* hi + lo += x * (rh + rl), with the product of x and rh exact */
-static inline void
-DDAddProduct(double *hi, double *lo, double x, double rh, double rl)
-{
-	double		p = x * rh;
-	double		pe = fma(x, rh, -p);
-
-	DDAdd(hi, lo, p);
-	*lo += pe + x * rl;
+	if (m == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid model for %s", what),
+				 errdetail("The artifact failed validation: %s.", error)));
+	return m;
 }
 
 /*
- * The residual (y + yl) - (x + xl)'(c + c_lo) in double-double: each
- * product of a feature and a coefficient's high part is exact (fma), so
- * the cancellation between y and the prediction, which on a near-exact
- * fit is total, costs nothing.  xl (NULL: none) and yl are the parts of
- * numeric data a double rounded off.
+ * The models of argument argno (a bytea artifact, or with is_array a
+ * bytea[] of them), decoded on the first call and kept in *slot, which
+ * lives in fn_mcxt; "what" names the function in errors.
  */
-static inline void
-DDResidual(double y, double yl, const double *x, const double *xl,
-		   int nfeat, const double *c, int k, bool intercept,
-		   double *rh, double *rl)
+MlopsArgModels *
+MlopsArgModelsGet(FunctionCallInfo fcinfo, int argno, bool is_array,
+				  const char *what, MlopsArgModels **slot)
 {
-	int			off = intercept ? 1 : 0;
-	double		hi = y;
-	double		lo = yl;
-	double		s;
-	int			j;
-
-	if (intercept)
-	{
-		DDAdd(&hi, &lo, -c[0]);
-		lo -= c[k];
-	}
-	for (j = 0; j < nfeat; j++)
-	{
-		double		ch = c[off + j];
-		double		p = x[j] * ch;
-		double		pe = fma(x[j], ch, -p);
-
-		DDAdd(&hi, &lo, -p);
-		lo -= pe + x[j] * c[k + off + j];
-		if (xl != NULL)
-			lo -= xl[j] * ch;
-	}
-	s = hi + lo;
-	*rl = lo - (s - hi);
-	*rh = s;
-}
-
-static ArrayType *
-NewEvalState(int k, int extra)
-{
-	int			len = EV_LEN(k) + extra;
-	Datum	   *zeros = palloc(sizeof(Datum) * len);
+	Datum		raw = PG_GETARG_DATUM(argno);
+	MlopsArgModels *am = *slot;
+	struct varlena *v;
+	MemoryContext old;
+	int			maxfeat = 1;
 	int			i;
 
-	for (i = 0; i < len; i++)
-		zeros[i] = Float8GetDatum(0.0);
-	zeros[EV_K] = Float8GetDatum((double) k);
-	return construct_array(zeros, len, FLOAT8OID, sizeof(float8),
-						   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-}
-
-/*
- * Check an evaluation state of k parameters (k < 0: read k from the
- * state's element 0) followed by "extra" more elements (the comparison
- * section of a _linear_compare_state, else 0), and return its data.  k is
- * at most one more than MLOPS_MAX_FEATURES (features and an intercept),
- * so EV_LEN(k) + extra cannot overflow.  "what" names the aggregate in
- * messages.
- */
-static double *
-StateCheck(ArrayType *st, int k, int extra, const char *what)
-{
-	double	   *d;
-	double		kd;
-
-	if (ARR_NDIM(st) != 1 || ARR_DIMS(st)[0] < 1 ||
-		ARR_ELEMTYPE(st) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s value", what),
-				 errdetail("A state is a one-dimensional array of double precision.")));
-	if (ARR_HASNULL(st) && array_contains_nulls(st))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("invalid %s value", what),
-				 errdetail("A state must not contain nulls.")));
-	d = (double *) ARR_DATA_PTR(st);
-	kd = d[EV_K];
-	if (!(kd >= 1 && kd <= MLOPS_MAX_FEATURES + 1) || kd != floor(kd) ||
-		(k >= 0 && kd != k))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s value", what),
-				 k >= 0 ?
-				 errdetail("The state's parameter count is %g, expected %d.", kd, k) :
-				 errdetail("The state's parameter count %g is not an integer from 1 to %d.",
-						   kd, MLOPS_MAX_FEATURES + 1)));
-	if (ARR_DIMS(st)[0] != EV_LEN((int) kd) + extra)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s value", what),
-				 errdetail("A state with parameter count %d has %d elements, not %d.",
-						   (int) kd, EV_LEN((int) kd) + extra, ARR_DIMS(st)[0])));
-	return d;
-}
-
-static inline double *
-EvalCheck(ArrayType *st, int k)
-{
-	return StateCheck(st, k, 0, "_linear_eval_state");
-}
-
-/*
- * The other version of a _linear_compare_state pass (the deployed one),
- * scored on the same held-out rows: its intercept and m coefficients, and
- * where each of its features is among the row's values (1-based: the
- * candidate's features, then the extra values, which only it reads).
- */
-typedef struct CompareArgs
-{
-	const double *coef;			/* m + 1: intercept first */
-	const int32 *pos;			/* m */
-	int			m;
-	const double *extra;		/* nextra, or NULL: some are NULL */
-	int			nextra;
-} CompareArgs;
-
-/* Where a _linear_compare_state transition has its comparison arguments. */
-typedef struct CompareSpec
-{
-	int			other;
-	int			pos;
-	int			extra;
-} CompareSpec;
-
-/*
- * Read and check the comparison arguments: other float8[] (intercept,
- * then m coefficients), other_pos int4[] (m positions) and extra float8[]
- * (may be NULL or hold NULLs: then the rows it belongs to cannot be
- * scored by the other version).  The positions are checked where they are
- * used, against the row's width.
- */
-static void
-CompareArgsGet(FunctionCallInfo fcinfo, int other, int pos, int extra,
-			   CompareArgs *out)
-{
-	ArrayType  *oc;
-	ArrayType  *op;
-
-	if (PG_ARGISNULL(other) || PG_ARGISNULL(pos))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("_linear_compare_state options must not be NULL")));
-	oc = PG_GETARG_ARRAYTYPE_P(other);
-	op = PG_GETARG_ARRAYTYPE_P(pos);
-	if (ARR_NDIM(op) != 1 || ARR_ELEMTYPE(op) != INT4OID ||
-		(ARR_HASNULL(op) && array_contains_nulls(op)) ||
-		ARR_DIMS(op)[0] > MLOPS_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid feature positions for _linear_compare_state"),
-				 errdetail("Positions are a one-dimensional integer array without nulls, of 1 to %d elements.",
-						   MLOPS_MAX_FEATURES)));
-	out->m = ARR_DIMS(op)[0];
-	if (ARR_NDIM(oc) != 1 || ARR_ELEMTYPE(oc) != FLOAT8OID ||
-		(ARR_HASNULL(oc) && array_contains_nulls(oc)) ||
-		ARR_DIMS(oc)[0] != out->m + 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid coefficients for _linear_compare_state"),
-				 errdetail("The other model's coefficients are a one-dimensional float8 array without nulls: the intercept, then one per position (%d).",
-						   out->m)));
-	out->coef = (const double *) ARR_DATA_PTR(oc);
-	out->pos = (const int32 *) ARR_DATA_PTR(op);
-	out->extra = NULL;
-	out->nextra = 0;
-	if (!PG_ARGISNULL(extra))
+	if (am != NULL && am->raw == raw)
+		return am;
+	v = PG_DETOAST_DATUM_PACKED(raw);
+	if (am != NULL && am->len == VARSIZE_ANY_EXHDR(v) &&
+		memcmp(am->bytes, VARDATA_ANY(v), am->len) == 0)
 	{
-		ArrayType  *ex = PG_GETARG_ARRAYTYPE_P(extra);
+		am->raw = raw;
+		return am;
+	}
+	if (am == NULL)
+	{
+		am = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MlopsArgModels));
+		am->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+										"mlops argument models",
+										ALLOCSET_SMALL_SIZES);
+		*slot = am;
+	}
+	MemoryContextReset(am->cxt);
+	am->n = 0;
+	am->raw = (Datum) 0;
+	old = MemoryContextSwitchTo(am->cxt);
+	am->len = VARSIZE_ANY_EXHDR(v);
+	am->bytes = palloc(am->len + 1);
+	memcpy(am->bytes, VARDATA_ANY(v), am->len);
+	if (is_array)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(PointerGetDatum(v));
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
 
-		if (ARR_NDIM(ex) > 1 || ARR_ELEMTYPE(ex) != FLOAT8OID)
+		if (ARR_NDIM(arr) != 1 || ARR_ELEMTYPE(arr) != BYTEAOID)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid extra values for _linear_compare_state"),
-					 errdetail("Extra values are a one-dimensional float8 array.")));
-		out->nextra = ARR_NDIM(ex) == 0 ? 0 : ARR_DIMS(ex)[0];
-		if (!(ARR_HASNULL(ex) && array_contains_nulls(ex)))
-			out->extra = (const double *) ARR_DATA_PTR(ex);
-	}
-	else
-		out->nextra = -1;		/* unknown: no position past the features */
-}
-
-/*
- * One held-out row of a comparison: both versions' squared errors, as the
- * stored models compute them (MlopsModelPredict: the features' sum, then
- * the intercept; the candidate's coefficients as its artifact will hold
- * them, high plus low part), so that two equal models tie exactly.  A row
- * the other version cannot score (a NULL, NaN or infinite value it reads)
- * is counted, not compared.
- */
-static void
-CompareRow(double *s, const CompareArgs *cmp, const double *c, int k,
-		   bool intercept, const double *x, int nfeat, double y)
-{
-	int			off = intercept ? 1 : 0;
-	int			width = nfeat + Max(cmp->nextra, 0);
-	bool		ok = true;
-	double		pc = 0;
-	double		pd = 0;
-	double		ec;
-	double		ed;
-	double		delta;
-	int			j;
-
-	for (j = 0; j < cmp->m; j++)
-	{
-		int32		p = cmp->pos[j];
-		double		v;
-
-		if (p < 1 || p > width)
+					 errmsg("invalid models for %s", what),
+					 errdetail("Models are a one-dimensional bytea array.")));
+		deconstruct_array(arr, BYTEAOID, -1, false, TYPALIGN_INT,
+						  &elems, &nulls, &n);
+		if (n < 1 || n > MLOPS_MAX_SCORED_VERSIONS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid feature positions for _linear_compare_state"),
-					 errdetail("Position %d of the other model is %d; the row has %d values.",
-							   j + 1, p, width)));
-		if (p <= nfeat)
-			v = x[p - 1];
-		else if (cmp->extra != NULL)
-			v = cmp->extra[p - nfeat - 1];
-		else
+					 errmsg("invalid models for %s", what),
+					 errdetail("A call scores 1 to %d models, not %d.",
+							   MLOPS_MAX_SCORED_VERSIONS, n)));
+		am->models = palloc(sizeof(MlopsModel *) * n);
+		for (i = 0; i < n; i++)
 		{
-			ok = false;
-			continue;
-		}
-		if (!isfinite(v))
-			ok = false;
-		pd += cmp->coef[1 + j] * v;
-	}
-	if (!ok || !isfinite(y))
-	{
-		s[CMP_SKIPPED] += 1;
-		return;
-	}
-	pd += cmp->coef[0];
-	for (j = 0; j < nfeat; j++)
-		pc += (c[off + j] + c[k + off + j]) * x[j];
-	pc += intercept ? c[0] + c[k] : 0.0;
+			struct varlena *e;
 
-	ec = y - pc;
-	ed = y - pd;
-	s[CMP_N] += 1;
-	DDAdd(&s[CMP_SSE_C], &s[CMP_SSE_C + 1], ec * ec);
-	DDAdd(&s[CMP_SSE_D], &s[CMP_SSE_D + 1], ed * ed);
-	delta = y - s[CMP_MEAN];
-	s[CMP_MEAN] += delta / s[CMP_N];
-	s[CMP_M2] += delta * (y - s[CMP_MEAN]);
-}
-
-/*
- * The transition work of _linear_eval_state and _linear_compare_state:
- * options at arguments opt .. opt+4 (coef, fit_intercept, test_size, seed,
- * refine); the row (x == NULL: it holds a NULL, skipped); spec, for a
- * comparison, where the other version's arguments are (read and checked
- * only for held-out rows, the only ones that use them, so that the
- * comparison costs nothing on training rows).  coef holds 2k doubles:
- * high parts, then low.
- */
-static Datum
-EvalAccum(FunctionCallInfo fcinfo, int opt, const double *x,
-		  const double *xl, int nfeat, double y, double yl,
-		  const CompareSpec *cmp)
-{
-	const char *what = cmp ? "_linear_compare_state" : "_linear_eval_state";
-	MemoryContext aggcxt;
-	ArrayType  *st;
-	ArrayType  *coefarr;
-	const double *c;
-	double	   *d;
-	bool		intercept;
-	double		test_size;
-	int64		seed;
-	bool		refine;
-	bool		is_test;
-	int			k;
-	int			off;
-	double		rh;
-	double		rl;
-	int			j;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", what)));
-	for (j = opt; j < opt + 5; j++)
-		if (PG_ARGISNULL(j))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s options must not be NULL", what)));
-	coefarr = PG_GETARG_ARRAYTYPE_P(opt);
-	intercept = PG_GETARG_BOOL(opt + 1);
-	test_size = PG_GETARG_FLOAT8(opt + 2);
-	seed = PG_GETARG_INT64(opt + 3);
-	refine = PG_GETARG_BOOL(opt + 4);
-	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
-		(ARR_HASNULL(coefarr) && array_contains_nulls(coefarr)) ||
-		ARR_DIMS(coefarr)[0] % 2 != 0 ||
-		ARR_DIMS(coefarr)[0] > 2 * (MLOPS_MAX_FEATURES + 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid coefficients for %s", what),
-				 errdetail("Coefficients are a one-dimensional float8 array without nulls, of an even length from 2 to %d.",
-						   2 * (MLOPS_MAX_FEATURES + 1))));
-	k = ARR_DIMS(coefarr)[0] / 2;
-	c = (const double *) ARR_DATA_PTR(coefarr);
-	off = intercept ? 1 : 0;
-
-	st = PG_ARGISNULL(0) ? NewEvalState(k, cmp ? CMP_EXTRA : 0) :
-		PG_GETARG_ARRAYTYPE_P(0);
-	d = StateCheck(st, k, cmp ? CMP_EXTRA : 0, what);
-
-	if (x == NULL)
-		PG_RETURN_ARRAYTYPE_P(st);
-	if (nfeat + off != k)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("row has %d features, the model %d", nfeat, k - off)));
-
-	/* training rows need no work unless this pass refines */
-	is_test = test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size);
-	if (!is_test && !refine)
-		PG_RETURN_ARRAYTYPE_P(st);
-
-	DDResidual(y, yl, x, xl, nfeat, c, k, intercept, &rh, &rl);
-
-	if (is_test)
-	{
-		double	   *t = d + EV_TEST(k);
-		double		e = rh + rl;
-		double		delta;
-
-		t[0] += 1;
-		DDAddProduct(&t[1], &t[2], e, e, 0.0);
-		DDAdd(&t[3], &t[4], fabs(e));
-		delta = y - t[5];
-		t[5] += delta / t[0];
-		t[6] += delta * (y - t[5]);
-		if (cmp != NULL)
-		{
-			CompareArgs other;
-
-			CompareArgsGet(fcinfo, cmp->other, cmp->pos, cmp->extra, &other);
-			CompareRow(d + EV_LEN(k), &other, c, k, intercept, x, nfeat, y);
-		}
-	}
-	else
-	{
-		d[EV_NTRAIN] += 1;
-		/* (rh + rl)^2 = rh (rh + rl) + rh rl, dropping rl^2 */
-		DDAddProduct(&d[EV_RSS], &d[EV_RSS + 1], rh, rh, rl);
-		d[EV_RSS + 1] += rh * rl;
-		if (intercept)
-			DDAddProduct(&d[EV_G], &d[EV_G + 1], 1.0, rh, rl);
-		for (j = 0; j < nfeat; j++)
-		{
-			DDAddProduct(&d[EV_G + 2 * (off + j)], &d[EV_G + 2 * (off + j) + 1],
-						 x[j], rh, rl);
-			if (xl != NULL)
-				d[EV_G + 2 * (off + j) + 1] += xl[j] * rh;
-		}
-	}
-	PG_RETURN_ARRAYTYPE_P(st);
-}
-
-/*
- * The row of an array-form pass: features at argument arg, the target at
- * arg + 1; x stays NULL when either holds a NULL (the row is skipped).
- */
-static const double *
-ArrayRow(FunctionCallInfo fcinfo, int arg, int *nfeat, double *y)
-{
-	if (PG_ARGISNULL(arg) || PG_ARGISNULL(arg + 1))
-		return NULL;
-	*y = PG_GETARG_FLOAT8(arg + 1);
-	return MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(arg), nfeat);
-}
-
-/*
- * _linear_eval_state(features, target, coef, fit_intercept, test_size,
- * seed, refine) transition: the row as an array.
- */
-PG_FUNCTION_INFO_V1(mlops_linear_eval_accum);
-Datum
-mlops_linear_eval_accum(PG_FUNCTION_ARGS)
-{
-	int			nfeat = 0;
-	double		y = 0;
-	const double *x = ArrayRow(fcinfo, 1, &nfeat, &y);
-
-	return EvalAccum(fcinfo, 3, x, NULL, nfeat, y, 0.0, NULL);
-}
-
-/*
- * _linear_compare_state(features, target, extra, coef, fit_intercept,
- * test_size, seed, refine, other, other_pos) transition: the row as an
- * array, the values only the other version reads in extra.
- */
-PG_FUNCTION_INFO_V1(mlops_linear_compare_accum);
-Datum
-mlops_linear_compare_accum(PG_FUNCTION_ARGS)
-{
-	int			nfeat = 0;
-	double		y = 0;
-	const double *x = ArrayRow(fcinfo, 1, &nfeat, &y);
-	const CompareSpec cmp = {9, 10, 3};
-
-	return EvalAccum(fcinfo, 4, x, NULL, nfeat, y, 0.0, &cmp);
-}
-
-/* Scratch for a row given as separate arguments, in fn_extra. */
-typedef struct ArgsRow
-{
-	bool		any_numeric;
-	bool	   *is_numeric;		/* per value, target first */
-	double	   *xh;				/* features */
-	double	   *xl;				/* what doubles rounded off numeric ones */
-} ArgsRow;
-
-/*
- * The transition of a pass with the row as separate arguments from
- * argument "first" on (target, then features), options from argument 1:
- * each value float8, or numeric for data a double does not hold exactly
- * (the refinement passes on numeric and bigint columns), read as a
- * double-double.  The argument types are checked once per query.
- */
-static Datum
-EvalAccumArgs(FunctionCallInfo fcinfo, int first, const CompareSpec *cmp)
-{
-	int			nvals = PG_NARGS() - first;
-	int			nfeat = nvals - 1;
-	ArgsRow    *row = (ArgsRow *) fcinfo->flinfo->fn_extra;
-	double		y = 0;
-	double		yl = 0;
-	int			j;
-
-	if (row == NULL)
-	{
-		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-
-		if (nfeat < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a training row needs a target and at least one feature")));
-		row = MemoryContextAllocZero(cxt, sizeof(ArgsRow));
-		row->is_numeric = MemoryContextAllocZero(cxt, sizeof(bool) * nvals);
-		for (j = 0; j < nvals; j++)
-		{
-			Oid			type = get_fn_expr_argtype(fcinfo->flinfo, first + j);
-
-			if (type != FLOAT8OID && type != NUMERICOID)
+			if (nulls[i])
 				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("training values must be double precision or numeric")));
-			row->is_numeric[j] = (type == NUMERICOID);
-			row->any_numeric |= row->is_numeric[j];
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("invalid models for %s", what),
+						 errdetail("Model %d is NULL.", i + 1)));
+			e = PG_DETOAST_DATUM_PACKED(elems[i]);
+			am->models[i] = DecodeArg(VARDATA_ANY(e), VARSIZE_ANY_EXHDR(e), what);
 		}
-		row->xh = MemoryContextAlloc(cxt, sizeof(double) * nfeat);
-		row->xl = MemoryContextAllocZero(cxt, sizeof(double) * nfeat);
-		fcinfo->flinfo->fn_extra = row;
+		am->n = n;
 	}
-
-	for (j = 0; j < nvals; j++)
-		if (PG_ARGISNULL(first + j))
-			return EvalAccum(fcinfo, 1, NULL, NULL, nfeat, 0.0, 0.0, cmp);
-	for (j = 0; j < nvals; j++)
+	else
 	{
-		double	   *h = j == 0 ? &y : &row->xh[j - 1];
-		double	   *l = j == 0 ? &yl : &row->xl[j - 1];
-
-		if (row->is_numeric[j])
-			MlopsNumericToDoubleDouble(PG_GETARG_DATUM(first + j), h, l);
-		else
-			*h = PG_GETARG_FLOAT8(first + j);
+		am->models = palloc(sizeof(MlopsModel *));
+		am->models[0] = DecodeArg(am->bytes, am->len, what);
+		am->n = 1;
 	}
-	return EvalAccum(fcinfo, 1, row->xh, row->any_numeric ? row->xl : NULL,
-					 nfeat, y, yl, cmp);
+	for (i = 0; i < am->n; i++)
+		maxfeat = Max(maxfeat, am->models[i]->nfeat);
+	am->x = palloc(sizeof(double) * maxfeat);
+	MemoryContextSwitchTo(old);
+	am->raw = raw;
+	return am;
 }
 
 /*
- * _linear_eval_state(coef, fit_intercept, test_size, seed, refine,
- * VARIADIC target, features...) transition: the row as separate arguments.
- */
-PG_FUNCTION_INFO_V1(mlops_linear_eval_accum_args);
-Datum
-mlops_linear_eval_accum_args(PG_FUNCTION_ARGS)
-{
-	return EvalAccumArgs(fcinfo, 6, NULL);
-}
-
-/*
- * _linear_compare_state(coef, fit_intercept, test_size, seed, refine,
- * other, other_pos, extra, VARIADIC target, features...) transition: the
- * candidate's metrics as _linear_eval_state computes them, and on its
- * held-out rows both its squared errors and the other version's.
- */
-PG_FUNCTION_INFO_V1(mlops_linear_compare_accum_args);
-Datum
-mlops_linear_compare_accum_args(PG_FUNCTION_ARGS)
-{
-	const CompareSpec cmp = {6, 7, 8};
-
-	return EvalAccumArgs(fcinfo, 9, &cmp);
-}
-
-/*
- * Merge count, mean and M2 of (nb, mb, m2b) into (*na, *ma, *m2a), with
- * Chan's formula.
- */
-static inline void
-MergeMoments(double *na, double *ma, double *m2a, double nb, double mb,
-			 double m2b)
-{
-	double		n = *na + nb;
-
-	if (n > 0)
-	{
-		double		delta = mb - *ma;
-
-		*m2a += m2b + delta * delta * *na * nb / n;
-		*ma += delta * nb / n;
-	}
-	*na = n;
-}
-
-/* hi + lo += the double-double b[0] + b[1] */
-static inline void
-DDMerge(double *a, const double *b)
-{
-	DDAdd(&a[0], &a[1], b[0]);
-	a[1] += b[1];
-}
-
-/*
- * Combine two evaluation states (extra = CMP_EXTRA: comparison states);
- * either may be NULL.
- */
-static Datum
-CombineStates(FunctionCallInfo fcinfo, int extra, const char *what)
-{
-	MemoryContext aggcxt;
-	ArrayType  *a;
-	ArrayType  *b;
-	double	   *da;
-	double	   *db;
-	double	   *ta;
-	double	   *tb;
-	int			k;
-	int			i;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s combine called in non-aggregate context", what)));
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		(void) StateCheck(PG_GETARG_ARRAYTYPE_P(0), -1, extra, what);
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	b = PG_GETARG_ARRAYTYPE_P(1);
-	db = StateCheck(b, -1, extra, what);
-	k = (int) db[EV_K];
-	if (PG_ARGISNULL(0))
-		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
-	a = PG_GETARG_ARRAYTYPE_P(0);
-	da = StateCheck(a, k, extra, what);
-
-	da[EV_NTRAIN] += db[EV_NTRAIN];
-	for (i = EV_RSS; i < EV_TEST(k); i += 2)
-		DDMerge(&da[i], &db[i]);
-	ta = da + EV_TEST(k);
-	tb = db + EV_TEST(k);
-	DDMerge(&ta[1], &tb[1]);
-	DDMerge(&ta[3], &tb[3]);
-	MergeMoments(&ta[0], &ta[5], &ta[6], tb[0], tb[5], tb[6]);
-	if (extra == CMP_EXTRA)
-	{
-		ta = da + EV_LEN(k);
-		tb = db + EV_LEN(k);
-		DDMerge(&ta[CMP_SSE_C], &tb[CMP_SSE_C]);
-		DDMerge(&ta[CMP_SSE_D], &tb[CMP_SSE_D]);
-		ta[CMP_SKIPPED] += tb[CMP_SKIPPED];
-		MergeMoments(&ta[CMP_N], &ta[CMP_MEAN], &ta[CMP_M2],
-					 tb[CMP_N], tb[CMP_MEAN], tb[CMP_M2]);
-	}
-	PG_RETURN_ARRAYTYPE_P(a);
-}
-
-/* Combine two _linear_eval_state states. */
-PG_FUNCTION_INFO_V1(mlops_linear_eval_combine);
-Datum
-mlops_linear_eval_combine(PG_FUNCTION_ARGS)
-{
-	return CombineStates(fcinfo, 0, "_linear_eval_state");
-}
-
-/* Combine two _linear_compare_state states. */
-PG_FUNCTION_INFO_V1(mlops_linear_compare_combine);
-Datum
-mlops_linear_compare_combine(PG_FUNCTION_ARGS)
-{
-	return CombineStates(fcinfo, CMP_EXTRA, "_linear_compare_state");
-}
-
-static void
-ReadEvalTotals(const double *d, int nparams, EvalTotals *out)
-{
-	const double *t = d + EV_TEST(nparams);
-	int			i;
-
-	out->nparams = nparams;
-	out->n_refined = d[EV_NTRAIN];
-	out->rss = d[EV_RSS] + d[EV_RSS + 1];
-	out->g = palloc(sizeof(double) * nparams);
-	for (i = 0; i < nparams; i++)
-		out->g[i] = d[EV_G + 2 * i] + d[EV_G + 2 * i + 1];
-	out->n_test = t[0];
-	out->sse = t[1] + t[2];
-	out->sae = t[3] + t[4];
-	out->mean_y = t[5];
-	out->m2_y = t[6];
-}
-
-/* Read the totals of a finished _linear_eval_state. */
-void
-MlopsEvalTotals(ArrayType *state, int nparams, EvalTotals *out)
-{
-	ReadEvalTotals(EvalCheck(state, nparams), nparams, out);
-}
-
-/*
- * Read the totals of a finished _linear_compare_state: the candidate's
- * metrics and the comparison on the held-out rows both versions scored.
- */
-void
-MlopsCompareTotals(ArrayType *state, int nparams, EvalTotals *out,
-				   CompareTotals *cmp)
-{
-	double	   *d = StateCheck(state, nparams, CMP_EXTRA, "_linear_compare_state");
-	const double *s = d + EV_LEN(nparams);
-
-	ReadEvalTotals(d, nparams, out);
-	cmp->n = s[CMP_N];
-	cmp->skipped = s[CMP_SKIPPED];
-	cmp->sse_candidate = s[CMP_SSE_C] + s[CMP_SSE_C + 1];
-	cmp->sse_other = s[CMP_SSE_D] + s[CMP_SSE_D + 1];
-	cmp->m2_y = s[CMP_M2];
-}
-
-/*
- * _linear_score_state(coefs, layout, target, features): every version of
+ * _score_state(artifacts, layout, target, features): every version of
  * a model scored on the same rows, for mlops.deploy(model, 'best',
- * relation, target).  coefs holds, version after version, the intercept
- * and the m coefficients; layout, for each version, m and then the
- * 1-based positions of its features in the row's features array.  A row
+ * relation, target).  artifacts holds the versions' stored models, of
+ * any family; layout, version after version, the 1-based positions of
+ * its features in the row's features array.  A row
  * whose target or one of whose features is NULL, NaN or infinite is
  * skipped for every version, so all of them are measured on the same
  * rows.  The state is a float8[]:
@@ -780,12 +169,12 @@ ScoreCheck(ArrayType *st, int nv)
 		ARR_ELEMTYPE(st) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_score_state value"),
+				 errmsg("invalid _score_state value"),
 				 errdetail("A state is a one-dimensional array of double precision.")));
 	if (ARR_HASNULL(st) && array_contains_nulls(st))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("invalid _linear_score_state value"),
+				 errmsg("invalid _score_state value"),
 				 errdetail("A state must not contain nulls.")));
 	d = (double *) ARR_DATA_PTR(st);
 	vd = d[SC_V];
@@ -793,7 +182,7 @@ ScoreCheck(ArrayType *st, int nv)
 		(nv >= 0 && vd != nv) || ARR_DIMS(st)[0] != SC_LEN((int) vd))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _linear_score_state value"),
+				 errmsg("invalid _score_state value"),
 				 errdetail("A state holds 1 to %d versions (%s), and 5 elements and 2 per version.",
 						   MLOPS_MAX_SCORED_VERSIONS,
 						   nv >= 0 ? psprintf("expected %d", nv) : "as its first element says")));
@@ -801,68 +190,46 @@ ScoreCheck(ArrayType *st, int nv)
 }
 
 /*
- * Check coefs and layout of a _linear_score_state call; returns the
- * number of versions they describe.
+ * Check the layout of a _score_state call against its models: for each
+ * model in turn, the 1-based positions of its features in the row's
+ * features array (checked against the row's width where they are used).
  */
-static int
-ScoreLayout(ArrayType *coefarr, ArrayType *layarr)
+static void
+ScoreLayout(const MlopsArgModels *models, ArrayType *layarr)
 {
-	const int32 *lay;
-	int			nlay;
-	int			ncoef;
-	int			used = 0;
-	int			nv = 0;
-	int			i = 0;
+	int			need = 0;
+	int			v;
 
-	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
-		(ARR_HASNULL(coefarr) && array_contains_nulls(coefarr)) ||
-		ARR_NDIM(layarr) != 1 || ARR_ELEMTYPE(layarr) != INT4OID ||
+	if (ARR_NDIM(layarr) != 1 || ARR_ELEMTYPE(layarr) != INT4OID ||
 		(ARR_HASNULL(layarr) && array_contains_nulls(layarr)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid models for _linear_score_state"),
-				 errdetail("Coefficients are a one-dimensional float8 array and the layout a one-dimensional integer array, without nulls.")));
-	lay = (const int32 *) ARR_DATA_PTR(layarr);
-	nlay = ARR_DIMS(layarr)[0];
-	ncoef = ARR_DIMS(coefarr)[0];
-	while (i < nlay)
-	{
-		int32		m = lay[i];
-
-		if (m < 1 || m > MLOPS_MAX_FEATURES || m > nlay - i - 1 ||
-			m + 1 > ncoef - used || ++nv > MLOPS_MAX_SCORED_VERSIONS)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid models for _linear_score_state"),
-					 errdetail("Model %d of the layout has %d features, where %d layout entries and %d coefficients remain.",
-							   nv, m, nlay - i - 1, ncoef - used)));
-		used += m + 1;
-		i += m + 1;
-	}
-	if (used != ncoef)
+				 errmsg("invalid models for _score_state"),
+				 errdetail("The layout is a one-dimensional integer array without nulls.")));
+	for (v = 0; v < models->n; v++)
+		need += models->models[v]->nfeat;
+	if (ARR_DIMS(layarr)[0] != need)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid models for _linear_score_state"),
-				 errdetail("The layout uses %d coefficients, not %d.", used, ncoef)));
-	return nv;
+				 errmsg("invalid models for _score_state"),
+				 errdetail("The models read %d features in all, the layout places %d.",
+						   need, ARR_DIMS(layarr)[0])));
 }
 
-/* _linear_score_state(coefs, layout, target, features) transition */
-PG_FUNCTION_INFO_V1(mlops_linear_score_accum);
+/* _score_state(artifacts, layout, target, features) transition */
+PG_FUNCTION_INFO_V1(mlops_score_accum);
 Datum
-mlops_linear_score_accum(PG_FUNCTION_ARGS)
+mlops_score_accum(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
-	ArrayType  *coefarr;
+	MlopsArgModels *models;
 	ArrayType  *layarr;
 	ArrayType  *st;
 	ArrayType  *xarr;
-	const double *c;
 	const int32 *lay;
 	const double *x;
 	double	   *d;
 	double		y;
-	double		delta;
 	int			nv;
 	int			nx;
 	int			i;
@@ -872,14 +239,16 @@ mlops_linear_score_accum(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("_linear_score_state called in non-aggregate context")));
+				 errmsg("_score_state called in non-aggregate context")));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("_linear_score_state models must not be NULL")));
-	coefarr = PG_GETARG_ARRAYTYPE_P(1);
+				 errmsg("_score_state models must not be NULL")));
+	models = MlopsArgModelsGet(fcinfo, 1, true, "_score_state",
+							   (MlopsArgModels **) &fcinfo->flinfo->fn_extra);
+	nv = models->n;
 	layarr = PG_GETARG_ARRAYTYPE_P(2);
-	nv = ScoreLayout(coefarr, layarr);
+	ScoreLayout(models, layarr);
 	if (PG_ARGISNULL(0))
 	{
 		Datum	   *zeros = palloc(sizeof(Datum) * SC_LEN(nv));
@@ -919,45 +288,37 @@ mlops_linear_score_accum(PG_FUNCTION_ARGS)
 			PG_RETURN_ARRAYTYPE_P(st);
 		}
 
-	c = (const double *) ARR_DATA_PTR(coefarr);
 	lay = (const int32 *) ARR_DATA_PTR(layarr);
 	i = 0;
 	for (v = 0; v < nv; v++)
 	{
-		int32		m = lay[i++];
-		double		p = 0;
+		const MlopsModel *m = models->models[v];
 		double		e;
 
-		/* as MlopsModelPredict: the features' sum, then the intercept */
-		for (j = 0; j < m; j++)
+		for (j = 0; j < m->nfeat; j++)
 		{
 			int32		pos = lay[i + j];
 
 			if (pos < 1 || pos > nx)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid models for _linear_score_state"),
+						 errmsg("invalid models for _score_state"),
 						 errdetail("Model %d reads feature %d; the row has %d.",
 								   v + 1, pos, nx)));
-			p += c[1 + j] * x[pos - 1];
+			models->x[j] = x[pos - 1];
 		}
-		p += c[0];
-		e = y - p;
+		e = y - MlopsPredict(m, models->x);
 		DDAdd(&d[SC_SSE + 2 * v], &d[SC_SSE + 2 * v + 1], e * e);
-		c += m + 1;
-		i += m;
+		i += m->nfeat;
 	}
-	d[SC_N] += 1;
-	delta = y - d[SC_MEAN];
-	d[SC_MEAN] += delta / d[SC_N];
-	d[SC_M2] += delta * (y - d[SC_MEAN]);
+	AddMoment(&d[SC_N], &d[SC_MEAN], &d[SC_M2], y);
 	PG_RETURN_ARRAYTYPE_P(st);
 }
 
-/* Combine two _linear_score_state states. */
-PG_FUNCTION_INFO_V1(mlops_linear_score_combine);
+/* Combine two _score_state states. */
+PG_FUNCTION_INFO_V1(mlops_score_combine);
 Datum
-mlops_linear_score_combine(PG_FUNCTION_ARGS)
+mlops_score_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	double	   *da;
@@ -968,7 +329,7 @@ mlops_linear_score_combine(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("_linear_score_state combine called in non-aggregate context")));
+				 errmsg("_score_state combine called in non-aggregate context")));
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -989,7 +350,7 @@ mlops_linear_score_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }
 
-/* Read the totals of a finished _linear_score_state of nv versions. */
+/* Read the totals of a finished _score_state of nv versions. */
 void
 MlopsScoreTotals(ArrayType *state, int nv, ScoreTotals *out)
 {

@@ -12,10 +12,11 @@
  * the relation, and its per-row work is an aggregate that PostgreSQL may
  * run in parallel workers.
  *
- * Linear regression takes one pass for the R factor, and a second one
- * when there is a test split (metrics on the held-out rows) or the
- * problem is ill-conditioned enough for iterative refinement to pay
- * (metrics.c).  Nothing is written to the catalog until every pass has
+ * The passes are the family's (algorithm.h: its routine's train, given
+ * the resolved job of pass.h); train.c resolves the relation, columns,
+ * hyperparameters and privileges first, prepares the comparison with the
+ * deployed version for deploy => 'best', and stores what the family
+ * trained.  Nothing is written to the catalog until every pass has
  * succeeded, so an error or a cancel leaves no version behind.
  *
  * IDENTIFICATION
@@ -51,34 +52,13 @@
 #include "utils/timestamp.h"
 
 #include "acl.h"
-#include "algo_linear.h"
-#include "artifact.h"
+#include "algorithm.h"
 #include "cache.h"
 #include "catalog.h"
 #include "metrics.h"
 #include "mlops.h"
+#include "pass.h"
 #include "train.h"
-
-/*
- * Refine when the column-scaled condition number is above the first bound
- * (below it one QR already gives ~14 digits) and below the second (where
- * cond * DBL_EPSILON nears 1 and the semi-normal equations cannot
- * converge).  In between, a step is kept only if the residual sum of
- * squares, measured in double-double by the next pass, does not go up:
- * refinement then converges to the least-squares solution of the data as
- * stored.  On NIST's Filip (cond 8e9) it does so in 3 passes.
- */
-#define REFINE_MIN_COND 1e2
-#define REFINE_MAX_COND 1e13
-#define REFINE_MAX_PASSES 3
-
-/*
- * Above this condition number the rounding of numeric data to doubles
- * costs digits that matter (cond * 1e-16 > 1e-10 relative), so refinement
- * reads numeric and bigint columns at full precision; below it, the
- * per-value conversion is not worth its time.
- */
-#define REFINE_EXACT_COND 1e6
 
 typedef struct TrainArgs
 {
@@ -86,8 +66,8 @@ typedef struct TrainArgs
 	Oid			relid;
 	char	   *target;
 	char	   *algorithm;
-	bool		fit_intercept;
-	double		alpha;
+	const MlopsAlgorithmRoutine *algo;
+	void	   *params;			/* the family's, from hyperparams */
 	int64		seed;
 	double		test_size;
 	char	   *deploy;
@@ -150,14 +130,77 @@ NumericToSeed(Numeric num)
 	return (int64) v;
 }
 
+/* "a, b and c" of a family's hyperparameter names, and seed. */
+static char *
+ParamList(const MlopsAlgorithmRoutine *algo)
+{
+	StringInfoData buf;
+	const MlopsParamDef *p;
+
+	initStringInfo(&buf);
+	for (p = algo->params; p->name != NULL; p++)
+		appendStringInfo(&buf, "%s, ", p->name);
+	if (buf.len > 0)
+		buf.data[buf.len -= 2] = '\0';
+	appendStringInfo(&buf, "%sseed", buf.len > 0 ? " and " : "");
+	return buf.data;
+}
+
+/* Set a family's hyperparameter from its JSON value, checked. */
+static void
+SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
+{
+	char	   *field = (char *) params + p->offset;
+	double		d;
+
+	switch (p->kind)
+	{
+		case MLOPS_PARAM_BOOL:
+			if (v->type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be true or false", p->name)));
+			*(bool *) field = v->val.boolean;
+			break;
+		case MLOPS_PARAM_REAL:
+			if (v->type != jbvNumeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be a number", p->name)));
+			d = NumericToDouble(v->val.numeric);
+			if (!isfinite(d) || d < p->min)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 p->min == 0 ?
+						 errmsg("hyperparameter \"%s\" must be a non-negative finite number", p->name) :
+						 errmsg("hyperparameter \"%s\" must be a finite number of at least %g",
+								p->name, p->min)));
+			*(double *) field = d;
+			break;
+	}
+}
+
+/*
+ * The family's hyperparameters from mlops.train's hyperparams, defaults
+ * first; seed is everyone's (it seeds the split).
+ */
 static void
 ParseHyperparams(Jsonb *hp, TrainArgs *a)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
+	const MlopsParamDef *p;
 	char	   *key = NULL;
 
+	a->params = palloc0(a->algo->params_size);
+	for (p = a->algo->params; p->name != NULL; p++)
+	{
+		if (p->kind == MLOPS_PARAM_BOOL)
+			*(bool *) ((char *) a->params + p->offset) = p->dflt != 0;
+		else
+			*(double *) ((char *) a->params + p->offset) = p->dflt;
+	}
 	if (!JB_ROOT_IS_OBJECT(hp) || JB_ROOT_IS_SCALAR(hp))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -172,39 +215,25 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 		}
 		if (tok != WJB_VALUE)
 			continue;
-		if (strcmp(key, "fit_intercept") == 0)
-		{
-			if (v.type != jbvBool)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("hyperparameter \"fit_intercept\" must be true or false")));
-			a->fit_intercept = v.val.boolean;
-		}
-		else if (strcmp(key, "alpha") == 0)
-		{
-			if (v.type != jbvNumeric)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("hyperparameter \"alpha\" must be a number")));
-			a->alpha = NumericToDouble(v.val.numeric);
-			if (!isfinite(a->alpha) || a->alpha < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("hyperparameter \"alpha\" must be a non-negative finite number")));
-		}
-		else if (strcmp(key, "seed") == 0)
+		if (strcmp(key, "seed") == 0)
 		{
 			if (v.type != jbvNumeric)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"seed\" must be an integer")));
 			a->seed = NumericToSeed(v.val.numeric);
+			continue;
 		}
-		else
+		for (p = a->algo->params; p->name != NULL; p++)
+			if (strcmp(key, p->name) == 0)
+				break;
+		if (p->name == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown hyperparameter \"%s\" for algorithm \"linear\"", key),
-					 errhint("Linear regression takes fit_intercept, alpha and seed.")));
+					 errmsg("unknown hyperparameter \"%s\" for algorithm \"%s\"",
+							key, a->algo->name),
+					 errhint("%s takes %s.", a->algo->title, ParamList(a->algo))));
+		SetParam(p, a->params, &v);
 	}
 }
 
@@ -518,71 +547,6 @@ AppendExact(StringInfo sql, const char *col, Oid type)
 					 HasExactDigits(type) ? "numeric" : "float8");
 }
 
-/* The query of one training pass: aggregate(options, row) or (row, options). */
-static char *
-PassSql(const TrainArgs *a, const char *aggregate, const char *params)
-{
-	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
-		return psprintf("SELECT mlops.%s(%s, %s) FROM %s", aggregate, params,
-						a->row_sql, a->relname);
-	return psprintf("SELECT mlops.%s(%s, %s) FROM %s", aggregate, a->row_sql,
-					params, a->relname);
-}
-
-static Datum
-TextArray(char **strs, int n, const char *last)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n + 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(strs[i]);
-	d[n] = CStringGetTextDatum(last);
-	return PointerGetDatum(construct_array(d, n + 1, TEXTOID, -1, false,
-										   TYPALIGN_INT));
-}
-
-/*
- * Run a one-row, one-column aggregate query and return its value.
- *
- * JIT is off for the pass, as a function's SET clause would do it: the
- * per-row work is the aggregate's C code, so compiling the row expression
- * gains nothing (3M rows of 8 features trained as fast), while LLVM takes
- * seconds over a wide row (7 s for 1000 features) and cannot be
- * interrupted, so cancel and statement_timeout waited for it.
- */
-static Datum
-RunPass(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
-{
-	int			rc;
-	int			save_nestlevel = NewGUCNestLevel();
-
-	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
-	AtEOXact_GUC(true, save_nestlevel);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "training query failed: %s", SPI_result_code_string(rc));
-	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-						 isnull);
-}
-
-static void
-JsonNumber(StringInfo buf, const char *key, double v)
-{
-	appendStringInfo(buf, ", \"%s\": ", key);
-	if (isfinite(v))
-		appendStringInfo(buf, "%.17g", v);
-	else
-		appendStringInfoString(buf, "null");
-}
-
-static Jsonb *
-JsonbFromString(const char *s)
-{
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
-}
-
 /*
  * deploy => 'best': the deployed version, looked up before the passes and
  * scored by the metrics pass on the new version's held-out rows (its
@@ -594,17 +558,14 @@ typedef struct Compare
 	bool		deployed;		/* a version was deployed at the start */
 	int32		version;		/* which */
 	char	   *problem;		/* why the two cannot be compared, or NULL */
-	Datum		other;			/* float8[]: its intercept, coefficients */
-	Datum		other_pos;		/* int4[]: its features among the row's values */
-	char	   *extra_sql;		/* float8[] of the columns only it reads */
-	CompareTotals totals;		/* filled by the metrics pass */
+	MlopsCompare pass;			/* what the family's pass compares with */
 } Compare;
 
 /*
  * Look the deployed version up (as the catalog owner: DeployFor made sure
- * the caller holds train, deploy and predict) and map its features to the
- * pass's values: the
- * new version's features where it shares them, else extra columns, which
+ * the caller holds train, deploy and predict), fetch its stored model for
+ * the pass to score, and map its features to the pass's values: the new
+ * version's features where it shares them, else extra columns, which
  * must exist, be numeric and readable by the caller.
  */
 static void
@@ -613,9 +574,8 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	MlopsVersionRef ref;
 	char	   *target;
 	const MlopsModel *model;
-	const LinearModel *lm;
+	bytea	   *artifact;
 	Relation	rel;
-	Datum	   *oc;
 	Datum	   *op;
 	StringInfoData extra;
 	int			nextra = 0;
@@ -644,19 +604,16 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	 */
 	PushActiveSnapshot(GetTransactionSnapshot());
 	model = MlopsGetModel(&ref, CurrentMemoryContext);
+	artifact = MlopsFetchArtifact(&ref);
 	PopActiveSnapshot();
-	lm = (const LinearModel *) model->payload;
 
 	rel = relation_open(a->relid, AccessShareLock);
-	oc = palloc(sizeof(Datum) * (model->nfeat + 1));
 	op = palloc(sizeof(Datum) * model->nfeat);
-	oc[0] = Float8GetDatum(lm->intercept);
 	initStringInfo(&extra);
 	for (j = 0; j < model->nfeat && cmp->problem == NULL; j++)
 	{
 		const char *name = model->feature_names[j];
 
-		oc[1 + j] = Float8GetDatum(lm->coef[j]);
 		for (i = 0; i < a->nfeat; i++)
 			if (strcmp(a->features[i], name) == 0)
 				break;
@@ -686,229 +643,38 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	relation_close(rel, AccessShareLock);
 	if (cmp->problem != NULL)
 		return;
-	cmp->other = PointerGetDatum(construct_array(oc, model->nfeat + 1, FLOAT8OID,
-												 sizeof(float8), FLOAT8PASSBYVAL,
-												 TYPALIGN_DOUBLE));
-	cmp->other_pos = PointerGetDatum(construct_array(op, model->nfeat, INT4OID,
-													 sizeof(int32), true,
-													 TYPALIGN_INT));
-	cmp->extra_sql = nextra ? psprintf("ARRAY[%s]::pg_catalog.float8[]", extra.data)
+	cmp->pass.version = ref.version;
+	cmp->pass.artifact = PointerGetDatum(artifact);
+	cmp->pass.positions = PointerGetDatum(construct_array(op, model->nfeat, INT4OID,
+														  sizeof(int32), true,
+														  TYPALIGN_INT));
+	cmp->pass.extra_sql = nextra ? psprintf("ARRAY[%s]::pg_catalog.float8[]", extra.data)
 		: pstrdup("NULL::pg_catalog.float8[]");
 }
 
-/* Whether the metrics pass compares with the deployed version. */
-static inline bool
-Comparing(const Compare *cmp)
-{
-	return cmp != NULL && cmp->deployed && cmp->problem == NULL;
-}
-
 /*
- * The query of a metrics pass: _linear_eval_state, or, when comparing,
- * _linear_compare_state with the deployed version as $6, $7 and the
- * extra columns.  row is the row as separate values (the double-double
- * form included), or NULL for the array form.
- */
-static char *
-MetricsSql(const TrainArgs *a, const Compare *cmp, const char *row)
-{
-	if (!Comparing(cmp))
-		return row ? psprintf("SELECT mlops._linear_eval_state($1, $2, $3, $4, $5, %s) FROM %s",
-							  row, a->relname)
-			: PassSql(a, "_linear_eval_state", "$1, $2, $3, $4, $5");
-	if (row)
-		return psprintf("SELECT mlops._linear_compare_state($1, $2, $3, $4, $5, $6, $7, %s, %s) FROM %s",
-						cmp->extra_sql, row, a->relname);
-	return psprintf("SELECT mlops._linear_compare_state(%s, %s, $1, $2, $3, $4, $5, $6, $7) FROM %s",
-					a->row_sql, cmp->extra_sql, a->relname);
-}
-
-/*
- * Fit a linear model; fills the metrics document and the artifact, and,
- * when cmp compares, its totals.
+ * Hand the resolved arguments to the family, which runs its passes and
+ * fills the job's results (and, when comparing, cmp's totals).  Fail
+ * before the first scan when the fit cannot fit in memory.
  */
 static void
-TrainLinear(TrainArgs *a, Compare *cmp, Jsonb **metrics, bytea **artifact,
-			int64 *n_train, int64 *n_test)
+TrainJob(const TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 {
-	char	   *sql;
-	Oid			types[7];
-	Datum		values[7];
-	bool		isnull;
-	Datum		state;
-	LinearFit	fit;
-	MlopsModel	model;
-	double		cond;
-	bool		refine;
-	int			passes = 0;
-	double		prev_rss = 0;
-	double		prev_step = 0;
-	double	   *prev_coef = NULL;
-	double	   *prev_lo = NULL;
-	EvalTotals	ev;
-	StringInfoData m;
-	int			i;
-
-	memset(&ev, 0, sizeof(ev));
-
-	/* fail before the scan when the fit cannot fit in memory */
-	MlopsLinearCheckMemory(a->nfeat, a->fit_intercept);
-
-	/* pass 1: the R factor of the training rows */
-	sql = PassSql(a, "_linear_train_state", "$1, $2, $3, $4");
-	types[0] = BOOLOID;
-	values[0] = BoolGetDatum(a->fit_intercept);
-	types[1] = FLOAT8OID;
-	values[1] = Float8GetDatum(a->test_size);
-	types[2] = INT8OID;
-	values[2] = Int64GetDatum(a->seed);
-	types[3] = TEXTARRAYOID;
-	/* names for error messages: the features, then the target */
-	values[3] = TextArray(a->features, a->nfeat, a->target);
-	state = RunPass(sql, 4, types, values, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("training set is empty"),
-				 errdetail("Relation %s returned no rows.", a->relname)));
-	MlopsLinearSolve(MlopsLinearStateFromDatum(state), a->alpha,
-					 (const char *const *) a->features, &fit);
-
-	cond = fit.rcond > 0 ? 1.0 / fit.rcond : get_float8_infinity();
-	refine = (a->alpha == 0 && cond > REFINE_MIN_COND && cond < REFINE_MAX_COND);
-
-	/* pass 2 (and more while refinement still moves): metrics, X'r */
-	while (fit.nheld > 0 || refine)
-	{
-		Datum	   *c = palloc(sizeof(Datum) * 2 * fit.nparams);
-		double		step;
-
-		for (i = 0; i < fit.nparams; i++)
-		{
-			c[i] = Float8GetDatum(fit.coef[i]);
-			c[fit.nparams + i] = Float8GetDatum(fit.coef_lo[i]);
-		}
-		if (refine && a->row_dd_sql != NULL && cond > REFINE_EXACT_COND)
-			sql = MetricsSql(a, cmp, a->row_dd_sql);
-		else
-			sql = MetricsSql(a, cmp, a->nfeat <= MLOPS_MAX_ARGS_FEATURES ?
-							 a->row_sql : NULL);
-		types[0] = FLOAT8ARRAYOID;
-		values[0] = PointerGetDatum(construct_array(c, 2 * fit.nparams, FLOAT8OID,
-													sizeof(float8), FLOAT8PASSBYVAL,
-													TYPALIGN_DOUBLE));
-		types[1] = BOOLOID;
-		values[1] = BoolGetDatum(a->fit_intercept);
-		types[2] = FLOAT8OID;
-		values[2] = Float8GetDatum(a->test_size);
-		types[3] = INT8OID;
-		values[3] = Int64GetDatum(a->seed);
-		types[4] = BOOLOID;
-		values[4] = BoolGetDatum(refine);
-		types[5] = FLOAT8ARRAYOID;
-		values[5] = Comparing(cmp) ? cmp->other : (Datum) 0;
-		types[6] = INT4ARRAYOID;
-		values[6] = Comparing(cmp) ? cmp->other_pos : (Datum) 0;
-		state = RunPass(sql, Comparing(cmp) ? 7 : 5, types, values, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("relation %s changed during training", a->relname)));
-		if (Comparing(cmp))
-			MlopsCompareTotals(DatumGetArrayTypeP(state), fit.nparams, &ev,
-							   &cmp->totals);
-		else
-			MlopsEvalTotals(DatumGetArrayTypeP(state), fit.nparams, &ev);
-		if (!refine)
-			break;
-
-		/*
-		 * The pass measured the RSS at the current coefficients: if the
-		 * last step raised it, refinement is not converging, so take the
-		 * step back and stop.
-		 */
-		if (passes > 0 && ev.rss > prev_rss)
-		{
-			memcpy(fit.coef, prev_coef, sizeof(double) * fit.nparams);
-			memcpy(fit.coef_lo, prev_lo, sizeof(double) * fit.nparams);
-			fit.rss = prev_rss;
-			passes--;
-			break;
-		}
-
-		/*
-		 * Apply the correction.  The metrics of this pass were taken at the
-		 * coefficients before it, which differ only in the last digits once
-		 * refinement has converged; stop when the step is at rounding level.
-		 */
-		if (prev_coef == NULL)
-		{
-			prev_coef = palloc(sizeof(double) * fit.nparams);
-			prev_lo = palloc(sizeof(double) * fit.nparams);
-		}
-		memcpy(prev_coef, fit.coef, sizeof(double) * fit.nparams);
-		memcpy(prev_lo, fit.coef_lo, sizeof(double) * fit.nparams);
-		prev_rss = ev.rss;
-		passes++;
-		fit.rss = ev.rss;
-		step = MlopsLinearCorrect(&fit, ev.g);
-		if (step < 1e-15)
-			break;
-		if (passes >= REFINE_MAX_PASSES)
-		{
-			/* no pass left to check this step: keep it only if shrinking */
-			if (step > prev_step)
-			{
-				memcpy(fit.coef, prev_coef, sizeof(double) * fit.nparams);
-				memcpy(fit.coef_lo, prev_lo, sizeof(double) * fit.nparams);
-				fit.rss = prev_rss;
-				passes--;
-			}
-			break;
-		}
-		prev_step = step;
-	}
-
-	for (i = 0; i < fit.nparams; i++)
-		if (!isfinite(fit.coef[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("coefficients overflowed double precision"),
-					 errhint("Rescale the features or the target.")));
-
-	MlopsLinearToModel(&fit, a->features, &model);
-	*artifact = MlopsArtifactEncode(&model);
-	*n_train = fit.n;
-	*n_test = (int64) ev.n_test;
-
-	initStringInfo(&m);
-	if (ev.n_test > 0)
-	{
-		double		r2 = ev.m2_y > 0 ? 1.0 - ev.sse / ev.m2_y : get_float8_nan();
-
-		appendStringInfo(&m, "{\"evaluated_on\": \"test\"");
-		JsonNumber(&m, "r2", r2);
-		JsonNumber(&m, "rmse", sqrt(ev.sse / ev.n_test));
-		JsonNumber(&m, "mae", ev.sae / ev.n_test);
-		appendStringInfo(&m, ", \"n\": %lld", (long long) ev.n_test);
-	}
-	else
-	{
-		double		r2 = fit.tss > 0 ? 1.0 - fit.rss / fit.tss : get_float8_nan();
-
-		appendStringInfo(&m, "{\"evaluated_on\": \"train\"");
-		JsonNumber(&m, "r2", r2);
-		JsonNumber(&m, "rmse", sqrt(fit.rss / fit.n));
-		appendStringInfoString(&m, ", \"mae\": null");
-		appendStringInfo(&m, ", \"n\": %lld", (long long) fit.n);
-	}
-	appendStringInfo(&m, ", \"n_train\": %lld, \"rows_skipped\": %lld",
-					 (long long) fit.n, (long long) fit.nskipped);
-	JsonNumber(&m, "train_r2", fit.tss > 0 ? 1.0 - fit.rss / fit.tss : get_float8_nan());
-	JsonNumber(&m, "train_rmse", sqrt(fit.rss / fit.n));
-	JsonNumber(&m, "condition_number", cond);
-	appendStringInfo(&m, ", \"refinement_passes\": %d}", passes);
-	*metrics = JsonbFromString(m.data);
+	memset(job, 0, sizeof(*job));
+	job->model = a->model;
+	job->relname = a->relname;
+	job->target = a->target;
+	job->target_type = a->target_type;
+	job->nfeat = a->nfeat;
+	job->features = a->features;
+	job->feature_types = a->feature_types;
+	job->row_sql = a->row_sql;
+	job->row_dd_sql = a->row_dd_sql;
+	job->test_size = a->test_size;
+	job->seed = a->seed;
+	job->params = a->params;
+	job->compare = cmp->deployed && cmp->problem == NULL ? &cmp->pass : NULL;
+	a->algo->train(job);
 }
 
 static Jsonb *
@@ -928,21 +694,31 @@ FeaturesJson(const TrainArgs *a)
 		appendStringInfoChar(&s, '}');
 	}
 	appendStringInfoChar(&s, ']');
-	return JsonbFromString(s.data);
+	return MlopsJsonbFromString(s.data);
 }
 
+/* The hyperparameters as stored with the version, defaults included. */
 static Jsonb *
 HyperparamsJson(const TrainArgs *a)
 {
 	StringInfoData s;
+	const MlopsParamDef *p;
 
 	initStringInfo(&s);
-	appendStringInfo(&s, "{\"fit_intercept\": %s", a->fit_intercept ? "true" : "false");
-	JsonNumber(&s, "alpha", a->alpha);
-	appendStringInfo(&s, ", \"seed\": %lld", (long long) a->seed);
-	JsonNumber(&s, "test_size", a->test_size);
+	appendStringInfo(&s, "{\"seed\": %lld", (long long) a->seed);
+	MlopsJsonNumber(&s, "test_size", a->test_size);
+	for (p = a->algo->params; p->name != NULL; p++)
+	{
+		const char *field = (const char *) a->params + p->offset;
+
+		if (p->kind == MLOPS_PARAM_BOOL)
+			appendStringInfo(&s, ", \"%s\": %s", p->name,
+							 *(const bool *) field ? "true" : "false");
+		else
+			MlopsJsonNumber(&s, p->name, *(const double *) field);
+	}
 	appendStringInfoChar(&s, '}');
-	return JsonbFromString(s.data);
+	return MlopsJsonbFromString(s.data);
 }
 
 static void
@@ -991,7 +767,7 @@ JsonVersionR2(StringInfo buf, const char *key, int32 version, double sse,
 			  double m2_y)
 {
 	appendStringInfo(buf, ", \"%s\": {\"version\": %d", key, version);
-	JsonNumber(buf, "r2", m2_y > 0 ? 1.0 - sse / m2_y : get_float8_nan());
+	MlopsJsonNumber(buf, "r2", m2_y > 0 ? 1.0 - sse / m2_y : get_float8_nan());
 	appendStringInfoChar(buf, '}');
 }
 
@@ -1008,7 +784,7 @@ DecideBest(const TrainArgs *a, const Compare *cmp, int64 model_id,
 		   int32 version, char **detail)
 {
 	int32		now = MlopsDeployedVersionNow(model_id);
-	const CompareTotals *t = &cmp->totals;
+	const CompareTotals *t = &cmp->pass.totals;
 	char	   *problem = cmp->problem;
 	StringInfoData buf;
 
@@ -1060,12 +836,9 @@ mlops_train(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	MemoryContext caller_cxt = CurrentMemoryContext;
 	TimestampTz start = GetCurrentTimestamp();
-	Jsonb	   *metrics;
-	bytea	   *artifact;
+	MlopsTrainJob job;
 	Compare		cmp;
 	char	   *detail = NULL;
-	int64		n_train;
-	int64		n_test;
 	MlopsNewVersion nv;
 	int64		model_id;
 	int32		version;
@@ -1093,17 +866,18 @@ mlops_train(PG_FUNCTION_ARGS)
 	a.relid = PG_GETARG_OID(1);
 	a.target = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	a.algorithm = text_to_cstring(PG_GETARG_TEXT_PP(3));
-	a.fit_intercept = true;
 	a.test_size = PG_GETARG_FLOAT8(6);
 	a.deploy = text_to_cstring(PG_GETARG_TEXT_PP(7));
 
-	if (strcmp(a.algorithm, "auto") == 0)
-		a.algorithm = "linear";
-	if (strcmp(a.algorithm, "linear") != 0)
+	a.algo = strcmp(a.algorithm, "auto") == 0 ? MlopsAlgorithmAuto() :
+		MlopsAlgorithmByName(a.algorithm);
+	if (a.algo == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("algorithm \"%s\" is not supported", a.algorithm),
-				 errhint("Supported algorithms: linear (and auto).")));
+				 errhint("Supported algorithms: %s (and auto).",
+						 MlopsAlgorithmNames())));
+	a.algorithm = pstrdup(a.algo->name);
 	ParseHyperparams(PG_GETARG_JSONB_P(4), &a);
 	if (!(a.test_size >= 0 && a.test_size < 1))
 		ereport(ERROR,
@@ -1133,7 +907,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	memset(&cmp, 0, sizeof(cmp));
 	if (strcmp(a.deploy, "best") == 0)
 		PrepareCompare(&a, &cmp);
-	TrainLinear(&a, &cmp, &metrics, &artifact, &n_train, &n_test);
+	TrainJob(&a, &cmp, &job);
 
 	TimestampDifference(start, GetCurrentTimestamp(), &secs, &usecs);
 	nv.algorithm = a.algorithm;
@@ -1141,10 +915,10 @@ mlops_train(PG_FUNCTION_ARGS)
 	nv.features = FeaturesJson(&a);
 	nv.target = a.target;
 	nv.source = a.relname;
-	nv.n_train = n_train;
-	nv.n_test = n_test;
-	nv.metrics = metrics;
-	nv.artifact = artifact;
+	nv.n_train = job.n_train;
+	nv.n_test = job.n_test;
+	nv.metrics = job.metrics;
+	nv.artifact = job.artifact;
 	nv.training_ms = secs * 1000.0 + usecs / 1000.0;
 
 	/* checks create / train again, now that the row is locked */
@@ -1162,7 +936,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	result[0] = CStringGetTextDatum(a.model);
 	result[1] = Int32GetDatum(version);
 	result[2] = CStringGetTextDatum(a.algorithm);
-	result[3] = PointerGetDatum(DatumGetJsonbPCopy(JsonbPGetDatum(metrics)));
+	result[3] = PointerGetDatum(DatumGetJsonbPCopy(JsonbPGetDatum(job.metrics)));
 	result[4] = BoolGetDatum(deployed);
 	SPI_finish();
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
@@ -1173,7 +947,7 @@ mlops_train(PG_FUNCTION_ARGS)
  * For mlops.deploy(model, 'best', relation, target), with the model's row
  * locked and the deploy privilege checked: score every version of the
  * model on the same rows of the relation, read as the caller with one
- * _linear_score_state pass, and pick the best (lowest SSE, so highest
+ * _score_state pass, and pick the best (lowest SSE, so highest
  * r2; a tie, within MLOPS_R2_TIE, goes to the deployed version, current,
  * else to the newer
  * one).  A version that cannot score the relation (another target, a
@@ -1199,12 +973,11 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 	int			nskipped = 0;
 	char	  **cols;
 	int			ncols = 0;
-	Datum	   *coefs;
-	int			ncoef = 0;
+	Datum	   *arts;
 	Datum	   *layout;
 	int			nlay = 0;
 	StringInfoData sql;
-	Oid			types[2] = {FLOAT8ARRAYOID, INT4ARRAYOID};
+	Oid			types[2] = {BYTEAARRAYOID, INT4ARRAYOID};
 	Datum		values[2];
 	bool		isnull;
 	Datum		state;
@@ -1240,7 +1013,7 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 	/* each version's features as positions among the pass's columns */
 	scored = palloc(sizeof(int32) * nver);
 	cols = palloc(sizeof(char *) * (MLOPS_MAX_FEATURES + 1));
-	coefs = NULL;
+	arts = palloc(sizeof(Datum) * nver);
 	layout = NULL;
 	initStringInfo(&skipped);
 	for (v = 0; v < nver; v++)
@@ -1273,12 +1046,9 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 							 refs[v].version);
 			continue;
 		}
-		coefs = coefs ? repalloc(coefs, sizeof(Datum) * (ncoef + m->nfeat + 1))
-			: palloc(sizeof(Datum) * (m->nfeat + 1));
-		layout = layout ? repalloc(layout, sizeof(Datum) * (nlay + m->nfeat + 1))
-			: palloc(sizeof(Datum) * (m->nfeat + 1));
-		coefs[ncoef++] = Float8GetDatum(((const LinearModel *) m->payload)->intercept);
-		layout[nlay++] = Int32GetDatum(m->nfeat);
+		arts[nv] = PointerGetDatum(MlopsFetchArtifact(&refs[v]));
+		layout = layout ? repalloc(layout, sizeof(Datum) * (nlay + m->nfeat))
+			: palloc(sizeof(Datum) * m->nfeat);
 		for (j = 0; j < m->nfeat; j++)
 		{
 			for (i = 0; i < ncols; i++)
@@ -1291,7 +1061,6 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 					elog(ERROR, "more feature columns than relation %s has", relname);
 				cols[ncols++] = pstrdup(m->feature_names[j]);
 			}
-			coefs[ncoef++] = Float8GetDatum(((const LinearModel *) m->payload)->coef[j]);
 			layout[nlay++] = Int32GetDatum(i + 1);
 		}
 		scored[nv++] = refs[v].version;
@@ -1305,18 +1074,17 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 				 errhint("Compare on a relation that has the columns the versions were trained on.")));
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT mlops._linear_score_state($1, $2, %s::pg_catalog.float8, ARRAY[",
+	appendStringInfo(&sql, "SELECT mlops._score_state($1, $2, %s::pg_catalog.float8, ARRAY[",
 					 quote_identifier(target));
 	for (i = 0; i < ncols; i++)
 		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
 						 quote_identifier(cols[i]));
 	appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", relname);
-	values[0] = PointerGetDatum(construct_array(coefs, ncoef, FLOAT8OID,
-												sizeof(float8), FLOAT8PASSBYVAL,
-												TYPALIGN_DOUBLE));
+	values[0] = PointerGetDatum(construct_array(arts, nv, BYTEAOID, -1, false,
+												TYPALIGN_INT));
 	values[1] = PointerGetDatum(construct_array(layout, nlay, INT4OID,
 												sizeof(int32), true, TYPALIGN_INT));
-	state = RunPass(sql.data, 2, types, values, &isnull);
+	state = MlopsRunPass(sql.data, 2, types, values, &isnull);
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -1349,8 +1117,8 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 	for (v = 0; v < nv; v++)
 	{
 		appendStringInfo(&buf, "%s{\"version\": %d", v ? ", " : "", scored[v]);
-		JsonNumber(&buf, "r2", t.m2_y > 0 ? 1.0 - t.sse[v] / t.m2_y : get_float8_nan());
-		JsonNumber(&buf, "rmse", sqrt(t.sse[v] / t.n));
+		MlopsJsonNumber(&buf, "r2", t.m2_y > 0 ? 1.0 - t.sse[v] / t.m2_y : get_float8_nan());
+		MlopsJsonNumber(&buf, "rmse", sqrt(t.sse[v] / t.n));
 		appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfo(&buf, "], \"not_scored\": [%s]}", skipped.data);

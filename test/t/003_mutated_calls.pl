@@ -162,6 +162,15 @@ $node->safe_psql('postgres', q{
 	UNION ALL SELECT 8, mlops.linear_state(ARRAY[x1, x2], y)
 	          FROM (SELECT * FROM fz_tab ORDER BY id LIMIT 2000) t;
 	GRANT SELECT ON fz_states TO fz_user, fz_trainer, fz_granted;
+	-- stored models of 2, 4, 1 and 100 features, for the support functions
+	-- that take artifacts
+	CREATE TABLE fz_arts (id int PRIMARY KEY, a bytea);
+	INSERT INTO fz_arts
+	SELECT row_number() OVER (ORDER BY array_position(ARRAY['fz_a', 'fz_b', 'fz_ü', 'fz_w'], m.name::text)),
+	       v.artifact
+	FROM mlops.model m JOIN mlops.model_version v USING (model_id)
+	WHERE m.name IN ('fz_a', 'fz_b', 'fz_ü', 'fz_w') AND v.version = 1;
+	GRANT SELECT ON fz_arts TO fz_user, fz_trainer, fz_granted;
 });
 my @state_hex = split /\n/,
   $node->safe_psql('postgres', 'SELECT s::text FROM fz_states ORDER BY id');
@@ -559,12 +568,23 @@ sub eval_state_arg
 	  . (1 + int(rand(9))) . ')';
 }
 
-# the other version of a comparison: coefficients (intercept first),
-# positions among the row's values, and the extra values only it reads
+# a stored model: one of fz_arts (2, 4, 1, 100 features), or damaged
+sub artifact_arg
+{
+	my $art = '(SELECT a FROM fz_arts WHERE id = ' . pick(1, 2, 3, 4) . ')';
+	return $art if !mut(0.4);
+	return pick('NULL::bytea', "''::bytea", "'\\x00'::bytea",
+		"decode(repeat('ab', " . pick(1, 24, 100, 5000) . "), 'hex')",
+		"substring($art FROM 1 FOR " . pick(8, 24, 30, 60) . ')',
+		"set_byte($art, " . pick(10, 24, 30, 50) . ', ' . pick(0, 1, 255) . ')',
+		"$art || '\\x00'::bytea", "overlay($art PLACING '\\xffffffff'::bytea FROM 25)");
+}
+
+# the other version of a comparison: its stored model, positions among
+# the row's values, and the extra values only it reads
 sub other_coef_arg
 {
-	return mut(0.4) ? pick(array_arg('float8'), eval_value(), 'NULL::float8[]')
-	  : 'ARRAY[' . join(', ', map { f8_num() . '::float8' } 1 .. pick(2, 3, 4)) . ']';
+	return artifact_arg();
 }
 
 sub pos_arg
@@ -602,23 +622,24 @@ sub cmp_value
 	  . pick('0', '1', "'NaN'", '1e308') . '::float8, ARRAY[' . ($len - 1) . ']))';
 }
 
-# the models of a scoring pass: coefficients and layout (m, positions...)
+# the models of a scoring pass: stored models and layout (each one's
+# feature positions in turn; fz_arts 1 reads 2 features, 3 reads 1)
 sub score_models
 {
-	return pick("'{1,2}'::float8[], '{1,1}'::int[]",
-		"'{1,2,3}'::float8[], '{2,1,2}'::int[]",
-		"'{1,2,0.5,1,1}'::float8[], '{1,1,2,1,2}'::int[]",
-		"'{1,2,3,4}'::float8[], '{1,2,1,1}'::int[]") if !mut(0.5);
-	return pick('NULL::float8[], NULL::int[]', "'{1,2}'::float8[], NULL::int[]",
-		"'{1,2}'::float8[], '{0}'::int[]", "'{1,2}'::float8[], '{-1,1}'::int[]",
-		"'{1,2}'::float8[], '{2,1}'::int[]", "'{1}'::float8[], '{1,1}'::int[]",
-		"'{1,2,3}'::float8[], '{1,1}'::int[]", "'{1,2}'::float8[], '{1,9}'::int[]",
-		"'{1,2}'::float8[], '{1,0}'::int[]", "'{{1,2}}'::float8[], '{1,1}'::int[]",
-		"'{1,NULL}'::float8[], '{1,1}'::int[]", "'{1,2}'::float8[], '{1,NULL}'::int[]",
-		"'{1,2}'::float8[], '{1601,1}'::int[]", "'{1,2}'::float8[], '{2147483647,1}'::int[]",
-		"array_fill(1::float8, ARRAY[2002]), array_fill(1, ARRAY[2002])",
-		"array_fill(1::float8, ARRAY[4]), '{1,1,1,1}'::int[]",
-		array_arg('float8') . ', ' . array_arg('integer'));
+	my ($two, $one) = ('(SELECT a FROM fz_arts WHERE id = 1)', '(SELECT a FROM fz_arts WHERE id = 3)');
+	return pick("ARRAY[$two], '{1,2}'::int[]", "ARRAY[$one], '{2}'::int[]",
+		"ARRAY[$two, $one], '{2,1,2}'::int[]", "ARRAY[$one, $two, $one], '{1,1,2,2}'::int[]")
+	  if !mut(0.5);
+	return pick('NULL::bytea[], NULL::int[]', "ARRAY[$two], NULL::int[]",
+		"ARRAY[$two], '{0,1}'::int[]", "ARRAY[$two], '{-1,1}'::int[]",
+		"ARRAY[$one], '{1,1}'::int[]", "ARRAY[$two], '{1}'::int[]",
+		"ARRAY[$two], '{1,9}'::int[]", "ARRAY[$two, NULL], '{1,2}'::int[]",
+		"'{}'::bytea[], '{}'::int[]", "ARRAY[ARRAY[$two]], '{1,2}'::int[]",
+		"ARRAY[$two], '{1,NULL}'::int[]", "ARRAY[$two], '{2147483647,1}'::int[]",
+		"array_fill($one, ARRAY[1001]), array_fill(1, ARRAY[1001])",
+		"ARRAY[" . artifact_arg() . "], '{1,2}'::int[]",
+		"ARRAY[" . artifact_arg() . ", $one], '{1,2,1}'::int[]",
+		'ARRAY[' . artifact_arg() . '], ' . array_arg('integer'));
 }
 
 sub score_state_arg
@@ -836,16 +857,16 @@ my %gen = (
 		  . ', 0::bigint, ' . pick('true', 'false') . ', ' . other_coef_arg() . ', '
 		  . pos_arg() . ') FROM fz_tab';
 	},
-	_linear_score_accum => sub {
-		'SELECT mlops._linear_score_accum(' . score_state_arg() . ', '
+	_score_accum => sub {
+		'SELECT mlops._score_accum(' . score_state_arg() . ', '
 		  . score_models() . ', ' . f8_num() . '::float8, ' . array_arg('float8') . ')';
 	},
-	_linear_score_combine => sub {
-		'SELECT mlops._linear_score_combine(' . score_state_arg() . ', '
+	_score_combine => sub {
+		'SELECT mlops._score_combine(' . score_state_arg() . ', '
 		  . score_state_arg() . ')';
 	},
-	_linear_score_state => sub {
-		return maybe_parallel() . 'SELECT mlops._linear_score_state(' . score_models()
+	_score_state => sub {
+		return maybe_parallel() . 'SELECT mlops._score_state(' . score_models()
 		  . ', y, ' . pick('ARRAY[x1, x2]', 'ARRAY[x1]', 'ARRAY[x1, x2, x3::float8]',
 			'NULL::float8[]', "'{{1,2},{3,4}}'::float8[]")
 		  . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty', 'fz_huge');
@@ -921,11 +942,11 @@ my %support = (
 		'float8[], float8[], float8, float8[], boolean, float8, bigint, boolean' ],
 	_linear_eval_combine => ['float8[], float8[]'],
 	_linear_compare_accum => [
-		'float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[], float8[], "any"',
-		'float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, float8[], integer[]' ],
+		'float8[], float8[], boolean, float8, bigint, boolean, bytea, integer[], float8[], "any"',
+		'float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, bytea, integer[]' ],
 	_linear_compare_combine => ['float8[], float8[]'],
-	_linear_score_accum => ['float8[], float8[], integer[], float8, float8[]'],
-	_linear_score_combine => ['float8[], float8[]']);
+	_score_accum => ['float8[], bytea[], integer[], float8, float8[]'],
+	_score_combine => ['float8[], float8[]']);
 my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
 	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
 
@@ -953,6 +974,8 @@ sub parse_safe_arg
 	  if $type eq 'text[]';
 	return pick("'{1}'::int[]", "'{1,2}'::int[]", "'{-1}'::int[]", "'{}'::int[]")
 	  if $type eq 'integer[]';
+	return pick("'\\x00'::bytea", "''::bytea") if $type eq 'bytea';
+	return pick("ARRAY['\\x00'::bytea]", "'{}'::bytea[]") if $type eq 'bytea[]';
 	die "no parse-safe value for $type";
 }
 
@@ -1033,17 +1056,17 @@ my @evil_base = (
 		  . 'COMBINEFUNC = mlops._linear_eval_combine, PARALLEL = SAFE', 'eval' ],
 	[ 'cmp_comb', '(float8[]) (SFUNC = mlops._linear_compare_combine, STYPE = float8[], '
 		  . 'COMBINEFUNC = mlops._linear_compare_combine, PARALLEL = SAFE', 'cmp' ],
-	[ 'cmp_args', '(float8[], boolean, float8, bigint, boolean, float8[], integer[], '
+	[ 'cmp_args', '(float8[], boolean, float8, bigint, boolean, bytea, integer[], '
 		  . 'float8[], VARIADIC "any") (SFUNC = mlops._linear_compare_accum, STYPE = float8[], '
 		  . 'COMBINEFUNC = mlops._linear_compare_combine, PARALLEL = SAFE', 'cmp' ],
 	[ 'cmp_arr', '(float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, '
-		  . 'float8[], integer[]) (SFUNC = mlops._linear_compare_accum, STYPE = float8[], '
+		  . 'bytea, integer[]) (SFUNC = mlops._linear_compare_accum, STYPE = float8[], '
 		  . 'COMBINEFUNC = mlops._linear_compare_combine, PARALLEL = SAFE', 'cmp' ],
-	[ 'sc_acc', '(float8[], integer[], float8, float8[]) (SFUNC = mlops._linear_score_accum, '
-		  . 'STYPE = float8[], COMBINEFUNC = mlops._linear_score_combine, PARALLEL = SAFE',
+	[ 'sc_acc', '(bytea[], integer[], float8, float8[]) (SFUNC = mlops._score_accum, '
+		  . 'STYPE = float8[], COMBINEFUNC = mlops._score_combine, PARALLEL = SAFE',
 		'score' ],
-	[ 'sc_comb', '(float8[]) (SFUNC = mlops._linear_score_combine, STYPE = float8[], '
-		  . 'COMBINEFUNC = mlops._linear_score_combine, PARALLEL = SAFE', 'score' ],
+	[ 'sc_comb', '(float8[]) (SFUNC = mlops._score_combine, STYPE = float8[], '
+		  . 'COMBINEFUNC = mlops._score_combine, PARALLEL = SAFE', 'score' ],
 	[ 'ls_acc', '(float8[], float8) (SFUNC = mlops._linear_accum, '
 		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
 		'state' ],
@@ -1100,12 +1123,12 @@ $node->safe_psql('postgres', q{
 			bigint, boolean),
 		mlops._linear_eval_combine(float8[], float8[]),
 		mlops._linear_compare_accum(float8[], float8[], boolean, float8, bigint, boolean,
-			float8[], integer[], float8[], "any"),
+			bytea, integer[], float8[], "any"),
 		mlops._linear_compare_accum(float8[], float8[], float8, float8[], float8[], boolean,
-			float8, bigint, boolean, float8[], integer[]),
+			float8, bigint, boolean, bytea, integer[]),
 		mlops._linear_compare_combine(float8[], float8[]),
-		mlops._linear_score_accum(float8[], float8[], integer[], float8, float8[]),
-		mlops._linear_score_combine(float8[], float8[])
+		mlops._score_accum(float8[], bytea[], integer[], float8, float8[]),
+		mlops._score_combine(float8[], float8[])
 		TO fz_granted;
 	CREATE FUNCTION fz_try(stmt text) RETURNS boolean LANGUAGE plpgsql AS $$
 	BEGIN
@@ -1227,7 +1250,7 @@ my %granted = (
 		my $agg = pick(@{ $evil{cmp_args} });
 		return maybe_parallel() . "SELECT $agg('{1,2,3,0,0,0}'::float8[], true, "
 		  . pick('0.25', '0.5') . ', 0::bigint, ' . pick('true', 'false') . ', '
-		  . "'{0.5,1,2}'::float8[], " . pick("'{1,2}'::int[]", "'{3,1}'::int[]")
+		  . '(SELECT a FROM fz_arts WHERE id = 1), ' . pick("'{1,2}'::int[]", "'{3,1}'::int[]")
 		  . ', ARRAY[x3::float8], y, x1, x2) FROM fz_tab' if chance(0.4);
 		return maybe_parallel() . "SELECT $agg("
 		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value())
@@ -1244,7 +1267,7 @@ my %granted = (
 		my $agg = pick(@{ $evil{cmp_arr} });
 		return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, ARRAY[x3::float8], "
 		  . "'{1,2,3,0,0,0}'::float8[], true, " . pick('0.25', '0.5') . ', 0::bigint, '
-		  . pick('true', 'false') . ", '{0.5,1,2}'::float8[], "
+		  . pick('true', 'false') . ', (SELECT a FROM fz_arts WHERE id = 1), '
 		  . pick("'{1,2}'::int[]", "'{3,1}'::int[]") . ') FROM fz_tab' if chance(0.4);
 		return maybe_parallel() . "SELECT $agg(ARRAY[x1, x2], y, " . extra_arg() . ', '
 		  . pick("'{1,2,3,0,0,0}'::float8[]", eval_value()) . ', true, '
@@ -1331,9 +1354,9 @@ my %covers = (
 	_linear_compare_accum => '_linear_compare_accum',
 	_linear_compare_combine => '_linear_compare_combine',
 	_linear_compare_state => '_linear_compare_state',
-	_linear_score_accum => '_linear_score_accum',
-	_linear_score_combine => '_linear_score_combine',
-	_linear_score_state => '_linear_score_state',
+	_score_accum => '_score_accum',
+	_score_combine => '_score_combine',
+	_score_state => '_score_state',
 	visible_models => 'visible_models', visible_versions => 'visible_versions',
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',

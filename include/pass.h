@@ -1,0 +1,76 @@
+/*-------------------------------------------------------------------------
+ *
+ * pass.h
+ *	  A training job as a family's train callback sees it, and running
+ *	  one pass (one aggregate query) over the job's relation.
+ *
+ * IDENTIFICATION
+ *	  include/pass.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MLOPS_PASS_H
+#define MLOPS_PASS_H
+
+#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
+
+#include "mlops.h"
+
+/*
+ * The comparison deploy => 'best' needs: on the new version's held-out
+ * rows, the squared errors of the new version and of the deployed one
+ * (another family, perhaps, reading other columns).  train.c prepares the
+ * deployed version's arguments; the family's pass fills the totals.
+ */
+typedef struct CompareTotals
+{
+	double		n;
+	double		skipped;		/* held-out rows the other version could not score */
+	double		sse_candidate;
+	double		sse_other;
+	double		m2_y;
+} CompareTotals;
+
+typedef struct MlopsCompare
+{
+	int32		version;		/* the deployed version */
+	Datum		artifact;		/* bytea: its stored model */
+	Datum		positions;		/* int4[]: its features among the row's values */
+	char	   *extra_sql;		/* float8[] of the columns only it reads */
+	CompareTotals totals;		/* filled by the family's pass */
+} MlopsCompare;
+
+typedef struct MlopsTrainJob
+{
+	/* what to train on, resolved and checked by train.c */
+	const char *model;
+	const char *relname;		/* schema-qualified and quoted */
+	const char *target;
+	Oid			target_type;
+	int			nfeat;
+	char	  **features;
+	Oid		   *feature_types;
+	const char *row_sql;		/* how the passes receive a row */
+	const char *row_dd_sql;		/* the same with exact numerics, or NULL */
+	double		test_size;
+	int64		seed;
+	void	   *params;			/* the family's hyperparameters, parsed */
+	MlopsCompare *compare;		/* the deployed version to compare, or NULL */
+
+	/* what the family trained */
+	bytea	   *artifact;
+	Jsonb	   *metrics;
+	int64		n_train;
+	int64		n_test;
+} MlopsTrainJob;
+
+extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,
+						  const char *params);
+extern Datum MlopsRunPass(const char *sql, int nargs, Oid *types,
+						  Datum *values, bool *isnull);
+extern Datum MlopsTextArray(char **strs, int n, const char *last);
+extern void MlopsJsonNumber(StringInfo buf, const char *key, double v);
+extern Jsonb *MlopsJsonbFromString(const char *s);
+
+#endif							/* MLOPS_PASS_H */
