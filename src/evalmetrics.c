@@ -561,6 +561,19 @@ BuildSorted(const double *score, int32 stride, int32 col,
 	return NULL;
 }
 
+/* Binary labels (0 or 1) with their scores, sorted. */
+static const char *
+SortBinary(const double *score, const int32 *label, int64 n,
+		   MlopsEvalScored **out, int64 *npos)
+{
+	int64		i;
+
+	for (i = 0; i < n; i++)
+		if (label[i] != 0 && label[i] != 1)
+			return "binary labels must be 0 or 1";
+	return BuildSorted(score, 1, 0, label, n, 1, out, npos);
+}
+
 /*
  * Twice the area under the ROC curve in counts, i.e. the sum over
  * distinct thresholds of fp_step * (2 * tp_before + tp_step): an exact
@@ -600,12 +613,8 @@ MlopsEvalRocAuc(const double *score, const int32 *label, int64 n, double *auc)
 	MlopsEvalScored *items;
 	int64		npos;
 	const char *err;
-	int64		i;
 
-	for (i = 0; i < n; i++)
-		if (label[i] != 0 && label[i] != 1)
-			return "binary labels must be 0 or 1";
-	err = BuildSorted(score, 1, 0, label, n, 1, &items, &npos);
+	err = SortBinary(score, label, n, &items, &npos);
 	if (err)
 		return err;
 	if (npos == 0 || npos == n)
@@ -693,10 +702,7 @@ MlopsEvalRocCurve(const double *score, const int32 *label, int64 n,
 	const char *err;
 	MlopsEvalRocPoint *pt;
 
-	for (i = 0; i < n; i++)
-		if (label[i] != 0 && label[i] != 1)
-			return "binary labels must be 0 or 1";
-	err = BuildSorted(score, 1, 0, label, n, 1, &items, &npos);
+	err = SortBinary(score, label, n, &items, &npos);
 	if (err)
 		return err;
 
@@ -721,8 +727,8 @@ MlopsEvalRocCurve(const double *score, const int32 *label, int64 n,
 	pt = palloc_extended(mul_size(sizeof(MlopsEvalRocPoint), (Size) m + 1),
 						 MCXT_ALLOC_HUGE);
 	pt[0].threshold = thr[0] + 1.0;
-	pt[0].fpr = 0.0;
-	pt[0].tpr = 0.0;
+	pt[0].fpr = (fps[m - 1] > 0) ? 0.0 : NAN;
+	pt[0].tpr = (tps[m - 1] > 0) ? 0.0 : NAN;
 	k = 1;
 	for (i = 0; i < m; i++)
 	{
