@@ -89,8 +89,9 @@ def reg_case(name, y, p, note=""):
                % (name, n, g(r2), g(ex), note))
     out.append(darr("reg_%s_y" % name, y))
     out.append(darr("reg_%s_p" % name, p))
-    tables["reg"].append('\t{"%s", %d, reg_%s_y, reg_%s_p, %s, %s, %s, %s},\n'
-                         % (name, n, name, name, g(r2), g(rmse), g(mae), g(ev)))
+    tables["reg"].append('\t{"%s", %d, reg_%s_y, reg_%s_p, %s, %s, %s, %s, %s},\n'
+                         % (name, n, name, name, g(r2), g(rmse), g(mae), g(ev),
+                            g(ex)))
     return r2, ex
 
 
@@ -100,6 +101,9 @@ y = rng.normal(0.0, 1.0, 300)
 reg_case("unrelated", y, rng.normal(0.3, 1.5, 300))
 y = 1e6 + rng.normal(0.0, 1.0, 400)
 reg_case("offset1e6", y, y + rng.normal(0.01, 0.1, 400))
+y = 1e9 + rng.normal(0.0, 1.0, 2000)
+reg_case("offset1e9", y, y + rng.normal(0.0, 0.3, 2000),
+         "; plain-double Welford is off here, double-double is not")
 y = rng.normal(-3.0, 10.0, 150)
 reg_case("perfect", y, y.copy())
 y = rng.integers(0, 20, 1000).astype(np.float64)
