@@ -78,7 +78,8 @@ typedef struct MlopsEvalClassState
 } MlopsEvalClassState;
 
 #define MlopsEvalClassSize(k) \
-	(offsetof(MlopsEvalClassState, counts) + sizeof(int64) * (Size) (k) * (Size) (k))
+	(offsetof(MlopsEvalClassState, counts) + \
+	 sizeof(int64) * (Size) (k) * (Size) (k))
 
 typedef struct MlopsEvalClassResult
 {
@@ -103,6 +104,7 @@ typedef struct MlopsEvalClassResult
 	int64	   *support;		/* rows whose actual class it is */
 } MlopsEvalClassResult;
 
+/* NULL unless 2 <= nclasses <= MLOPS_MAX_CLASSES */
 extern MlopsEvalClassState *MlopsEvalClassCreate(int32 nclasses);
 extern const char *MlopsEvalClassAccum(MlopsEvalClassState *st,
 									   int32 actual, int32 predicted);
@@ -157,7 +159,7 @@ extern const char *MlopsEvalScoresAdd(MlopsEvalScores *s,
 extern const char *MlopsEvalScoresMerge(MlopsEvalScores *dst,
 										const MlopsEvalScores *src);
 
-/* Silhouette (Euclidean) of n points, row-major n * dim, labels 0 .. nlabels-1. */
+/* Silhouette (Euclidean): n points, row-major n * dim, labels 0 .. nlabels-1 */
 extern const char *MlopsEvalSilhouette(const double *x, int64 n, int32 dim,
 									   const int32 *label, int32 nlabels,
 									   double *score);

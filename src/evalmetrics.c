@@ -61,7 +61,7 @@
 #include "evalmetrics.h"
 
 #if defined(__FAST_MATH__) || defined(__ASSOCIATIVE_MATH__)
-#error "evalmetrics.c needs IEEE arithmetic: build it without -ffast-math or -fassociative-math"
+#error "evalmetrics.c needs IEEE rounding: no -ffast-math, -fassociative-math"
 #endif
 
 #ifdef FRONTEND
@@ -206,8 +206,9 @@ ChanMerge(MlopsEvalDD *mean_a, MlopsEvalDD *m2_a, int64 na,
 	double		n = (double) (na + nb);
 	MlopsEvalDD delta = DDSub(mean_b, *mean_a);
 	MlopsEvalDD w = DDDivD(TwoProd((double) na, (double) nb), n);
+	MlopsEvalDD shift = DDDivD(DDMul(delta, DDMake((double) nb, 0.0)), n);
 
-	*mean_a = DDAdd(*mean_a, DDDivD(DDMul(delta, DDMake((double) nb, 0.0)), n));
+	*mean_a = DDAdd(*mean_a, shift);
 	*m2_a = DDAdd(DDAdd(*m2_a, m2_b), DDMul(DDMul(delta, delta), w));
 }
 
@@ -250,8 +251,10 @@ MlopsEvalRegMerge(MlopsEvalRegState *dst, const MlopsEvalRegState *src)
 		*dst = *src;
 		return;
 	}
-	ChanMerge(&dst->mean_y, &dst->m2_y, dst->n, src->mean_y, src->m2_y, src->n);
-	ChanMerge(&dst->mean_r, &dst->m2_r, dst->n, src->mean_r, src->m2_r, src->n);
+	ChanMerge(&dst->mean_y, &dst->m2_y, dst->n,
+			  src->mean_y, src->m2_y, src->n);
+	ChanMerge(&dst->mean_r, &dst->m2_r, dst->n,
+			  src->mean_r, src->m2_r, src->n);
 	dst->sse = DDAdd(dst->sse, src->sse);
 	dst->sae = DDAdd(dst->sae, src->sae);
 	dst->n += src->n;
@@ -577,7 +580,8 @@ SortBinary(const double *score, const int32 *label, int64 n,
 /*
  * Twice the area under the ROC curve in counts, i.e. the sum over
  * distinct thresholds of fp_step * (2 * tp_before + tp_step): an exact
- * integer, 2 * Mann-Whitney U with ties counted half.
+ * integer, 2 * Mann-Whitney U with ties counted half.  It is at most
+ * n^2 / 2, so uint64 holds it for any n that fits in memory.
  */
 static double
 RocAucSorted(const MlopsEvalScored *items, int64 n, int64 npos)
