@@ -159,7 +159,7 @@ extern const char *MlopsEvalScoresAdd(MlopsEvalScores *s,
 extern const char *MlopsEvalScoresMerge(MlopsEvalScores *dst,
 										const MlopsEvalScores *src);
 
-/* Silhouette (Euclidean): n points, row-major n * dim, labels 0 .. nlabels-1 */
+/* Silhouette (Euclidean): n points row-major n * dim, labels 0 .. nlabels-1 */
 extern const char *MlopsEvalSilhouette(const double *x, int64 n, int32 dim,
 									   const int32 *label, int32 nlabels,
 									   double *score);
