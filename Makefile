@@ -12,6 +12,8 @@ OBJS = \
 	src/algorithm.o \
 	src/algo_linear.o \
 	src/algo_linear_train.o \
+	src/algo_logistic.o \
+	src/evalmetrics.o \
 	src/pass.o \
 	src/sqlexec.o \
 	src/catalog.o \
@@ -23,6 +25,7 @@ OBJS = \
 	src/predict.o \
 	src/inspect.o \
 	src/metrics.o \
+	src/evaluate.o \
 	src/train.o \
 	src/registry.o
 

@@ -51,7 +51,8 @@ typedef struct MlopsReader
 typedef enum MlopsParamKind
 {
 	MLOPS_PARAM_BOOL,
-	MLOPS_PARAM_REAL			/* finite, at least min */
+	MLOPS_PARAM_REAL,			/* finite, from min to max */
+	MLOPS_PARAM_INT				/* an integer from min to max (an int) */
 } MlopsParamKind;
 
 typedef struct MlopsParamDef
@@ -61,6 +62,7 @@ typedef struct MlopsParamDef
 	int			offset;
 	double		dflt;
 	double		min;
+	double		max;			/* 0 means no upper bound (reals) */
 } MlopsParamDef;
 
 struct MlopsTrainJob;			/* pass.h */
@@ -81,11 +83,18 @@ typedef struct MlopsAlgorithmRoutine
 	 * (features, classes) has been read, returning false with *error set
 	 * when it is not valid: it must check every value it will rely on and
 	 * consume exactly the bytes encode writes.  predict is the model's
-	 * output for one feature vector of model->nfeat finite values.
+	 * output for one feature vector of model->nfeat finite values: a
+	 * classifier's is the index of its most probable class (the first of
+	 * a tie).  predict_vector, which may be NULL, writes the model's
+	 * vector output, outputs(model) values: a classifier's class
+	 * probabilities, in class order.
 	 */
 	void		(*encode) (const MlopsModel *model, StringInfo payload);
 	bool		(*decode) (MlopsReader *r, MlopsModel *model, const char **error);
 	double		(*predict) (const MlopsModel *model, const double *x);
+	int			(*outputs) (const MlopsModel *model);
+	void		(*predict_vector) (const MlopsModel *model, const double *x,
+								   double *out);
 
 	/*
 	 * Backend only.  train runs the passes over the job's relation and
@@ -103,11 +112,25 @@ extern const MlopsAlgorithmRoutine *MlopsAlgorithmById(uint16 id);
 extern const MlopsAlgorithmRoutine *MlopsAlgorithmByName(const char *name);
 extern const MlopsAlgorithmRoutine *MlopsAlgorithmAuto(void);
 extern const char *MlopsAlgorithmNames(void);
+extern const char *MlopsTaskName(MlopsTask task);
 
 static inline double
 MlopsPredict(const MlopsModel *model, const double *x)
 {
 	return model->algo->predict(model, x);
+}
+
+/* The index of the largest of n values, the first of a tie. */
+static inline int
+MlopsArgmax(const double *v, int n)
+{
+	int			best = 0;
+	int			i;
+
+	for (i = 1; i < n; i++)
+		if (v[i] > v[best])
+			best = i;
+	return best;
 }
 
 #endif							/* MLOPS_ALGORITHM_H */

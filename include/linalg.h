@@ -18,5 +18,6 @@ extern void MlopsTriSolve(const double *R, int ld, int k, double *x,
 						  bool transpose);
 extern void MlopsTriInverse(double *R, int ld, int k);
 extern double MlopsTriRcond(const double *R, int ld, int k);
+extern int	MlopsCholesky(double *A, int n);
 
 #endif							/* MLOPS_LINALG_H */

@@ -32,6 +32,19 @@
 struct MlopsAlgorithmRoutine;
 
 /*
+ * What a classifier's classes are, as stored with it: mlops.predict
+ * returns a numeric or boolean class (boolean as 0/1) as its value, and a
+ * text class (text, varchar, enum...) as its index in the class list.
+ */
+typedef enum MlopsLabelKind
+{
+	MLOPS_LABEL_NONE = 0,		/* not a classifier */
+	MLOPS_LABEL_NUMERIC,
+	MLOPS_LABEL_BOOLEAN,
+	MLOPS_LABEL_TEXT
+} MlopsLabelKind;
+
+/*
  * A decoded model, as scoring and the inspection functions see it: what
  * every family has (its features and, for classifiers, its classes), and
  * the family's own part.  Lives in one memory context (the cache's), so
@@ -44,6 +57,8 @@ typedef struct MlopsModel
 	char	  **feature_names;	/* nfeat names, in feature order */
 	int			nclasses;		/* 0 unless a classifier */
 	char	  **classes;		/* nclasses labels, in class order */
+	MlopsLabelKind label_kind;
+	double	   *class_values;	/* numeric and boolean labels as numbers */
 	void	   *payload;		/* the family's (algo->decode) */
 } MlopsModel;
 

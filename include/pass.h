@@ -47,6 +47,7 @@ typedef struct MlopsTrainJob
 	const char *model;
 	const char *relname;		/* schema-qualified and quoted */
 	const char *target;
+	const char *target_sql;		/* the target as the passes receive it */
 	Oid			target_type;
 	int			nfeat;
 	char	  **features;
@@ -56,6 +57,9 @@ typedef struct MlopsTrainJob
 	double		test_size;
 	int64		seed;
 	void	   *params;			/* the family's hyperparameters, parsed */
+	MlopsLabelKind label_kind;	/* classifiers: the classes, in order; the */
+	int			nclasses;		/* passes receive a row's class as its */
+	char	  **classes;		/* 0-based index */
 	MlopsCompare *compare;		/* the deployed version to compare, or NULL */
 
 	/* what the family trained */
@@ -70,7 +74,11 @@ extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,
 extern Datum MlopsRunPass(const char *sql, int nargs, Oid *types,
 						  Datum *values, bool *isnull);
 extern Datum MlopsTextArray(char **strs, int n, const char *last);
+extern void MlopsJsonValue(StringInfo buf, double v);
 extern void MlopsJsonNumber(StringInfo buf, const char *key, double v);
 extern Jsonb *MlopsJsonbFromString(const char *s);
+
+/* metrics.c */
+extern Jsonb *MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra);
 
 #endif							/* MLOPS_PASS_H */

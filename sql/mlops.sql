@@ -498,6 +498,68 @@ CREATE AGGREGATE @extschema@._score_state(bytea[], integer[], float8, float8[]) 
     PARALLEL = SAFE
 );
 
+-- logistic regression: one Newton iteration per pass (the gradient and
+-- Hessian at the given coefficients), the row as separate values (class
+-- index first) or, for wide models, as an array
+CREATE FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, bigint,
+        VARIADIC "any")
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_logistic_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, float8[],
+        float8, bigint)
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_logistic_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._logistic_combine(float8[], float8[])
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_logistic_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._logistic_state(float8[], float8, bigint, VARIADIC "any") (
+    SFUNC = @extschema@._logistic_accum,
+    STYPE = float8[],
+    COMBINEFUNC = @extschema@._logistic_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._logistic_state(float8[], float8, float8[], float8, bigint) (
+    SFUNC = @extschema@._logistic_accum,
+    STYPE = float8[],
+    COMBINEFUNC = @extschema@._logistic_combine,
+    PARALLEL = SAFE
+);
+
+-- the evaluation pass of every family: a stored model scored on a
+-- relation's rows (or a training split's held-out rows), to its metrics
+CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[])
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'mlops_eval_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._eval_combine(internal, internal)
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'mlops_eval_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._eval_serialize(internal)
+    RETURNS bytea
+    AS 'MODULE_PATHNAME', 'mlops_eval_serialize'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._eval_deserialize(bytea, internal)
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'mlops_eval_deserialize'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._eval_final(internal)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'mlops_eval_final'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, float8, float8[]) (
+    SFUNC = @extschema@._eval_accum,
+    STYPE = internal,
+    COMBINEFUNC = @extschema@._eval_combine,
+    SERIALFUNC = @extschema@._eval_serialize,
+    DESERIALFUNC = @extschema@._eval_deserialize,
+    FINALFUNC = @extschema@._eval_final,
+    PARALLEL = SAFE
+);
+
 -- training
 
 CREATE FUNCTION @extschema@.train(
@@ -552,12 +614,70 @@ COMMENT ON FUNCTION @extschema@.predict(text, anyelement) IS
     'score a row, matching its columns to features by name';
 
 CREATE FUNCTION @extschema@.coefficients(model text)
-    RETURNS TABLE (term text, estimate float8, std_error float8, t_value float8,
+    RETURNS TABLE (term text, estimate float8, std_error float8, statistic float8,
                    p_value float8)
     AS 'MODULE_PATHNAME', 'mlops_coefficients'
     LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.coefficients(text) IS
-    'coefficients of a linear model with standard errors, t and p values';
+    'coefficients with standard errors, t (linear) or z (logistic) statistics and p values';
+
+-- classifiers
+CREATE FUNCTION @extschema@.classes(model text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'mlops_classes'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_proba(model text, features float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_proba(model text, "row" anyelement) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, features float8[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, "row" anyelement) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+-- as for predict: exact-match overloads for arrays of other numeric types
+CREATE FUNCTION @extschema@.predict_proba(model text, features float4[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_proba(model text, features smallint[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_proba(model text, features integer[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_proba(model text, features bigint[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_proba(model text, features numeric[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_predict_proba'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, features float4[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, features smallint[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, features integer[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, features bigint[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.predict_label(model text, features numeric[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'mlops_predict_label'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.classes(text) IS
+    'a classifier''s classes, in the order of predict_proba (NULL for other models)';
+COMMENT ON FUNCTION @extschema@.predict_proba(text, float8[]) IS
+    'class probabilities of a feature array, in the order of mlops.classes';
+COMMENT ON FUNCTION @extschema@.predict_proba(text, anyelement) IS
+    'class probabilities of a row or an array, in the order of mlops.classes';
+COMMENT ON FUNCTION @extschema@.predict_label(text, float8[]) IS
+    'the most probable class of a feature array, as text';
+COMMENT ON FUNCTION @extschema@.predict_label(text, anyelement) IS
+    'the most probable class of a row or an array, as text';
 
 -- versioning
 
@@ -632,6 +752,14 @@ REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], flo
 REVOKE ALL ON FUNCTION @extschema@._linear_compare_combine(float8[], float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._score_accum(float8[], bytea[], integer[], float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._score_combine(float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, bigint, "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, float8[], float8, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._logistic_combine(float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_deserialize(bytea, internal) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_final(internal) FROM PUBLIC;
 
 -- the drop guard: DROP EXTENSION mlops (or DROP SCHEMA mlops CASCADE, or
 -- DROP OWNED BY its owner) deletes every model, so it is refused while

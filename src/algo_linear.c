@@ -1184,25 +1184,25 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 	}
 }
 
-#endif							/* !FRONTEND */
-
 static const MlopsParamDef linear_params[] = {
-	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0},
-	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0},
+	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0, 0},
+	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0, 0},
 	{NULL}
 };
+
+#endif							/* !FRONTEND */
 
 const MlopsAlgorithmRoutine mlops_linear_routine = {
 	.name = "linear",
 	.title = "Linear regression",
 	.id = 1,
 	.task = MLOPS_TASK_REGRESSION,
-	.params = linear_params,
-	.params_size = sizeof(LinearParams),
 	.encode = LinearEncode,
 	.decode = LinearDecode,
 	.predict = LinearPredict,
 #ifndef FRONTEND
+	.params = linear_params,
+	.params_size = sizeof(LinearParams),
 	.train = MlopsLinearTrain,
 	.coefficients = LinearCoefficients,
 #endif

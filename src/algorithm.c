@@ -19,9 +19,11 @@
 #include "algorithm.h"
 
 extern const MlopsAlgorithmRoutine mlops_linear_routine;
+extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
+	&mlops_logistic_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */
@@ -56,6 +58,24 @@ const MlopsAlgorithmRoutine *
 MlopsAlgorithmAuto(void)
 {
 	return &mlops_linear_routine;
+}
+
+/* A task as the catalog's model.task column names it. */
+const char *
+MlopsTaskName(MlopsTask task)
+{
+	switch (task)
+	{
+		case MLOPS_TASK_REGRESSION:
+			return "regression";
+		case MLOPS_TASK_CLASSIFICATION:
+			return "classification";
+		case MLOPS_TASK_CLUSTERING:
+			return "clustering";
+		case MLOPS_TASK_DECOMPOSITION:
+			return "decomposition";
+	}
+	return "unknown";
 }
 
 /* The families' names, comma-separated, for hints. */

@@ -13,8 +13,9 @@
  *	16	4  CRC32C of the payload
  *	20	4  reserved, zero
  *	24	   payload: u32 nfeat, nfeat feature names, u32 nclasses, nclasses
- *		   class labels (each a u16 length and its bytes), then the
- *		   family's part, whose layout its routine owns (algo->encode).
+ *		   class labels (each a u16 length and its bytes), u32 label kind
+ *		   (MlopsLabelKind), then the family's part, whose layout its
+ *		   routine owns (algo->encode).
  *
  * A new family adds an id and its part; a change to an existing layout
  * bumps the format version, and the decoder keeps reading the old one
@@ -166,6 +167,7 @@ MlopsArtifactEncode(const MlopsModel *model)
 	MlopsPutU32(&payload, model->nclasses);
 	for (i = 0; i < model->nclasses; i++)
 		PutString(&payload, model->classes[i]);
+	MlopsPutU32(&payload, (uint32) model->label_kind);
 	model->algo->encode(model, &payload);
 
 	initStringInfo(&out);
@@ -219,6 +221,41 @@ GetString(MlopsReader *r, int minlen, int maxlen)
 	return str;
 }
 
+/*
+ * Numeric and boolean classes as numbers: numeric labels are integers in
+ * increasing order, as training stores them, and boolean ones exactly
+ * "false" and "true".  False when they are not.
+ */
+static bool
+ClassValues(MlopsModel *m)
+{
+	int			i;
+
+	if (m->label_kind != MLOPS_LABEL_NUMERIC && m->label_kind != MLOPS_LABEL_BOOLEAN)
+		return true;
+	m->class_values = palloc(sizeof(double) * m->nclasses);
+	for (i = 0; i < m->nclasses; i++)
+	{
+		const char *s = m->classes[i];
+		char	   *end;
+
+		if (m->label_kind == MLOPS_LABEL_BOOLEAN)
+		{
+			if (m->nclasses != 2 || strcmp(s, i ? "true" : "false") != 0)
+				return false;
+			m->class_values[i] = i;
+			continue;
+		}
+		errno = 0;
+		m->class_values[i] = strtod(s, &end);
+		if (*s == '\0' || *end != '\0' || errno != 0 ||
+			m->class_values[i] != floor(m->class_values[i]) ||
+			(i > 0 && !(m->class_values[i] > m->class_values[i - 1])))
+			return false;
+	}
+	return true;
+}
+
 /* The part of the payload every family has: features and classes. */
 static bool
 DecodeCommon(MlopsReader *r, MlopsModel *m, const char **error)
@@ -258,6 +295,13 @@ DecodeCommon(MlopsReader *r, MlopsModel *m, const char **error)
 			*error = "invalid class label";
 			return false;
 		}
+	m->label_kind = (MlopsLabelKind) MlopsGetLE(r, 4);
+	if (!r->ok || (m->nclasses == 0) != (m->label_kind == MLOPS_LABEL_NONE) ||
+		m->label_kind > MLOPS_LABEL_TEXT || !ClassValues(m))
+	{
+		*error = "invalid class labels";
+		return false;
+	}
 	return true;
 }
 

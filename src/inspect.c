@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * inspect.c
- *	  What a stored version holds, by model reference: mlops.coefficients.
+ *	  What a stored version holds, by model reference: mlops.coefficients
+ *	  and mlops.classes.
  *
  * Each function resolves the reference as scoring does (the deployed
  * version, or 'name@N', with the predict privilege checked) and asks the
@@ -18,6 +19,8 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "algorithm.h"
@@ -62,4 +65,35 @@ mlops_coefficients(PG_FUNCTION_ARGS)
 						text_to_cstring(PG_GETARG_TEXT_PP(0)), m->algo->name)));
 	m->algo->coefficients(m, (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
+}
+
+/*
+ * mlops.classes(model) returns text[]: a classifier's classes in the
+ * order of predict_proba's probabilities; NULL for any other model.
+ */
+PG_FUNCTION_INFO_V1(mlops_classes);
+Datum
+mlops_classes(PG_FUNCTION_ARGS)
+{
+	MlopsVersionRef ref;
+	const MlopsModel *m;
+	Datum	   *labels;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model name must not be NULL")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &ref);
+	m = MlopsGetModel(&ref, CurrentMemoryContext);
+	SPI_finish();
+	if (m->nclasses == 0)
+		PG_RETURN_NULL();
+	labels = palloc(sizeof(Datum) * m->nclasses);
+	for (i = 0; i < m->nclasses; i++)
+		labels[i] = CStringGetTextDatum(m->classes[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(labels, m->nclasses, TEXTOID, -1, false,
+										  TYPALIGN_INT));
 }

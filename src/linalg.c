@@ -104,6 +104,8 @@ static struct
 						  blasint n, const double *a, blasint lda, double *x,
 						  blasint incx);
 	double		(*dnrm2) (blasint n, const double *x, blasint incx);
+	void		(*dpotrf) (const char *uplo, const blasint *n, double *a,
+						   const blasint *lda, blasint *info, size_t uplo_len);
 }			blas;
 
 static void *
@@ -156,6 +158,7 @@ LoadBlas(void)
 	blas.dtrcon = BlasSymbol(lib, "dtrcon_");
 	blas.dtrsv = BlasSymbol(lib, "cblas_dtrsv");
 	blas.dnrm2 = BlasSymbol(lib, "cblas_dnrm2");
+	blas.dpotrf = BlasSymbol(lib, "dpotrf_");
 	blas.loaded = true;
 }
 
@@ -222,6 +225,27 @@ MlopsTriSolve(const double *R, int ld, int k, double *x, bool transpose)
 	blas.dtrsv(CblasColMajor, CblasUpper,
 			   transpose ? CblasTrans : CblasNoTrans,
 			   CblasNonUnit, k, R, ld, x, 1);
+}
+
+/*
+ * Factor the symmetric n x n matrix A (its upper triangle) as U'U in
+ * place, U upper triangular.  Returns 0, or when A is not positive
+ * definite the 1-based order of the first leading minor that is not.
+ * Then U solves with MlopsTriSolve (U' then U) and inverts with
+ * MlopsTriInverse, as an R factor does.
+ */
+int
+MlopsCholesky(double *A, int n)
+{
+	blasint		bn = n,
+				info;
+
+	CheckDims("dpotrf", n >= 1);
+	LoadBlas();
+	blas.dpotrf("U", &bn, A, &bn, &info, 1);
+	if (info < 0)
+		elog(ERROR, "dpotrf failed with info %d", (int) info);
+	return (int) info;
 }
 
 /* Replace the leading k x k upper triangle of R by its inverse. */

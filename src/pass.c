@@ -73,13 +73,19 @@ MlopsRunPass(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull
 }
 
 void
-MlopsJsonNumber(StringInfo buf, const char *key, double v)
+MlopsJsonValue(StringInfo buf, double v)
 {
-	appendStringInfo(buf, ", \"%s\": ", key);
 	if (isfinite(v))
 		appendStringInfo(buf, "%.17g", v);
 	else
 		appendStringInfoString(buf, "null");
+}
+
+void
+MlopsJsonNumber(StringInfo buf, const char *key, double v)
+{
+	appendStringInfo(buf, ", \"%s\": ", key);
+	MlopsJsonValue(buf, v);
 }
 
 Jsonb *

@@ -174,6 +174,17 @@ GetResolved(FunctionCallInfo fcinfo)
 	return r;
 }
 
+/*
+ * What mlops.predict returns for the family's output s: a classifier's
+ * class as its value when the labels are numbers or booleans, else its
+ * index; any other model's output as it is.
+ */
+static inline double
+PredictValue(const MlopsModel *m, double s)
+{
+	return m->class_values != NULL ? m->class_values[(int) s] : s;
+}
+
 /* mlops.predict(model text, features float8[]) */
 PG_FUNCTION_INFO_V1(mlops_predict);
 Datum
@@ -185,7 +196,7 @@ mlops_predict(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat);
-	PG_RETURN_FLOAT8(MlopsPredict(r->model, x));
+	PG_RETURN_FLOAT8(PredictValue(r->model, MlopsPredict(r->model, x)));
 }
 
 static bool
@@ -351,9 +362,9 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 	ReleaseTupleDesc(tupdesc);
 }
 
-/* Score an array of any numeric element type given to the row form. */
-static Datum
-PredictNumericArray(Resolved *r, PredictState *ps, ArrayType *arr)
+/* The features of an array of any numeric element type, all finite. */
+static const double *
+NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 {
 	Oid			elemtype = ARR_ELEMTYPE(arr);
 	FeatureConv conv;
@@ -366,8 +377,7 @@ PredictNumericArray(Resolved *r, PredictState *ps, ArrayType *arr)
 	int			j;
 
 	if (elemtype == FLOAT8OID)
-		return Float8GetDatum(MlopsPredict(r->model,
-												MlopsScoringArray(arr, r->model->nfeat)));
+		return MlopsScoringArray(arr, r->model->nfeat);
 	if (!ConvFor(elemtype, &conv))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -397,15 +407,20 @@ PredictNumericArray(Resolved *r, PredictState *ps, ArrayType *arr)
 					 errmsg("feature %d is %s", j + 1,
 							isnan(ps->x[j]) ? "NaN" : "infinite")));
 	}
-	return Float8GetDatum(MlopsPredict(r->model, ps->x));
+	return ps->x;
 }
 
-/* mlops.predict(model text, row anyelement): columns matched by name */
-PG_FUNCTION_INFO_V1(mlops_predict_row);
-Datum
-mlops_predict_row(PG_FUNCTION_ARGS)
+/*
+ * The features of the call's second argument (a row, whose columns are
+ * matched to features by name, or an array of any numeric type), or NULL
+ * when the result is NULL (a NULL argument or column).  A row without
+ * NULLs whose features have fixed widths is read in place; its values are
+ * checked only with check (else the caller checks them when the score is
+ * not finite, which is what a NaN or infinite feature makes it).
+ */
+static const double *
+CallFeatures(FunctionCallInfo fcinfo, Resolved *r, bool check)
 {
-	Resolved   *r = GetResolved(fcinfo);
 	PredictState *ps = (PredictState *) fcinfo->flinfo->fn_extra;
 	HeapTupleHeader td;
 	Oid			typid;
@@ -418,7 +433,7 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	int			j;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_NULL();
+		return NULL;
 	if (ps->argkind == ARG_UNKNOWN)
 	{
 		/* the argument's type is fixed by the call site: look it up once */
@@ -435,7 +450,7 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 							format_type_be(argtype))));
 	}
 	if (ps->argkind == ARG_ARRAY)
-		return PredictNumericArray(r, ps, PG_GETARG_ARRAYTYPE_P(1));
+		return NumericArrayFeatures(r, ps, PG_GETARG_ARRAYTYPE_P(1));
 
 	td = PG_GETARG_HEAPTUPLEHEADER(1);
 	typid = HeapTupleHeaderGetTypeId(td);
@@ -449,21 +464,15 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 		HeapTupleHeaderGetNatts(td) >= r->lastatt &&
 		td->t_hoff + r->fixed_end <= len)
 	{
-		/*
-		 * No NULLs, fixed widths: read the features in place.  A NaN or an
-		 * infinity makes the score NaN or infinite, so the features are
-		 * checked only then, and the first bad one is reported, as below.
-		 */
+		/* no NULLs, fixed widths: read the features in place */
 		const char *data = (const char *) td + td->t_hoff;
-		double		score;
 
 		for (j = 0; j < m->nfeat; j++)
 			x[j] = ReadInPlace(data + r->offset[j], r->conv[j]);
-		score = MlopsPredict(m, x);
-		if (unlikely(!isfinite(score)))
+		if (check)
 			for (j = 0; j < m->nfeat; j++)
 				CheckFeature(m, j, x[j]);
-		PG_RETURN_FLOAT8(score);
+		return x;
 	}
 
 	/* deform only up to the last feature column */
@@ -480,10 +489,105 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 		int			a = r->attnum[j] - 1;
 
 		if (isnull[a])
-			PG_RETURN_NULL();
+			return NULL;
 		x[j] = r->conv[j] == CONV_FLOAT8 ? DatumGetFloat8(values[a]) :
 			Convert(values[a], r->conv[j]);
 		CheckFeature(m, j, x[j]);
 	}
-	PG_RETURN_FLOAT8(MlopsPredict(m, x));
+	return x;
+}
+
+/*
+ * mlops.predict(model text, row anyelement): columns matched by name, or
+ * an array of any numeric type.  A regression's features are checked
+ * only when its score is not finite, which a bad feature makes it; the
+ * first bad one is reported, as for any other row.
+ */
+PG_FUNCTION_INFO_V1(mlops_predict_row);
+Datum
+mlops_predict_row(PG_FUNCTION_ARGS)
+{
+	Resolved   *r = GetResolved(fcinfo);
+	const MlopsModel *m = r->model;
+	const double *x = CallFeatures(fcinfo, r, m->nclasses > 0);
+	double		score;
+	int			j;
+
+	if (x == NULL)
+		PG_RETURN_NULL();
+	score = MlopsPredict(m, x);
+	if (unlikely(!isfinite(score)))
+		for (j = 0; j < m->nfeat; j++)
+			CheckFeature(m, j, x[j]);
+	PG_RETURN_FLOAT8(PredictValue(m, score));
+}
+
+/* The model's vector output for the call's features, as float8[]. */
+static Datum
+VectorOutput(FunctionCallInfo fcinfo, const char *what)
+{
+	Resolved   *r = GetResolved(fcinfo);
+	const MlopsModel *m = r->model;
+	const double *x;
+	double	   *out;
+	Datum	   *elems;
+	int			n;
+	int			i;
+
+	if (m->algo->predict_vector == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, which has no %s",
+						text_to_cstring(r->ref), m->algo->name, what)));
+	x = CallFeatures(fcinfo, r, true);
+	if (x == NULL)
+		PG_RETURN_NULL();
+	n = m->algo->outputs(m);
+	out = palloc(sizeof(double) * n);
+	elems = palloc(sizeof(Datum) * n);
+	m->algo->predict_vector(m, x, out);
+	for (i = 0; i < n; i++)
+		elems[i] = Float8GetDatum(out[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, FLOAT8OID, sizeof(float8),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* A classifier, or an error naming the model and what was asked of it. */
+static const MlopsModel *
+Classifier(FunctionCallInfo fcinfo, const char *fn)
+{
+	Resolved   *r = GetResolved(fcinfo);
+
+	if (r->model->nclasses == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, not a classifier",
+						text_to_cstring(r->ref), r->model->algo->name),
+				 errhint("%s is for classification models; use mlops.predict.", fn)));
+	return r->model;
+}
+
+/*
+ * mlops.predict_proba(model, features or row) returns float8[]: one
+ * probability per class, in the order of mlops.classes(model).
+ */
+PG_FUNCTION_INFO_V1(mlops_predict_proba);
+Datum
+mlops_predict_proba(PG_FUNCTION_ARGS)
+{
+	(void) Classifier(fcinfo, "mlops.predict_proba");
+	return VectorOutput(fcinfo, "class probabilities");
+}
+
+/* mlops.predict_label(model, features or row) returns the class as text. */
+PG_FUNCTION_INFO_V1(mlops_predict_label);
+Datum
+mlops_predict_label(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = Classifier(fcinfo, "mlops.predict_label");
+	const double *x = CallFeatures(fcinfo, GetResolved(fcinfo), true);
+
+	if (x == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(m->classes[(int) MlopsPredict(m, x)]));
 }

@@ -77,8 +77,13 @@ typedef struct TrainArgs
 	char	  **features;
 	Oid		   *feature_types;
 	Oid			target_type;
+	char	   *target_sql;		/* the target as the passes receive it */
 	char	   *row_sql;		/* how the passes receive a row */
 	char	   *row_dd_sql;		/* the same in double-double, or NULL */
+	/* classifiers: the classes found in the target column, in order */
+	MlopsLabelKind label_kind;
+	int			nclasses;
+	char	  **classes;
 } TrainArgs;
 
 static bool HasExactDigits(Oid type);
@@ -168,6 +173,11 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"%s\" must be a number", p->name)));
 			d = NumericToDouble(v->val.numeric);
+			if (p->max > p->min && !(d >= p->min && d <= p->max))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be a number from %g to %g",
+								p->name, p->min, p->max)));
 			if (!isfinite(d) || d < p->min)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -176,6 +186,15 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 						 errmsg("hyperparameter \"%s\" must be a finite number of at least %g",
 								p->name, p->min)));
 			*(double *) field = d;
+			break;
+		case MLOPS_PARAM_INT:
+			d = v->type == jbvNumeric ? NumericToDouble(v->val.numeric) : 0;
+			if (v->type != jbvNumeric || d != floor(d) || d < p->min || d > p->max)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be an integer from %.0f to %.0f",
+								p->name, p->min, p->max)));
+			*(int *) field = (int) d;
 			break;
 	}
 }
@@ -196,10 +215,14 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 	a->params = palloc0(a->algo->params_size);
 	for (p = a->algo->params; p->name != NULL; p++)
 	{
+		char	   *field = (char *) a->params + p->offset;
+
 		if (p->kind == MLOPS_PARAM_BOOL)
-			*(bool *) ((char *) a->params + p->offset) = p->dflt != 0;
+			*(bool *) field = p->dflt != 0;
+		else if (p->kind == MLOPS_PARAM_INT)
+			*(int *) field = (int) p->dflt;
 		else
-			*(double *) ((char *) a->params + p->offset) = p->dflt;
+			*(double *) field = p->dflt;
 	}
 	if (!JB_ROOT_IS_OBJECT(hp) || JB_ROOT_IS_SCALAR(hp))
 		ereport(ERROR,
@@ -361,6 +384,135 @@ ColumnProblem(TupleDesc desc, Oid relid, const char *relname, int32 version,
 }
 
 /*
+ * The target column's type must suit the family's task: a number to
+ * regress on, or a class label (boolean, an integer, text, an enum, or a
+ * float or numeric column whose values are integers, checked when the
+ * classes are read).
+ */
+static void
+CheckTargetType(TrainArgs *a, Form_pg_attribute att)
+{
+	Oid			base = getBaseType(att->atttypid);
+
+	if (a->algo->task == MLOPS_TASK_REGRESSION)
+	{
+		if (!IsNumericType(att->atttypid))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("target column \"%s\" has type %s, which is not numeric",
+							a->target, format_type_be(att->atttypid)),
+					 errdetail("%s predicts a number.", a->algo->title),
+					 errhint("Train a classifier, such as algorithm 'logistic', on text or boolean labels.")));
+		a->label_kind = MLOPS_LABEL_NONE;
+		a->target_sql = psprintf("%s::pg_catalog.float8", quote_identifier(a->target));
+		return;
+	}
+	if (base == BOOLOID)
+		a->label_kind = MLOPS_LABEL_BOOLEAN;
+	else if (IsNumericType(base))
+		a->label_kind = MLOPS_LABEL_NUMERIC;
+	else if (base == TEXTOID || base == VARCHAROID || base == BPCHAROID ||
+			 type_is_enum(base))
+		a->label_kind = MLOPS_LABEL_TEXT;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" has type %s, which cannot hold class labels",
+						a->target, format_type_be(att->atttypid)),
+				 errhint("Class labels are boolean, integer, text or enum values, or floats whose values are integers.")));
+}
+
+/* A label as text: integers of float and numeric columns without a fraction. */
+static char *
+LabelTextSql(const TrainArgs *a)
+{
+	Oid			base = getBaseType(a->target_type);
+
+	if (a->label_kind == MLOPS_LABEL_NUMERIC &&
+		(base == FLOAT4OID || base == FLOAT8OID || base == NUMERICOID))
+		return psprintf("pg_catalog.trunc(%s::pg_catalog.numeric)::pg_catalog.text",
+						quote_identifier(a->target));
+	return psprintf("%s::pg_catalog.text", quote_identifier(a->target));
+}
+
+/*
+ * A classifier's classes: the target's distinct non-NULL values in the
+ * type's order (text by the column's collation, enums in enum order,
+ * false before true, numbers ascending), read as the caller.  The passes
+ * then receive each row's class as its 0-based index.  SPI is connected.
+ */
+static void
+ResolveClasses(TrainArgs *a)
+{
+	const char *col = quote_identifier(a->target);
+	Oid			base = getBaseType(a->target_type);
+	char	   *sql;
+	StringInfoData lit;
+	int			i;
+
+	if (a->label_kind == MLOPS_LABEL_NUMERIC &&
+		(base == FLOAT4OID || base == FLOAT8OID || base == NUMERICOID))
+	{
+		/* a fraction, NaN, an infinity or beyond 2^53 is not a class */
+		sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL AND "
+					   "(%s::pg_catalog.text IN ('NaN', 'Infinity', '-Infinity') OR "
+					   "%s::pg_catalog.numeric <> pg_catalog.trunc(%s::pg_catalog.numeric) OR "
+					   "pg_catalog.abs(%s::pg_catalog.numeric) > 9007199254740992) LIMIT 1",
+					   col, a->relname, col, col, col, col, col);
+		if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "reading the target column failed");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("target column \"%s\" holds %s, which is not a class label",
+							a->target, SPI_getvalue(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1)),
+					 errdetail("A classifier's numeric labels are integers of at most 2^53 in magnitude."),
+					 errhint("Train a regression, such as algorithm 'linear', on a continuous target.")));
+	}
+	sql = psprintf("SELECT %s FROM (SELECT DISTINCT %s FROM %s WHERE %s IS NOT NULL) s "
+				   "ORDER BY %s LIMIT %d",
+				   LabelTextSql(a), col, a->relname, col, col, MLOPS_MAX_CLASSES + 1);
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the classes failed");
+	if (SPI_processed > MLOPS_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("target column \"%s\" has more than %d classes",
+						a->target, MLOPS_MAX_CLASSES)));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Target column \"%s\" of relation %s holds no value.",
+						   a->target, a->relname)));
+	if (SPI_processed == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("target column \"%s\" holds a single class, \"%s\"",
+						a->target, SPI_getvalue(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1)),
+				 errdetail("A classifier needs at least two classes.")));
+	a->nclasses = (int) SPI_processed;
+	a->classes = palloc(sizeof(char *) * a->nclasses);
+	initStringInfo(&lit);
+	appendStringInfoString(&lit, "ARRAY[");
+	for (i = 0; i < a->nclasses; i++)
+	{
+		a->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		if (strlen(a->classes[i]) > MLOPS_MAX_LABEL_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a class label of target column \"%s\" is longer than %d bytes",
+							a->target, MLOPS_MAX_LABEL_LEN)));
+		appendStringInfo(&lit, "%s%s", i ? ", " : "", quote_literal_cstr(a->classes[i]));
+	}
+	appendStringInfoChar(&lit, ']');
+	a->target_sql = psprintf("(pg_catalog.array_position(%s::pg_catalog.text[], %s) - 1)::pg_catalog.float8",
+							 lit.data, LabelTextSql(a));
+}
+
+/*
  * Check the relation and the columns, and that the caller may read them:
  * SELECT on the table, or on every column used.
  */
@@ -371,7 +523,6 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	TupleDesc	desc;
 	Form_pg_attribute att;
 	AttrNumber *attnums;
-	StringInfoData sql;
 	int			i,
 				j;
 	bool		table_ok;
@@ -383,13 +534,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	rel = relation_open(a->relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
 	att = FindColumn(desc, a->target, a->relname);
-	if (!IsNumericType(att->atttypid))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("target column \"%s\" has type %s, which is not numeric",
-						a->target, format_type_be(att->atttypid)),
-				 errdetail("Linear regression predicts a number; classification of text or boolean labels is not supported yet."),
-				 errhint("Train on a numeric target, or cast the column to a numeric type in a view.")));
+	CheckTargetType(a, att);
 	a->target_type = att->atttypid;
 	attnums = palloc(sizeof(AttrNumber) * (desc->natts + 1));
 	attnums[0] = att->attnum;
@@ -478,15 +623,24 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 							i == 0 ? a->target : a->features[i - 1], a->relname)));
 	relation_close(rel, AccessShareLock);
 
-	/*
-	 * The passes take the target and features as separate arguments after
-	 * their options, or, past MLOPS_MAX_ARGS_FEATURES, as
-	 * ARRAY[features], target before their options.
-	 */
+}
+
+/*
+ * How the passes receive a row: the target (as a number, or a
+ * classifier's class index) and features as separate arguments after
+ * their options, or, past MLOPS_MAX_ARGS_FEATURES, as ARRAY[features],
+ * target before their options.
+ */
+static void
+BuildRowSql(TrainArgs *a)
+{
+	StringInfoData sql;
+	int			i;
+
 	initStringInfo(&sql);
 	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
 	{
-		appendStringInfo(&sql, "%s::pg_catalog.float8", quote_identifier(a->target));
+		appendStringInfoString(&sql, a->target_sql);
 		for (i = 0; i < a->nfeat; i++)
 			appendStringInfo(&sql, ", %s::pg_catalog.float8",
 							 quote_identifier(a->features[i]));
@@ -497,10 +651,11 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 		for (i = 0; i < a->nfeat; i++)
 			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
 							 quote_identifier(a->features[i]));
-		appendStringInfo(&sql, "]::pg_catalog.float8[], %s::pg_catalog.float8",
-						 quote_identifier(a->target));
+		appendStringInfo(&sql, "]::pg_catalog.float8[], %s", a->target_sql);
 	}
 	a->row_sql = sql.data;
+	if (a->label_kind != MLOPS_LABEL_NONE)
+		return;
 
 	/*
 	 * numeric and bigint values may carry more digits than a double: the
@@ -509,7 +664,6 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	 * refine towards the least-squares solution of the data as stored, not
 	 * of its rounding.
 	 */
-	a->row_dd_sql = NULL;
 	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
 	{
 		bool		exact = HasExactDigits(a->target_type);
@@ -664,6 +818,7 @@ TrainJob(const TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 	job->model = a->model;
 	job->relname = a->relname;
 	job->target = a->target;
+	job->target_sql = a->target_sql;
 	job->target_type = a->target_type;
 	job->nfeat = a->nfeat;
 	job->features = a->features;
@@ -673,6 +828,9 @@ TrainJob(const TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 	job->test_size = a->test_size;
 	job->seed = a->seed;
 	job->params = a->params;
+	job->label_kind = a->label_kind;
+	job->nclasses = a->nclasses;
+	job->classes = a->classes;
 	job->compare = cmp->deployed && cmp->problem == NULL ? &cmp->pass : NULL;
 	a->algo->train(job);
 }
@@ -714,6 +872,8 @@ HyperparamsJson(const TrainArgs *a)
 		if (p->kind == MLOPS_PARAM_BOOL)
 			appendStringInfo(&s, ", \"%s\": %s", p->name,
 							 *(const bool *) field ? "true" : "false");
+		else if (p->kind == MLOPS_PARAM_INT)
+			appendStringInfo(&s, ", \"%s\": %d", p->name, *(const int *) field);
 		else
 			MlopsJsonNumber(&s, p->name, *(const double *) field);
 	}
@@ -904,6 +1064,9 @@ mlops_train(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	if (a.label_kind != MLOPS_LABEL_NONE)
+		ResolveClasses(&a);
+	BuildRowSql(&a);
 	memset(&cmp, 0, sizeof(cmp));
 	if (strcmp(a.deploy, "best") == 0)
 		PrepareCompare(&a, &cmp);
@@ -922,7 +1085,8 @@ mlops_train(PG_FUNCTION_ARGS)
 	nv.training_ms = secs * 1000.0 + usecs / 1000.0;
 
 	/* checks create / train again, now that the row is locked */
-	model_id = MlopsLockModel(a.model, "regression", MLOPS_PRIV_TRAIN, &mask);
+	model_id = MlopsLockModel(a.model, MlopsTaskName(a.algo->task),
+							  MLOPS_PRIV_TRAIN, &mask);
 	a.deploy = DeployFor(a.model, a.deploy, mask);
 	version = MlopsInsertVersion(model_id, &nv);
 	if (strcmp(a.deploy, "always") == 0)

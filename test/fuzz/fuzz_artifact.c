@@ -164,6 +164,27 @@ CheckModel(const MlopsModel *m, const unsigned char *data, size_t size)
 	x = palloc0(sizeof(double) * m->nfeat);
 	if (isnan(MlopsPredict(m, x)))
 		Fail("NaN score at the origin");
+	if (m->nclasses > 0)
+	{
+		double		c = MlopsPredict(m, x);
+		double	   *p;
+		double		sum = 0;
+
+		if (m->algo->predict_vector == NULL || m->algo->outputs(m) != m->nclasses)
+			Fail("classifier without one probability per class");
+		if (!(c >= 0 && c < m->nclasses && c == floor(c)))
+			Fail("predicted class out of range");
+		p = palloc(sizeof(double) * m->nclasses);
+		m->algo->predict_vector(m, x, p);
+		for (i = 0; i < m->nclasses; i++)
+		{
+			if (!(p[i] >= 0 && p[i] <= 1))
+				Fail("class probability outside [0, 1]");
+			sum += p[i];
+		}
+		if (fabs(sum - 1) > 1e-9)
+			Fail("class probabilities do not sum to 1");
+	}
 	for (i = 0; i < m->nfeat; i++)
 		x[i] = 1.0 / (i + 1);
 	if (isnan(MlopsPredict(m, x)))

@@ -81,6 +81,51 @@ Write(const char *name, const MlopsModel *m)
 	pfree(path);
 }
 
+/*
+ * A logistic model of nclasses classes (labels of kind kind) over nfeat
+ * features: its part is (K - 1) x (nfeat + 1) coefficients, then as many
+ * standard errors.  Built through the decoder from bytes, since the
+ * family's struct is private to its file.
+ */
+static void
+WriteLogistic(const char *name, int nfeat, int nclasses, MlopsLabelKind kind)
+{
+	extern const MlopsAlgorithmRoutine mlops_logistic_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "z");
+	StringInfoData part;
+	MlopsReader r;
+	const char *error;
+	int			n = (nclasses - 1) * (nfeat + 1);
+	int			i;
+
+	m->algo = &mlops_logistic_routine;
+	m->nclasses = nclasses;
+	m->label_kind = kind;
+	m->classes = palloc(sizeof(char *) * nclasses);
+	for (i = 0; i < nclasses; i++)
+		m->classes[i] = kind == MLOPS_LABEL_BOOLEAN ? (i ? "true" : "false") :
+			kind == MLOPS_LABEL_NUMERIC ? psprintf("%d", 2 * i - 1) :
+			psprintf("class %d", i);
+	initStringInfo(&part);
+	for (i = 0; i < 2 * n; i++)
+		MlopsPutF64(&part, i < n ? (i % 3 - 1) * 0.5 : 0.1);
+	r.p = (const unsigned char *) part.data;
+	r.left = part.len;
+	r.ok = true;
+	if (!m->algo->decode(&r, m, &error))
+	{
+		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+		exit(1);
+	}
+	if (kind != MLOPS_LABEL_TEXT)
+	{
+		m->class_values = palloc(sizeof(double) * nclasses);
+		for (i = 0; i < nclasses; i++)
+			m->class_values[i] = kind == MLOPS_LABEL_BOOLEAN ? i : 2 * i - 1;
+	}
+	Write(name, m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,5 +173,9 @@ main(int argc, char **argv)
 	Linear(m)->sigma = DBL_MAX;
 	Linear(m)->df_resid = PG_INT64_MAX;
 	Write("extreme_values", m);
+
+	WriteLogistic("logistic_binary", 4, 2, MLOPS_LABEL_BOOLEAN);
+	WriteLogistic("logistic_text", 3, 3, MLOPS_LABEL_TEXT);
+	WriteLogistic("logistic_numeric", 2, 5, MLOPS_LABEL_NUMERIC);
 	return 0;
 }

@@ -60,6 +60,19 @@ fit_rows <- sapply(names(fits), function(k) {
 })
 section("r_glm_fit", c("case", "deviance", "null_deviance", "aic",
                        "iterations", "df_residual", "df_null"), fit_rows)
+# summary.glm's standard errors come from the weights of the last IRLS
+# iteration, taken at the coefficients before its step, so they lag the
+# optimum by about sqrt(epsilon) (1e-8 relative on breast_cancer); these
+# are the same formula, sqrt(diag((X'WX)^-1)), at the fitted values of the
+# final coefficients, i.e. the Wald standard errors at the optimum.
+se_rows <- unlist(lapply(names(fits), function(k) {
+  f <- fits[[k]]
+  p <- fitted(f)
+  X <- model.matrix(f)
+  se <- sqrt(diag(solve(crossprod(X * sqrt(p * (1 - p))))))
+  sprintf("('%s', '%s', %.17g)", k, colnames(X), se)
+}))
+section("r_glm_se_at_optimum", c("case", "term", "std_error"), se_rows)
 prob_rows <- unlist(lapply(names(fits), function(k) {
   sprintf("('%s', %d, %.17g)", k, cases[[k]]$rows, fitted(fits[[k]]))
 }))

@@ -76,7 +76,7 @@ FROM mlops.train('diabetes_ols', 'diabetes', 'progression', 'linear',
 SELECT count(*) AS terms,
 	   max(pg_temp.relerr(c.estimate, r.estimate)) < 1e-8 AS estimate_ok,
 	   max(pg_temp.relerr(c.std_error, r.std_error)) < 1e-8 AS std_error_ok,
-	   max(pg_temp.relerr(c.t_value, r.t_value)) < 1e-8 AS t_value_ok,
+	   max(pg_temp.relerr(c.statistic, r.t_value)) < 1e-8 AS t_value_ok,
 	   max(pg_temp.relerr(c.p_value, r.p_value)) < 1e-8 AS p_value_ok
 FROM mlops.coefficients('diabetes_ols') c JOIN r_lm r USING (term);
 

@@ -190,8 +190,9 @@ UPDATE mlops.model_version v SET artifact = CASE v.version
     -- one flipped bit in the payload: the checksum catches it
     WHEN 6 THEN set_byte(artifact, 40, get_byte(artifact, 40) # 1)
     -- a NaN first coefficient (after the features a, b, c, the class count,
-    -- the flags and the intercept), resealed so the checksum matches
-    WHEN 7 THEN pg_temp.reseal(overlay(artifact PLACING '\x000000000000f87f'::bytea FROM 54))
+    -- the label kind, the flags and the intercept), resealed so the
+    -- checksum matches
+    WHEN 7 THEN pg_temp.reseal(overlay(artifact PLACING '\x000000000000f87f'::bytea FROM 58))
     -- nfeat says 4 but 3 are present; nfeat 2^32 - 1
     WHEN 8 THEN pg_temp.reseal(set_byte(artifact, 24, 4))
     WHEN 9 THEN pg_temp.reseal(overlay(artifact PLACING '\xffffffff'::bytea FROM 25))

@@ -59,6 +59,10 @@ $node->safe_psql('postgres', q{
 	       1 + 2 * (g % 17) + 3 * (g % 5) + 0.01 * (g % 7) AS y,
 	       (g % 2 = 0) AS b, 't' || g AS txt
 	FROM generate_series(1, 300) g;
+	CREATE TABLE fz_cls AS
+	SELECT x1, x2, x3, (ARRAY['a', 'b', 'c'])[1 + (id * 7 + id / 3) % 3] AS lab,
+	       (id % 3 = 0) <> (x1 > 8) AS flag, (id % 4)::int AS k
+	FROM fz_tab;
 	CREATE TABLE "Odd ""Tab""" ("Mixed Col" float8, "ÿ;--" float8, y float8);
 	INSERT INTO "Odd ""Tab"""
 	SELECT g % 7, g % 3, g % 7 + 2 * (g % 3) + 0.1 * (g % 2)
@@ -128,6 +132,9 @@ $node->safe_psql('postgres', q{
 	SELECT mlops.train('fz_ü', 'fz_tab', 'y', features => '{x1}');
 	SELECT mlops.train('fz_nodep', 'fz_tab', 'y', features => '{x1}', deploy => 'never');
 	SELECT mlops.train('fz_dom', 'fz_domtab', 'y');
+	SELECT mlops.train('fz_cls', 'fz_cls', 'lab', 'logistic', features => '{x1,x2,x3}');
+	SELECT mlops.train('fz_bin', 'fz_cls', 'flag', 'logistic', features => '{x1,x2}',
+	                   hyperparams => '{"alpha": 0.5}');
 	SELECT mlops.train('fz_bad', 'fz_tab', 'y', features => '{x1,x2}')
 	FROM generate_series(1, 4);
 	ALTER TABLE mlops.model_version DISABLE TRIGGER USER;
@@ -215,7 +222,8 @@ my @odd_names = (
 	"Robert'); --", 'NULL', 'null');
 my @model_valid = ('fz_a', 'fz_a@1', 'fz_a@2', 'fz_a@3', 'fz_b', 'fz_b@1',
 	'fz_w', 'fz_w250', 'fz_w250@1', 'Odd "Mdl"', 'fz_ü', 'fz_nodep', 'fz_dom',
-	'fz_bad', 'fz_bad@1', 'fz_bad@2', 'fz_bad@3', 'fz_t', 'fz_new', 'fz_a@4');
+	'fz_bad', 'fz_bad@1', 'fz_bad@2', 'fz_bad@3', 'fz_t', 'fz_new', 'fz_a@4',
+	'fz_cls', 'fz_cls@1', 'fz_bin');
 my @model_mutant = (@odd_names, undef, 'fz_a@', 'fz_a@0', 'fz_a@-1',
 	'fz_a@2147483647', 'fz_a@2147483648', 'fz_a@99999999999999999999',
 	'fz_a@1@1', 'fz_a@ 1', 'fz_a@1 ', 'fz_a@0x1', 'fz_a@1.0', 'fz_a@+2',
@@ -672,8 +680,8 @@ my %gen = (
 			mut(0.3) ? rel_arg() : lit($rel) . '::regclass',
 			mut(0.3) ? text_arg(\@col_valid, \@col_mutant) : lit($target));
 		my @named = (
-			[ 'algorithm', text_arg([ 'auto', 'linear' ],
-				[ 'LINEAR', 'Linear', ' linear', 'linear ', 'logistic',
+			[ 'algorithm', text_arg([ 'auto', 'linear', 'logistic' ],
+				[ 'LINEAR', 'Linear', ' linear', 'linear ', 'Logistic',
 				  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
 			[ 'hyperparams', jsonb_arg() ],
 			[ 'features', mut(0.3) ? features_arg()
@@ -916,6 +924,80 @@ for my $t (qw(float8 real smallint integer bigint numeric))
 		return 'SELECT mlops.predict(' . model_arg() . ", $a)";
 	};
 }
+for my $t (qw(float8 real smallint integer bigint numeric))
+{
+	for my $f (qw(predict_proba predict_label))
+	{
+		$gen{"${f}_$t"} = sub {
+			my $a = array_arg($t);
+			return "SELECT count(mlops.$f(" . model_arg() . ", $a)) FROM fz_tab WHERE id < "
+			  . int(rand(30)) if chance(0.3);
+			return "SELECT mlops.$f(" . model_arg() . ", $a)";
+		};
+	}
+}
+for my $f (qw(predict_proba predict_label))
+{
+	$gen{"${f}_row"} = sub {
+		return "SELECT count(mlops.$f(" . model_arg() . ', t)) FROM '
+		  . pick('fz_tab', 'fz_cls', 'fz_alltypes', 'fz_nan', 'fz_wide250', 'fz_txtrow',
+			'fz_dropped', 'fz_huge') . ' t'
+		  if chance(0.4);
+		return "SELECT mlops.$f(" . model_arg() . ', ' . row_arg() . ')';
+	};
+}
+$gen{classes} = sub { 'SELECT mlops.classes(' . model_arg() . ')' };
+
+# the logistic pass: coefficients for (K - 1) x (nfeat + 1) parameters
+sub logistic_coef
+{
+	return pick(array_arg('float8'), 'NULL::float8[]', "'{}'::float8[]",
+		'array_fill(0::float8, ARRAY[2049])', "'{NaN,0,0}'::float8[]",
+		"'{1e308,1e308,1e308}'::float8[]") if mut(0.4);
+	return "'{" . join(',', map { f8_num() } 1 .. pick(3, 6, 4, 8)) . "}'::float8[]";
+}
+$gen{_logistic_state} = sub {
+	return maybe_parallel() . 'SELECT mlops._logistic_state(' . logistic_coef() . ', '
+	  . float_arg([ '0', '0.25' ]) . ', ' . pick('0', '7', '-1', 'NULL') . '::bigint, '
+	  . pick('(k % 2)::float8', 'k::float8', '(k % 3)::float8', "'-1'::float8", 'NULL::float8',
+		"'NaN'::float8") . ', x1, x2) FROM fz_cls' if chance(0.6);
+	return 'SELECT mlops._logistic_state(ARRAY[x1, x2], ' . pick('(k % 2)::float8', 'k::float8')
+	  . ', ' . logistic_coef() . ', ' . float_arg([ '0', '0.25' ]) . ', 0::bigint) FROM fz_cls';
+};
+$gen{_logistic_accum} = sub {
+	return 'SELECT mlops._logistic_accum(' . eval_state_arg() . ', ' . logistic_coef() . ', '
+	  . float_arg([ '0', '0.25' ]) . ', 0::bigint, 1::float8, 2::float8, 3::float8)'
+	  if chance(0.5);
+	return 'SELECT mlops._logistic_accum(' . eval_state_arg() . ', ' . array_arg('float8')
+	  . ', 1::float8, ' . logistic_coef() . ', ' . float_arg([ '0', '0.25' ]) . ', 0::bigint)';
+};
+$gen{_logistic_combine} = sub {
+	'SELECT mlops._logistic_combine(' . eval_state_arg() . ', ' . eval_state_arg() . ')';
+};
+# the evaluation pass: a stored model (fz_arts, or fz_cls's), its target
+# and features; its internal-state pieces are only reachable with NULL
+$gen{_eval_state} = sub {
+	my $art = chance(0.5) ? artifact_arg()
+	  : "(SELECT v.artifact FROM mlops.model_version v JOIN mlops.model m USING (model_id) "
+	  . "WHERE m.name = 'fz_cls' LIMIT 1)";
+	return maybe_parallel() . "SELECT mlops._eval_state($art, " . float_arg([ '0', '0.25' ])
+	  . ', ' . pick('0', '7') . '::bigint, ' . pick('y', 'x3::float8', "'NaN'::float8", '(x3 % 3)::float8')
+	  . ', ' . pick('ARRAY[x1, x2]', 'ARRAY[x1, x2, x3::float8]', 'ARRAY[x1]', 'NULL::float8[]',
+		'ARRAY[x1, NULL]', "ARRAY[x1, 'NaN']") . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty');
+};
+for my $f (qw(_eval_accum _eval_combine _eval_serialize _eval_deserialize _eval_final))
+{
+	$gen{$f} = sub {
+		return "SELECT mlops._eval_accum(NULL::internal, " . artifact_arg() . ", 0, 0, 1, '{1,2}')"
+		  if $f eq '_eval_accum';
+		return 'SELECT mlops._eval_combine(NULL::internal, NULL::internal)' if $f eq '_eval_combine';
+		return 'SELECT mlops._eval_serialize(NULL::internal)' if $f eq '_eval_serialize';
+		return "SELECT mlops._eval_deserialize(" . pick("'\\x00'::bytea", "''::bytea", 'NULL::bytea')
+		  . ', NULL::internal)' if $f eq '_eval_deserialize';
+		return 'SELECT mlops._eval_final(NULL::internal)';
+	};
+}
+
 $gen{predict_row} = sub {
 	return 'SELECT sum(mlops.predict(' . model_arg() . ', t)) FROM '
 	  . pick('fz_tab', 'fz_alltypes', 'fz_nan', 'fz_wide', 'fz_wide250', 'fz_wide250',
@@ -946,7 +1028,10 @@ my %support = (
 		'float8[], float8[], float8, float8[], float8[], boolean, float8, bigint, boolean, bytea, integer[]' ],
 	_linear_compare_combine => ['float8[], float8[]'],
 	_score_accum => ['float8[], bytea[], integer[], float8, float8[]'],
-	_score_combine => ['float8[], float8[]']);
+	_score_combine => ['float8[], float8[]'],
+	_logistic_accum => [ 'float8[], float8[], float8, bigint, "any"',
+		'float8[], float8[], float8, float8[], float8, bigint' ],
+	_logistic_combine => ['float8[], float8[]']);
 my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
 	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
 
@@ -1357,6 +1442,12 @@ my %covers = (
 	_score_accum => '_score_accum',
 	_score_combine => '_score_combine',
 	_score_state => '_score_state',
+	classes => 'classes', predict_proba => 'predict_proba_', predict_label => 'predict_label_',
+	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',
+	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum',
+	_eval_combine => '_eval_combine', _eval_serialize => '_eval_serialize',
+	_eval_deserialize => '_eval_deserialize', _eval_final => '_eval_final',
+	_eval_state => '_eval_state',
 	visible_models => 'visible_models', visible_versions => 'visible_versions',
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',

@@ -1,0 +1,909 @@
+/*-------------------------------------------------------------------------
+ *
+ * algo_logistic.c
+ *	  Logistic regression, binary and multinomial, by Newton's method on
+ *	  the penalised log-likelihood.
+ *
+ * The model: for K classes, the first the reference, class k >= 1 has
+ * coefficients b_k over [1 | x] (intercept first), eta_k = b_k'[1|x],
+ * eta_0 = 0, and P(class k) = softmax(eta)_k.  Binary models are K = 2,
+ * whose coefficients are the log-odds of the second class against the
+ * first, as R's glm reports them for a two-level factor.
+ *
+ * Training minimises -loglik + (alpha/2) |w|^2 (intercepts unpenalised;
+ * alpha = 1/C of scikit-learn).  Each Newton iteration is one aggregate
+ * pass (mlops._logistic_state) that sums, over the training rows, the
+ * gradient of the log-likelihood (in double-double: the optimum is where
+ * it cancels to zero, and its accuracy is the coefficients' accuracy)
+ * and the Hessian, at the current coefficients; the leader solves the
+ * Newton system by Cholesky.  A step that raises the objective is halved.
+ * The iteration stops when the step is below tol relative to the
+ * coefficients: Newton converges quadratically, so the coefficients it
+ * then returns are exact to about tol^2, and the Hessian of the last pass,
+ * which gives the Wald standard errors, is the one at the optimum to
+ * about tol.
+ *
+ * Separation: when a combination of the features separates the classes,
+ * the likelihood has no maximum; Newton's steps then stop shrinking while
+ * some fitted probability reaches 0 or 1 in double precision.  That is
+ * reported as an ERROR naming the columns of the growing direction (with
+ * alpha > 0 the optimum is always finite).  A finite optimum, even with
+ * fitted probabilities within 1e-10 of 0 or 1, is reached with shrinking
+ * steps and never trips it.
+ *
+ * IDENTIFICATION
+ *	  src/algo_logistic.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "lib/stringinfo.h"
+
+#include "algorithm.h"
+#include "artifact.h"
+
+#ifndef FRONTEND
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+#include "ddouble.h"
+#include "linalg.h"
+#include "pass.h"
+#include "preprocess.h"
+#endif
+
+extern const MlopsAlgorithmRoutine mlops_logistic_routine;
+
+/* The family's part of a decoded model. */
+typedef struct LogisticModel
+{
+	int			p;				/* parameters per class: nfeat + 1 */
+	double	   *coef;			/* (K - 1) x p, class after class, intercept first */
+	double	   *std_error;		/* the same layout; NaN when unknown */
+} LogisticModel;
+
+/* exp(eta_k) / sum exp(eta) over the K classes, eta_0 = 0, without overflow */
+static void
+Softmax(const double *eta, int K, double *prob)
+{
+	double		mx = 0;
+	double		sum = 0;
+	int			k;
+
+	for (k = 1; k < K; k++)
+		mx = Max(mx, eta[k]);
+	for (k = 0; k < K; k++)
+	{
+		prob[k] = exp((k == 0 ? 0 : eta[k]) - mx);
+		sum += prob[k];
+	}
+	for (k = 0; k < K; k++)
+		prob[k] /= sum;
+}
+
+/* eta_k = b_k'[1|x] for k = 1 .. K-1 (eta[0] = 0) */
+static void
+Eta(const double *coef, int p, int K, const double *restrict x, double *eta)
+{
+	int			k;
+	int			j;
+
+	eta[0] = 0;
+	for (k = 1; k < K; k++)
+	{
+		const double *restrict b = coef + (Size) (k - 1) * p;
+		double		s = 0;
+
+		for (j = 1; j < p; j++)
+			s += b[j] * x[j - 1];
+		eta[k] = s + b[0];
+	}
+}
+
+/* Class probabilities; binary ones from the log-odds, each side accurate. */
+static void
+LogisticProba(const MlopsModel *m, const double *x, double *out)
+{
+	const LogisticModel *lm = (const LogisticModel *) m->payload;
+	double		eta[MLOPS_MAX_CLASSES];
+
+	Eta(lm->coef, lm->p, m->nclasses, x, eta);
+	if (m->nclasses == 2)
+	{
+		double		e = exp(-fabs(eta[1]));
+
+		out[eta[1] >= 0 ? 1 : 0] = 1.0 / (1.0 + e);
+		out[eta[1] >= 0 ? 0 : 1] = e / (1.0 + e);
+		return;
+	}
+	Softmax(eta, m->nclasses, out);
+}
+
+/* The most probable class, the first of a tie. */
+static double
+LogisticPredict(const MlopsModel *m, const double *x)
+{
+	double		prob[MLOPS_MAX_CLASSES];
+
+	LogisticProba(m, x, prob);
+	return MlopsArgmax(prob, m->nclasses);
+}
+
+static int
+LogisticOutputs(const MlopsModel *m)
+{
+	return m->nclasses;
+}
+
+/* After the common part: f64 coef[(K-1) p], f64 std_error[(K-1) p]. */
+static void
+LogisticEncode(const MlopsModel *m, StringInfo buf)
+{
+	const LogisticModel *lm = (const LogisticModel *) m->payload;
+	Size		n = (Size) (m->nclasses - 1) * lm->p;
+	Size		i;
+
+	for (i = 0; i < n; i++)
+		MlopsPutF64(buf, lm->coef[i]);
+	for (i = 0; i < n; i++)
+		MlopsPutF64(buf, lm->std_error[i]);
+}
+
+static bool
+LogisticDecode(MlopsReader *r, MlopsModel *m, const char **error)
+{
+	LogisticModel *lm;
+	Size		n;
+	Size		i;
+
+	if (m->nclasses < 2)
+	{
+		*error = "a logistic model needs two or more classes";
+		return false;
+	}
+	n = (Size) (m->nclasses - 1) * (m->nfeat + 1);
+	if (r->left != 2 * n * sizeof(double))
+	{
+		*error = "invalid logistic model length";
+		return false;
+	}
+	lm = palloc(sizeof(LogisticModel));
+	lm->p = m->nfeat + 1;
+	lm->coef = palloc(sizeof(double) * n);
+	lm->std_error = palloc(sizeof(double) * n);
+	for (i = 0; i < n; i++)
+		if (!isfinite(lm->coef[i] = MlopsGetF64(r)))
+			r->ok = false;
+	for (i = 0; i < n; i++)
+	{
+		lm->std_error[i] = MlopsGetF64(r);
+		if (isinf(lm->std_error[i]) || lm->std_error[i] < 0)
+			r->ok = false;
+	}
+	if (!r->ok)
+	{
+		*error = "invalid logistic model coefficients";
+		return false;
+	}
+	m->payload = lm;
+	return true;
+}
+
+#ifndef FRONTEND
+
+/* Hyperparameters (MlopsAlgorithmRoutine.params). */
+typedef struct LogisticParams
+{
+	double		alpha;			/* L2 penalty on the non-intercept coefficients */
+	int			max_iter;
+	double		tol;			/* relative Newton step at which to stop */
+} LogisticParams;
+
+/*
+ * Most coefficients a fit may have ((K - 1) x (nfeat + 1)): the Hessian of
+ * that many is 32 MB, factored by the leader once per iteration.
+ */
+#define LOGISTIC_MAX_PARAMS 2048
+
+/*
+ * The pass state, a float8[] updated in place:
+ *	 [0] m = (K-1) p  [1] K  [2] p  [3] training rows  [4] held out
+ *	 [5] skipped  [6,7] deviance (-2 loglik, double-double)  [8] max |eta|
+ *	 [9 .. 9+2m) gradient of the log-likelihood (double-double pairs)
+ *	 then the Hessian of -loglik, m x m column-major (upper triangle used)
+ */
+#define LS_M		0
+#define LS_K		1
+#define LS_P		2
+#define LS_NTRAIN	3
+#define LS_NHELD	4
+#define LS_NSKIP	5
+#define LS_DEV		6
+#define LS_MAXETA	8
+#define LS_G		9
+#define LS_H(m)		(LS_G + 2 * (m))
+#define LS_LEN(m)	(LS_H(m) + (m) * (m))
+
+/*
+ * Check a pass state (or a combine's other side) as if an attacker made
+ * it: one-dimensional float8 without NULLs, K and p in range, m = (K-1) p
+ * within the limit, exactly LS_LEN(m) elements; K and p must equal the
+ * expected ones when given (> 0).
+ */
+static double *
+StateCheck(ArrayType *st, int K, int p)
+{
+	double	   *d;
+	double		kd;
+	double		pd;
+
+	if (ARR_NDIM(st) != 1 || ARR_ELEMTYPE(st) != FLOAT8OID ||
+		ARR_DIMS(st)[0] < LS_G || (ARR_HASNULL(st) && array_contains_nulls(st)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _logistic_state value"),
+				 errdetail("A state is a one-dimensional array of double precision without nulls.")));
+	d = (double *) ARR_DATA_PTR(st);
+	kd = d[LS_K];
+	pd = d[LS_P];
+	if (!(kd >= 2 && kd <= MLOPS_MAX_CLASSES && kd == floor(kd)) ||
+		!(pd >= 2 && pd <= MLOPS_MAX_FEATURES + 1 && pd == floor(pd)) ||
+		(kd - 1) * pd > LOGISTIC_MAX_PARAMS || d[LS_M] != (kd - 1) * pd ||
+		(K > 0 && (kd != K || pd != p)) ||
+		ARR_DIMS(st)[0] != LS_LEN((int) d[LS_M]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid _logistic_state value"),
+				 errdetail("The state's class count, parameter count or length is inconsistent.")));
+	return d;
+}
+
+static ArrayType *
+NewState(int K, int p)
+{
+	int			m = (K - 1) * p;
+	Size		len = LS_LEN(m);
+	ArrayType  *a;
+	double	   *d;
+
+	/* a zeroed array of len doubles, built directly: m^2 can be millions */
+	a = (ArrayType *) palloc0(ARR_OVERHEAD_NONULLS(1) + len * sizeof(double));
+	SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(1) + len * sizeof(double));
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = (int) len;
+	ARR_LBOUND(a)[0] = 1;
+	d = (double *) ARR_DATA_PTR(a);
+	d[LS_M] = m;
+	d[LS_K] = K;
+	d[LS_P] = p;
+	return a;
+}
+
+/* softplus(t) = log(1 + exp(t)), without overflow or cancellation */
+static inline double
+Softplus(double t)
+{
+	return Max(t, 0.0) + log1p(exp(-fabs(t)));
+}
+
+/*
+ * Add one training row of class y to the sums: the gradient of the
+ * log-likelihood, (onehot(y) - prob) x [1|x] for each class k >= 1, and the
+ * Hessian of -loglik, prob_k (delta_kl - prob_l) [1|x][1|x]'.
+ */
+static void
+AddRow(double *d, const double *coef, int K, int p, const double *x, int y)
+{
+	int			m = (K - 1) * p;
+	double		eta[MLOPS_MAX_CLASSES];
+	double		prob[MLOPS_MAX_CLASSES];
+	double	   *g = d + LS_G;
+	double	   *H = d + LS_H(m);
+	double		dev;
+	int			k;
+	int			l;
+	int			a;
+	int			b;
+
+	Eta(coef, p, K, x, eta);
+	if (K == 2)
+	{
+		double		e = exp(-fabs(eta[1]));
+
+		prob[1] = eta[1] >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		prob[0] = eta[1] >= 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+		dev = 2 * Softplus(y == 1 ? -eta[1] : eta[1]);
+	}
+	else
+	{
+		double		mx = 0;
+		double		sum = 0;
+
+		for (k = 1; k < K; k++)
+			mx = Max(mx, eta[k]);
+		for (k = 0; k < K; k++)
+			sum += exp(eta[k] - mx);
+		Softmax(eta, K, prob);
+		dev = 2 * (mx + log(sum) - eta[y]);
+	}
+	DDAdd(&d[LS_DEV], &d[LS_DEV + 1], dev);
+	for (k = 1; k < K; k++)
+		d[LS_MAXETA] = Max(d[LS_MAXETA], fabs(eta[k]));
+
+	for (k = 1; k < K; k++)
+	{
+		double		r = (y == k ? 1.0 : 0.0) - prob[k];
+		double	   *gk = g + 2 * (Size) (k - 1) * p;
+
+		DDAdd(&gk[0], &gk[1], r);
+		for (a = 1; a < p; a++)
+			DDAddProduct(&gk[2 * a], &gk[2 * a + 1], x[a - 1], r, 0.0);
+	}
+	for (k = 1; k < K; k++)
+		for (l = k; l < K; l++)
+		{
+			double		w = prob[k] * ((k == l ? 1.0 : 0.0) - prob[l]);
+
+			for (b = 0; b < p; b++)
+			{
+				double		wb = w * (b == 0 ? 1.0 : x[b - 1]);
+				double	   *col = H + ((Size) (l - 1) * p + b) * m + (Size) (k - 1) * p;
+				int			last = (k == l) ? b : p - 1;
+
+				/* the upper triangle: row (k, a) <= column (l, b) */
+				col[0] += wb;
+				for (a = 1; a <= last; a++)
+					col[a] += wb * x[a - 1];
+			}
+		}
+}
+
+/*
+ * The transition work of both forms: options (coef, test_size, seed) at
+ * opt .. opt+2; the row (x == NULL: it holds a NULL, skipped) with its
+ * class index y.
+ */
+static Datum
+LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
+			  double y)
+{
+	MemoryContext aggcxt;
+	ArrayType  *coefarr;
+	ArrayType  *st;
+	double	   *d;
+	double		test_size;
+	int64		seed;
+	int			m;
+	int			K;
+	int			p;
+	int			j;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("_logistic_state called in non-aggregate context")));
+	for (j = opt; j < opt + 3; j++)
+		if (PG_ARGISNULL(j))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("_logistic_state options must not be NULL")));
+	coefarr = PG_GETARG_ARRAYTYPE_P(opt);
+	test_size = PG_GETARG_FLOAT8(opt + 1);
+	seed = PG_GETARG_INT64(opt + 2);
+	if (PG_ARGISNULL(0))
+	{
+		/* the coefficients' length says K, the row's width p */
+		if (x == NULL)
+			PG_RETURN_NULL();
+		p = nfeat + 1;
+		m = ARR_NDIM(coefarr) == 1 ? ARR_DIMS(coefarr)[0] : 0;
+		if (m < p || m % p != 0 || m / p + 1 > MLOPS_MAX_CLASSES ||
+			m > LOGISTIC_MAX_PARAMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid coefficients for _logistic_state"),
+					 errdetail("A row of %d features needs (K - 1) x %d coefficients, at most %d.",
+							   nfeat, p, LOGISTIC_MAX_PARAMS)));
+		st = NewState(m / p + 1, p);
+	}
+	else
+		st = PG_GETARG_ARRAYTYPE_P(0);
+	d = StateCheck(st, -1, -1);
+	m = (int) d[LS_M];
+	K = (int) d[LS_K];
+	p = (int) d[LS_P];
+	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
+		ARR_DIMS(coefarr)[0] != m ||
+		(ARR_HASNULL(coefarr) && array_contains_nulls(coefarr)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid coefficients for _logistic_state"),
+				 errdetail("The state has %d parameters.", m)));
+	if (x == NULL)
+	{
+		d[LS_NSKIP] += 1;
+		PG_RETURN_ARRAYTYPE_P(st);
+	}
+	if (nfeat + 1 != p)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training row has %d features, expected %d", nfeat, p - 1)));
+	if (!(y >= 0 && y < K && y == floor(y)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid class index %g for _logistic_state", y)));
+	for (j = 0; j < nfeat; j++)
+		if (!isfinite(x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("feature %d is %s in a training row", j + 1,
+							isnan(x[j]) ? "NaN" : "infinite"),
+					 errhint("Filter the row out, or replace the value.")));
+	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
+	{
+		d[LS_NHELD] += 1;
+		PG_RETURN_ARRAYTYPE_P(st);
+	}
+	for (j = 0; j < m; j++)
+		if (!isfinite(((double *) ARR_DATA_PTR(coefarr))[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid coefficients for _logistic_state"),
+					 errdetail("Coefficient %d is not finite.", j + 1)));
+	d[LS_NTRAIN] += 1;
+	AddRow(d, (const double *) ARR_DATA_PTR(coefarr), K, p, x, (int) y);
+	PG_RETURN_ARRAYTYPE_P(st);
+}
+
+/*
+ * _logistic_state(coef, test_size, seed, VARIADIC class, features...)
+ * transition: the row as separate float8 arguments, the class index first.
+ */
+PG_FUNCTION_INFO_V1(mlops_logistic_accum_args);
+Datum
+mlops_logistic_accum_args(PG_FUNCTION_ARGS)
+{
+	int			nfeat = 0;
+	double		y = 0;
+	const double *x = MlopsTrainingRowArgs(fcinfo, 4, &nfeat, &y);
+
+	return LogisticAccum(fcinfo, 1, x, nfeat, y);
+}
+
+/*
+ * _logistic_state(features, class, coef, test_size, seed) transition:
+ * the row as an array, past MLOPS_MAX_ARGS_FEATURES features.
+ */
+PG_FUNCTION_INFO_V1(mlops_logistic_accum);
+Datum
+mlops_logistic_accum(PG_FUNCTION_ARGS)
+{
+	int			nfeat = 0;
+	double		y = 0;
+	const double *x = NULL;
+
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
+	{
+		y = PG_GETARG_FLOAT8(2);
+		x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(1), &nfeat);
+	}
+	return LogisticAccum(fcinfo, 3, x, nfeat, y);
+}
+
+/* Combine two _logistic_state states; either may be NULL. */
+PG_FUNCTION_INFO_V1(mlops_logistic_combine);
+Datum
+mlops_logistic_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	double	   *da;
+	double	   *db;
+	int			m;
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("_logistic_state combine called in non-aggregate context")));
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		(void) StateCheck(PG_GETARG_ARRAYTYPE_P(0), -1, -1);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	db = StateCheck(PG_GETARG_ARRAYTYPE_P(1), -1, -1);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
+	da = StateCheck(PG_GETARG_ARRAYTYPE_P(0), (int) db[LS_K], (int) db[LS_P]);
+	m = (int) da[LS_M];
+	da[LS_NTRAIN] += db[LS_NTRAIN];
+	da[LS_NHELD] += db[LS_NHELD];
+	da[LS_NSKIP] += db[LS_NSKIP];
+	DDMerge(&da[LS_DEV], &db[LS_DEV]);
+	da[LS_MAXETA] = Max(da[LS_MAXETA], db[LS_MAXETA]);
+	for (i = 0; i < m; i++)
+		DDMerge(&da[LS_G + 2 * i], &db[LS_G + 2 * i]);
+	for (i = 0; i < m * m; i++)
+		da[LS_H(m) + i] += db[LS_H(m) + i];
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
+/*
+ * Refuse, before the first scan, a fit whose memory would exceed
+ * maintenance_work_mem: a pass state per worker and the leader's copies
+ * of the Hessian.
+ */
+static void
+CheckMemory(int nfeat, int m)
+{
+	Size		need = sizeof(double) * ((Size) LS_LEN(m) + (Size) 2 * m * m);
+
+	if (need / 1024 > (Size) maintenance_work_mem)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a logistic fit of %d features needs %zu kB, more than maintenance_work_mem (%d kB)",
+						nfeat, need / 1024, maintenance_work_mem),
+				 errhint("Raise maintenance_work_mem, or use fewer features or classes.")));
+}
+
+/* What one pass measured at the coefficients it was given. */
+typedef struct PassResult
+{
+	double		ntrain;
+	double		nheld;
+	double		nskipped;
+	double		deviance;
+	double		max_eta;
+	double	   *g;				/* m: gradient of the log-likelihood */
+	double	   *H;				/* m x m: Hessian of -loglik, upper */
+} PassResult;
+
+/* Run one pass at coef (m values) and read what it summed. */
+static void
+RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
+				PassResult *out)
+{
+	Datum	   *c = palloc(sizeof(Datum) * m);
+	Oid			types[3] = {FLOAT8ARRAYOID, FLOAT8OID, INT8OID};
+	Datum		values[3];
+	bool		isnull;
+	Datum		state;
+	double	   *d;
+	int			i;
+
+	for (i = 0; i < m; i++)
+		c[i] = Float8GetDatum(coef[i]);
+	values[0] = PointerGetDatum(construct_array(c, m, FLOAT8OID, sizeof(float8),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[1] = Float8GetDatum(job->test_size);
+	values[2] = Int64GetDatum(job->seed);
+	state = MlopsRunPass(MlopsPassSql(job, "_logistic_state", "$1, $2, $3"),
+						 3, types, values, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Relation %s has no row with a class and every feature.",
+						   job->relname)));
+	d = StateCheck(DatumGetArrayTypeP(state), job->nclasses, job->nfeat + 1);
+	out->ntrain = d[LS_NTRAIN];
+	out->nheld = d[LS_NHELD];
+	out->nskipped = d[LS_NSKIP];
+	out->deviance = d[LS_DEV] + d[LS_DEV + 1];
+	out->max_eta = d[LS_MAXETA];
+	out->g = palloc(sizeof(double) * m);
+	for (i = 0; i < m; i++)
+		out->g[i] = d[LS_G + 2 * i] + d[LS_G + 2 * i + 1];
+	out->H = palloc(sizeof(double) * m * m);
+	memcpy(out->H, d + LS_H(m), sizeof(double) * m * m);
+}
+
+/* whether parameter i is an intercept (not penalised) */
+static inline bool
+IsIntercept(int i, int p)
+{
+	return i % p == 0;
+}
+
+/* The penalised objective -loglik + (alpha/2) |w|^2 (deviance is -2 loglik). */
+static double
+Objective(const PassResult *r, const double *coef, int m, int p, double alpha)
+{
+	double		pen = 0;
+	int			i;
+
+	for (i = 0; i < m; i++)
+		if (!IsIntercept(i, p))
+			pen += coef[i] * coef[i];
+	return r->deviance / 2 + alpha / 2 * pen;
+}
+
+/*
+ * The Newton step at coef: (H + alpha I') step = g - alpha w'.  H is
+ * replaced by its Cholesky factor (for the standard errors).  A singular
+ * H is a column that is a combination of the ones before it (or a class
+ * without training rows), reported by name.
+ */
+static void
+NewtonStep(const MlopsTrainJob *job, PassResult *r, const double *coef,
+		   int m, double alpha, double *step)
+{
+	int			p = job->nfeat + 1;
+	int			bad;
+	int			i;
+
+	for (i = 0; i < m; i++)
+	{
+		step[i] = r->g[i] - (IsIntercept(i, p) ? 0 : alpha * coef[i]);
+		if (!IsIntercept(i, p))
+			r->H[(Size) i * m + i] += alpha;
+	}
+	bad = MlopsCholesky(r->H, m);
+	if (bad != 0)
+	{
+		int			col = (bad - 1) % p;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 col == 0 ?
+				 errmsg("cannot fit class \"%s\" of target column \"%s\": its Hessian is singular",
+						job->classes[(bad - 1) / p + 1], job->target) :
+				 errmsg("design matrix is singular: column \"%s\" is constant or a linear combination of the columns before it",
+						job->features[col - 1]),
+				 errhint("Drop the column, or set alpha > 0 for a penalised fit.")));
+	}
+	MlopsTriSolve(r->H, m, m, step, true);
+	MlopsTriSolve(r->H, m, m, step, false);
+}
+
+static double
+Norm(const double *v, int n)
+{
+	double		s = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		s += v[i] * v[i];
+	return sqrt(s);
+}
+
+/*
+ * Coefficients growing without bound: report the classes (multinomial)
+ * or columns whose coefficients the steps keep pushing.
+ */
+static void
+ReportSeparation(const MlopsTrainJob *job, const double *step, int m, int iter)
+{
+	int			p = job->nfeat + 1;
+	double		big = 0;
+	StringInfoData cols;
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < m; i++)
+		if (!IsIntercept(i, p))
+			big = Max(big, fabs(step[i]));
+	initStringInfo(&cols);
+	for (i = 0; i < m && n < 5; i++)
+		if (!IsIntercept(i, p) && fabs(step[i]) >= 0.3 * big)
+		{
+			appendStringInfo(&cols, "%s\"%s\"", n ? ", " : "", job->features[i % p - 1]);
+			if (job->nclasses > 2)
+				appendStringInfo(&cols, " (class \"%s\")", job->classes[i / p + 1]);
+			n++;
+		}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("the classes of target column \"%s\" are separated by the features, so the fit has no finite optimum",
+					job->target),
+			 errdetail("After %d iterations some fitted probabilities are 0 or 1 in double precision and the coefficients keep growing along %s.",
+					   iter, cols.data),
+			 errhint("Set alpha > 0 for a finite penalised fit, or drop the separating columns.")));
+}
+
+/* Two-sided p value of a standard normal z. */
+static double
+NormalTwoSidedP(double z)
+{
+	return erfc(fabs(z) / M_SQRT2);
+}
+
+/*
+ * The family's train callback: Newton iterations from zero, one pass
+ * each, then the held-out rows' metrics through the generic evaluation
+ * pass.
+ */
+static void
+LogisticTrain(MlopsTrainJob *job)
+{
+	const LogisticParams *params = (const LogisticParams *) job->params;
+	int			K = job->nclasses;
+	int			p = job->nfeat + 1;
+	int			m = (K - 1) * p;
+	double	   *coef = palloc0(sizeof(double) * m);
+	double	   *prev = palloc0(sizeof(double) * m);
+	double	   *step = palloc0(sizeof(double) * m);
+	double		prev_obj = get_float8_infinity();
+	double		prev_step = get_float8_infinity();
+	int			slow = 0;
+	bool		converged = false;
+	PassResult	r;
+	MlopsModel	model;
+	LogisticModel lm;
+	StringInfoData s;
+	int			iter;
+	int			i;
+
+	if (m > LOGISTIC_MAX_PARAMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a logistic fit of %d classes and %d features has %d coefficients, more than %d",
+						K, job->nfeat, m, LOGISTIC_MAX_PARAMS)));
+	CheckMemory(job->nfeat, m);
+
+	for (iter = 1;; iter++)
+	{
+		double		obj;
+		double		sn;
+
+		CHECK_FOR_INTERRUPTS();
+		RunLogisticPass(job, coef, m, &r);
+		obj = Objective(&r, coef, m, p, params->alpha);
+		if (obj > prev_obj * (1 + 1e-12) && iter <= params->max_iter)
+		{
+			/* the step overshot: halve it, as glm does */
+			for (i = 0; i < m; i++)
+				coef[i] = (coef[i] + prev[i]) / 2;
+			continue;
+		}
+		NewtonStep(job, &r, coef, m, params->alpha, step);
+		sn = Norm(step, m);
+
+		/*
+		 * Converged: the step is below tol, or it stopped shrinking at a
+		 * size that only rounding explains.
+		 */
+		if (sn <= params->tol * (Norm(coef, m) + params->tol) ||
+			(sn <= 1e-8 * Norm(coef, m) && sn >= 0.5 * prev_step))
+		{
+			for (i = 0; i < m; i++)
+				coef[i] += step[i];
+			converged = true;
+			break;
+		}
+		/* separation: steps that stop shrinking with probabilities at 0 or 1 */
+		slow = (sn > 0.5 * prev_step) ? slow + 1 : 0;
+		if (params->alpha == 0 && iter >= 6 && slow >= 3 && r.max_eta > 36)
+			ReportSeparation(job, step, m, iter);
+		if (iter >= params->max_iter)
+			break;
+		memcpy(prev, coef, sizeof(double) * m);
+		for (i = 0; i < m; i++)
+			coef[i] += step[i];
+		prev_obj = obj;
+		prev_step = sn;
+	}
+	if (!converged)
+		ereport(WARNING,
+				(errmsg("logistic regression on target column \"%s\" did not converge in %d iterations",
+						job->target, params->max_iter),
+				 errhint("Raise max_iter or tol, scale the features, or set alpha > 0.")));
+	for (i = 0; i < m; i++)
+		if (!isfinite(coef[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("coefficients overflowed double precision"),
+					 errhint("Rescale the features, or set alpha > 0.")));
+
+	/* Wald standard errors: the diagonal of H^-1 = U^-1 U^-T (U from the last pass) */
+	lm.p = p;
+	lm.coef = coef;
+	lm.std_error = palloc(sizeof(double) * m);
+	MlopsTriInverse(r.H, m, m);
+	for (i = 0; i < m; i++)
+	{
+		double		v = 0;
+		int			j;
+
+		for (j = i; j < m; j++)
+			v += r.H[(Size) j * m + i] * r.H[(Size) j * m + i];
+		lm.std_error[i] = params->alpha == 0 ? sqrt(v) : get_float8_nan();
+	}
+	memset(&model, 0, sizeof(model));
+	model.algo = &mlops_logistic_routine;
+	model.nfeat = job->nfeat;
+	model.feature_names = job->features;
+	model.nclasses = K;
+	model.classes = job->classes;
+	model.label_kind = job->label_kind;
+	model.payload = &lm;
+	job->artifact = MlopsArtifactEncode(&model);
+	job->n_train = (int64) r.ntrain;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "{\"n_train\": %.0f, \"rows_skipped\": %.0f, \"iterations\": %d, \"converged\": %s",
+					 r.ntrain, r.nskipped, iter, converged ? "true" : "false");
+	MlopsJsonNumber(&s, "deviance", r.deviance);
+	appendStringInfoChar(&s, '}');
+	job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
+}
+
+/*
+ * mlops.coefficients rows: (term, estimate, std_error, z, p value); the
+ * terms of a multinomial model are "<class>:<term>".
+ */
+static void
+LogisticCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
+{
+	const LogisticModel *lm = (const LogisticModel *) m->payload;
+	int			k;
+	int			j;
+
+	for (k = 1; k < m->nclasses; k++)
+		for (j = 0; j < lm->p; j++)
+		{
+			Size		i = (Size) (k - 1) * lm->p + j;
+			Datum		values[5];
+			bool		nulls[5] = {false, false, false, false, false};
+			const char *term = j == 0 ? "(Intercept)" :
+				strcmp(m->feature_names[j - 1], "(Intercept)") == 0 ? "`(Intercept)`" :
+				m->feature_names[j - 1];
+			double		se = lm->std_error[i];
+
+			values[0] = CStringGetTextDatum(m->nclasses == 2 ? term :
+											psprintf("%s:%s", m->classes[k], term));
+			values[1] = Float8GetDatum(lm->coef[i]);
+			if (isnan(se))
+				nulls[2] = nulls[3] = nulls[4] = true;
+			else
+			{
+				values[2] = Float8GetDatum(se);
+				if (se > 0)
+				{
+					values[3] = Float8GetDatum(lm->coef[i] / se);
+					values[4] = Float8GetDatum(NormalTwoSidedP(lm->coef[i] / se));
+				}
+				else
+					nulls[3] = nulls[4] = true;
+			}
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+}
+
+static const MlopsParamDef logistic_params[] = {
+	{"alpha", MLOPS_PARAM_REAL, offsetof(LogisticParams, alpha), 0, 0, 0},
+	{"max_iter", MLOPS_PARAM_INT, offsetof(LogisticParams, max_iter), 100, 1, 10000},
+	{"tol", MLOPS_PARAM_REAL, offsetof(LogisticParams, tol), 1e-10, 1e-15, 1},
+	{NULL}
+};
+
+#endif							/* !FRONTEND */
+
+const MlopsAlgorithmRoutine mlops_logistic_routine = {
+	.name = "logistic",
+	.title = "Logistic regression",
+	.id = 3,
+	.task = MLOPS_TASK_CLASSIFICATION,
+	.encode = LogisticEncode,
+	.decode = LogisticDecode,
+	.predict = LogisticPredict,
+	.outputs = LogisticOutputs,
+	.predict_vector = LogisticProba,
+#ifndef FRONTEND
+	.params = logistic_params,
+	.params_size = sizeof(LogisticParams),
+	.train = LogisticTrain,
+	.coefficients = LogisticCoefficients,
+#endif
+};
