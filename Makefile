@@ -13,6 +13,7 @@ OBJS = \
 	src/algo_linear.o \
 	src/algo_linear_train.o \
 	src/pass.o \
+	src/pass_state.o \
 	src/sqlexec.o \
 	src/catalog.o \
 	src/roles.o \
