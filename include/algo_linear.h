@@ -16,7 +16,7 @@
 
 #include "mlops.h"
 
-#include "pass_state.h"
+#include "pass_state.h"			/* backend only */
 
 /*
  * The aggregate state (an mlops.pass_state of pass LINEAR_PASS_QR): the
@@ -74,15 +74,13 @@ typedef struct LinearFit
 	int64		nheld;
 } LinearFit;
 
-#ifndef FRONTEND
 extern void MlopsLinearCheckMemory(int nfeat, bool fit_intercept);
-extern MlopsPassState *MlopsLinearStateFromDatum(Datum d);
-extern void MlopsLinearSolve(const MlopsPassState *st, double alpha,
+extern struct MlopsPassState *MlopsLinearStateFromDatum(Datum d);
+extern void MlopsLinearSolve(const struct MlopsPassState *st, double alpha,
 							 const char *const *names, LinearFit *fit);
 extern double MlopsLinearCorrect(LinearFit *fit, const double *g);
 extern void MlopsLinearToModel(const LinearFit *fit, char **names,
 							   MlopsModel *model);
 extern double MlopsLinearRss(const LinearFit *fit);
-#endif
 
 #endif							/* MLOPS_ALGO_LINEAR_H */

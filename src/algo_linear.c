@@ -930,7 +930,7 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 static const MlopsParamDef linear_params[] = {
 	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0},
 	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0},
-	{NULL}
+	{.name = NULL}
 };
 
 const MlopsAlgorithmRoutine mlops_linear_routine = {

@@ -26,7 +26,8 @@ CFLAGS="-g -O1 -DFRONTEND -I$PGINC -Iinclude -Wall -Wextra -Werror
     -Wno-unused-parameter -Wno-sign-compare -Wno-ignored-attributes"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBS="$PGLIB/libpgcommon.a $PGLIB/libpgport.a -lm"
-DECODER="src/artifact.c src/algorithm.c $(ls src/algo_*.c)"
+# a family's training passes (src/algo_*_train.c) are backend only
+DECODER="src/artifact.c src/algorithm.c $(ls src/algo_*.c | grep -v '_train\.c$')"
 
 rm -rf "$B"
 mkdir -p "$B/seeds" "$B/corpus"

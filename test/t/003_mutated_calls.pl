@@ -1098,7 +1098,7 @@ sub linear_state_hex
 	  . join('', map { unpack('H*', pack('d>', $_)) } @doubles);
 }
 my @crafted_states = (
-	linear_state_hex(1, 2, 4, 520, 10, 0x7ffffffffffffff0, 15),
+	linear_state_hex(1, 2, 4, 520, 10, 9223372036854775792, 15),
 	linear_state_hex(1, 0, 2, 520, 0, 1, 0, 1.0, 0.0, 2.0),
 	linear_state_hex(1, 1, 3, 520, 519, 519, 0));
 my @evil_sql;
