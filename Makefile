@@ -15,6 +15,7 @@ OBJS = \
 	src/algo_logistic.o \
 	src/evalmetrics.o \
 	src/pass.o \
+	src/pass_state.o \
 	src/sqlexec.o \
 	src/catalog.o \
 	src/roles.o \

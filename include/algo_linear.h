@@ -16,31 +16,21 @@
 
 #include "mlops.h"
 
-/*
- * The aggregate state (SQL type mlops.linear_state): the upper triangle R
- * of the QR factorisation of [1 | X | y] over the rows seen so far, plus a
- * buffer of rows not yet folded in.  Updated in place by the transition
- * function; a plain varlena, so it crosses process and node boundaries.
- */
-typedef struct LinearState
-{
-	int32		vl_len_;		/* varlena header (do not touch directly!) */
-	uint32		magic;
-	uint16		format;
-	uint16		flags;			/* LINEAR_FIT_INTERCEPT */
-	int32		nfeat;			/* features; -1 until the first row */
-	int32		ncol;			/* nfeat + intercept + 1 (the target) */
-	int32		bufcap;			/* rows the buffer holds */
-	int32		nbuf;			/* rows in the buffer now */
-	int64		nrows;			/* rows absorbed, buffered ones included */
-	int64		nskipped;		/* rows skipped for a NULL */
-	int64		nheld;			/* rows held out as the test set */
-	double		data[FLEXIBLE_ARRAY_MEMBER];	/* R, then the buffer */
-} LinearState;
+#include "pass_state.h"			/* backend only */
 
-#define LINEAR_STATE_MAGIC 0x4d4c4c53	/* "MLLS" */
-#define LINEAR_STATE_FORMAT 1
+/*
+ * The aggregate state (an mlops.pass_state of pass LINEAR_PASS_QR): the
+ * upper triangle R of the QR factorisation of [1 | X | y] over the rows
+ * seen so far, column-major ncol x ncol, then a buffer of rows not yet
+ * folded in, column-major bufcap x ncol, nbuf of them in use.  Updated
+ * in place by the transition function.
+ */
+#define LINEAR_PASS_QR 1
 #define LINEAR_FIT_INTERCEPT 0x0001
+
+#define LINEAR_NCOL(st)		((st)->dims[0])	/* nfeat + intercept + 1 (the target) */
+#define LINEAR_BUFCAP(st)	((st)->dims[1])	/* rows the buffer holds */
+#define LINEAR_NBUF(st)		((st)->dims[2])	/* rows in the buffer now */
 
 /* The family's part of a decoded model (MlopsModel.payload). */
 typedef struct LinearModel
@@ -85,8 +75,8 @@ typedef struct LinearFit
 } LinearFit;
 
 extern void MlopsLinearCheckMemory(int nfeat, bool fit_intercept);
-extern LinearState *MlopsLinearStateFromDatum(Datum d);
-extern void MlopsLinearSolve(const LinearState *st, double alpha,
+extern struct MlopsPassState *MlopsLinearStateFromDatum(Datum d);
+extern void MlopsLinearSolve(const struct MlopsPassState *st, double alpha,
 							 const char *const *names, LinearFit *fit);
 extern double MlopsLinearCorrect(LinearFit *fit, const double *g);
 extern void MlopsLinearToModel(const LinearFit *fit, char **names,

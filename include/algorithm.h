@@ -66,6 +66,7 @@ typedef struct MlopsParamDef
 } MlopsParamDef;
 
 struct MlopsTrainJob;			/* pass.h */
+struct MlopsPassState;			/* pass_state.h */
 struct ReturnSetInfo;
 
 typedef struct MlopsAlgorithmRoutine
@@ -105,6 +106,21 @@ typedef struct MlopsAlgorithmRoutine
 	void		(*train) (struct MlopsTrainJob *job);
 	void		(*coefficients) (const MlopsModel *model,
 								 struct ReturnSetInfo *rsinfo);
+
+	/*
+	 * Backend only: the family's aggregate states (pass_state.h).
+	 * state_problem says why a state's header fields (the generic ones
+	 * already checked) do not match each other or its body's length, or
+	 * returns NULL; it must be O(1) and judge from the header and VARSIZE
+	 * alone, since the input functions run it on a header before they
+	 * allocate the body.  state_compact, which may be NULL, rewrites a
+	 * copy of a state before it is sent, so that what it need not keep is
+	 * zeros (trailing zeros are not sent).  state_fit names a fit in
+	 * messages: "a linear fit of 3 features needs ...".
+	 */
+	const char *(*state_problem) (const struct MlopsPassState *st);
+	void		(*state_compact) (struct MlopsPassState *st);
+	const char *state_fit;
 } MlopsAlgorithmRoutine;
 
 /* algorithm.c */

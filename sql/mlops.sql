@@ -311,73 +311,73 @@ COMMENT ON VIEW @extschema@.model_privileges IS
 COMMENT ON VIEW @extschema@.audit IS
     'append-only record of grant, revoke, train, deploy, rollback, drop and describe';
 
--- aggregates: the linear_state type
+-- aggregates: the pass_state type, every family's aggregate state
 
-CREATE TYPE @extschema@.linear_state;
+CREATE TYPE @extschema@.pass_state;
 
-CREATE FUNCTION @extschema@.linear_state_in(cstring) RETURNS @extschema@.linear_state
-    AS 'MODULE_PATHNAME', 'mlops_linear_state_in'
+CREATE FUNCTION @extschema@.pass_state_in(cstring) RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_pass_state_in'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.linear_state_out(@extschema@.linear_state) RETURNS cstring
-    AS 'MODULE_PATHNAME', 'mlops_linear_state_out'
+CREATE FUNCTION @extschema@.pass_state_out(@extschema@.pass_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'mlops_pass_state_out'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.linear_state_recv(internal) RETURNS @extschema@.linear_state
-    AS 'MODULE_PATHNAME', 'mlops_linear_state_recv'
+CREATE FUNCTION @extschema@.pass_state_recv(internal) RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_pass_state_recv'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.linear_state_send(@extschema@.linear_state) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'mlops_linear_state_send'
+CREATE FUNCTION @extschema@.pass_state_send(@extschema@.pass_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'mlops_pass_state_send'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE TYPE @extschema@.linear_state (
-    INPUT = @extschema@.linear_state_in,
-    OUTPUT = @extschema@.linear_state_out,
-    RECEIVE = @extschema@.linear_state_recv,
-    SEND = @extschema@.linear_state_send,
+CREATE TYPE @extschema@.pass_state (
+    INPUT = @extschema@.pass_state_in,
+    OUTPUT = @extschema@.pass_state_out,
+    RECEIVE = @extschema@.pass_state_recv,
+    SEND = @extschema@.pass_state_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
     STORAGE = extended
 );
-COMMENT ON TYPE @extschema@.linear_state IS
-    'partial least-squares fit: R factor of [1 | X | y]; text and binary forms are exact and node-independent';
+COMMENT ON TYPE @extschema@.pass_state IS
+    'partial result of a training pass (linear: R factor of [1 | X | y]); text and binary forms are exact and node-independent';
 
-CREATE FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8)
-    RETURNS @extschema@.linear_state
+CREATE FUNCTION @extschema@._linear_accum(@extschema@.pass_state, float8[], float8)
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_linear_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8, boolean)
-    RETURNS @extschema@.linear_state
+CREATE FUNCTION @extschema@._linear_accum(@extschema@.pass_state, float8[], float8, boolean)
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_linear_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@._linear_combine(@extschema@.linear_state, @extschema@.linear_state)
-    RETURNS @extschema@.linear_state
+CREATE FUNCTION @extschema@._linear_combine(@extschema@.pass_state, @extschema@.pass_state)
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_linear_combine'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state, float8[], float8,
+CREATE FUNCTION @extschema@._linear_train_accum(@extschema@.pass_state, float8[], float8,
         boolean, float8, bigint, text[])
-    RETURNS @extschema@.linear_state
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_linear_train_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE @extschema@.linear_state(features float8[], target float8) (
     SFUNC = @extschema@._linear_accum,
-    STYPE = @extschema@.linear_state,
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._linear_combine,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.linear_state(features float8[], target float8,
         fit_intercept boolean) (
     SFUNC = @extschema@._linear_accum,
-    STYPE = @extschema@.linear_state,
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._linear_combine,
     PARALLEL = SAFE
 );
-CREATE AGGREGATE @extschema@.linear_merge(@extschema@.linear_state) (
+CREATE AGGREGATE @extschema@.linear_merge(@extschema@.pass_state) (
     SFUNC = @extschema@._linear_combine,
-    STYPE = @extschema@.linear_state,
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._linear_combine,
     PARALLEL = SAFE
 );
-CREATE FUNCTION @extschema@.linear_final(state @extschema@.linear_state,
+CREATE FUNCTION @extschema@.linear_final(state @extschema@.pass_state,
         alpha float8 DEFAULT 0)
     RETURNS float8[]
     AS 'MODULE_PATHNAME', 'mlops_linear_final'
@@ -387,9 +387,9 @@ COMMENT ON AGGREGATE @extschema@.linear_state(float8[], float8) IS
     'partial linear fit of features and target, with an intercept (combinable)';
 COMMENT ON AGGREGATE @extschema@.linear_state(float8[], float8, boolean) IS
     'partial linear fit of features and target (combinable)';
-COMMENT ON AGGREGATE @extschema@.linear_merge(@extschema@.linear_state) IS
+COMMENT ON AGGREGATE @extschema@.linear_merge(@extschema@.pass_state) IS
     'merge partial linear fits, e.g. from shards';
-COMMENT ON FUNCTION @extschema@.linear_final(@extschema@.linear_state, float8) IS
+COMMENT ON FUNCTION @extschema@.linear_final(@extschema@.pass_state, float8) IS
     'coefficients (intercept first) of a linear fit; alpha > 0 for ridge';
 
 -- internal (not for users): the passes mlops.train runs
@@ -397,22 +397,22 @@ COMMENT ON FUNCTION @extschema@.linear_final(@extschema@.linear_state, float8) I
 CREATE AGGREGATE @extschema@._linear_train_state(float8[], float8, boolean,
         float8, bigint, text[]) (
     SFUNC = @extschema@._linear_train_accum,
-    STYPE = @extschema@.linear_state,
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._linear_combine,
     PARALLEL = SAFE
 );
 
 -- The same two passes with the row as separate arguments (target first),
 -- which spares an array per row; mlops.train uses these up to 90 features.
-CREATE FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state, boolean, float8,
+CREATE FUNCTION @extschema@._linear_train_accum(@extschema@.pass_state, boolean, float8,
         bigint, text[], VARIADIC "any")
-    RETURNS @extschema@.linear_state
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_linear_train_accum_args'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE @extschema@._linear_train_state(boolean, float8, bigint, text[],
         VARIADIC "any") (
     SFUNC = @extschema@._linear_train_accum,
-    STYPE = @extschema@.linear_state,
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._linear_combine,
     PARALLEL = SAFE
 );
@@ -739,11 +739,11 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 -- mlops._score_state, which mlops.deploy runs) keep working for
 -- every role.
 REVOKE ALL ON FUNCTION @extschema@._refuse_update() FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.linear_state, float8[], float8, boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_combine(@extschema@.linear_state, @extschema@.linear_state) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state, float8[], float8, boolean, float8, bigint, text[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.linear_state, boolean, float8, bigint, text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.pass_state, float8[], float8) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.pass_state, float8[], float8, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.pass_state, float8[], float8, boolean, float8, bigint, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.pass_state, boolean, float8, bigint, text[], "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_combine(float8[], float8[]) FROM PUBLIC;

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * algo_linear.c
- *	  Linear regression: the mlops.linear_state type, its aggregates
+ *	  Linear regression: its aggregates over mlops.pass_state
  *	  (mlops.linear_state, mlops.linear_merge), and the solve
  *	  (mlops.linear_final and the training path).
  *
@@ -12,19 +12,21 @@
  * (linalg.c).  The transition function updates the state in place when
  * called as an aggregate, so no row copies it.
  *
- * The state's wire format (send/recv, and text as hex of the same bytes)
- * is node-independent: magic, format version, big-endian integers and
- * IEEE doubles, the upper triangle and then the buffered rows.  No OIDs,
- * no pointers.
+ * The state is an mlops.pass_state (pass_state.c owns its header, counts,
+ * text and binary forms): dims are ncol, bufcap and nbuf, the body R and
+ * then the buffer.  Before it is sent, a copy has its buffer folded into
+ * R (LinearStateCompact), so what travels is R and the zeros of an idle
+ * buffer are not sent.
  *
  * Every argument is validated as if an attacker called it: the support
  * functions (mlops._linear_accum, _linear_combine, _linear_train_accum)
  * are not executable by PUBLIC, but a role granted EXECUTE can put them in
  * an aggregate of its own making and hand them any state and any row.
- * Every state argument is checked (StateArg, StateProblem: magic, format,
- * dimensions, buffer, counts, size) before a byte of it is read, on every
- * call, which costs a few comparisons per row; counts never wrap; the
- * text and binary input check a header's length before allocating.
+ * Every state argument is checked (StateArg: the generic header, then
+ * StateProblem: pass, flags, dimensions, buffer, size) before a byte of
+ * it is read, on every call, which costs a few comparisons per row;
+ * counts never wrap; the text and binary input check a header's lengths
+ * before allocating.
  *
  * Solving: b = R11^-1 r1y on the triangle; a column whose diagonal is tiny
  * relative to its norm is a linear combination of the columns before it,
@@ -49,11 +51,9 @@
 
 #ifndef FRONTEND
 #include "catalog/pg_type.h"
-#include "common/int.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -162,21 +162,19 @@ LinearPredict(const MlopsModel *m, const double *restrict x)
 #define RANK_TOLERANCE 1e-12
 
 #define STATE_R(st)		((st)->data)
-#define STATE_BUF(st)	((st)->data + (Size) (st)->ncol * (st)->ncol)
+#define STATE_BUF(st)	((st)->data + (Size) LINEAR_NCOL(st) * LINEAR_NCOL(st))
 
 /*
  * Bounds of a valid state's buffer (BufferRows gives 24 .. 520); a state
- * stored by another build may hold a different count, within these.
+ * built by another build may hold a different count, within these.
  */
 #define STATE_MAX_BUFCAP 65536
 
+/* doubles in the body of a state: R, then the buffer */
 static Size
-StateSize(int ncol, int bufcap)
+StateDoubles(int ncol, int bufcap)
 {
-	Size		doubles;
-
-	doubles = add_size(mul_size(ncol, ncol), mul_size(ncol, bufcap));
-	return add_size(offsetof(LinearState, data), mul_size(doubles, sizeof(double)));
+	return add_size(mul_size(ncol, ncol), mul_size(ncol, bufcap));
 }
 
 /*
@@ -202,68 +200,67 @@ BufferRows(int ncol)
 void
 MlopsLinearCheckMemory(int nfeat, bool fit_intercept)
 {
-	int			ncol = nfeat + (fit_intercept ? 1 : 0) + 1;
-	Size		need;
+	int			ncol;
 
-	if (nfeat > MLOPS_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a model cannot have more than %d features, got %d",
-						MLOPS_MAX_FEATURES, nfeat)));
-	need = add_size(StateSize(ncol, BufferRows(ncol)),
-					mul_size(mul_size(3 * sizeof(double), ncol), ncol));
-	if (need / 1024 > (Size) maintenance_work_mem)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a linear fit of %d features needs %zu kB, more than maintenance_work_mem (%d kB)",
-						nfeat, need / 1024, maintenance_work_mem),
-				 errhint("Raise maintenance_work_mem, or use fewer features.")));
+	/* the feature count first: the sizes below assume it is bounded */
+	MlopsPassStateCheckMemory(mlops_linear_routine.state_fit, nfeat, 0);
+	ncol = nfeat + (fit_intercept ? 1 : 0) + 1;
+	MlopsPassStateCheckMemory(mlops_linear_routine.state_fit, nfeat,
+							  add_size(MlopsPassStateSize(StateDoubles(ncol, BufferRows(ncol))),
+									   mul_size(mul_size(3 * sizeof(double), ncol), ncol)));
 }
 
-static LinearState *
+static MlopsPassState *
 NewState(MemoryContext cxt, int nfeat, bool fit_intercept)
 {
-	LinearState *st;
-	int			ncol = 0;
-	int			bufcap = 0;
-	Size		size;
+	int32		dims[MLOPS_PASS_STATE_NDIMS] = {0, 0, 0, 0};
 
 	if (nfeat >= 0)
 	{
 		MlopsLinearCheckMemory(nfeat, fit_intercept);
-		ncol = nfeat + (fit_intercept ? 1 : 0) + 1;
-		bufcap = BufferRows(ncol);
+		dims[0] = nfeat + (fit_intercept ? 1 : 0) + 1;
+		dims[1] = BufferRows(dims[0]);
 	}
-	size = StateSize(ncol, bufcap);
-	st = MemoryContextAllocZero(cxt, size);
-	SET_VARSIZE(st, size);
-	st->magic = LINEAR_STATE_MAGIC;
-	st->format = LINEAR_STATE_FORMAT;
-	st->flags = fit_intercept ? LINEAR_FIT_INTERCEPT : 0;
-	st->nfeat = nfeat;
-	st->ncol = ncol;
-	st->bufcap = bufcap;
-	return st;
+	return MlopsPassStateNew(cxt, mlops_linear_routine.id, LINEAR_PASS_QR,
+							 fit_intercept ? LINEAR_FIT_INTERCEPT : 0, nfeat,
+							 dims, StateDoubles(dims[0], dims[1]));
 }
 
 /* Fold the buffered rows into R. */
 static void
-FlushBuffer(LinearState *st)
+FlushBuffer(MlopsPassState *st)
 {
-	if (st->nbuf > 0)
+	if (LINEAR_NBUF(st) > 0)
 	{
-		MlopsQrAbsorbRows(STATE_R(st), st->ncol, STATE_BUF(st), st->nbuf,
-						  st->bufcap);
-		st->nbuf = 0;
+		MlopsQrAbsorbRows(STATE_R(st), LINEAR_NCOL(st), STATE_BUF(st),
+						  LINEAR_NBUF(st), LINEAR_BUFCAP(st));
+		LINEAR_NBUF(st) = 0;
+	}
+}
+
+/*
+ * Before a state is sent: its buffered rows are folded into R (on a
+ * copy), and the buffer is zeroed, so an idle buffer is trailing zeros
+ * that the wire format does not send.  This is the fold linear_final
+ * and the merge would do anyway, on the same rows in the same order.
+ */
+static void
+LinearStateCompact(MlopsPassState *st)
+{
+	if (LINEAR_NBUF(st) > 0)
+	{
+		FlushBuffer(st);
+		memset(STATE_BUF(st), 0,
+			   sizeof(double) * (Size) LINEAR_NCOL(st) * LINEAR_BUFCAP(st));
 	}
 }
 
 /* Give a dimensionless state (only counts so far) its dimensions. */
-static LinearState *
-SizeState(MemoryContext cxt, LinearState *st, int nfeat)
+static MlopsPassState *
+SizeState(MemoryContext cxt, MlopsPassState *st, int nfeat)
 {
-	LinearState *sized = NewState(cxt, nfeat,
-								  (st->flags & LINEAR_FIT_INTERCEPT) != 0);
+	MlopsPassState *sized = NewState(cxt, nfeat,
+									 (st->flags & LINEAR_FIT_INTERCEPT) != 0);
 
 	sized->nrows = st->nrows;
 	sized->nskipped = st->nskipped;
@@ -272,124 +269,66 @@ SizeState(MemoryContext cxt, LinearState *st, int nfeat)
 }
 
 /*
- * The reason a state's header does not describe its bytes, or NULL when
- * it does: magic, format, flags, nfeat in range (and at least one
- * parameter), ncol = nfeat + intercept + 1, bufcap, nbuf, counts
- * non-negative with a sum that fits in int64, VARSIZE == StateSize.  O(1)
- * and without a function call, since it runs for every row.  st must be
- * a plain (detoasted) varlena.
+ * The reason a linear state's header does not describe its body, or NULL
+ * when it does; the generic header (pass_state.h) is already checked:
+ * pass, flags, nfeat in range (and at least one parameter), ncol = nfeat
+ * + intercept + 1, bufcap, nbuf, the unused dimension zero, and the
+ * body's length.  O(1) and without a function call, since it runs for
+ * every row; it reads no byte of the body.
  */
 static inline const char *
-StateProblem(const LinearState *st)
+StateProblem(const MlopsPassState *st)
 {
-	Size		size = VARSIZE(st);
-	int64		total;
+	int32		ncol = LINEAR_NCOL(st);
+	int32		bufcap = LINEAR_BUFCAP(st);
+	int32		nbuf = LINEAR_NBUF(st);
 
-	if (size < offsetof(LinearState, data))
-		return "it is shorter than its header";
-	if (st->magic != LINEAR_STATE_MAGIC || st->format != LINEAR_STATE_FORMAT ||
-		(st->flags & ~LINEAR_FIT_INTERCEPT) != 0)
-		return "its magic, format or flags are wrong";
+	if (st->pass != LINEAR_PASS_QR || (st->flags & ~LINEAR_FIT_INTERCEPT) != 0)
+		return "its pass or flags are wrong";
 	if (st->nfeat < -1 || st->nfeat > MLOPS_MAX_FEATURES)
 		return "its feature count is out of range";
-	if (st->nbuf < 0 || st->nrows < 0 || st->nskipped < 0 || st->nheld < 0 ||
-		pg_add_s64_overflow(st->nrows, st->nskipped, &total) ||
-		pg_add_s64_overflow(total, st->nheld, &total))
-		return "its row counts are out of range";
 	if (st->nfeat < 0)
 	{
-		if (st->ncol != 0 || st->bufcap != 0 || st->nbuf != 0 || st->nrows != 0)
+		if (ncol != 0 || bufcap != 0 || nbuf != 0 || st->nrows != 0)
 			return "it has rows but no dimensions";
 	}
 	else
 	{
-		if (st->ncol != st->nfeat + ((st->flags & LINEAR_FIT_INTERCEPT) ? 1 : 0) + 1)
+		if (ncol != st->nfeat + ((st->flags & LINEAR_FIT_INTERCEPT) ? 1 : 0) + 1)
 			return "its column count does not match its feature count";
-		if (st->ncol < 2)
+		if (ncol < 2)
 			return "it has no parameter to fit";
 		/* a full buffer is folded at once: the next row needs a slot */
-		if (st->bufcap < 1 || st->bufcap > STATE_MAX_BUFCAP ||
-			st->nbuf >= st->bufcap || st->nrows < st->nbuf)
+		if (bufcap < 1 || bufcap > STATE_MAX_BUFCAP ||
+			nbuf < 0 || nbuf >= bufcap || st->nrows < nbuf)
 			return "its buffer length is out of range";
 	}
+	if (st->dims[3] != 0)
+		return "its unused dimension is not zero";
 	/* ncol <= MLOPS_MAX_FEATURES + 2 and bufcap <= 65536: no overflow */
-	if (size != offsetof(LinearState, data) + sizeof(double) *
-		((Size) st->ncol * st->ncol + (Size) st->ncol * st->bufcap))
+	if (MLOPS_PASS_STATE_NDOUBLES(st) !=
+		(Size) ncol * ncol + (Size) ncol * bufcap)
 		return "its length does not match its header";
 	return NULL;
 }
 
+/* MlopsAlgorithmRoutine.state_problem */
+static const char *
+LinearStateProblem(const MlopsPassState *st)
+{
+	return StateProblem(st);
+}
+
 /* Check a state that came from outside (detoasted, any source). */
-LinearState *
+MlopsPassState *
 MlopsLinearStateFromDatum(Datum d)
 {
-	LinearState *st = (LinearState *) PG_DETOAST_DATUM(d);
-	const char *problem = StateProblem(st);
-
-	if (unlikely(problem != NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid linear_state value"),
-				 errdetail("The state's header is inconsistent: %s.", problem)));
-	return st;
+	return MlopsPassStateFromDatum(d, mlops_linear_routine.id, StateProblem);
 }
 
-/*
- * Argument n of a transition or combine call, a state, checked.  The
- * common case (plain, valid) is inline, since it runs for every row.
- */
-static inline LinearState *
-StateArg(FunctionCallInfo fcinfo, int n)
-{
-	LinearState *st = (LinearState *) PG_GETARG_POINTER(n);
-
-	if (likely(!VARATT_IS_EXTENDED(st) && StateProblem(st) == NULL))
-		return st;
-	return MlopsLinearStateFromDatum(PG_GETARG_DATUM(n));
-}
-
-/* rows seen by a state (valid: the sum fits) */
-static inline int64
-StateRowsSeen(const LinearState *st)
-{
-	return st->nrows + st->nskipped + st->nheld;
-}
-
-/* Refuse to count one more row when the total would wrap. */
-static inline void
-CheckCanCountRow(const LinearState *st)
-{
-	if (unlikely(StateRowsSeen(st) == PG_INT64_MAX))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("linear_state row count is out of range for type bigint")));
-}
-
-/*
- * The counts of the merge of a and b into a's own, or 22003 when one of
- * them, or their total, would wrap.  Checked before anything is merged.
- */
-typedef struct StateCounts
-{
-	int64		nrows;
-	int64		nskipped;
-	int64		nheld;
-} StateCounts;
-
-static void
-MergedCounts(const LinearState *a, const LinearState *b, StateCounts *out)
-{
-	int64		total;
-
-	if (pg_add_s64_overflow(a->nrows, b->nrows, &out->nrows) ||
-		pg_add_s64_overflow(a->nskipped, b->nskipped, &out->nskipped) ||
-		pg_add_s64_overflow(a->nheld, b->nheld, &out->nheld) ||
-		pg_add_s64_overflow(out->nrows, out->nskipped, &total) ||
-		pg_add_s64_overflow(total, out->nheld, &total))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("merged linear_state row count is out of range for type bigint")));
-}
+/* Argument n of a transition or combine call, a linear state, checked. */
+#define StateArg(fcinfo, n) \
+	MlopsPassStateArg((fcinfo), (n), mlops_linear_routine.id, StateProblem)
 
 /*
  * The transition work shared by the public and the training aggregates:
@@ -401,28 +340,24 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 			int64 seed, ArrayType *names, const double *x, int nfeat,
 			double y)
 {
-	MemoryContext aggcxt;
-	LinearState *st;
+	MlopsPassState *st;
 	double	   *buf;
+	int			bufcap;
 	int			j;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("linear_state transition called in non-aggregate context")));
-
+	MlopsPassStateCheckAggregate(fcinfo, "linear_state transition");
 	if (PG_ARGISNULL(0))
 		st = NewState(CurrentMemoryContext, -1, fit_intercept);
 	else
 		st = StateArg(fcinfo, 0);
-	CheckCanCountRow(st);
+	MlopsPassStateCheckCanCountRow(st);
 
 	if (x == NULL)
 	{
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, y, names, StateRowsSeen(st) + 1);
+	MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1);
 
 	if (st->nfeat < 0)
 		st = SizeState(CurrentMemoryContext, st, nfeat);
@@ -439,21 +374,22 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 	}
 
 	/* append the row [1 | x | y] to the column-major buffer */
-	buf = STATE_BUF(st) + st->nbuf;
+	bufcap = LINEAR_BUFCAP(st);
+	buf = STATE_BUF(st) + LINEAR_NBUF(st);
 	if (st->flags & LINEAR_FIT_INTERCEPT)
 	{
 		*buf = 1.0;
-		buf += st->bufcap;
+		buf += bufcap;
 	}
 	for (j = 0; j < nfeat; j++)
 	{
 		*buf = x[j];
-		buf += st->bufcap;
+		buf += bufcap;
 	}
 	*buf = y;
-	st->nbuf++;
+	LINEAR_NBUF(st)++;
 	st->nrows++;
-	if (st->nbuf == st->bufcap)
+	if (LINEAR_NBUF(st) == bufcap)
 	{
 		CHECK_FOR_INTERRUPTS();
 		FlushBuffer(st);
@@ -538,15 +474,11 @@ PG_FUNCTION_INFO_V1(mlops_linear_combine);
 Datum
 mlops_linear_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	LinearState *a;
-	LinearState *b;
-	StateCounts counts;
+	MlopsPassState *a;
+	MlopsPassState *b;
+	MlopsPassCounts counts;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("linear_merge called in non-aggregate context")));
+	MlopsPassStateCheckAggregate(fcinfo, "linear_merge");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -554,20 +486,16 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(StateArg(fcinfo, 0));
 	}
 	b = StateArg(fcinfo, 1);
+	/* a copy of b becomes the state (the executor moves it into the aggregate context) */
 	if (PG_ARGISNULL(0))
-	{
-		/* a copy of b becomes the state (the executor moves it into the aggregate context) */
-		a = palloc(VARSIZE(b));
-		memcpy(a, b, VARSIZE(b));
-		PG_RETURN_POINTER(a);
-	}
+		PG_RETURN_POINTER(MlopsPassStateCopy(b));
 	a = StateArg(fcinfo, 0);
 
 	if ((a->flags & LINEAR_FIT_INTERCEPT) != (b->flags & LINEAR_FIT_INTERCEPT))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot merge linear states with and without an intercept")));
-	MergedCounts(a, b, &counts);
+	MlopsPassStateMergedCounts(a, b, &counts);
 	if (b->nfeat < 0)
 	{
 		a->nskipped = counts.nskipped;
@@ -584,207 +512,20 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 
 	CHECK_FOR_INTERRUPTS();
 	FlushBuffer(a);
-	if (b->nbuf > 0)
+	if (LINEAR_NBUF(b) > 0)
 	{
 		/* b may be read-only: fold a copy of its rows */
-		Size		n = (Size) b->bufcap * b->ncol;
+		Size		n = (Size) LINEAR_BUFCAP(b) * LINEAR_NCOL(b);
 		double	   *rows = palloc(n * sizeof(double));
 
 		memcpy(rows, STATE_BUF(b), n * sizeof(double));
-		MlopsQrAbsorbRows(STATE_R(a), a->ncol, rows, b->nbuf, b->bufcap);
+		MlopsQrAbsorbRows(STATE_R(a), LINEAR_NCOL(a), rows, LINEAR_NBUF(b),
+						  LINEAR_BUFCAP(b));
 		pfree(rows);
 	}
-	MlopsQrAbsorbTriangle(STATE_R(a), STATE_R(b), a->ncol);
-	a->nrows = counts.nrows;
-	a->nskipped = counts.nskipped;
-	a->nheld = counts.nheld;
+	MlopsQrAbsorbTriangle(STATE_R(a), STATE_R(b), LINEAR_NCOL(a));
+	MlopsPassStateSetCounts(a, &counts);
 	PG_RETURN_POINTER(a);
-}
-
-/*
- * Wire format.  Big-endian (pq_send*), independent of the buffer capacity
- * of the sender.
- */
-static void
-StateSend(StringInfo buf, const LinearState *st)
-{
-	int			i,
-				j;
-
-	pq_sendint32(buf, LINEAR_STATE_MAGIC);
-	pq_sendint16(buf, LINEAR_STATE_FORMAT);
-	pq_sendint16(buf, st->flags);
-	pq_sendint32(buf, st->nfeat);
-	pq_sendint32(buf, st->nbuf);
-	pq_sendint64(buf, st->nrows);
-	pq_sendint64(buf, st->nskipped);
-	pq_sendint64(buf, st->nheld);
-	for (j = 0; j < st->ncol; j++)
-		for (i = 0; i <= j; i++)
-			pq_sendfloat8(buf, STATE_R(st)[(Size) j * st->ncol + i]);
-	for (i = 0; i < st->nbuf; i++)
-		for (j = 0; j < st->ncol; j++)
-			pq_sendfloat8(buf, STATE_BUF(st)[(Size) j * st->bufcap + i]);
-}
-
-#define STATE_WIRE_HEADER 40
-
-/*
- * Decode the wire format.  Lengths are checked against the header before
- * anything is read, so malformed input gets errcode (22P02 for text input,
- * 22P03 for binary) rather than a protocol error.
- */
-static LinearState *
-StateRecv(StringInfo buf, int errcode_bad)
-{
-	int			avail = buf->len - buf->cursor;
-	uint32		magic;
-	uint16		format;
-	uint16		flags;
-	int32		nfeat;
-	int32		nbuf;
-	bool		intercept;
-	int			ncol;
-	int			bufcap;
-	int64		nrows;
-	int64		nskipped;
-	int64		nheld;
-	int64		total;
-	Size		need;
-	LinearState *st;
-	int			i,
-				j;
-
-	if (avail < STATE_WIRE_HEADER)
-		ereport(ERROR,
-				(errcode(errcode_bad),
-				 errmsg("invalid linear_state: too short"),
-				 errdetail("The value has %d bytes; the header alone has %d.",
-						   avail, STATE_WIRE_HEADER)));
-	magic = pq_getmsgint(buf, 4);
-	format = pq_getmsgint(buf, 2);
-	flags = pq_getmsgint(buf, 2);
-	nfeat = pq_getmsgint(buf, 4);
-	nbuf = pq_getmsgint(buf, 4);
-	if (magic != LINEAR_STATE_MAGIC || format != LINEAR_STATE_FORMAT ||
-		(flags & ~LINEAR_FIT_INTERCEPT) != 0 ||
-		nfeat < -1 || nfeat > MLOPS_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(errcode_bad),
-				 errmsg("invalid linear_state header")));
-	intercept = (flags & LINEAR_FIT_INTERCEPT) != 0;
-	if (nfeat == 0 && !intercept)
-		ereport(ERROR,
-				(errcode(errcode_bad),
-				 errmsg("invalid linear_state header"),
-				 errdetail("A state without an intercept needs at least one feature.")));
-
-	/* the length the header implies, checked before allocating anything */
-	ncol = nfeat < 0 ? 0 : nfeat + (intercept ? 1 : 0) + 1;
-	bufcap = nfeat < 0 ? 0 : BufferRows(ncol);
-	if (nbuf < 0 || (nfeat < 0 ? nbuf != 0 : nbuf >= bufcap))
-		ereport(ERROR,
-				(errcode(errcode_bad),
-				 errmsg("invalid linear_state buffer length %d", nbuf),
-				 nfeat >= 0 ?
-				 errdetail("A state of %d features buffers fewer than %d rows.",
-						   nfeat, bufcap) : 0));
-	need = STATE_WIRE_HEADER + sizeof(double) *
-		((Size) ncol * (ncol + 1) / 2 + (Size) nbuf * ncol);
-	if ((Size) avail != need)
-		ereport(ERROR,
-				(errcode(errcode_bad),
-				 errmsg("invalid linear_state: length %d does not match its header",
-						avail),
-				 errdetail("A header of %d features and %d buffered rows needs %zu bytes.",
-						   nfeat, nbuf, need)));
-	nrows = pq_getmsgint64(buf);
-	nskipped = pq_getmsgint64(buf);
-	nheld = pq_getmsgint64(buf);
-	if (nrows < 0 || nskipped < 0 || nheld < 0 || nrows < nbuf ||
-		(nfeat < 0 && nrows != 0) ||
-		pg_add_s64_overflow(nrows, nskipped, &total) ||
-		pg_add_s64_overflow(total, nheld, &total))
-		ereport(ERROR,
-				(errcode(errcode_bad),
-				 errmsg("invalid linear_state row counts")));
-
-	st = NewState(CurrentMemoryContext, nfeat, intercept);
-	Assert(st->ncol == ncol && st->bufcap == bufcap);
-	st->nbuf = nbuf;
-	st->nrows = nrows;
-	st->nskipped = nskipped;
-	st->nheld = nheld;
-	for (j = 0; j < st->ncol; j++)
-		for (i = 0; i <= j; i++)
-			STATE_R(st)[(Size) j * st->ncol + i] = pq_getmsgfloat8(buf);
-	for (i = 0; i < nbuf; i++)
-		for (j = 0; j < st->ncol; j++)
-			STATE_BUF(st)[(Size) j * st->bufcap + i] = pq_getmsgfloat8(buf);
-	pq_getmsgend(buf);
-	for (i = 0; i < st->ncol * st->ncol + st->ncol * st->bufcap; i++)
-		if (!isfinite(st->data[i]))
-			ereport(ERROR,
-					(errcode(errcode_bad),
-					 errmsg("linear_state contains a non-finite value")));
-	return st;
-}
-
-PG_FUNCTION_INFO_V1(mlops_linear_state_send);
-Datum
-mlops_linear_state_send(PG_FUNCTION_ARGS)
-{
-	LinearState *st = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	StateSend(&buf, st);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-PG_FUNCTION_INFO_V1(mlops_linear_state_recv);
-Datum
-mlops_linear_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-
-	PG_RETURN_POINTER(StateRecv(buf, ERRCODE_INVALID_BINARY_REPRESENTATION));
-}
-
-/* Text form: hex digits of the wire format, so text round-trips exactly. */
-PG_FUNCTION_INFO_V1(mlops_linear_state_out);
-Datum
-mlops_linear_state_out(PG_FUNCTION_ARGS)
-{
-	LinearState *st = MlopsLinearStateFromDatum(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-	char	   *out;
-	uint64		len;
-
-	initStringInfo(&buf);
-	StateSend(&buf, st);
-	out = palloc((Size) buf.len * 2 + 1);
-	len = hex_encode(buf.data, buf.len, out);
-	out[len] = '\0';
-	PG_RETURN_CSTRING(out);
-}
-
-PG_FUNCTION_INFO_V1(mlops_linear_state_in);
-Datum
-mlops_linear_state_in(PG_FUNCTION_ARGS)
-{
-	char	   *str = PG_GETARG_CSTRING(0);
-	size_t		len = strlen(str);
-	StringInfoData buf;
-
-	if (len % 2 != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type linear_state")));
-	initStringInfo(&buf);
-	enlargeStringInfo(&buf, len / 2);
-	buf.len = hex_decode(str, len, buf.data);
-	PG_RETURN_POINTER(StateRecv(&buf, ERRCODE_INVALID_TEXT_REPRESENTATION));
 }
 
 /*
@@ -792,10 +533,10 @@ mlops_linear_state_in(PG_FUNCTION_ARGS)
  * errors (empty set, too few rows, collinear column) itself.
  */
 void
-MlopsLinearSolve(const LinearState *st, double alpha,
+MlopsLinearSolve(const MlopsPassState *st, double alpha,
 				 const char *const *names, LinearFit *fit)
 {
-	int			ncol = st->ncol;
+	int			ncol = LINEAR_NCOL(st);
 	int			k = ncol - 1;
 	bool		intercept = (st->flags & LINEAR_FIT_INTERCEPT) != 0;
 	double	   *R;
@@ -834,13 +575,13 @@ MlopsLinearSolve(const LinearState *st, double alpha,
 	/* R of all rows, buffered ones included; the state stays untouched */
 	R = palloc(sizeof(double) * ncol * ncol);
 	memcpy(R, STATE_R(st), sizeof(double) * ncol * ncol);
-	if (st->nbuf > 0)
+	if (LINEAR_NBUF(st) > 0)
 	{
-		Size		n = (Size) st->bufcap * ncol;
+		Size		n = (Size) LINEAR_BUFCAP(st) * ncol;
 		double	   *rows = palloc(n * sizeof(double));
 
 		memcpy(rows, STATE_BUF(st), n * sizeof(double));
-		MlopsQrAbsorbRows(R, ncol, rows, st->nbuf, st->bufcap);
+		MlopsQrAbsorbRows(R, ncol, rows, LINEAR_NBUF(st), LINEAR_BUFCAP(st));
 		pfree(rows);
 	}
 	for (i = 0; i < ncol * ncol; i++)
@@ -1040,7 +781,7 @@ PG_FUNCTION_INFO_V1(mlops_linear_final);
 Datum
 mlops_linear_final(PG_FUNCTION_ARGS)
 {
-	LinearState *st;
+	MlopsPassState *st;
 	double		alpha = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
 	LinearFit	fit;
 	Datum	   *elems;
@@ -1205,5 +946,8 @@ const MlopsAlgorithmRoutine mlops_linear_routine = {
 	.params_size = sizeof(LinearParams),
 	.train = MlopsLinearTrain,
 	.coefficients = LinearCoefficients,
+	.state_problem = LinearStateProblem,
+	.state_compact = LinearStateCompact,
 #endif
+	.state_fit = "linear fit",
 };

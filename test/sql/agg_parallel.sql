@@ -69,14 +69,14 @@ FROM agg_t;
 -- the state survives its text form exactly, and keeps its state on merge
 CREATE TEMP TABLE agg_states AS
 SELECT mlops.linear_state(ARRAY[x1, x2, x3, x4, x5], y) AS s FROM agg_t;
-SELECT pg_temp.maxdiff(mlops.linear_final(s::text::mlops.linear_state),
+SELECT pg_temp.maxdiff(mlops.linear_final(s::text::mlops.pass_state),
                        (SELECT c FROM agg_ref)) < 1e-10 AS text_roundtrip_ok,
-       s::text = s::text::mlops.linear_state::text AS text_stable
+       s::text = s::text::mlops.pass_state::text AS text_stable
 FROM agg_states;
 
 -- and its binary form, through COPY (FORMAT binary) to a file and back
 \copy agg_states TO 'results/agg_parallel_state.bin' WITH (FORMAT binary)
-CREATE TEMP TABLE agg_states_in (s mlops.linear_state);
+CREATE TEMP TABLE agg_states_in (s mlops.pass_state);
 \copy agg_states_in FROM 'results/agg_parallel_state.bin' WITH (FORMAT binary)
 SELECT pg_temp.maxdiff(mlops.linear_final(s), (SELECT c FROM agg_ref)) < 1e-10
        AS binary_roundtrip_ok,
@@ -92,7 +92,7 @@ FROM (SELECT mlops.linear_state(ARRAY[x1, x2, x3, x4, x5], y) AS s
       SELECT mlops.linear_state(ARRAY[x1, x2, x3, x4, x5], y)
       FROM agg_t WHERE id > 50000) halves;
 -- the same with states that went through text (as a coordinator ships them)
-SELECT pg_temp.maxdiff(mlops.linear_final(mlops.linear_merge(s::text::mlops.linear_state)),
+SELECT pg_temp.maxdiff(mlops.linear_final(mlops.linear_merge(s::text::mlops.pass_state)),
                        (SELECT c FROM agg_ref)) < 1e-10 AS shards_merge_ok
 FROM (SELECT mlops.linear_state(ARRAY[x1, x2, x3, x4, x5], y) AS s
       FROM agg_t GROUP BY id % 7) shards;

@@ -1,11 +1,12 @@
 --
 -- score_input: every bad input to mlops.predict (BAD-INPUTS.md), with its
 -- SQLSTATE; the array overloads and the row form; corrupted artifacts;
--- bad text input for the linear_state type.
+-- bad text input for the pass_state type (mlops.linear_state's).
 --
 
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
+\i :abs_srcdir/include/pass_state.sql
 
 -- y = 1 + a + 2b + 3c exactly, so predictions are easy to check
 CREATE TABLE si_t (a float8, b integer, c numeric, y float8);
@@ -222,24 +223,44 @@ SELECT pg_temp.try($$SELECT mlops.predict('si_bad@1', ARRAY[1, 1, 1]::float8[])$
 SELECT round(mlops.predict('si_m', ARRAY[1, 1, 1]::float8[])::numeric, 6) AS si_m_still_fine;
 SELECT mlops.drop_model('si_bad');
 
--- linear_state text input: hex of the wire format, checked
-SELECT pg_temp.try($$SELECT 'garbage'::mlops.linear_state$$);
-SELECT pg_temp.try($$SELECT 'abc'::mlops.linear_state$$);
-SELECT pg_temp.try($$SELECT 'zz'::mlops.linear_state$$);
-SELECT pg_temp.try($$SELECT '00000000000000000000000000000000'::mlops.linear_state$$);
+-- pass_state text input: hex of the wire format, checked
+SELECT pg_temp.try($$SELECT 'garbage'::mlops.pass_state$$);
+SELECT pg_temp.try($$SELECT 'abc'::mlops.pass_state$$);
+SELECT pg_temp.try($$SELECT 'zz'::mlops.pass_state$$);
+SELECT pg_temp.try($$SELECT '00000000000000000000000000000000'::mlops.pass_state$$);
 -- a valid state with one byte changed in the magic
 CREATE TEMP TABLE si_state AS
 SELECT mlops.linear_state(ARRAY[a, b, c::float8], y)::text AS s FROM si_t;
-SELECT pg_temp.try($$SELECT ('ff' || substring(s FROM 3))::mlops.linear_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT ('ff' || substring(s FROM 3))::mlops.pass_state FROM si_state$$);
 -- empty, too short, truncated by one byte, one byte too many
-SELECT pg_temp.try($$SELECT ''::mlops.linear_state$$);
-SELECT pg_temp.try($$SELECT '00'::mlops.linear_state$$);
-SELECT pg_temp.try($$SELECT substring(s FROM 1 FOR length(s) - 2)::mlops.linear_state FROM si_state$$);
-SELECT pg_temp.try($$SELECT (s || '00')::mlops.linear_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT ''::mlops.pass_state$$);
+SELECT pg_temp.try($$SELECT '00'::mlops.pass_state$$);
+SELECT pg_temp.try($$SELECT substring(s FROM 1 FOR length(s) - 2)::mlops.pass_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT (s || '00')::mlops.pass_state FROM si_state$$);
 -- a NaN inside R
-SELECT pg_temp.try($$SELECT (substring(s FROM 1 FOR 80) || '7ff8000000000000' || substring(s FROM 97))::mlops.linear_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT (substring(s FROM 1 FOR 128) || '7ff8000000000000' || substring(s FROM 145))::mlops.pass_state FROM si_state$$);
+-- the generic header: a family id no routine has, a body length that
+-- does not match the family's dimensions, a body too long for any state,
+-- more doubles sent than the body holds
+SELECT pg_temp.try($$SELECT pg_temp.patch(s, 6, '0002')::mlops.pass_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT pg_temp.patch(s, 56, '00000019')::mlops.pass_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT pg_temp.patch(s, 56, '7fffffff')::mlops.pass_state FROM si_state$$);
+SELECT pg_temp.try($$SELECT pg_temp.patch(s, 60, '7fffffff')::mlops.pass_state FROM si_state$$);
+-- the state is sent as R with its buffer folded in, trailing zeros not
+-- sent: 3 features and an intercept, 100 rows, are 64 bytes of header
+-- and the 25 doubles of R (the last one being the residual norm)
+SELECT length(s) / 2 AS bytes, ('x' || substring(s FROM 113 FOR 8))::bit(32)::int AS ndoubles,
+       ('x' || substring(s FROM 121 FOR 8))::bit(32)::int AS sent
+FROM si_state;
+-- a valid state built by hand: one feature and an intercept, R of the
+-- rows (x, y) = (0, 1), (1, 3): y = 1 + 2x
 SELECT round(v::numeric, 6) AS coef
-FROM si_state, unnest(mlops.linear_final(s::mlops.linear_state)) v;
+FROM unnest(mlops.linear_final(pg_temp.linear_state(true, 1, 2, 2,
+  repeat('0', 16 * 9) || '3ff0000000000000' || '3ff0000000000000'
+  || repeat('0', 16 * 518) || '0000000000000000' || '3ff0000000000000'
+  || repeat('0', 16 * 518) || '3ff0000000000000' || '4008000000000000')::mlops.pass_state)) v;
+SELECT round(v::numeric, 6) AS coef
+FROM si_state, unnest(mlops.linear_final(s::mlops.pass_state)) v;
 
 SELECT mlops.drop_model('si_m');
 DROP TABLE si_t;

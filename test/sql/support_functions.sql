@@ -11,6 +11,7 @@
 
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
+\i :abs_srcdir/include/pass_state.sql
 
 -- largest absolute difference between two coefficient arrays
 CREATE FUNCTION pg_temp.maxdiff(a float8[], b float8[]) RETURNS float8
@@ -20,11 +21,6 @@ LANGUAGE sql AS $$
            END
 $$;
 
--- the text form of a linear_state with bytes at offset "at" of its wire
--- format replaced by "hex" (header: magic 0, format 4, flags 6, nfeat 8,
--- nbuf 12, nrows 16, nskipped 24, nheld 32; then the doubles)
-CREATE FUNCTION pg_temp.patch(s text, at int, hex text) RETURNS text
-LANGUAGE sql AS $$ SELECT overlay(s PLACING hex FROM 2 * at + 1 FOR length(hex)) $$;
 
 -- an evaluation state of k parameters (4 + 2k + 7 elements), first = k
 CREATE FUNCTION pg_temp.evstate(k int, first float8 DEFAULT NULL) RETURNS float8[]
@@ -86,19 +82,19 @@ SELECT pg_temp.try($$
     SFUNC = array_cat, STYPE = float8[], COMBINEFUNC = mlops._linear_eval_combine)$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil(float8[], float8) (
-    SFUNC = mlops._linear_accum, STYPE = mlops.linear_state)$$);
+    SFUNC = mlops._linear_accum, STYPE = mlops.pass_state)$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil(float8[], float8, boolean) (
-    SFUNC = mlops._linear_accum, STYPE = mlops.linear_state)$$);
+    SFUNC = mlops._linear_accum, STYPE = mlops.pass_state)$$);
 SELECT pg_temp.try($$
-  CREATE AGGREGATE pg_temp.evil(mlops.linear_state) (
-    SFUNC = mlops._linear_combine, STYPE = mlops.linear_state)$$);
+  CREATE AGGREGATE pg_temp.evil(mlops.pass_state) (
+    SFUNC = mlops._linear_combine, STYPE = mlops.pass_state)$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil(float8[], float8, boolean, float8, bigint, text[]) (
-    SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state)$$);
+    SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state)$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil(boolean, float8, bigint, text[], VARIADIC "any") (
-    SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state)$$);
+    SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state)$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil(float8[], boolean, float8, bigint, boolean,
                                 VARIADIC "any") (
@@ -167,7 +163,7 @@ RESET max_parallel_workers_per_gather;
 -- arguments get clean errors, never a crash
 --
 -- every support function, to grant and revoke
-\set support_functions 'mlops._linear_accum(mlops.linear_state, float8[], float8), mlops._linear_accum(mlops.linear_state, float8[], float8, boolean), mlops._linear_combine(mlops.linear_state, mlops.linear_state), mlops._linear_train_accum(mlops.linear_state, float8[], float8, boolean, float8, bigint, text[]), mlops._linear_train_accum(mlops.linear_state, boolean, float8, bigint, text[], "any"), mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"), mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean), mlops._linear_eval_combine(float8[], float8[])'
+\set support_functions 'mlops._linear_accum(mlops.pass_state, float8[], float8), mlops._linear_accum(mlops.pass_state, float8[], float8, boolean), mlops._linear_combine(mlops.pass_state, mlops.pass_state), mlops._linear_train_accum(mlops.pass_state, float8[], float8, boolean, float8, bigint, text[]), mlops._linear_train_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"), mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"), mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean), mlops._linear_eval_combine(float8[], float8[])'
 GRANT EXECUTE ON FUNCTION :support_functions TO regress_sf_granted;
 SET ROLE regress_sf_granted;
 
@@ -228,7 +224,7 @@ SELECT pg_temp.try($$
     SFUNC = mlops._linear_eval_combine, STYPE = int[])$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil_int(int[], float8) (
-    SFUNC = mlops._linear_accum, STYPE = mlops.linear_state)$$);
+    SFUNC = mlops._linear_accum, STYPE = mlops.pass_state)$$);
 SELECT pg_temp.try($$
   CREATE AGGREGATE pg_temp.evil_int(bytea) (
     SFUNC = mlops._linear_combine, STYPE = bytea)$$);
@@ -267,94 +263,101 @@ SELECT pg_temp.try($$SELECT pg_temp.evil_evargs('{1,2,0,0}', true, 0, 0, true, y
 -- the linear_state transition and combine: crafted states
 CREATE TEMP TABLE sf_s AS
 SELECT mlops.linear_state(ARRAY[x1, x2], y)::text AS s FROM sf_t WHERE id <= 10;
-CREATE AGGREGATE pg_temp.evil_merge(mlops.linear_state) (
-    SFUNC = mlops._linear_combine, STYPE = mlops.linear_state);
+CREATE AGGREGATE pg_temp.evil_merge(mlops.pass_state) (
+    SFUNC = mlops._linear_combine, STYPE = mlops.pass_state);
 CREATE AGGREGATE pg_temp.evil_accum(float8[], float8) (
-    SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
+    SFUNC = mlops._linear_accum, STYPE = mlops.pass_state,
     COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE);
 -- row counts that wrap: through the exported merge, the role's own merge,
 -- and one more row into a state that has counted INT64_MAX rows
-SELECT pg_temp.try(format($$SELECT mlops.linear_merge(s) FROM (VALUES (%L::mlops.linear_state),
-                                                         (%L::mlops.linear_state)) v(s)$$,
-                          pg_temp.patch(s, 16, '4000000000000000'),
-                          pg_temp.patch(s, 16, '4000000000000000')))
+SELECT pg_temp.try(format($$SELECT mlops.linear_merge(s) FROM (VALUES (%L::mlops.pass_state),
+                                                         (%L::mlops.pass_state)) v(s)$$,
+                          pg_temp.patch(s, 32, '4000000000000000'),
+                          pg_temp.patch(s, 32, '4000000000000000')))
 FROM sf_s;
-SELECT pg_temp.try(format($$SELECT pg_temp.evil_merge(s) FROM (VALUES (%L::mlops.linear_state),
-                                                         (%L::mlops.linear_state)) v(s)$$,
-                          pg_temp.patch(s, 24, '7000000000000000'),
-                          pg_temp.patch(s, 32, '7000000000000000')))
+SELECT pg_temp.try(format($$SELECT pg_temp.evil_merge(s) FROM (VALUES (%L::mlops.pass_state),
+                                                         (%L::mlops.pass_state)) v(s)$$,
+                          pg_temp.patch(s, 40, '7000000000000000'),
+                          pg_temp.patch(s, 48, '7000000000000000')))
 FROM sf_s;
 SELECT pg_temp.try(format($$CREATE AGGREGATE pg_temp.evil_full(float8[], float8) (
-                               SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
+                               SFUNC = mlops._linear_accum, STYPE = mlops.pass_state,
                                INITCOND = %L)$$,
-                          pg_temp.patch(pg_temp.patch(s, 16, '7ffffffffffffff0'), 24,
+                          pg_temp.patch(pg_temp.patch(s, 32, '7ffffffffffffff0'), 40,
                                         '000000000000000f')))
 FROM sf_s;
 SELECT pg_temp.try($$SELECT pg_temp.evil_full(ARRAY[x1, x2], y) FROM sf_t WHERE id <= 2$$);
 SELECT pg_temp.try($$SELECT pg_temp.evil_full(ARRAY[x1, NULL], y) FROM sf_t WHERE id <= 2$$);
 -- counts whose sum wraps are refused on input
-SELECT pg_temp.try(format('SELECT %L::mlops.linear_state',
-                          pg_temp.patch(pg_temp.patch(s, 16, '7fffffffffffffff'), 24,
+SELECT pg_temp.try(format('SELECT %L::mlops.pass_state',
+                          pg_temp.patch(pg_temp.patch(s, 32, '7fffffffffffffff'), 40,
                                         '0000000000000001')))
 FROM sf_s;
--- feature counts and buffer lengths out of range in the header
-SELECT f.field, pg_temp.try(format('SELECT pg_temp.evil_merge(%L::mlops.linear_state)',
+-- header fields out of range, or of another family or pass
+SELECT f.field, pg_temp.try(format('SELECT pg_temp.evil_merge(%L::mlops.pass_state)',
                                    pg_temp.patch(s, f.at, f.hex)))
-FROM sf_s, (VALUES ('nfeat -2', 8, 'fffffffe'), ('nfeat 1601', 8, '00000641'),
-                   ('nfeat 3', 8, '00000003'), ('nbuf -1', 12, 'ffffffff'),
-                   ('nbuf 9999', 12, '0000270f'), ('flags 2', 6, '0002'),
-                   ('format 2', 4, '0002'), ('magic', 0, '00000000')) f(field, at, hex);
+FROM sf_s, (VALUES ('nfeat -2', 12, 'fffffffe'), ('nfeat 1601', 12, '00000641'),
+                   ('nfeat 3', 12, '00000003'), ('nbuf -1', 24, 'ffffffff'),
+                   ('nbuf 9999', 24, '0000270f'), ('flags 2', 10, '0002'),
+                   ('format 2', 4, '0002'), ('magic', 0, '00000000'),
+                   ('algorithm 2', 6, '0002'), ('pass 2', 8, '0002'),
+                   ('ncol 5', 16, '00000005'), ('bufcap 0', 20, '00000000'),
+                   ('dims[3] 1', 28, '00000001'), ('length', 56, '00000010')) f(field, at, hex);
 -- a full buffer (nbuf = bufcap = 520 for one feature): the next row
 -- would be written past the state's end, so it is refused on input
 SELECT pg_temp.try(format($$CREATE AGGREGATE pg_temp.evil_fullbuf(float8[], float8) (
-                               SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
+                               SFUNC = mlops._linear_accum, STYPE = mlops.pass_state,
                                INITCOND = %L)$$,
-                          '4d4c4c53000100010000000100000208' || lpad(to_hex(520), 16, '0')
-                          || repeat('0', 32 + 16 * (6 + 520 * 3))));
+                          pg_temp.linear_state(true, 1, 520, 520)));
 SELECT pg_temp.try(format($$CREATE AGGREGATE pg_temp.evil_almost(float8[], float8) (
-                               SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
+                               SFUNC = mlops._linear_accum, STYPE = mlops.pass_state,
                                INITCOND = %L)$$,
-                          '4d4c4c53000100010000000100000207' || lpad(to_hex(519), 16, '0')
-                          || repeat('0', 32 + 16 * (6 + 519 * 3)))) AS one_row_less;
+                          pg_temp.linear_state(true, 1, 519, 519))) AS one_row_less;
 SELECT round(c[1]::numeric, 6) AS b0, round(c[2]::numeric, 6) AS b1
 FROM (SELECT mlops.linear_final(pg_temp.evil_almost(ARRAY[x1], x1 * 2 + 1)) AS c
       FROM sf_t WHERE id <= 20) v;
 -- a state whose features differ from the rows, as INITCOND
-CREATE AGGREGATE pg_temp.evil_init(float8[], float8) (
-    SFUNC = mlops._linear_accum, STYPE = mlops.linear_state,
-    INITCOND = '4d4c4c5300010001000000010000000000000000000000000000000000000000000000000000000000000000'
-        '0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
+SELECT pg_temp.try(format($$CREATE AGGREGATE pg_temp.evil_init(float8[], float8) (
+                               SFUNC = mlops._linear_accum, STYPE = mlops.pass_state,
+                               INITCOND = %L)$$,
+                          pg_temp.linear_state(true, 1, 0, 0)));
 SELECT pg_temp.try($$SELECT pg_temp.evil_init(ARRAY[x1, x2], y) FROM sf_t WHERE id <= 3$$);
 SELECT pg_temp.try($$SELECT mlops.linear_final(pg_temp.evil_init(ARRAY[x1], y)) FROM sf_t$$);
 -- nfeat = 0 without an intercept has nothing to fit: refused on input
 -- (it used to reach LAPACK: XX000 dtrcon failed with info -7)
-SELECT pg_temp.try($$SELECT mlops.linear_final(
-  '4d4c4c530001000000000000000000000000000000000001000000000000000000000000000000003ff0000000000000')$$);
-SELECT pg_temp.try($$SELECT pg_temp.evil_merge(s) FROM (VALUES
-  ('4d4c4c530001000000000000000000000000000000000001000000000000000000000000000000003ff0000000000000'::mlops.linear_state)) v(s)$$);
--- with an intercept, nfeat = 0 is a fit of the mean
-SELECT mlops.linear_final(
-  '4d4c4c53000100010000000000000000000000000000000100000000000000000000000000000000'
-  '3ff000000000000040000000000000000000000000000000');
--- a 1600-feature header with a short body: the length is checked before
--- the 21 MB state is allocated (with 1 MB of maintenance_work_mem, a
--- premature allocation would fail its memory check instead)
+CREATE TEMP TABLE sf_crafted AS
+SELECT pg_temp.linear_state(false, 0, 0, 1, '3ff0000000000000') AS nfeat0,
+       pg_temp.linear_state(true, 1600, 0, 0, bufcap => 24) AS f1600;
+SELECT pg_temp.try($$SELECT mlops.linear_final(nfeat0::mlops.pass_state) FROM sf_crafted$$);
+SELECT pg_temp.try($$SELECT pg_temp.evil_merge(nfeat0::mlops.pass_state) FROM sf_crafted$$);
+-- with an intercept, nfeat = 0 is a fit of the mean (R = [1 2; 0 0])
+SELECT mlops.linear_final(pg_temp.linear_state(true, 0, 0, 1,
+  '3ff0000000000000' || '0000000000000000' || '4000000000000000')::mlops.pass_state);
+-- a 1600-feature header: its 21 MB body, all zeros and not sent, is
+-- refused by the memory check before it is allocated; the same header
+-- claiming a double it does not hold, or a body too long for any state,
+-- is refused by its lengths
 SET maintenance_work_mem = '1MB';
-SELECT pg_temp.try($$SELECT '4d4c4c53000100010000064000000000000000000000000000000000000000000000000000000000'::mlops.linear_state$$);
-SELECT pg_temp.try($$SELECT pg_temp.evil_merge(s) FROM (VALUES
-  ('4d4c4c53000100010000064000000000000000000000000000000000000000000000000000000000ff'::mlops.linear_state)) v(s)$$);
+SELECT pg_temp.try($$SELECT f1600::mlops.pass_state FROM sf_crafted$$);
+SELECT pg_temp.try($$SELECT pg_temp.patch(f1600, 60, '00000001')::mlops.pass_state FROM sf_crafted$$);
+SELECT pg_temp.try($$SELECT pg_temp.evil_merge(s) FROM (SELECT
+  pg_temp.patch(f1600, 56, 'ffffffff')::mlops.pass_state FROM sf_crafted) v(s)$$);
+SELECT pg_temp.try($$SELECT pg_temp.evil_merge(s) FROM (SELECT
+  (f1600 || 'ff')::mlops.pass_state FROM sf_crafted) v(s)$$);
 -- the same through the binary input (COPY FORMAT binary of the raw bytes)
 CREATE TEMP TABLE sf_raw (b bytea);
-INSERT INTO sf_raw VALUES
-  ('\x4d4c4c53000100010000064000000000000000000000000000000000000000000000000000000000');
+INSERT INTO sf_raw SELECT decode(pg_temp.patch(f1600, 60, '00000001'), 'hex') FROM sf_crafted;
 \copy sf_raw TO 'results/support_functions_1600.bin' WITH (FORMAT binary)
 TRUNCATE sf_raw;
-INSERT INTO sf_raw VALUES
-  ('\x4d4c4c530001000000000000000000000000000000000001000000000000000000000000000000003ff0000000000000');
+INSERT INTO sf_raw SELECT decode(f1600, 'hex') FROM sf_crafted;
+\copy sf_raw TO 'results/support_functions_1600_zeros.bin' WITH (FORMAT binary)
+TRUNCATE sf_raw;
+INSERT INTO sf_raw SELECT decode(nfeat0, 'hex') FROM sf_crafted;
 \copy sf_raw TO 'results/support_functions_nfeat0.bin' WITH (FORMAT binary)
-CREATE TEMP TABLE sf_bin (s mlops.linear_state);
+CREATE TEMP TABLE sf_bin (s mlops.pass_state);
 \set VERBOSITY sqlstate
 \copy sf_bin FROM 'results/support_functions_1600.bin' WITH (FORMAT binary)
+\copy sf_bin FROM 'results/support_functions_1600_zeros.bin' WITH (FORMAT binary)
 \copy sf_bin FROM 'results/support_functions_nfeat0.bin' WITH (FORMAT binary)
 \set VERBOSITY default
 RESET maintenance_work_mem;
@@ -368,9 +371,9 @@ SELECT pg_temp.try($$SELECT pg_temp.evil_accum(f, 1) FROM (VALUES
   ('{1,2}'::float8[]), ('{1,2,3}'::float8[])) v(f)$$);
 -- the training transitions: names that are not text[], variadic types
 CREATE AGGREGATE pg_temp.evil_train(float8[], float8, boolean, float8, bigint, text[]) (
-    SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state);
+    SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state);
 CREATE AGGREGATE pg_temp.evil_trargs(boolean, float8, bigint, text[], VARIADIC "any") (
-    SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state);
+    SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state);
 SELECT pg_temp.try($$SELECT pg_temp.evil_train(ARRAY[x1, 'NaN'], y, true, 0, 0,
                      '{{a,b},{c,d}}') FROM sf_t WHERE id <= 3$$);
 SELECT pg_temp.try($$SELECT pg_temp.evil_train(ARRAY[x1, 'NaN'], y, true, 'NaN', 0,

@@ -6,7 +6,7 @@
 # offset and huge arrays, NaN and infinities, extreme integers, wrong
 # types through casts, odd model, relation and role names (quotes,
 # semicolons, 64+ bytes, mixed case, multibyte), negative, zero and huge
-# hyperparameters, malformed jsonb, and mutated linear_state text.
+# hyperparameters, malformed jsonb, and mutated pass_state text.
 #
 # The aggregates' internal support functions (mlops._linear_accum, ...)
 # are also called as PUBLIC, directly and as the pieces of an aggregate
@@ -157,7 +157,7 @@ $node->safe_psql('postgres',
 # Partial states to merge, finish and mutate: 1, 2, 4 and 100 features,
 # with and without an intercept, a single row, rows still buffered.
 $node->safe_psql('postgres', q{
-	CREATE TABLE fz_states (id int PRIMARY KEY, s mlops.linear_state);
+	CREATE TABLE fz_states (id int PRIMARY KEY, s mlops.pass_state);
 	INSERT INTO fz_states
 	SELECT 1, mlops.linear_state(ARRAY[x1], y) FROM fz_tab
 	UNION ALL SELECT 2, mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab
@@ -438,7 +438,7 @@ sub float_arg
 	  . '::float8';
 }
 
-# linear_state values: stored, built inline, mutated text
+# pass_state values: stored, built inline, mutated text
 sub hex_mutant
 {
 	my $h = pick(@_ ? @_ : @state_hex);
@@ -453,23 +453,25 @@ sub hex_mutant
 		substr($h, int(rand($len)), 1) = pick('0' .. '9', 'a' .. 'f');
 	}
 	elsif ($r < 0.35)
-	{    # a header field (nfeat, nbuf, flags, format) set to an odd value
-		my $field = pick(8, 12, 16, 24);
-		my $width = ($field == 8 || $field == 12) ? 4 : 8;
+	{    # a header field (pass_state wire format, src/pass_state.c) set
+		 # to an odd value: format, algorithm, pass, flags (4 hex digits);
+		 # nfeat, dims, the body's length, the doubles sent (8)
+		my $field = pick(8, 12, 16, 20, 24, 32, 40, 48, 56, 112, 120);
+		my $width = $field <= 20 ? 4 : 8;
 		my @v = $width == 4
-		  ? ('0000', '0001', 'ffff', '8000', '7fff')
+		  ? ('0000', '0001', '0002', 'ffff', '8000', '7fff')
 		  : ('00000000', 'ffffffff', '7fffffff', '80000000', '00000640',
 			'00000641', '00000001', '00000002', '00000064', '00000208',
-			'00000209', sprintf('%08x', int(rand(2**32))));
+			'00000209', '00000207', '00000a29', sprintf('%08x', int(rand(2**32))));
 		substr($h, $field, $width) = pick(@v);
 	}
 	elsif ($r < 0.50)
 	{    # a row counter (nrows, nskipped, nheld)
-		substr($h, pick(32, 48, 64), 16) = pick(@special, '00000000000000ff');
+		substr($h, pick(64, 80, 96), 16) = pick(@special, '00000000000000ff');
 	}
-	elsif ($r < 0.70 && $len > 96)
-	{    # a double in the payload: NaN, Inf, extremes, denormals
-		my $at = 80 + 16 * int(rand(($len - 80) / 16));
+	elsif ($r < 0.70 && $len > 144)
+	{    # a double in the body: NaN, Inf, extremes, denormals
+		my $at = 128 + 16 * int(rand(($len - 128) / 16));
 		substr($h, $at, 16) = pick(@special);
 	}
 	elsif ($r < 0.80)
@@ -502,12 +504,12 @@ sub hex_mutant
 sub state_arg
 {
 	my $r = rand() * $MUT / 0.4;
-	return 'NULL::mlops.linear_state' if $r < 0.03;
+	return 'NULL::mlops.pass_state' if $r < 0.03;
 	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')' if $r < 0.35;
-	return "'" . pick(@state_hex) . "'::mlops.linear_state" if $r < 0.45;
+	return "'" . pick(@state_hex) . "'::mlops.pass_state" if $r < 0.45;
 	return '(SELECT mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab WHERE id < '
 	  . int(rand(20)) . ')' if $r < 0.55;
-	return lit(hex_mutant()) . '::mlops.linear_state';
+	return lit(hex_mutant()) . '::mlops.pass_state';
 }
 
 # Rows for the aggregates: d features, mostly a constant d per call.
@@ -744,12 +746,12 @@ my %gen = (
 		my $alpha = chance(0.3) ? '' : ', ' . float_arg([ '0', '1', '0.5' ]);
 		return 'SELECT mlops.linear_final(' . state_arg() . "$alpha)";
 	},
-	linear_state_in => sub {
+	pass_state_in => sub {
 		my $h = chance(0.1) ? pick(@state_hex) : hex_mutant();
-		return pick('SELECT ' . lit($h) . '::mlops.linear_state::text',
-			'SELECT mlops.linear_state_in(' . lit($h) . '::cstring)',
-			'SELECT mlops.linear_state_send(' . lit($h) . '::mlops.linear_state)',
-			'SELECT mlops.linear_state_out(' . lit($h) . '::mlops.linear_state)',
+		return pick('SELECT ' . lit($h) . '::mlops.pass_state::text',
+			'SELECT mlops.pass_state_in(' . lit($h) . '::cstring)',
+			'SELECT mlops.pass_state_send(' . lit($h) . '::mlops.pass_state)',
+			'SELECT mlops.pass_state_out(' . lit($h) . '::mlops.pass_state)',
 			'SELECT mlops.linear_final(' . lit($h) . ')');
 	},
 	'grant' => sub {
@@ -1013,12 +1015,12 @@ $gen{predict_row} = sub {
 # aggregate on them: 42501 is the only right answer, so the arguments are
 # values whose parsing cannot fail before the privilege check.
 my %support = (
-	_linear_accum => [ 'mlops.linear_state, float8[], float8',
-		'mlops.linear_state, float8[], float8, boolean' ],
-	_linear_combine => ['mlops.linear_state, mlops.linear_state'],
+	_linear_accum => [ 'mlops.pass_state, float8[], float8',
+		'mlops.pass_state, float8[], float8, boolean' ],
+	_linear_combine => ['mlops.pass_state, mlops.pass_state'],
 	_linear_train_accum => [
-		'mlops.linear_state, float8[], float8, boolean, float8, bigint, text[]',
-		'mlops.linear_state, boolean, float8, bigint, text[], "any"' ],
+		'mlops.pass_state, float8[], float8, boolean, float8, bigint, text[]',
+		'mlops.pass_state, boolean, float8, bigint, text[], "any"' ],
 	_linear_eval_accum => [
 		'float8[], float8[], boolean, float8, bigint, boolean, "any"',
 		'float8[], float8[], float8, float8[], boolean, float8, bigint, boolean' ],
@@ -1037,6 +1039,7 @@ my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}
 
 # the states whose text is short (not the 100-feature one)
 my @small_hex = grep { length($_) < 20000 } @state_hex;
+cmp_ok(scalar(@small_hex), '>=', 6, 'the pool of short states is not empty');
 
 sub parse_safe_arg
 {
@@ -1044,9 +1047,9 @@ sub parse_safe_arg
 	return join(', ', map { pick(f8_num() . '::float8', "'x'::text", '1::int', 'NULL') }
 		  1 .. pick(1, 2, 3)) if $type eq '"any"';
 	return "NULL::$type" if chance(0.15);
-	return pick("'" . pick(@small_hex) . "'::mlops.linear_state",
+	return pick("'" . pick(@small_hex) . "'::mlops.pass_state",
 		'(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')')
-	  if $type eq 'mlops.linear_state';
+	  if $type eq 'mlops.pass_state';
 	if ($type eq 'float8[]')
 	{
 		return pick(@plain_arrays) . '::float8[]' if chance(0.5);
@@ -1153,30 +1156,36 @@ my @evil_base = (
 	[ 'sc_comb', '(float8[]) (SFUNC = mlops._score_combine, STYPE = float8[], '
 		  . 'COMBINEFUNC = mlops._score_combine, PARALLEL = SAFE', 'score' ],
 	[ 'ls_acc', '(float8[], float8) (SFUNC = mlops._linear_accum, '
-		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
+		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
 		'state' ],
 	[ 'ls_acc3', '(float8[], float8, boolean) (SFUNC = mlops._linear_accum, '
-		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
+		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
 		'state' ],
-	[ 'ls_merge', '(mlops.linear_state) (SFUNC = mlops._linear_combine, '
-		  . 'STYPE = mlops.linear_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
+	[ 'ls_merge', '(mlops.pass_state) (SFUNC = mlops._linear_combine, '
+		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE',
 		'state' ],
 	[ 'tr_acc', '(float8[], float8, boolean, float8, bigint, text[]) ('
-		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state, '
+		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state, '
 		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ],
 	[ 'tr_args', '(boolean, float8, bigint, text[], VARIADIC "any") ('
-		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.linear_state, '
+		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state, '
 		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ]);
 # states the input accepts but no aggregate of ours makes: counts at the
 # edge of int64, no features but an intercept, one row short of a full
-# buffer (1 feature: 520 rows)
+# buffer (1 feature: 520 rows); in the wire format of src/pass_state.c,
+# the buffers all zeros and not sent
+sub linear_state_hex
+{
+	my ($flags, $nfeat, $ncol, $bufcap, $nbuf, $nrows, $nskipped, @doubles) = @_;
+	return sprintf('4d4c5053000100010001%04x%08x%08x%08x%08x%08x%016x%016x%016x%08x%08x',
+		$flags, $nfeat, $ncol, $bufcap, $nbuf, 0, $nrows, $nskipped, 0,
+		$ncol * ($ncol + $bufcap), scalar(@doubles))
+	  . join('', map { unpack('H*', pack('d>', $_)) } @doubles);
+}
 my @crafted_states = (
-	'4d4c4c5300010001000000020000000a7ffffffffffffff0000000000000000f0000000000000000'
-	  . ('0' x (16 * (10 + 10 * 4))),
-	'4d4c4c53000100010000000000000000000000000000000100000000000000000000000000000000'
-	  . '3ff000000000000040000000000000000000000000000000',
-	'4d4c4c53000100010000000100000207' . sprintf('%016x', 519)
-	  . ('0' x (32 + 16 * (6 + 519 * 3))));
+	linear_state_hex(1, 2, 4, 520, 10, 9223372036854775792, 15),
+	linear_state_hex(1, 0, 2, 520, 0, 1, 0, 1.0, 0.0, 2.0),
+	linear_state_hex(1, 1, 3, 520, 519, 519, 0));
 my @evil_sql;
 for my $b (@evil_base)
 {
@@ -1197,12 +1206,12 @@ $node->safe_psql('postgres', q{
 	CREATE SCHEMA fz_evil AUTHORIZATION fz_granted;
 	REVOKE USAGE ON SCHEMA fz_evil FROM PUBLIC;
 	GRANT EXECUTE ON FUNCTION
-		mlops._linear_accum(mlops.linear_state, float8[], float8),
-		mlops._linear_accum(mlops.linear_state, float8[], float8, boolean),
-		mlops._linear_combine(mlops.linear_state, mlops.linear_state),
-		mlops._linear_train_accum(mlops.linear_state, float8[], float8, boolean, float8,
+		mlops._linear_accum(mlops.pass_state, float8[], float8),
+		mlops._linear_accum(mlops.pass_state, float8[], float8, boolean),
+		mlops._linear_combine(mlops.pass_state, mlops.pass_state),
+		mlops._linear_train_accum(mlops.pass_state, float8[], float8, boolean, float8,
 			bigint, text[]),
-		mlops._linear_train_accum(mlops.linear_state, boolean, float8, bigint, text[], "any"),
+		mlops._linear_train_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"),
 		mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"),
 		mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8,
 			bigint, boolean),
@@ -1261,14 +1270,14 @@ sub eval_value
 	  . pick('0', '1', "'NaN'") . '::float8, ARRAY[' . ($len - 1) . ']))';
 }
 
-# a linear_state argument whose text is short
+# a pass_state argument whose text is short
 sub small_state_arg
 {
 	my $r = rand();
-	return 'NULL::mlops.linear_state' if $r < 0.03;
+	return 'NULL::mlops.pass_state' if $r < 0.03;
 	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')' if $r < 0.4;
-	return "'" . pick(@small_hex) . "'::mlops.linear_state" if $r < 0.5;
-	return lit(hex_mutant(@small_hex)) . '::mlops.linear_state';
+	return "'" . pick(@small_hex) . "'::mlops.pass_state" if $r < 0.5;
+	return lit(hex_mutant(@small_hex)) . '::mlops.pass_state';
 }
 
 # rows of d features for the evaluation pass, and coefficients that fit
@@ -1429,8 +1438,8 @@ my %covers = (
 	deploy => 'deploy_', rollback => 'rollback', drop_model => 'drop_model',
 	'grant' => 'grant', 'revoke' => 'revoke', linear_state => 'linear_state_',
 	linear_merge => 'linear_merge', linear_final => 'linear_final',
-	linear_state_in => 'linear_state_in', linear_state_out => 'linear_state_in',
-	linear_state_send => 'linear_state_in', _linear_accum => '_linear_accum',
+	pass_state_in => 'pass_state_in', pass_state_out => 'pass_state_in',
+	pass_state_send => 'pass_state_in', _linear_accum => '_linear_accum',
 	_linear_combine => '_linear_combine', _linear_train_accum => '_linear_train_accum',
 	_linear_train_state => '_linear_train_state',
 	_linear_eval_accum => '_linear_eval_accum',
@@ -1451,7 +1460,7 @@ my %covers = (
 	visible_models => 'visible_models', visible_versions => 'visible_versions',
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',
-	linear_state_recv => '(internal argument: not callable from SQL)',
+	pass_state_recv => '(internal argument: not callable from SQL)',
 	describe => 'describe', role_ref_in => 'role_ref_in',
 	role_ref_out => 'role_ref_in', role_ref_send => 'role_ref_send',
 	role_ref_recv => '(internal argument: not callable from SQL)',
