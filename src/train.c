@@ -168,6 +168,13 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"%s\" must be a number", p->name)));
 			d = NumericToDouble(v->val.numeric);
+			if (p->max > p->min && !(d >= p->min && d <= p->max))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be a number between %g and %g, not %s",
+								p->name, p->min, p->max,
+								DatumGetCString(DirectFunctionCall1(numeric_out,
+																	NumericGetDatum(v->val.numeric))))));
 			if (!isfinite(d) || d < p->min)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -176,6 +183,17 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 						 errmsg("hyperparameter \"%s\" must be a finite number of at least %g",
 								p->name, p->min)));
 			*(double *) field = d;
+			break;
+		case MLOPS_PARAM_INT:
+			d = v->type == jbvNumeric ? NumericToDouble(v->val.numeric) : -1;
+			if (v->type != jbvNumeric || d != floor(d) || d < p->min ||
+				(p->max > p->min && d > p->max) || d > PG_INT32_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be an integer between %.0f and %.0f",
+								p->name, p->min,
+								p->max > p->min ? p->max : (double) PG_INT32_MAX)));
+			*(int *) field = (int) d;
 			break;
 	}
 }
@@ -198,6 +216,8 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 	{
 		if (p->kind == MLOPS_PARAM_BOOL)
 			*(bool *) ((char *) a->params + p->offset) = p->dflt != 0;
+		else if (p->kind == MLOPS_PARAM_INT)
+			*(int *) ((char *) a->params + p->offset) = (int) p->dflt;
 		else
 			*(double *) ((char *) a->params + p->offset) = p->dflt;
 	}
@@ -714,6 +734,8 @@ HyperparamsJson(const TrainArgs *a)
 		if (p->kind == MLOPS_PARAM_BOOL)
 			appendStringInfo(&s, ", \"%s\": %s", p->name,
 							 *(const bool *) field ? "true" : "false");
+		else if (p->kind == MLOPS_PARAM_INT)
+			appendStringInfo(&s, ", \"%s\": %d", p->name, *(const int *) field);
 		else
 			MlopsJsonNumber(&s, p->name, *(const double *) field);
 	}
