@@ -12,6 +12,7 @@ OBJS = \
 	src/algorithm.o \
 	src/algo_linear.o \
 	src/algo_linear_train.o \
+	src/algo_elastic_net.o \
 	src/pass.o \
 	src/sqlexec.o \
 	src/catalog.o \

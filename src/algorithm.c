@@ -19,9 +19,11 @@
 #include "algorithm.h"
 
 extern const MlopsAlgorithmRoutine mlops_linear_routine;
+extern const MlopsAlgorithmRoutine mlops_elastic_net_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
+	&mlops_elastic_net_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */
