@@ -1221,9 +1221,9 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 #endif							/* !FRONTEND */
 
 static const MlopsParamDef linear_params[] = {
-	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0},
-	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0},
-	{NULL}
+	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0, 0},
+	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0, 0},
+	{NULL, 0, 0, 0, 0, 0}
 };
 
 const MlopsAlgorithmRoutine mlops_linear_routine = {
