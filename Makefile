@@ -14,6 +14,7 @@ OBJS = \
 	src/algo_linear_train.o \
 	src/algo_logistic.o \
 	src/evalmetrics.o \
+	src/algo_elastic_net.o \
 	src/pass.o \
 	src/pass_state.o \
 	src/sqlexec.o \

@@ -13,6 +13,7 @@
 #define MLOPS_ALGO_LINEAR_H
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 #include "mlops.h"
 
@@ -55,6 +56,15 @@ extern const struct MlopsAlgorithmRoutine mlops_linear_routine;
 struct MlopsTrainJob;
 extern void MlopsLinearTrain(struct MlopsTrainJob *job);
 
+/* algo_linear_train.c: the passes, for families built on the R factor */
+extern struct MlopsPassState *MlopsLinearStatePass(struct MlopsTrainJob *job,
+										 bool fit_intercept);
+extern void MlopsLinearPredictorMetrics(struct MlopsTrainJob *job,
+										const double *coef, int nparams,
+										bool fit_intercept, int64 nheld,
+										int64 n, int64 nskipped, double rss,
+										double tss, StringInfo m);
+
 /* A solved model plus what training reports about it. */
 typedef struct LinearFit
 {
@@ -82,5 +92,24 @@ extern double MlopsLinearCorrect(LinearFit *fit, const double *g);
 extern void MlopsLinearToModel(const LinearFit *fit, char **names,
 							   MlopsModel *model);
 extern double MlopsLinearRss(const LinearFit *fit);
+extern const char *MlopsLinearTerm(const MlopsModel *model, int f);
+
+/*
+ * A finished state as another family reads it (MlopsLinearStateR): R of
+ * [1 | X | y] over the training rows, ncol x ncol column-major (upper
+ * triangle), or NULL when no row was fitted.
+ */
+typedef struct LinearStateR
+{
+	int			nfeat;			/* -1 until a row was seen */
+	int			ncol;			/* nfeat + intercept + 1 */
+	bool		fit_intercept;
+	int64		nrows;
+	int64		nskipped;
+	int64		nheld;
+	double	   *R;
+} LinearStateR;
+
+extern void MlopsLinearStateR(const struct MlopsPassState *st, LinearStateR *out);
 
 #endif							/* MLOPS_ALGO_LINEAR_H */

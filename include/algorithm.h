@@ -45,14 +45,15 @@ typedef struct MlopsReader
 /*
  * A hyperparameter, declared (as bloom declares its reloptions): its JSON
  * key in mlops.train's hyperparams, its kind, where it goes in the
- * family's params struct, its default and smallest value.  train.c parses
- * and checks them, and stores them with the version, defaults included.
+ * family's params struct, its default, smallest and largest value (no
+ * largest when max is not above min).  train.c parses and checks them,
+ * and stores them with the version, defaults included.
  */
 typedef enum MlopsParamKind
 {
-	MLOPS_PARAM_BOOL,
-	MLOPS_PARAM_REAL,			/* finite, from min to max */
-	MLOPS_PARAM_INT				/* an integer from min to max (an int) */
+	MLOPS_PARAM_BOOL,			/* bool */
+	MLOPS_PARAM_REAL,			/* double: finite, in [min, max] */
+	MLOPS_PARAM_INT				/* int: an integer in [min, max] */
 } MlopsParamKind;
 
 typedef struct MlopsParamDef
@@ -62,7 +63,7 @@ typedef struct MlopsParamDef
 	int			offset;
 	double		dflt;
 	double		min;
-	double		max;			/* 0 means no upper bound (reals) */
+	double		max;
 } MlopsParamDef;
 
 struct MlopsTrainJob;			/* pass.h */

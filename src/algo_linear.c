@@ -529,6 +529,53 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 }
 
 /*
+ * R of all the rows a state holds, buffered ones included, in a new
+ * ncol x ncol column-major array; the state stays untouched.
+ */
+static double *
+FoldedR(const MlopsPassState *st)
+{
+	int			ncol = LINEAR_NCOL(st);
+	double	   *R = palloc(sizeof(double) * ncol * ncol);
+	int			i;
+
+	memcpy(R, STATE_R(st), sizeof(double) * ncol * ncol);
+	if (LINEAR_NBUF(st) > 0)
+	{
+		Size		n = (Size) LINEAR_BUFCAP(st) * ncol;
+		double	   *rows = palloc(n * sizeof(double));
+
+		memcpy(rows, STATE_BUF(st), n * sizeof(double));
+		MlopsQrAbsorbRows(R, ncol, rows, LINEAR_NBUF(st), LINEAR_BUFCAP(st));
+		pfree(rows);
+	}
+	for (i = 0; i < ncol * ncol; i++)
+		if (!isfinite(R[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("training data overflowed double precision"),
+					 errhint("Rescale the features or the target.")));
+	return R;
+}
+
+/*
+ * What another family reads of a finished state: its dimensions and
+ * counts, and R of its rows (FoldedR).  A state that saw no row to fit
+ * (nfeat < 0 or nrows == 0) has R = NULL.
+ */
+void
+MlopsLinearStateR(const MlopsPassState *st, LinearStateR *out)
+{
+	out->nfeat = st->nfeat;
+	out->ncol = LINEAR_NCOL(st);
+	out->fit_intercept = (st->flags & LINEAR_FIT_INTERCEPT) != 0;
+	out->nrows = st->nrows;
+	out->nskipped = st->nskipped;
+	out->nheld = st->nheld;
+	out->R = (st->nfeat < 0 || st->nrows == 0) ? NULL : FoldedR(st);
+}
+
+/*
  * Solve the least-squares problem held in a state.  Raises the user-facing
  * errors (empty set, too few rows, collinear column) itself.
  */
@@ -572,24 +619,7 @@ MlopsLinearSolve(const MlopsPassState *st, double alpha,
 	fit->nheld = st->nheld;
 	fit->ldr = ncol;
 
-	/* R of all rows, buffered ones included; the state stays untouched */
-	R = palloc(sizeof(double) * ncol * ncol);
-	memcpy(R, STATE_R(st), sizeof(double) * ncol * ncol);
-	if (LINEAR_NBUF(st) > 0)
-	{
-		Size		n = (Size) LINEAR_BUFCAP(st) * ncol;
-		double	   *rows = palloc(n * sizeof(double));
-
-		memcpy(rows, STATE_BUF(st), n * sizeof(double));
-		MlopsQrAbsorbRows(R, ncol, rows, LINEAR_NBUF(st), LINEAR_BUFCAP(st));
-		pfree(rows);
-	}
-	for (i = 0; i < ncol * ncol; i++)
-		if (!isfinite(R[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("training data overflowed double precision"),
-					 errhint("Rescale the features or the target.")));
+	R = FoldedR(st);
 	fit->R = R;
 
 	/* the system to solve: R itself, or R with the ridge penalty folded in */
@@ -880,8 +910,19 @@ StudentTwoSidedP(double t, double df)
  * quoted column name could collide with, and a feature's term is its
  * column name verbatim, except that a column literally named
  * "(Intercept)" is shown in backquotes, as R shows it, so that the two
- * never read alike.
+ * never read alike.  MlopsLinearTerm is the term of feature f (-1: the
+ * intercept), for every family with linear coefficients.
  */
+const char *
+MlopsLinearTerm(const MlopsModel *m, int f)
+{
+	if (f < 0)
+		return "(Intercept)";
+	if (strcmp(m->feature_names[f], "(Intercept)") == 0)
+		return "`(Intercept)`";
+	return m->feature_names[f];
+}
+
 static void
 LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 {
@@ -896,15 +937,8 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 		int			f = lm->fit_intercept ? i - 1 : i;
 		double		est = f < 0 ? lm->intercept : lm->coef[f];
 		double		se = lm->std_error[i];
-		const char *term;
 
-		if (f < 0)
-			term = "(Intercept)";
-		else if (strcmp(m->feature_names[f], "(Intercept)") == 0)
-			term = "`(Intercept)`";
-		else
-			term = m->feature_names[f];
-		values[0] = CStringGetTextDatum(term);
+		values[0] = CStringGetTextDatum(MlopsLinearTerm(m, f));
 		values[1] = Float8GetDatum(est);
 		if (isnan(se) || lm->df_resid <= 0)
 			nulls[2] = nulls[3] = nulls[4] = true;
@@ -928,7 +962,7 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 static const MlopsParamDef linear_params[] = {
 	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0, 0},
 	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0, 0},
-	{NULL}
+	{NULL, 0, 0, 0, 0, 0}
 };
 
 #endif							/* !FRONTEND */

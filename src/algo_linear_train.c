@@ -41,6 +41,9 @@
  */
 #include "postgres.h"
 
+/* all backend: the artifact fuzzer (-DFRONTEND) links no pass */
+#ifndef FRONTEND
+
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -781,6 +784,151 @@ MetricsSql(const MlopsTrainJob *a, const MlopsCompare *cmp, const char *row)
 }
 
 /*
+ * Pass 1 of a family built on the R factor (linear, elastic_net): the
+ * state of [1 | X | y] over the job's training rows, checked.
+ */
+MlopsPassState *
+MlopsLinearStatePass(MlopsTrainJob *a, bool fit_intercept)
+{
+	char	   *sql;
+	Oid			types[4];
+	Datum		values[4];
+	bool		isnull;
+	Datum		state;
+
+	sql = MlopsPassSql(a, "_linear_train_state", "$1, $2, $3, $4");
+	types[0] = BOOLOID;
+	values[0] = BoolGetDatum(fit_intercept);
+	types[1] = FLOAT8OID;
+	values[1] = Float8GetDatum(a->test_size);
+	types[2] = INT8OID;
+	values[2] = Int64GetDatum(a->seed);
+	types[3] = TEXTARRAYOID;
+	/* names for error messages: the features, then the target */
+	values[3] = MlopsTextArray(a->features, a->nfeat, a->target);
+	state = MlopsRunPass(sql, 4, types, values, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Relation %s returned no rows.", a->relname)));
+	return MlopsLinearStateFromDatum(state);
+}
+
+/*
+ * One metrics pass (when comparing, the comparison pass) at coefficients
+ * coef + coef_lo (k, intercept first; coef_lo NULL: zero), refining or
+ * not; exact reads numeric data at full precision, when the job can.
+ */
+static void
+MetricsPass(MlopsTrainJob *a, const double *coef, const double *coef_lo,
+			int k, bool fit_intercept, bool refine, bool exact,
+			EvalTotals *ev)
+{
+	MlopsCompare *cmp = a->compare;
+	Datum	   *c = palloc(sizeof(Datum) * 2 * k);
+	char	   *sql;
+	Oid			types[7];
+	Datum		values[7];
+	bool		isnull;
+	Datum		state;
+	int			i;
+
+	for (i = 0; i < k; i++)
+	{
+		c[i] = Float8GetDatum(coef[i]);
+		c[k + i] = Float8GetDatum(coef_lo ? coef_lo[i] : 0.0);
+	}
+	if (exact && a->row_dd_sql != NULL)
+		sql = MetricsSql(a, cmp, a->row_dd_sql);
+	else
+		sql = MetricsSql(a, cmp, a->nfeat <= MLOPS_MAX_ARGS_FEATURES ?
+						 a->row_sql : NULL);
+	types[0] = FLOAT8ARRAYOID;
+	values[0] = PointerGetDatum(construct_array(c, 2 * k, FLOAT8OID,
+												sizeof(float8), FLOAT8PASSBYVAL,
+												TYPALIGN_DOUBLE));
+	types[1] = BOOLOID;
+	values[1] = BoolGetDatum(fit_intercept);
+	types[2] = FLOAT8OID;
+	values[2] = Float8GetDatum(a->test_size);
+	types[3] = INT8OID;
+	values[3] = Int64GetDatum(a->seed);
+	types[4] = BOOLOID;
+	values[4] = BoolGetDatum(refine);
+	types[5] = BYTEAOID;
+	values[5] = cmp ? cmp->artifact : (Datum) 0;
+	types[6] = INT4ARRAYOID;
+	values[6] = cmp ? cmp->positions : (Datum) 0;
+	state = MlopsRunPass(sql, cmp ? 7 : 5, types, values, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation %s changed during training", a->relname)));
+	if (cmp != NULL)
+		CompareTotalsOf(DatumGetArrayTypeP(state), k, ev, &cmp->totals);
+	else
+		EvalTotalsOf(DatumGetArrayTypeP(state), k, ev);
+}
+
+/*
+ * The start of a regression's metrics document: the test set's r2, rmse,
+ * mae and n when rows were held out (ev), else the training set's from
+ * rss and tss (mae unknown); then n_train, rows_skipped, train_r2 and
+ * train_rmse.  The caller appends its own keys and the closing brace.
+ */
+static void
+MetricsHead(StringInfo m, const EvalTotals *ev, int64 n, int64 nskipped,
+			double rss, double tss)
+{
+	double		train_r2 = tss > 0 ? 1.0 - rss / tss : get_float8_nan();
+
+	if (ev->n_test > 0)
+	{
+		appendStringInfo(m, "{\"evaluated_on\": \"test\"");
+		MlopsJsonNumber(m, "r2", ev->m2_y > 0 ? 1.0 - ev->sse / ev->m2_y :
+						get_float8_nan());
+		MlopsJsonNumber(m, "rmse", sqrt(ev->sse / ev->n_test));
+		MlopsJsonNumber(m, "mae", ev->sae / ev->n_test);
+		appendStringInfo(m, ", \"n\": %lld", (long long) ev->n_test);
+	}
+	else
+	{
+		appendStringInfo(m, "{\"evaluated_on\": \"train\"");
+		MlopsJsonNumber(m, "r2", train_r2);
+		MlopsJsonNumber(m, "rmse", sqrt(rss / n));
+		appendStringInfoString(m, ", \"mae\": null");
+		appendStringInfo(m, ", \"n\": %lld", (long long) n);
+	}
+	appendStringInfo(m, ", \"n_train\": %lld, \"rows_skipped\": %lld",
+					 (long long) n, (long long) nskipped);
+	MlopsJsonNumber(m, "train_r2", train_r2);
+	MlopsJsonNumber(m, "train_rmse", sqrt(rss / n));
+}
+
+/*
+ * For a family whose predictions are linear, x'w + b, fitted on the rows
+ * of MlopsLinearStatePass (elastic_net): the metrics pass at coef
+ * (nparams, intercept first), or when the job compares, the comparison
+ * pass, which runs only when rows were held out (nheld > 0); then the
+ * start of the metrics document (MetricsHead) into m.  Sets job->n_test.
+ */
+void
+MlopsLinearPredictorMetrics(MlopsTrainJob *a, const double *coef,
+							int nparams, bool fit_intercept, int64 nheld,
+							int64 n, int64 nskipped, double rss, double tss,
+							StringInfo m)
+{
+	EvalTotals	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	if (nheld > 0)
+		MetricsPass(a, coef, NULL, nparams, fit_intercept, false, false, &ev);
+	a->n_test = (int64) ev.n_test;
+	MetricsHead(m, &ev, n, nskipped, rss, tss);
+}
+
+/*
  * The family's train callback: fit a linear model; fills the job's
  * metrics document, artifact and counts, and, when it compares, the
  * comparison's totals.
@@ -789,12 +937,6 @@ void
 MlopsLinearTrain(MlopsTrainJob *a)
 {
 	const LinearParams *params = (const LinearParams *) a->params;
-	MlopsCompare *cmp = a->compare;
-	char	   *sql;
-	Oid			types[7];
-	Datum		values[7];
-	bool		isnull;
-	Datum		state;
 	LinearFit	fit;
 	MlopsModel	model;
 	double		cond;
@@ -814,24 +956,8 @@ MlopsLinearTrain(MlopsTrainJob *a)
 	MlopsLinearCheckMemory(a->nfeat, params->fit_intercept);
 
 	/* pass 1: the R factor of the training rows */
-	sql = MlopsPassSql(a, "_linear_train_state", "$1, $2, $3, $4");
-	types[0] = BOOLOID;
-	values[0] = BoolGetDatum(params->fit_intercept);
-	types[1] = FLOAT8OID;
-	values[1] = Float8GetDatum(a->test_size);
-	types[2] = INT8OID;
-	values[2] = Int64GetDatum(a->seed);
-	types[3] = TEXTARRAYOID;
-	/* names for error messages: the features, then the target */
-	values[3] = MlopsTextArray(a->features, a->nfeat, a->target);
-	state = MlopsRunPass(sql, 4, types, values, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("training set is empty"),
-				 errdetail("Relation %s returned no rows.", a->relname)));
-	MlopsLinearSolve(MlopsLinearStateFromDatum(state), params->alpha,
-					 (const char *const *) a->features, &fit);
+	MlopsLinearSolve(MlopsLinearStatePass(a, params->fit_intercept),
+					 params->alpha, (const char *const *) a->features, &fit);
 
 	cond = fit.rcond > 0 ? 1.0 / fit.rcond : get_float8_infinity();
 	refine = (params->alpha == 0 && cond > REFINE_MIN_COND && cond < REFINE_MAX_COND);
@@ -839,45 +965,10 @@ MlopsLinearTrain(MlopsTrainJob *a)
 	/* pass 2 (and more while refinement still moves): metrics, X'r */
 	while (fit.nheld > 0 || refine)
 	{
-		Datum	   *c = palloc(sizeof(Datum) * 2 * fit.nparams);
 		double		step;
 
-		for (i = 0; i < fit.nparams; i++)
-		{
-			c[i] = Float8GetDatum(fit.coef[i]);
-			c[fit.nparams + i] = Float8GetDatum(fit.coef_lo[i]);
-		}
-		if (refine && a->row_dd_sql != NULL && cond > REFINE_EXACT_COND)
-			sql = MetricsSql(a, cmp, a->row_dd_sql);
-		else
-			sql = MetricsSql(a, cmp, a->nfeat <= MLOPS_MAX_ARGS_FEATURES ?
-							 a->row_sql : NULL);
-		types[0] = FLOAT8ARRAYOID;
-		values[0] = PointerGetDatum(construct_array(c, 2 * fit.nparams, FLOAT8OID,
-													sizeof(float8), FLOAT8PASSBYVAL,
-													TYPALIGN_DOUBLE));
-		types[1] = BOOLOID;
-		values[1] = BoolGetDatum(params->fit_intercept);
-		types[2] = FLOAT8OID;
-		values[2] = Float8GetDatum(a->test_size);
-		types[3] = INT8OID;
-		values[3] = Int64GetDatum(a->seed);
-		types[4] = BOOLOID;
-		values[4] = BoolGetDatum(refine);
-		types[5] = BYTEAOID;
-		values[5] = cmp ? cmp->artifact : (Datum) 0;
-		types[6] = INT4ARRAYOID;
-		values[6] = cmp ? cmp->positions : (Datum) 0;
-		state = MlopsRunPass(sql, cmp ? 7 : 5, types, values, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("relation %s changed during training", a->relname)));
-		if (cmp != NULL)
-			CompareTotalsOf(DatumGetArrayTypeP(state), fit.nparams, &ev,
-							&cmp->totals);
-		else
-			EvalTotalsOf(DatumGetArrayTypeP(state), fit.nparams, &ev);
+		MetricsPass(a, fit.coef, fit.coef_lo, fit.nparams, params->fit_intercept,
+					refine, refine && cond > REFINE_EXACT_COND, &ev);
 		if (!refine)
 			break;
 
@@ -941,32 +1032,10 @@ MlopsLinearTrain(MlopsTrainJob *a)
 	a->n_test = (int64) ev.n_test;
 
 	initStringInfo(&m);
-	if (ev.n_test > 0)
-	{
-		double		r2 = ev.m2_y > 0 ? 1.0 - ev.sse / ev.m2_y : get_float8_nan();
-
-		appendStringInfo(&m, "{\"evaluated_on\": \"test\"");
-		MlopsJsonNumber(&m, "r2", r2);
-		MlopsJsonNumber(&m, "rmse", sqrt(ev.sse / ev.n_test));
-		MlopsJsonNumber(&m, "mae", ev.sae / ev.n_test);
-		appendStringInfo(&m, ", \"n\": %lld", (long long) ev.n_test);
-	}
-	else
-	{
-		double		r2 = fit.tss > 0 ? 1.0 - fit.rss / fit.tss : get_float8_nan();
-
-		appendStringInfo(&m, "{\"evaluated_on\": \"train\"");
-		MlopsJsonNumber(&m, "r2", r2);
-		MlopsJsonNumber(&m, "rmse", sqrt(fit.rss / fit.n));
-		appendStringInfoString(&m, ", \"mae\": null");
-		appendStringInfo(&m, ", \"n\": %lld", (long long) fit.n);
-	}
-	appendStringInfo(&m, ", \"n_train\": %lld, \"rows_skipped\": %lld",
-					 (long long) fit.n, (long long) fit.nskipped);
-	MlopsJsonNumber(&m, "train_r2", fit.tss > 0 ? 1.0 - fit.rss / fit.tss : get_float8_nan());
-	MlopsJsonNumber(&m, "train_rmse", sqrt(fit.rss / fit.n));
+	MetricsHead(&m, &ev, fit.n, fit.nskipped, fit.rss, fit.tss);
 	MlopsJsonNumber(&m, "condition_number", cond);
 	appendStringInfo(&m, ", \"refinement_passes\": %d}", passes);
 	a->metrics = MlopsJsonbFromString(m.data);
 }
 
+#endif							/* !FRONTEND */

@@ -54,6 +54,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "algo_linear.h"
 #include "ddouble.h"
 #include "linalg.h"
 #include "pass.h"
@@ -856,9 +857,7 @@ LogisticCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 			Size		i = (Size) (k - 1) * lm->p + j;
 			Datum		values[5];
 			bool		nulls[5] = {false, false, false, false, false};
-			const char *term = j == 0 ? "(Intercept)" :
-				strcmp(m->feature_names[j - 1], "(Intercept)") == 0 ? "`(Intercept)`" :
-				m->feature_names[j - 1];
+			const char *term = MlopsLinearTerm(m, j - 1);
 			double		se = lm->std_error[i];
 
 			values[0] = CStringGetTextDatum(m->nclasses == 2 ? term :

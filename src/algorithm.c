@@ -19,10 +19,12 @@
 #include "algorithm.h"
 
 extern const MlopsAlgorithmRoutine mlops_linear_routine;
+extern const MlopsAlgorithmRoutine mlops_elastic_net_routine;
 extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
+	&mlops_elastic_net_routine,
 	&mlops_logistic_routine,
 };
 

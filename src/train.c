@@ -176,8 +176,10 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 			if (p->max > p->min && !(d >= p->min && d <= p->max))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("hyperparameter \"%s\" must be a number from %g to %g",
-								p->name, p->min, p->max)));
+						 errmsg("hyperparameter \"%s\" must be a number between %g and %g, not %s",
+								p->name, p->min, p->max,
+								DatumGetCString(DirectFunctionCall1(numeric_out,
+																	NumericGetDatum(v->val.numeric))))));
 			if (!isfinite(d) || d < p->min)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -188,12 +190,14 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 			*(double *) field = d;
 			break;
 		case MLOPS_PARAM_INT:
-			d = v->type == jbvNumeric ? NumericToDouble(v->val.numeric) : 0;
-			if (v->type != jbvNumeric || d != floor(d) || d < p->min || d > p->max)
+			d = v->type == jbvNumeric ? NumericToDouble(v->val.numeric) : -1;
+			if (v->type != jbvNumeric || d != floor(d) || d < p->min ||
+				(p->max > p->min && d > p->max) || d > PG_INT32_MAX)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("hyperparameter \"%s\" must be an integer from %.0f to %.0f",
-								p->name, p->min, p->max)));
+						 errmsg("hyperparameter \"%s\" must be an integer between %.0f and %.0f",
+								p->name, p->min,
+								p->max > p->min ? p->max : (double) PG_INT32_MAX)));
 			*(int *) field = (int) d;
 			break;
 	}

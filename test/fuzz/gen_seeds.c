@@ -7,7 +7,9 @@
  * Usage: gen_seeds DIR.  One file per model, covering what the decoder
  * must accept, for each family; linear: one feature, twenty, no intercept, the maximum feature
  * count, multibyte and maximum-length names, unknown statistics (NaN
- * standard errors and sigma) and extreme but finite doubles.  Built by
+ * standard errors and sigma) and extreme but finite doubles; elastic net:
+ * a lasso's zeros, no intercept, the maximum feature count and extreme
+ * doubles.  Built by
  * test/fuzz/run.sh at test time, so no binary is committed.  A one-shot
  * program: it never frees, and run.sh turns leak detection off for it.
  *
@@ -22,6 +24,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "algo_elastic_net.h"
 #include "algo_linear.h"
 #include "artifact.h"
 
@@ -60,6 +63,29 @@ static LinearModel *
 Linear(MlopsModel *m)
 {
 	return (LinearModel *) m->payload;
+}
+
+/* An elastic net with nfeat features, every third coefficient zero. */
+static MlopsModel *
+MakeElasticNet(int nfeat, bool fit_intercept)
+{
+	MlopsModel *m = palloc0(sizeof(MlopsModel));
+	ElasticNetModel *em = palloc0(sizeof(ElasticNetModel));
+	int			i;
+
+	m->algo = &mlops_elastic_net_routine;
+	m->nfeat = nfeat;
+	m->payload = em;
+	em->fit_intercept = fit_intercept;
+	em->intercept = fit_intercept ? -2.5 : 0.0;
+	em->coef = palloc(sizeof(double) * nfeat);
+	m->feature_names = palloc(sizeof(char *) * nfeat);
+	for (i = 0; i < nfeat; i++)
+	{
+		em->coef[i] = i % 3 == 0 ? 0.0 : (i % 2 ? -0.5 : 0.5) * (i + 1);
+		m->feature_names[i] = psprintf("en%02d", i + 1);
+	}
+	return m;
 }
 
 static void
@@ -177,5 +203,14 @@ main(int argc, char **argv)
 	WriteLogistic("logistic_binary", 4, 2, MLOPS_LABEL_BOOLEAN);
 	WriteLogistic("logistic_text", 3, 3, MLOPS_LABEL_TEXT);
 	WriteLogistic("logistic_numeric", 2, 5, MLOPS_LABEL_NUMERIC);
+	Write("enet_lasso", MakeElasticNet(10, true));
+	Write("enet_no_intercept", MakeElasticNet(3, false));
+	Write("enet_max_features", MakeElasticNet(MLOPS_MAX_FEATURES, true));
+	m = MakeElasticNet(4, true);
+	((ElasticNetModel *) m->payload)->intercept = DBL_MAX;
+	((ElasticNetModel *) m->payload)->coef[1] = -DBL_MAX;
+	((ElasticNetModel *) m->payload)->coef[2] = DBL_MIN / 4;
+	((ElasticNetModel *) m->payload)->coef[3] = -0.0;
+	Write("enet_extreme_values", m);
 	return 0;
 }

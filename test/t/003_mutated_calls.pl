@@ -386,6 +386,26 @@ sub jsonb_arg
 	return lit(valid_or(\@jsonb_valid, \@jsonb_mutant)) . '::jsonb';
 }
 
+# elastic_net's hyperparameters: valid values, or one key mutated
+sub enet_jsonb_arg
+{
+	my %valid = (
+		alpha => [ '0', '0.01', '1', '100' ],
+		l1_ratio => [ '0', '0.2', '0.5', '1' ],
+		fit_intercept => [ 'true', 'false' ],
+		max_iter => [ '1', '10', '1000', '20000' ],
+		tol => [ '0', '1e-4', '1e-12', '0.5' ]);
+	my @mutant = ('-1', '1.5', '-0.001', '1e400', '1000001', '0.5e0', '"1"',
+		'null', 'true', '[]', '{}', '1e-400', '2147483648', '-2147483649');
+	my @keys = grep { chance(0.6) } sort keys %valid;
+	my %hp = map { $_ => pick(@{ $valid{$_} }) } @keys;
+	$hp{ pick(sort keys %valid) } = pick(@mutant) if mut(0.3);
+	$hp{ pick('alpha_', 'l1', 'L1_ratio', 'max_iters', 'lambda') } = '1'
+	  if mut(0.05);
+	return lit('{' . join(', ', map { "\"$_\": $hp{$_}" } sort keys %hp) . '}')
+	  . '::jsonb';
+}
+
 my @rel_valid = ('fz_tab', 'fz_view', 'fz_mv', 'fz_part', 'fz_wide',
 	'"Odd ""Tab"""', 'fz_domtab', 'fz_dropped', 'fz_alltypes', 'fz_const');
 my @rel_mutant = ('fz_empty', 'fz_one', 'fz_nan', 'fz_huge', 'fz_txtrow',
@@ -681,11 +701,14 @@ my %gen = (
 			mut(0.4) ? model_arg() : lit(pick(@train_models)),
 			mut(0.3) ? rel_arg() : lit($rel) . '::regclass',
 			mut(0.3) ? text_arg(\@col_valid, \@col_mutant) : lit($target));
+		my $enet = chance(0.3);
 		my @named = (
-			[ 'algorithm', text_arg([ 'auto', 'linear', 'logistic' ],
-				[ 'LINEAR', 'Linear', ' linear', 'linear ', 'Logistic',
-				  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
-			[ 'hyperparams', jsonb_arg() ],
+			[ 'algorithm', $enet
+				? text_arg([ 'elastic_net' ], [ 'elasticnet', 'ElasticNet', 'lasso' ])
+				: text_arg([ 'auto', 'linear', 'logistic' ],
+					[ 'LINEAR', 'Linear', ' linear', 'linear ', 'Logistic',
+					  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
+			[ 'hyperparams', $enet && chance(0.8) ? enet_jsonb_arg() : jsonb_arg() ],
 			[ 'features', mut(0.3) ? features_arg()
 				: defined $features ? lit($features) . '::text[]' : 'NULL::text[]' ],
 			[ 'test_size', float_arg([ '0', '0.25', '0.5' ]) ],
