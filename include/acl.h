@@ -30,7 +30,7 @@ extern void MlopsAclInvalidate(void);
 extern void MlopsAclNewStatement(void);
 extern int	MlopsAclCheck(int64 model_id, const char *name, int priv);
 extern void MlopsAclCheckCreate(const char *name);
-extern int	MlopsAclCheckTrain(const char *name);
+extern int	MlopsAclCheckTrain(const char *name, char **task);
 extern int	MlopsAclCheckTrainOn(int64 model_id, const char *name);
 extern int64 MlopsLockModel(const char *name, const char *task, int priv,
 							 int *mask);

@@ -109,6 +109,15 @@ typedef struct MlopsAlgorithmRoutine
 								 struct ReturnSetInfo *rsinfo);
 
 	/*
+	 * Backend only, may be NULL: a clustering model's centres as (cluster,
+	 * feature, value) rows, a decomposition's components as (component,
+	 * feature, loading, explained_variance, explained_variance_ratio).
+	 */
+	void		(*centers) (const MlopsModel *model, struct ReturnSetInfo *rsinfo);
+	void		(*components) (const MlopsModel *model,
+							   struct ReturnSetInfo *rsinfo);
+
+	/*
 	 * Backend only: the family's aggregate states (pass_state.h).
 	 * state_problem says why a state's header fields (the generic ones
 	 * already checked) do not match each other or its body's length, or
@@ -127,7 +136,10 @@ typedef struct MlopsAlgorithmRoutine
 /* algorithm.c */
 extern const MlopsAlgorithmRoutine *MlopsAlgorithmById(uint16 id);
 extern const MlopsAlgorithmRoutine *MlopsAlgorithmByName(const char *name);
-extern const MlopsAlgorithmRoutine *MlopsAlgorithmAuto(void);
+extern const MlopsAlgorithmRoutine *MlopsAlgorithmAuto(bool has_target,
+														 bool label_type,
+														 int64 ndistinct);
+extern const MlopsAlgorithmRoutine *MlopsAlgorithmForTask(const char *task);
 extern const char *MlopsAlgorithmNames(void);
 extern const char *MlopsTaskName(MlopsTask task);
 

@@ -679,6 +679,45 @@ COMMENT ON FUNCTION @extschema@.predict_label(text, float8[]) IS
 COMMENT ON FUNCTION @extschema@.predict_label(text, anyelement) IS
     'the most probable class of a row or an array, as text';
 
+-- clustering and decomposition
+CREATE FUNCTION @extschema@.transform(model text, features float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.transform(model text, "row" anyelement) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.transform(model text, features float4[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.transform(model text, features smallint[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.transform(model text, features integer[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.transform(model text, features bigint[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.transform(model text, features numeric[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'mlops_transform'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.centers(model text)
+    RETURNS TABLE (cluster integer, feature text, value float8)
+    AS 'MODULE_PATHNAME', 'mlops_centers'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.components(model text)
+    RETURNS TABLE (component integer, feature text, loading float8,
+                   explained_variance float8, explained_variance_ratio float8)
+    AS 'MODULE_PATHNAME', 'mlops_components'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.transform(text, float8[]) IS
+    'a clustering model''s distances to its centres, or a decomposition''s component scores';
+COMMENT ON FUNCTION @extschema@.transform(text, anyelement) IS
+    'transform of a row or an array (distances to centres, or component scores)';
+COMMENT ON FUNCTION @extschema@.centers(text) IS 'a clustering model''s centres';
+COMMENT ON FUNCTION @extschema@.components(text) IS
+    'a decomposition''s components with their explained variance';
+
 -- versioning
 
 CREATE FUNCTION @extschema@.deploy(model text, version integer) RETURNS integer

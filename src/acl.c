@@ -101,7 +101,7 @@ static const MlopsStatement acl_defs[NUM_ACL_STMTS] =
 		1, {INT8OID}
 	},
 	[ACL_MODEL_BY_NAME] = {
-		"SELECT model_id FROM mlops.model WHERE name" EQ "$1",
+		"SELECT model_id, task FROM mlops.model WHERE name" EQ "$1",
 		1, {TEXTOID}
 	},
 	[ACL_PRIVILEGE_ROWS] = {
@@ -451,26 +451,33 @@ MlopsAclCheckCreate(const char *name)
  * refused with 42501 (as CREATE TABLE reports a taken name).  Returns the
  * caller's privileges on the model (all of them on a new model, which its
  * creator owns), so that train decides about deploying before training
- * and the outcome never reveals a comparison the caller may not make.
- * The checks are made again once the model's row is locked.
+ * and the outcome never reveals a comparison the caller may not make;
+ * *task gets an existing model's task (NULL for a new one).  The checks
+ * are made again once the model's row is locked.
  */
 int
-MlopsAclCheckTrain(const char *name)
+MlopsAclCheckTrain(const char *name, char **task)
 {
 	Datum		args[1];
 	bool		found;
 	bool		isnull;
 	int64		model_id = 0;
+	MemoryContext caller = CurrentMemoryContext;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	args[0] = CStringGetTextDatum(name);
 	ExecAsOwner(ACL_MODEL_BY_NAME, args, NULL, true);
 	found = SPI_processed > 0;
+	*task = NULL;
 	if (found)
+	{
 		model_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											   SPI_tuptable->tupdesc, 1,
 											   &isnull));
+		*task = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc, 2));
+	}
 	SPI_finish();
 
 	if (!found)

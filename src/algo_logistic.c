@@ -760,6 +760,11 @@ LogisticTrain(MlopsTrainJob *job)
 
 		CHECK_FOR_INTERRUPTS();
 		RunLogisticPass(job, coef, m, &r);
+		if (r.ntrain < m && params->alpha == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("not enough rows to fit %d parameters, got %.0f", m, r.ntrain),
+					 errhint("Add rows, drop features, or set alpha > 0.")));
 		obj = Objective(&r, coef, m, p, params->alpha);
 		if (obj > prev_obj * (1 + 1e-12) && iter <= params->max_iter)
 		{

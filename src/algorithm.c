@@ -53,13 +53,33 @@ MlopsAlgorithmByName(const char *name)
 }
 
 /*
- * The family algorithm => 'auto' picks.  Every target is numeric today,
- * so it is linear regression; classification will choose by the target.
+ * The family algorithm => 'auto' picks, from what the target is: none
+ * (clustering: kmeans), a class label type (boolean, text, enum:
+ * logistic), or numbers, of which exactly two distinct ones are classes
+ * too (logistic) and any other count a quantity (linear).  NULL when the
+ * family it names is not there.
  */
 const MlopsAlgorithmRoutine *
-MlopsAlgorithmAuto(void)
+MlopsAlgorithmAuto(bool has_target, bool label_type, int64 ndistinct)
 {
-	return &mlops_linear_routine;
+	if (!has_target)
+		return MlopsAlgorithmByName("kmeans");
+	if (label_type || ndistinct == 2)
+		return MlopsAlgorithmByName("logistic");
+	return MlopsAlgorithmByName("linear");
+}
+
+/* The family 'auto' keeps for an existing model of that task. */
+const MlopsAlgorithmRoutine *
+MlopsAlgorithmForTask(const char *task)
+{
+	if (strcmp(task, "classification") == 0)
+		return MlopsAlgorithmByName("logistic");
+	if (strcmp(task, "clustering") == 0)
+		return MlopsAlgorithmByName("kmeans");
+	if (strcmp(task, "decomposition") == 0)
+		return MlopsAlgorithmByName("pca");
+	return MlopsAlgorithmByName("linear");
 }
 
 /* A task as the catalog's model.task column names it. */

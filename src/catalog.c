@@ -449,7 +449,8 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	args[2] = CStringGetTextDatum(v->algorithm);
 	args[3] = JsonbPGetDatum(v->hyperparams);
 	args[4] = JsonbPGetDatum(v->features);
-	args[5] = CStringGetTextDatum(v->target);
+	/* clustering and decomposition have no target */
+	args[5] = v->target ? CStringGetTextDatum(v->target) : (Datum) 0;
 	args[6] = CStringGetTextDatum(v->source);
 	args[7] = Int64GetDatum(v->n_train);
 	args[8] = Int64GetDatum(v->n_test);
@@ -458,7 +459,7 @@ MlopsInsertVersion(int64 model_id, const MlopsNewVersion *v)
 	args[11] = Int64GetDatum((int64) MlopsArtifactChecksum(v->artifact));
 	args[12] = CStringGetTextDatum(who);
 	args[13] = Float8GetDatum(v->training_ms);
-	Exec(STMT_INSERT_VERSION, args, NULL, false, 0);
+	Exec(STMT_INSERT_VERSION, args, v->target ? NULL : "     n        ", false, 0);
 	MlopsAudit("train", model_id, NULL, AuditDetail(version, v->algorithm, v->source));
 	return version;
 }

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * inspect.c
- *	  What a stored version holds, by model reference: mlops.coefficients
- *	  and mlops.classes.
+ *	  What a stored version holds, by model reference: mlops.coefficients,
+ *	  mlops.classes, mlops.centers and mlops.components.
  *
  * Each function resolves the reference as scoring does (the deployed
  * version, or 'name@N', with the predict privilege checked) and asks the
@@ -48,6 +48,16 @@ InspectedModel(FunctionCallInfo fcinfo)
 	return m;
 }
 
+/* The family has no such thing: an error naming the model and its family. */
+static void
+NoSuch(FunctionCallInfo fcinfo, const MlopsModel *m, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("model \"%s\" is a %s model, which has no %s",
+					text_to_cstring(PG_GETARG_TEXT_PP(0)), m->algo->name, what)));
+}
+
 /*
  * mlops.coefficients(model) returns table(term, estimate, std_error,
  * statistic, p_value)
@@ -59,11 +69,37 @@ mlops_coefficients(PG_FUNCTION_ARGS)
 	const MlopsModel *m = InspectedModel(fcinfo);
 
 	if (m->algo->coefficients == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a %s model, which has no coefficients",
-						text_to_cstring(PG_GETARG_TEXT_PP(0)), m->algo->name)));
+		NoSuch(fcinfo, m, "coefficients");
 	m->algo->coefficients(m, (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+/* mlops.centers(model) returns table(cluster, feature, value) */
+PG_FUNCTION_INFO_V1(mlops_centers);
+Datum
+mlops_centers(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = InspectedModel(fcinfo);
+
+	if (m->algo->centers == NULL)
+		NoSuch(fcinfo, m, "cluster centres");
+	m->algo->centers(m, (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+/*
+ * mlops.components(model) returns table(component, feature, loading,
+ * explained_variance, explained_variance_ratio)
+ */
+PG_FUNCTION_INFO_V1(mlops_components);
+Datum
+mlops_components(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = InspectedModel(fcinfo);
+
+	if (m->algo->components == NULL)
+		NoSuch(fcinfo, m, "components");
+	m->algo->components(m, (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
 }
 

@@ -185,6 +185,18 @@ PredictValue(const MlopsModel *m, double s)
 	return m->class_values != NULL ? m->class_values[(int) s] : s;
 }
 
+/* A decomposition predicts nothing: say what to use instead. */
+static void
+CheckPredicts(const Resolved *r)
+{
+	if (unlikely(r->model->algo->task == MLOPS_TASK_DECOMPOSITION))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, which predicts nothing",
+						text_to_cstring(r->ref), r->model->algo->name),
+				 errhint("Use mlops.transform for its component scores.")));
+}
+
 /* mlops.predict(model text, features float8[]) */
 PG_FUNCTION_INFO_V1(mlops_predict);
 Datum
@@ -193,6 +205,7 @@ mlops_predict(PG_FUNCTION_ARGS)
 	Resolved   *r = GetResolved(fcinfo);
 	const double *x;
 
+	CheckPredicts(r);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat);
@@ -509,10 +522,12 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 {
 	Resolved   *r = GetResolved(fcinfo);
 	const MlopsModel *m = r->model;
-	const double *x = CallFeatures(fcinfo, r, m->nclasses > 0);
+	const double *x;
 	double		score;
 	int			j;
 
+	CheckPredicts(r);
+	x = CallFeatures(fcinfo, r, m->nclasses > 0);
 	if (x == NULL)
 		PG_RETURN_NULL();
 	score = MlopsPredict(m, x);
@@ -577,6 +592,25 @@ mlops_predict_proba(PG_FUNCTION_ARGS)
 {
 	(void) Classifier(fcinfo, "mlops.predict_proba");
 	return VectorOutput(fcinfo, "class probabilities");
+}
+
+/*
+ * mlops.transform(model, features or row) returns float8[]: a clustering
+ * model's distances to its centres, a decomposition's component scores.
+ */
+PG_FUNCTION_INFO_V1(mlops_transform);
+Datum
+mlops_transform(PG_FUNCTION_ARGS)
+{
+	Resolved   *r = GetResolved(fcinfo);
+
+	if (r->model->nclasses > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, which has no transform",
+						text_to_cstring(r->ref), r->model->algo->name),
+				 errhint("Use mlops.predict_proba for a classifier's class probabilities.")));
+	return VectorOutput(fcinfo, "transform");
 }
 
 /* mlops.predict_label(model, features or row) returns the class as text. */

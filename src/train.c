@@ -517,6 +517,78 @@ ResolveClasses(TrainArgs *a)
 }
 
 /*
+ * algorithm => 'auto': the facts the choice rests on (algorithm.c makes
+ * it): whether there is a target, whether its type holds labels rather
+ * than numbers, and for numbers whether exactly two distinct values
+ * occur, read as the caller.  A column that does not exist is left to
+ * ResolveColumns to report.
+ */
+static const MlopsAlgorithmRoutine *
+AutoAlgorithm(const char *target, Oid relid)
+{
+	AttrNumber	att;
+	Oid			base;
+	int64		ndistinct = 0;
+	bool		isnull;
+
+	if (target == NULL)
+		return MlopsAlgorithmAuto(false, false, 0);
+	att = get_attnum(relid, target);
+	if (att == InvalidAttrNumber)
+		return MlopsAlgorithmAuto(true, false, 0);
+	base = getBaseType(get_atttype(relid, att));
+	if (base == BOOLOID || base == TEXTOID || base == VARCHAROID ||
+		base == BPCHAROID || type_is_enum(base))
+		return MlopsAlgorithmAuto(true, true, 0);
+	/* without the privilege to read it, ResolveColumns says so */
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		pg_attribute_aclcheck(relid, att, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return MlopsAlgorithmAuto(true, false, 0);
+	if (IsNumericType(base))
+	{
+		char	   *sql = psprintf("SELECT count(*) FROM (SELECT DISTINCT %s FROM %s "
+								   "WHERE %s IS NOT NULL LIMIT 3) s",
+								   quote_identifier(target), RelationToRead(relid),
+								   quote_identifier(target));
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "counting the target's values failed");
+		ndistinct = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1, &isnull));
+		SPI_finish();
+	}
+	return MlopsAlgorithmAuto(true, false, ndistinct);
+}
+
+/*
+ * A supervised family needs a target, and clustering and decomposition
+ * take none; they learn from every row, so test_size does not apply.
+ */
+static void
+CheckTargetGiven(TrainArgs *a)
+{
+	bool		supervised = a->algo->task == MLOPS_TASK_REGRESSION ||
+		a->algo->task == MLOPS_TASK_CLASSIFICATION;
+
+	if (supervised && a->target == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("algorithm \"%s\" needs a target column", a->algo->name),
+				 errhint("Pass the column to predict as target; only clustering and decomposition train without one.")));
+	if (!supervised && a->target != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("algorithm \"%s\" takes no target, but target \"%s\" was given",
+						a->algo->name, a->target),
+				 errhint("Pass target => NULL: %s learns from the features alone.",
+						 MlopsTaskName(a->algo->task))));
+	if (!supervised)
+		a->test_size = 0;
+}
+
+/*
  * Check the relation and the columns, and that the caller may read them:
  * SELECT on the table, or on every column used.
  */
@@ -537,11 +609,16 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 
 	rel = relation_open(a->relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
-	att = FindColumn(desc, a->target, a->relname);
-	CheckTargetType(a, att);
-	a->target_type = att->atttypid;
 	attnums = palloc(sizeof(AttrNumber) * (desc->natts + 1));
-	attnums[0] = att->attnum;
+	att = NULL;
+	attnums[0] = InvalidAttrNumber;
+	if (a->target != NULL)
+	{
+		att = FindColumn(desc, a->target, a->relname);
+		CheckTargetType(a, att);
+		a->target_type = att->atttypid;
+		attnums[0] = att->attnum;
+	}
 
 	if (features == NULL)
 	{
@@ -552,7 +629,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 		{
 			Form_pg_attribute f = TupleDescAttr(desc, i);
 
-			if (f->attisdropped || f->attnum == att->attnum)
+			if (f->attisdropped || f->attnum == attnums[0])
 				continue;
 			NoteNonNumeric(&nn, f);
 			a->features[a->nfeat] = pstrdup(NameStr(f->attname));
@@ -603,7 +680,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 							(errcode(ERRCODE_DUPLICATE_COLUMN),
 							 errmsg("feature \"%s\" is listed more than once",
 									a->features[i])));
-			if (strcmp(a->features[i], a->target) == 0)
+			if (a->target != NULL && strcmp(a->features[i], a->target) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("column \"%s\" cannot be both the target and a feature",
@@ -618,7 +695,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 
 	/* privileges: the table, or each column we read */
 	table_ok = pg_class_aclcheck(a->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
-	for (i = 0; !table_ok && i <= a->nfeat; i++)
+	for (i = a->target ? 0 : 1; !table_ok && i <= a->nfeat; i++)
 		if (pg_attribute_aclcheck(a->relid, attnums[i], GetUserId(),
 								  ACL_SELECT) != ACLCHECK_OK)
 			ereport(ERROR,
@@ -644,9 +721,11 @@ BuildRowSql(TrainArgs *a)
 	initStringInfo(&sql);
 	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
 	{
-		appendStringInfoString(&sql, a->target_sql);
+		if (a->target_sql != NULL)
+			appendStringInfoString(&sql, a->target_sql);
 		for (i = 0; i < a->nfeat; i++)
-			appendStringInfo(&sql, ", %s::pg_catalog.float8",
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8",
+							 i > 0 || a->target_sql ? ", " : "",
 							 quote_identifier(a->features[i]));
 	}
 	else
@@ -655,10 +734,12 @@ BuildRowSql(TrainArgs *a)
 		for (i = 0; i < a->nfeat; i++)
 			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
 							 quote_identifier(a->features[i]));
-		appendStringInfo(&sql, "]::pg_catalog.float8[], %s", a->target_sql);
+		appendStringInfoString(&sql, "]::pg_catalog.float8[]");
+		if (a->target_sql != NULL)
+			appendStringInfo(&sql, ", %s", a->target_sql);
 	}
 	a->row_sql = sql.data;
-	if (a->label_kind != MLOPS_LABEL_NONE)
+	if (a->label_kind != MLOPS_LABEL_NONE || a->target == NULL)
 		return;
 
 	/*
@@ -1002,6 +1083,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	TimestampTz start = GetCurrentTimestamp();
 	MlopsTrainJob job;
 	Compare		cmp;
+	char	   *task;
 	char	   *detail = NULL;
 	MlopsNewVersion nv;
 	int64		model_id;
@@ -1016,7 +1098,6 @@ mlops_train(PG_FUNCTION_ARGS)
 	memset(&a, 0, sizeof(a));
 	RequireArg(fcinfo, 0, "model name");
 	RequireArg(fcinfo, 1, "relation");
-	RequireArg(fcinfo, 2, "target");
 	RequireArg(fcinfo, 3, "algorithm");
 	RequireArg(fcinfo, 4, "hyperparams");
 	RequireArg(fcinfo, 6, "test_size");
@@ -1028,21 +1109,11 @@ mlops_train(PG_FUNCTION_ARGS)
 	a.model = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	MlopsCheckModelName(a.model);
 	a.relid = PG_GETARG_OID(1);
-	a.target = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	a.target = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	a.algorithm = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	a.test_size = PG_GETARG_FLOAT8(6);
 	a.deploy = text_to_cstring(PG_GETARG_TEXT_PP(7));
 
-	a.algo = strcmp(a.algorithm, "auto") == 0 ? MlopsAlgorithmAuto() :
-		MlopsAlgorithmByName(a.algorithm);
-	if (a.algo == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("algorithm \"%s\" is not supported", a.algorithm),
-				 errhint("Supported algorithms: %s (and auto).",
-						 MlopsAlgorithmNames())));
-	a.algorithm = pstrdup(a.algo->name);
-	ParseHyperparams(PG_GETARG_JSONB_P(4), &a);
 	if (!(a.test_size >= 0 && a.test_size < 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1062,7 +1133,22 @@ mlops_train(PG_FUNCTION_ARGS)
 	 * data is read, and the deploy decision from privileges alone, so that
 	 * the outcome never reveals how the new version compares.
 	 */
-	a.deploy = DeployFor(a.model, a.deploy, MlopsAclCheckTrain(a.model));
+	mask = MlopsAclCheckTrain(a.model, &task);
+	a.deploy = DeployFor(a.model, a.deploy, mask);
+
+	/* 'auto' keeps an existing model's task, else reads the target */
+	a.algo = strcmp(a.algorithm, "auto") != 0 ? MlopsAlgorithmByName(a.algorithm) :
+		task != NULL ? MlopsAlgorithmForTask(task) :
+		AutoAlgorithm(a.target, a.relid);
+	if (a.algo == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("algorithm \"%s\" is not supported", a.algorithm),
+				 errhint("Supported algorithms: %s (and auto).",
+						 MlopsAlgorithmNames())));
+	a.algorithm = pstrdup(a.algo->name);
+	CheckTargetGiven(&a);
+	ParseHyperparams(PG_GETARG_JSONB_P(4), &a);
 
 	ResolveColumns(&a, PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5));
 

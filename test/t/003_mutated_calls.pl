@@ -951,7 +951,7 @@ for my $t (qw(float8 real smallint integer bigint numeric))
 }
 for my $t (qw(float8 real smallint integer bigint numeric))
 {
-	for my $f (qw(predict_proba predict_label))
+	for my $f (qw(predict_proba predict_label transform))
 	{
 		$gen{"${f}_$t"} = sub {
 			my $a = array_arg($t);
@@ -961,7 +961,7 @@ for my $t (qw(float8 real smallint integer bigint numeric))
 		};
 	}
 }
-for my $f (qw(predict_proba predict_label))
+for my $f (qw(predict_proba predict_label transform))
 {
 	$gen{"${f}_row"} = sub {
 		return "SELECT count(mlops.$f(" . model_arg() . ', t)) FROM '
@@ -972,6 +972,8 @@ for my $f (qw(predict_proba predict_label))
 	};
 }
 $gen{classes} = sub { 'SELECT mlops.classes(' . model_arg() . ')' };
+$gen{centers} = sub { 'SELECT * FROM mlops.centers(' . model_arg() . ')' };
+$gen{components} = sub { 'SELECT * FROM mlops.components(' . model_arg() . ')' };
 
 # the logistic pass: coefficients for (K - 1) x (nfeat + 1) parameters
 sub logistic_coef
@@ -1475,6 +1477,7 @@ my %covers = (
 	_score_combine => '_score_combine',
 	_score_state => '_score_state',
 	classes => 'classes', predict_proba => 'predict_proba_', predict_label => 'predict_label_',
+	transform => 'transform_', centers => 'centers', components => 'components',
 	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',
 	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum',
 	_eval_combine => '_eval_combine', _eval_serialize => '_eval_serialize',
