@@ -501,29 +501,29 @@ CREATE AGGREGATE @extschema@._score_state(bytea[], integer[], float8, float8[]) 
 -- logistic regression: one Newton iteration per pass (the gradient and
 -- Hessian at the given coefficients), the row as separate values (class
 -- index first) or, for wide models, as an array
-CREATE FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, bigint,
+CREATE FUNCTION @extschema@._logistic_accum(@extschema@.pass_state, float8[], float8, bigint,
         VARIADIC "any")
-    RETURNS float8[]
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_logistic_accum_args'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, float8[],
+CREATE FUNCTION @extschema@._logistic_accum(@extschema@.pass_state, float8[], float8, float8[],
         float8, bigint)
-    RETURNS float8[]
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_logistic_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@._logistic_combine(float8[], float8[])
-    RETURNS float8[]
+CREATE FUNCTION @extschema@._logistic_combine(@extschema@.pass_state, @extschema@.pass_state)
+    RETURNS @extschema@.pass_state
     AS 'MODULE_PATHNAME', 'mlops_logistic_combine'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE @extschema@._logistic_state(float8[], float8, bigint, VARIADIC "any") (
     SFUNC = @extschema@._logistic_accum,
-    STYPE = float8[],
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._logistic_combine,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@._logistic_state(float8[], float8, float8[], float8, bigint) (
     SFUNC = @extschema@._logistic_accum,
-    STYPE = float8[],
+    STYPE = @extschema@.pass_state,
     COMBINEFUNC = @extschema@._logistic_combine,
     PARALLEL = SAFE
 );
@@ -791,9 +791,9 @@ REVOKE ALL ON FUNCTION @extschema@._linear_compare_accum(float8[], float8[], flo
 REVOKE ALL ON FUNCTION @extschema@._linear_compare_combine(float8[], float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._score_accum(float8[], bytea[], integer[], float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._score_combine(float8[], float8[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, bigint, "any") FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._logistic_accum(float8[], float8[], float8, float8[], float8, bigint) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._logistic_combine(float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._logistic_accum(@extschema@.pass_state, float8[], float8, bigint, "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._logistic_accum(@extschema@.pass_state, float8[], float8, float8[], float8, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._logistic_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;

@@ -58,10 +58,13 @@
 #include "ddouble.h"
 #include "linalg.h"
 #include "pass.h"
+#include "pass_state.h"
 #include "preprocess.h"
 #endif
 
 extern const MlopsAlgorithmRoutine mlops_logistic_routine;
+
+#define LOGISTIC_ID 3			/* mlops_logistic_routine.id */
 
 /* The family's part of a decoded model. */
 typedef struct LogisticModel
@@ -215,79 +218,71 @@ typedef struct LogisticParams
 #define LOGISTIC_MAX_PARAMS 2048
 
 /*
- * The pass state, a float8[] updated in place:
- *	 [0] m = (K-1) p  [1] K  [2] p  [3] training rows  [4] held out
- *	 [5] skipped  [6,7] deviance (-2 loglik, double-double)  [8] max |eta|
- *	 [9 .. 9+2m) gradient of the log-likelihood (double-double pairs)
+ * The pass state (mlops.pass_state, pass kind LOGISTIC_PASS_NEWTON):
+ * dims[0] = K classes, dims[1] = p = nfeat + 1 parameters per class; the
+ * header counts training rows (nrows), held-out and skipped ones.  Body,
+ * m = (K - 1) p:
+ *	 [0,1] deviance (-2 loglik, double-double)  [2] max |eta|
+ *	 [3 .. 3+2m) gradient of the log-likelihood (double-double pairs)
  *	 then the Hessian of -loglik, m x m column-major (upper triangle used)
+ * A state that has seen no row with every value has no dimensions yet
+ * (nfeat -1, empty body) and only counts.
  */
-#define LS_M		0
-#define LS_K		1
-#define LS_P		2
-#define LS_NTRAIN	3
-#define LS_NHELD	4
-#define LS_NSKIP	5
-#define LS_DEV		6
-#define LS_MAXETA	8
-#define LS_G		9
-#define LS_H(m)		(LS_G + 2 * (m))
-#define LS_LEN(m)	(LS_H(m) + (m) * (m))
+#define LOGISTIC_PASS_NEWTON 1
+#define LS_DEV		0
+#define LS_MAXETA	2
+#define LS_G		3
+#define LS_H(m)		(LS_G + 2 * (Size) (m))
+#define LS_LEN(m)	(LS_H(m) + (Size) (m) * (m))
+#define LS_K(st)	((st)->dims[0])
+#define LS_P(st)	((st)->dims[1])
+#define LS_M(st)	((LS_K(st) - 1) * LS_P(st))
 
 /*
- * Check a pass state (or a combine's other side) as if an attacker made
- * it: one-dimensional float8 without NULLs, K and p in range, m = (K-1) p
- * within the limit, exactly LS_LEN(m) elements; K and p must equal the
- * expected ones when given (> 0).
+ * The reason a state's logistic fields do not match its body, or NULL:
+ * K and p in range, (K-1) p within the limit, the body exactly LS_LEN.
+ * O(1): it runs for every row.
  */
-static double *
-StateCheck(ArrayType *st, int K, int p)
+static inline const char *
+StateProblem(const MlopsPassState *st)
 {
-	double	   *d;
-	double		kd;
-	double		pd;
-
-	if (ARR_NDIM(st) != 1 || ARR_ELEMTYPE(st) != FLOAT8OID ||
-		ARR_DIMS(st)[0] < LS_G || (ARR_HASNULL(st) && array_contains_nulls(st)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _logistic_state value"),
-				 errdetail("A state is a one-dimensional array of double precision without nulls.")));
-	d = (double *) ARR_DATA_PTR(st);
-	kd = d[LS_K];
-	pd = d[LS_P];
-	if (!(kd >= 2 && kd <= MLOPS_MAX_CLASSES && kd == floor(kd)) ||
-		!(pd >= 2 && pd <= MLOPS_MAX_FEATURES + 1 && pd == floor(pd)) ||
-		(kd - 1) * pd > LOGISTIC_MAX_PARAMS || d[LS_M] != (kd - 1) * pd ||
-		(K > 0 && (kd != K || pd != p)) ||
-		ARR_DIMS(st)[0] != LS_LEN((int) d[LS_M]))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid _logistic_state value"),
-				 errdetail("The state's class count, parameter count or length is inconsistent.")));
-	return d;
+	if (st->pass != LOGISTIC_PASS_NEWTON || st->flags != 0 ||
+		st->dims[2] != 0 || st->dims[3] != 0)
+		return "its pass, flags or unused dimensions are wrong";
+	if (st->nfeat < 0)
+	{
+		if (st->nfeat != -1 || LS_K(st) != 0 || LS_P(st) != 0 || st->nrows != 0 ||
+			MLOPS_PASS_STATE_NDOUBLES(st) != 0)
+			return "it has rows or a body but no dimensions";
+		return NULL;
+	}
+	if (LS_K(st) < 2 || LS_K(st) > MLOPS_MAX_CLASSES ||
+		st->nfeat > MLOPS_MAX_FEATURES || LS_P(st) != st->nfeat + 1 ||
+		(int64) (LS_K(st) - 1) * LS_P(st) > LOGISTIC_MAX_PARAMS)
+		return "its class or parameter count is out of range";
+	if (MLOPS_PASS_STATE_NDOUBLES(st) != LS_LEN(LS_M(st)))
+		return "its length does not match its header";
+	return NULL;
 }
 
-static ArrayType *
+/* MlopsAlgorithmRoutine.state_problem */
+static const char *
+LogisticStateProblem(const MlopsPassState *st)
+{
+	return StateProblem(st);
+}
+
+#define StateArg(fcinfo, n) \
+	MlopsPassStateArg((fcinfo), (n), LOGISTIC_ID, StateProblem)
+
+static MlopsPassState *
 NewState(int K, int p)
 {
-	int			m = (K - 1) * p;
-	Size		len = LS_LEN(m);
-	ArrayType  *a;
-	double	   *d;
+	int32		dims[MLOPS_PASS_STATE_NDIMS] = {K, p, 0, 0};
 
-	/* a zeroed array of len doubles, built directly: m^2 can be millions */
-	a = (ArrayType *) palloc0(ARR_OVERHEAD_NONULLS(1) + len * sizeof(double));
-	SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(1) + len * sizeof(double));
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) len;
-	ARR_LBOUND(a)[0] = 1;
-	d = (double *) ARR_DATA_PTR(a);
-	d[LS_M] = m;
-	d[LS_K] = K;
-	d[LS_P] = p;
-	return a;
+	return MlopsPassStateNew(CurrentMemoryContext, LOGISTIC_ID, LOGISTIC_PASS_NEWTON,
+							 0, K > 0 ? p - 1 : -1, dims,
+							 K > 0 ? LS_LEN((K - 1) * p) : 0);
 }
 
 /* softplus(t) = log(1 + exp(t)), without overflow or cancellation */
@@ -372,27 +367,21 @@ AddRow(double *d, const double *coef, int K, int p, const double *x, int y)
 /*
  * The transition work of both forms: options (coef, test_size, seed) at
  * opt .. opt+2; the row (x == NULL: it holds a NULL, skipped) with its
- * class index y.
+ * class index y.  The state is updated in place.
  */
 static Datum
 LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 			  double y)
 {
-	MemoryContext aggcxt;
 	ArrayType  *coefarr;
-	ArrayType  *st;
-	double	   *d;
+	MlopsPassState *st;
+	const double *coef;
 	double		test_size;
 	int64		seed;
 	int			m;
-	int			K;
-	int			p;
 	int			j;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("_logistic_state called in non-aggregate context")));
+	MlopsPassStateCheckAggregate(fcinfo, "_logistic_state");
 	for (j = opt; j < opt + 3; j++)
 		if (PG_ARGISNULL(j))
 			ereport(ERROR,
@@ -401,28 +390,33 @@ LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 	coefarr = PG_GETARG_ARRAYTYPE_P(opt);
 	test_size = PG_GETARG_FLOAT8(opt + 1);
 	seed = PG_GETARG_INT64(opt + 2);
-	if (PG_ARGISNULL(0))
+	st = PG_ARGISNULL(0) ? NewState(0, 0) : StateArg(fcinfo, 0);
+	MlopsPassStateCheckCanCountRow(st);
+	if (x == NULL)
+	{
+		st->nskipped++;
+		PG_RETURN_POINTER(st);
+	}
+	if (st->nfeat < 0)
 	{
 		/* the coefficients' length says K, the row's width p */
-		if (x == NULL)
-			PG_RETURN_NULL();
-		p = nfeat + 1;
+		int			p = nfeat + 1;
+		MlopsPassState *sized;
+
 		m = ARR_NDIM(coefarr) == 1 ? ARR_DIMS(coefarr)[0] : 0;
-		if (m < p || m % p != 0 || m / p + 1 > MLOPS_MAX_CLASSES ||
-			m > LOGISTIC_MAX_PARAMS)
+		if (nfeat > MLOPS_MAX_FEATURES || m < p || m % p != 0 ||
+			m / p + 1 > MLOPS_MAX_CLASSES || m > LOGISTIC_MAX_PARAMS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid coefficients for _logistic_state"),
 					 errdetail("A row of %d features needs (K - 1) x %d coefficients, at most %d.",
 							   nfeat, p, LOGISTIC_MAX_PARAMS)));
-		st = NewState(m / p + 1, p);
+		sized = NewState(m / p + 1, p);
+		sized->nskipped = st->nskipped;
+		sized->nheld = st->nheld;
+		st = sized;
 	}
-	else
-		st = PG_GETARG_ARRAYTYPE_P(0);
-	d = StateCheck(st, -1, -1);
-	m = (int) d[LS_M];
-	K = (int) d[LS_K];
-	p = (int) d[LS_P];
+	m = LS_M(st);
 	if (ARR_NDIM(coefarr) != 1 || ARR_ELEMTYPE(coefarr) != FLOAT8OID ||
 		ARR_DIMS(coefarr)[0] != m ||
 		(ARR_HASNULL(coefarr) && array_contains_nulls(coefarr)))
@@ -430,16 +424,11 @@ LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid coefficients for _logistic_state"),
 				 errdetail("The state has %d parameters.", m)));
-	if (x == NULL)
-	{
-		d[LS_NSKIP] += 1;
-		PG_RETURN_ARRAYTYPE_P(st);
-	}
-	if (nfeat + 1 != p)
+	if (nfeat != st->nfeat)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("training row has %d features, expected %d", nfeat, p - 1)));
-	if (!(y >= 0 && y < K && y == floor(y)))
+				 errmsg("training row has %d features, expected %d", nfeat, st->nfeat)));
+	if (!(y >= 0 && y < LS_K(st) && y == floor(y)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid class index %g for _logistic_state", y)));
@@ -452,18 +441,19 @@ LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 					 errhint("Filter the row out, or replace the value.")));
 	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
 	{
-		d[LS_NHELD] += 1;
-		PG_RETURN_ARRAYTYPE_P(st);
+		st->nheld++;
+		PG_RETURN_POINTER(st);
 	}
+	coef = (const double *) ARR_DATA_PTR(coefarr);
 	for (j = 0; j < m; j++)
-		if (!isfinite(((double *) ARR_DATA_PTR(coefarr))[j]))
+		if (!isfinite(coef[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid coefficients for _logistic_state"),
 					 errdetail("Coefficient %d is not finite.", j + 1)));
-	d[LS_NTRAIN] += 1;
-	AddRow(d, (const double *) ARR_DATA_PTR(coefarr), K, p, x, (int) y);
-	PG_RETURN_ARRAYTYPE_P(st);
+	st->nrows++;
+	AddRow(st->data, coef, LS_K(st), LS_P(st), x, (int) y);
+	PG_RETURN_POINTER(st);
 }
 
 /*
@@ -506,38 +496,50 @@ PG_FUNCTION_INFO_V1(mlops_logistic_combine);
 Datum
 mlops_logistic_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	double	   *da;
-	double	   *db;
+	MlopsPassState *a;
+	MlopsPassState *b;
+	MlopsPassCounts counts;
+	Size		i;
 	int			m;
-	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("_logistic_state combine called in non-aggregate context")));
+	MlopsPassStateCheckAggregate(fcinfo, "_logistic_state combine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		(void) StateCheck(PG_GETARG_ARRAYTYPE_P(0), -1, -1);
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(StateArg(fcinfo, 0));
 	}
-	db = StateCheck(PG_GETARG_ARRAYTYPE_P(1), -1, -1);
+	b = StateArg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(1));
-	da = StateCheck(PG_GETARG_ARRAYTYPE_P(0), (int) db[LS_K], (int) db[LS_P]);
-	m = (int) da[LS_M];
-	da[LS_NTRAIN] += db[LS_NTRAIN];
-	da[LS_NHELD] += db[LS_NHELD];
-	da[LS_NSKIP] += db[LS_NSKIP];
-	DDMerge(&da[LS_DEV], &db[LS_DEV]);
-	da[LS_MAXETA] = Max(da[LS_MAXETA], db[LS_MAXETA]);
-	for (i = 0; i < m; i++)
-		DDMerge(&da[LS_G + 2 * i], &db[LS_G + 2 * i]);
-	for (i = 0; i < m * m; i++)
-		da[LS_H(m) + i] += db[LS_H(m) + i];
-	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(MlopsPassStateCopy(b));
+	a = StateArg(fcinfo, 0);
+	MlopsPassStateMergedCounts(a, b, &counts);
+	if (a->nfeat < 0 && b->nfeat >= 0)
+	{
+		/* a has only counts: b's sums become the state's */
+		MlopsPassState *t = a;
+
+		a = MlopsPassStateCopy(b);
+		b = t;
+	}
+	if (b->nfeat >= 0)
+	{
+		if (LS_K(a) != LS_K(b) || LS_P(a) != LS_P(b))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("cannot merge logistic states of %d and %d classes, %d and %d features",
+							LS_K(a), LS_K(b), a->nfeat, b->nfeat)));
+		m = LS_M(a);
+		DDMerge(&a->data[LS_DEV], &b->data[LS_DEV]);
+		a->data[LS_MAXETA] = Max(a->data[LS_MAXETA], b->data[LS_MAXETA]);
+		for (i = 0; i < (Size) m; i++)
+			DDMerge(&a->data[LS_G + 2 * i], &b->data[LS_G + 2 * i]);
+		CHECK_FOR_INTERRUPTS();
+		for (i = 0; i < (Size) m * m; i++)
+			a->data[LS_H(m) + i] += b->data[LS_H(m) + i];
+	}
+	MlopsPassStateSetCounts(a, &counts);
+	PG_RETURN_POINTER(a);
 }
 
 /*
@@ -548,14 +550,8 @@ mlops_logistic_combine(PG_FUNCTION_ARGS)
 static void
 CheckMemory(int nfeat, int m)
 {
-	Size		need = sizeof(double) * ((Size) LS_LEN(m) + (Size) 2 * m * m);
-
-	if (need / 1024 > (Size) maintenance_work_mem)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a logistic fit of %d features needs %zu kB, more than maintenance_work_mem (%d kB)",
-						nfeat, need / 1024, maintenance_work_mem),
-				 errhint("Raise maintenance_work_mem, or use fewer features or classes.")));
+	MlopsPassStateCheckMemory(mlops_logistic_routine.state_fit, nfeat,
+							  sizeof(double) * ((Size) LS_LEN(m) + (Size) 2 * m * m));
 }
 
 /* What one pass measured at the coefficients it was given. */
@@ -580,7 +576,8 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 	Datum		values[3];
 	bool		isnull;
 	Datum		state;
-	double	   *d;
+	MlopsPassState *st;
+	const double *d;
 	int			i;
 
 	for (i = 0; i < m; i++)
@@ -597,10 +594,19 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 				 errmsg("training set is empty"),
 				 errdetail("Relation %s has no row with a class and every feature.",
 						   job->relname)));
-	d = StateCheck(DatumGetArrayTypeP(state), job->nclasses, job->nfeat + 1);
-	out->ntrain = d[LS_NTRAIN];
-	out->nheld = d[LS_NHELD];
-	out->nskipped = d[LS_NSKIP];
+	st = MlopsPassStateFromDatum(state, LOGISTIC_ID, StateProblem);
+	out->ntrain = st->nrows;
+	out->nheld = st->nheld;
+	out->nskipped = st->nskipped;
+	if (st->nrows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Relation %s has no training row with a class and every feature.",
+						   job->relname)));
+	if (LS_K(st) != job->nclasses || st->nfeat != job->nfeat)
+		elog(ERROR, "logistic pass returned a state of another shape");
+	d = st->data;
 	out->deviance = d[LS_DEV] + d[LS_DEV + 1];
 	out->max_eta = d[LS_MAXETA];
 	out->g = palloc(sizeof(double) * m);
@@ -897,7 +903,7 @@ static const MlopsParamDef logistic_params[] = {
 const MlopsAlgorithmRoutine mlops_logistic_routine = {
 	.name = "logistic",
 	.title = "Logistic regression",
-	.id = 3,
+	.id = LOGISTIC_ID,
 	.task = MLOPS_TASK_CLASSIFICATION,
 	.encode = LogisticEncode,
 	.decode = LogisticDecode,
@@ -909,5 +915,7 @@ const MlopsAlgorithmRoutine mlops_logistic_routine = {
 	.params_size = sizeof(LogisticParams),
 	.train = LogisticTrain,
 	.coefficients = LogisticCoefficients,
+	.state_problem = LogisticStateProblem,
 #endif
+	.state_fit = "logistic fit",
 };

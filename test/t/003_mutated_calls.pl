@@ -975,6 +975,17 @@ $gen{classes} = sub { 'SELECT mlops.classes(' . model_arg() . ')' };
 $gen{centers} = sub { 'SELECT * FROM mlops.centers(' . model_arg() . ')' };
 $gen{components} = sub { 'SELECT * FROM mlops.components(' . model_arg() . ')' };
 
+# a logistic pass state: a real one (2 or 3 classes, 2 features), a
+# linear one (another family's), NULL, or mutated text
+sub logistic_state_arg
+{
+	my $real = '(SELECT mlops._logistic_state(' . pick("'{0,0,0}'", "'{0,0,0,1,1,1}'")
+	  . "::float8[], 0, 0::bigint, (k % " . pick(2, 3) . ')::float8, x1, x2) FROM fz_cls)';
+	return pick($real, 'NULL::mlops.pass_state', '(SELECT s FROM fz_states WHERE id = 2)',
+		lit(hex_mutant()) . '::mlops.pass_state') if mut(0.5);
+	return $real;
+}
+
 # the logistic pass: coefficients for (K - 1) x (nfeat + 1) parameters
 sub logistic_coef
 {
@@ -992,14 +1003,14 @@ $gen{_logistic_state} = sub {
 	  . ', ' . logistic_coef() . ', ' . float_arg([ '0', '0.25' ]) . ', 0::bigint) FROM fz_cls';
 };
 $gen{_logistic_accum} = sub {
-	return 'SELECT mlops._logistic_accum(' . eval_state_arg() . ', ' . logistic_coef() . ', '
+	return 'SELECT mlops._logistic_accum(' . logistic_state_arg() . ', ' . logistic_coef() . ', '
 	  . float_arg([ '0', '0.25' ]) . ', 0::bigint, 1::float8, 2::float8, 3::float8)'
 	  if chance(0.5);
-	return 'SELECT mlops._logistic_accum(' . eval_state_arg() . ', ' . array_arg('float8')
+	return 'SELECT mlops._logistic_accum(' . logistic_state_arg() . ', ' . array_arg('float8')
 	  . ', 1::float8, ' . logistic_coef() . ', ' . float_arg([ '0', '0.25' ]) . ', 0::bigint)';
 };
 $gen{_logistic_combine} = sub {
-	'SELECT mlops._logistic_combine(' . eval_state_arg() . ', ' . eval_state_arg() . ')';
+	'SELECT mlops._logistic_combine(' . logistic_state_arg() . ', ' . logistic_state_arg() . ')';
 };
 # the evaluation pass: a stored model (fz_arts, or fz_cls's), its target
 # and features; its internal-state pieces are only reachable with NULL
@@ -1056,9 +1067,9 @@ my %support = (
 	_linear_compare_combine => ['float8[], float8[]'],
 	_score_accum => ['float8[], bytea[], integer[], float8, float8[]'],
 	_score_combine => ['float8[], float8[]'],
-	_logistic_accum => [ 'float8[], float8[], float8, bigint, "any"',
-		'float8[], float8[], float8, float8[], float8, bigint' ],
-	_logistic_combine => ['float8[], float8[]']);
+	_logistic_accum => [ 'mlops.pass_state, float8[], float8, bigint, "any"',
+		'mlops.pass_state, float8[], float8, float8[], float8, bigint' ],
+	_logistic_combine => ['mlops.pass_state, mlops.pass_state']);
 my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
 	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
 
@@ -1106,7 +1117,7 @@ sub public_call
 	my $combine = $stype eq 'float8[]' ? 'mlops._linear_eval_combine' : 'mlops._linear_combine';
 	return "CREATE AGGREGATE pg_temp.fz_pub($in) (SFUNC = mlops.$fn, STYPE = $stype"
 	  . (chance(0.5) ? ", COMBINEFUNC = $combine, PARALLEL = SAFE" : '') . ')'
-	  if $fn !~ /_combine$/ || $fn eq '_linear_combine' || chance(0.5);
+	  if $fn !~ /_combine$/ || $stype ne 'float8[]' || chance(0.5);
 	return 'CREATE AGGREGATE pg_temp.fz_pub(float8[]) (SFUNC = array_cat, '
 	  . "STYPE = float8[], COMBINEFUNC = mlops.$fn)";
 }
