@@ -29,6 +29,9 @@
 #define MLOPS_MAX_LABEL_LEN 1024
 #define MLOPS_MAX_CLASSES 1000
 
+/* Most clusters a clustering model has. */
+#define MLOPS_MAX_CLUSTERS 1000
+
 struct MlopsAlgorithmRoutine;
 
 /*

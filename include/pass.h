@@ -77,6 +77,10 @@ extern Datum MlopsTextArray(char **strs, int n, const char *last);
 extern void MlopsJsonValue(StringInfo buf, double v);
 extern void MlopsJsonNumber(StringInfo buf, const char *key, double v);
 extern Jsonb *MlopsJsonbFromString(const char *s);
+extern char *MlopsRelationToRead(Oid relid);
+extern char *MlopsLabelTextSql(const char *target, Oid type, MlopsLabelKind kind);
+extern char *MlopsClassIndexSql(const char *label_sql, char **classes, int n,
+								bool unseen_null);
 
 /* metrics.c */
 extern Jsonb *MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra);

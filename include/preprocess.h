@@ -17,6 +17,7 @@
 
 extern const double *MlopsScoringArray(ArrayType *arr, int nfeat);
 extern void MlopsNumericToDoubleDouble(Datum num, double *hi, double *lo);
+extern uint64 MlopsRowHash(const double *x, int nfeat, double y, int64 seed);
 extern bool MlopsRowIsTest(const double *x, int nfeat, double y,
 						   int64 seed, double test_size);
 extern const double *MlopsTrainingRow(ArrayType *arr, int *nfeat);

@@ -718,6 +718,26 @@ COMMENT ON FUNCTION @extschema@.centers(text) IS 'a clustering model''s centres'
 COMMENT ON FUNCTION @extschema@.components(text) IS
     'a decomposition''s components with their explained variance';
 
+-- evaluation on any labelled relation, read as the caller
+CREATE FUNCTION @extschema@.evaluate(model text, relation regclass, target text)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'mlops_evaluate'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.confusion_matrix(model text, relation regclass, target text)
+    RETURNS TABLE (actual text, predicted text, n bigint)
+    AS 'MODULE_PATHNAME', 'mlops_confusion_matrix'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.roc_curve(model text, relation regclass, target text)
+    RETURNS TABLE (threshold float8, fpr float8, tpr float8)
+    AS 'MODULE_PATHNAME', 'mlops_roc_curve'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.evaluate(text, regclass, text) IS
+    'metrics of a version on every row of a relation (target NULL for clustering)';
+COMMENT ON FUNCTION @extschema@.confusion_matrix(text, regclass, text) IS
+    'counts of actual and predicted classes of a classifier on a relation';
+COMMENT ON FUNCTION @extschema@.roc_curve(text, regclass, text) IS
+    'ROC curve points of a binary classifier on a relation';
+
 -- versioning
 
 CREATE FUNCTION @extschema@.deploy(model text, version integer) RETURNS integer

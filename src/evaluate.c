@@ -5,6 +5,9 @@
  *	  relation's rows (all of them, or the held-out rows of a training
  *	  split), summed by task into the metrics of evalmetrics.c.
  *
+ * mlops.evaluate, mlops.confusion_matrix and mlops.roc_curve read a
+ * relation as the caller, with the version resolved as scoring does.
+ *
  * mlops._eval_state(artifact, test_size, seed, target, features) is an
  * aggregate with an internal state: regression sums, or a confusion
  * matrix, the log-loss and each row's class scores (for the ROC AUC),
@@ -23,7 +26,9 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -31,13 +36,26 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/float.h"
 #include "utils/memutils.h"
 
 #include "algorithm.h"
+#include "cache.h"
+#include "catalog.h"
+#include "ddouble.h"
 #include "evalmetrics.h"
 #include "metrics.h"
 #include "pass.h"
 #include "preprocess.h"
+#include "resolve.h"
+
+/*
+ * Rows clustering keeps for the silhouette: those of the smallest hashes
+ * (MlopsRowHash, seed 0), so the sample is the same however the rows are
+ * split among workers and merged.
+ */
+#define EVAL_SAMPLE 1000
 
 typedef struct EvalState
 {
@@ -48,6 +66,14 @@ typedef struct EvalState
 	MlopsEvalRegState reg;
 	MlopsEvalClassState *cls;
 	MlopsEvalScores scores;		/* each row's class scores, for the AUC */
+	/* clustering */
+	int32		nfeat;
+	int64		n;
+	double		inertia[2];		/* double-double */
+	int32		nsample;
+	uint64	   *hash;			/* EVAL_SAMPLE each */
+	int32	   *cluster;
+	double	   *sample;			/* EVAL_SAMPLE x nfeat */
 } EvalState;
 
 static EvalState *
@@ -59,6 +85,13 @@ NewEvalState(MemoryContext cxt, const MlopsModel *m)
 
 	st->task = m->algo->task;
 	MlopsEvalRegInit(&st->reg);
+	if (st->task == MLOPS_TASK_CLUSTERING)
+	{
+		st->nfeat = m->nfeat;
+		st->hash = palloc(sizeof(uint64) * EVAL_SAMPLE);
+		st->cluster = palloc(sizeof(int32) * EVAL_SAMPLE);
+		st->sample = palloc(sizeof(double) * EVAL_SAMPLE * m->nfeat);
+	}
 	if (st->task == MLOPS_TASK_CLASSIFICATION)
 	{
 		st->nclasses = m->nclasses;
@@ -79,6 +112,43 @@ Check(const char *problem)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot evaluate: %s", problem)));
+}
+
+/* Keep a row in the silhouette sample when its hash is among the smallest. */
+static void
+SampleRow(EvalState *st, uint64 h, int32 cluster, const double *x)
+{
+	int			slot = st->nsample;
+	int			i;
+
+	if (slot == EVAL_SAMPLE)
+	{
+		slot = 0;
+		for (i = 1; i < EVAL_SAMPLE; i++)
+			if (st->hash[i] > st->hash[slot])
+				slot = i;
+		if (h >= st->hash[slot])
+			return;
+	}
+	else
+		st->nsample++;
+	st->hash[slot] = h;
+	st->cluster[slot] = cluster;
+	memcpy(st->sample + (Size) slot * st->nfeat, x, sizeof(double) * st->nfeat);
+}
+
+/* A clustering model on one row: inertia, and the sample. */
+static void
+ClusterRow(EvalState *st, const MlopsModel *m, const double *x)
+{
+	double		dist[MLOPS_MAX_CLUSTERS];
+	int			c;
+
+	m->algo->predict_vector(m, x, dist);
+	c = (int) MlopsPredict(m, x);
+	DDAdd(&st->inertia[0], &st->inertia[1], dist[c] * dist[c]);
+	st->n++;
+	SampleRow(st, MlopsRowHash(x, m->nfeat, 0, 0), c, x);
 }
 
 /*
@@ -118,16 +188,22 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 	seed = PG_GETARG_INT64(3);
 	st = PG_ARGISNULL(0) ? NewEvalState(aggcxt, m) :
 		(EvalState *) PG_GETARG_POINTER(0);
-	if (st->task != m->algo->task || st->nclasses != (st->cls ? m->nclasses : 0))
+	if (st->task != m->algo->task || st->nclasses != (st->cls ? m->nclasses : 0) ||
+		(st->task == MLOPS_TASK_CLUSTERING && st->nfeat != m->nfeat))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("_eval_state was given another model mid-pass")));
-	if (PG_ARGISNULL(4) || PG_ARGISNULL(5))
+	if (st->task == MLOPS_TASK_DECOMPOSITION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a %s model has no evaluation", m->algo->name),
+				 errhint("mlops.components gives its explained variance.")));
+	if ((PG_ARGISNULL(4) && st->task != MLOPS_TASK_CLUSTERING) || PG_ARGISNULL(5))
 	{
 		st->skipped++;
 		PG_RETURN_POINTER(st);
 	}
-	y = PG_GETARG_FLOAT8(4);
+	y = PG_ARGISNULL(4) ? 0 : PG_GETARG_FLOAT8(4);
 	x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(5), &nfeat);
 	if (x == NULL)
 	{
@@ -147,6 +223,11 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 	if (test_size > 0 && !MlopsRowIsTest(x, nfeat, y, seed, test_size))
 		PG_RETURN_POINTER(st);
 
+	if (st->task == MLOPS_TASK_CLUSTERING)
+	{
+		ClusterRow(st, m, x);
+		PG_RETURN_POINTER(st);
+	}
 	if (st->cls == NULL)
 	{
 		Check(MlopsEvalRegAccum(&st->reg, y, MlopsPredict(m, x)));
@@ -201,6 +282,17 @@ mlops_eval_combine(PG_FUNCTION_ARGS)
 		elog(ERROR, "_eval_state combine of states of different models");
 	a->skipped += b->skipped;
 	MlopsEvalRegMerge(&a->reg, &b->reg);
+	if (a->task == MLOPS_TASK_CLUSTERING)
+	{
+		int			i;
+
+		if (a->nfeat != b->nfeat)
+			elog(ERROR, "_eval_state combine of states of different models");
+		a->n += b->n;
+		DDMerge(a->inertia, b->inertia);
+		for (i = 0; i < b->nsample; i++)
+			SampleRow(a, b->hash[i], b->cluster[i], b->sample + (Size) i * b->nfeat);
+	}
 	if (a->cls != NULL)
 	{
 		Check(MlopsEvalClassMerge(a->cls, b->cls));
@@ -228,6 +320,18 @@ mlops_eval_serialize(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, st->nclasses);
 	pq_sendint64(&buf, st->skipped);
 	pq_sendbytes(&buf, (const char *) &st->reg, sizeof(st->reg));
+	if (st->task == MLOPS_TASK_CLUSTERING)
+	{
+		pq_sendint32(&buf, st->nfeat);
+		pq_sendint64(&buf, st->n);
+		pq_sendfloat8(&buf, st->inertia[0]);
+		pq_sendfloat8(&buf, st->inertia[1]);
+		pq_sendint32(&buf, st->nsample);
+		pq_sendbytes(&buf, (const char *) st->hash, sizeof(uint64) * st->nsample);
+		pq_sendbytes(&buf, (const char *) st->cluster, sizeof(int32) * st->nsample);
+		pq_sendbytes(&buf, (const char *) st->sample,
+					 sizeof(double) * st->nsample * st->nfeat);
+	}
 	if (st->cls != NULL)
 	{
 		for (i = 0; i < st->nclasses; i++)
@@ -321,6 +425,33 @@ mlops_eval_deserialize(PG_FUNCTION_ARGS)
 			Check(MlopsEvalScoresMerge(&st->scores, &in));
 		}
 	}
+	else if (st->task == MLOPS_TASK_CLUSTERING)
+	{
+		st->nfeat = (int32) pq_getmsgint(&buf, 4);
+		st->n = pq_getmsgint64(&buf);
+		st->inertia[0] = pq_getmsgfloat8(&buf);
+		st->inertia[1] = pq_getmsgfloat8(&buf);
+		st->nsample = (int32) pq_getmsgint(&buf, 4);
+		if (st->nfeat < 1 || st->nfeat > MLOPS_MAX_FEATURES ||
+			st->nsample < 0 || st->nsample > EVAL_SAMPLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid _eval_state serialization")));
+		st->hash = palloc(sizeof(uint64) * EVAL_SAMPLE);
+		st->cluster = palloc(sizeof(int32) * EVAL_SAMPLE);
+		st->sample = palloc(sizeof(double) * EVAL_SAMPLE * st->nfeat);
+		memcpy(st->hash, GetBytes(&buf, sizeof(uint64) * st->nsample),
+			   sizeof(uint64) * st->nsample);
+		memcpy(st->cluster, GetBytes(&buf, sizeof(int32) * st->nsample),
+			   sizeof(int32) * st->nsample);
+		memcpy(st->sample, GetBytes(&buf, sizeof(double) * st->nsample * st->nfeat),
+			   sizeof(double) * st->nsample * st->nfeat);
+		for (i = 0; i < st->nsample; i++)
+			if (st->cluster[i] < 0 || st->cluster[i] >= MLOPS_MAX_CLUSTERS)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid _eval_state serialization")));
+	}
 	else if (st->task < MLOPS_TASK_REGRESSION || st->task > MLOPS_TASK_DECOMPOSITION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -382,6 +513,27 @@ ClassMetrics(StringInfo buf, EvalState *st)
 					 st->nclasses == 2 ? "roc_auc" : "f1_macro");
 }
 
+/* The metrics of a clustering state: inertia, silhouette of the sample. */
+static void
+ClusterMetrics(StringInfo buf, EvalState *st)
+{
+	double		silhouette = get_float8_nan();
+	int			nlabels = 0;
+	int			i;
+
+	for (i = 0; i < st->nsample; i++)
+		nlabels = Max(nlabels, st->cluster[i] + 1);
+	if (st->nsample >= 2 && nlabels >= 2)
+		Check(MlopsEvalSilhouette(st->sample, st->nsample, st->nfeat, st->cluster,
+								  nlabels, &silhouette));
+	MlopsJsonNumber(buf, "inertia", st->inertia[0] + st->inertia[1]);
+	MlopsJsonNumber(buf, "silhouette", silhouette);
+	appendStringInfo(buf, ", \"silhouette_sample\": %d, \"n\": %lld",
+					 st->nsample, (long long) st->n);
+	MlopsJsonNumber(buf, "score", st->inertia[0] + st->inertia[1]);
+	appendStringInfoString(buf, ", \"score_metric\": \"inertia\"");
+}
+
 /* _eval_state final: the metrics document ({"n": 0} for no row). */
 PG_FUNCTION_INFO_V1(mlops_eval_final);
 Datum
@@ -395,7 +547,9 @@ mlops_eval_final(PG_FUNCTION_ARGS)
 	st = (EvalState *) PG_GETARG_POINTER(0);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"rows_skipped\": %lld", (long long) st->skipped);
-	if (st->cls != NULL && st->cls->n > 0)
+	if (st->task == MLOPS_TASK_CLUSTERING && st->n > 0)
+		ClusterMetrics(&buf, st);
+	else if (st->cls != NULL && st->cls->n > 0)
 		ClassMetrics(&buf, st);
 	else if (st->cls == NULL && st->reg.n > 0)
 	{
@@ -462,4 +616,286 @@ MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra)
 	metrics = DirectFunctionCall2(jsonb_concat, JsonbPGetDatum(where), metrics);
 	return DatumGetJsonbP(DirectFunctionCall2(jsonb_concat, metrics,
 											  JsonbPGetDatum(extra)));
+}
+
+/* What an evaluation on a relation reads, resolved and checked. */
+typedef struct EvalOn
+{
+	MlopsVersionRef ref;
+	const MlopsModel *model;
+	char	   *model_name;
+	char	   *relname;
+	char	   *target;			/* NULL for clustering */
+	char	   *label_sql;		/* classifiers: the target's label as text */
+	char	   *target_sql;		/* the target as the pass receives it */
+	char	   *features_sql;	/* ARRAY[features]::float8[] */
+} EvalOn;
+
+/*
+ * Resolve mlops.evaluate's (model, relation, target): the version (the
+ * predict privilege is checked), the columns it reads, which must exist,
+ * and for a classifier that every label in the target is one of its
+ * classes (an error names the first that is not).  SPI is connected; the
+ * relation is read as the caller, so its privileges apply.
+ */
+static void
+ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
+{
+	Oid			relid;
+	AttrNumber	att = InvalidAttrNumber;
+	StringInfoData sql;
+	int			i;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", PG_ARGISNULL(0) ? "model name" : "relation")));
+	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &e->ref);
+	e->model = MlopsGetModel(&e->ref, fcinfo->flinfo->fn_mcxt);
+	e->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	relid = PG_GETARG_OID(1);
+	e->relname = MlopsRelationToRead(relid);
+	e->target = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (e->model->algo->task == MLOPS_TASK_DECOMPOSITION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, which has no evaluation",
+						e->model_name, e->model->algo->name),
+				 errhint("mlops.components gives its explained variance.")));
+	if ((e->target == NULL) != (e->model->algo->task == MLOPS_TASK_CLUSTERING))
+		ereport(ERROR,
+				(errcode(e->target ? ERRCODE_INVALID_PARAMETER_VALUE :
+						 ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 e->target ?
+				 errmsg("model \"%s\" is a clustering model, which is evaluated without a target",
+						e->model_name) :
+				 errmsg("evaluating model \"%s\" needs a target column", e->model_name)));
+	if (e->target != NULL)
+	{
+		att = get_attnum(relid, e->target);
+		if (att == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation %s does not exist",
+							e->target, e->relname)));
+	}
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "ARRAY[");
+	for (i = 0; i < e->model->nfeat; i++)
+	{
+		if (get_attnum(relid, e->model->feature_names[i]) == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("relation %s has no column \"%s\", a feature of model \"%s\"",
+							e->relname, e->model->feature_names[i], e->model_name)));
+		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+						 quote_identifier(e->model->feature_names[i]));
+	}
+	appendStringInfoString(&sql, "]::pg_catalog.float8[]");
+	e->features_sql = sql.data;
+
+	if (e->target == NULL)
+		e->target_sql = "NULL::pg_catalog.float8";
+	else if (e->model->nclasses == 0)
+		e->target_sql = psprintf("%s::pg_catalog.float8", quote_identifier(e->target));
+	else
+	{
+		Oid			type = get_atttype(relid, att);
+		char	   *check;
+
+		e->label_sql = MlopsLabelTextSql(e->target, type, e->model->label_kind);
+		e->target_sql = MlopsClassIndexSql(e->label_sql, e->model->classes,
+										   e->model->nclasses, false);
+		check = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s < 0 LIMIT 1",
+						 quote_identifier(e->target), e->relname, e->target_sql);
+		if (SPI_execute(check, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "checking the target's labels failed");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" holds \"%s\", which is not a class of model \"%s\"",
+							e->target, SPI_getvalue(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1),
+							e->model_name),
+					 errhint("mlops.classes('%s') lists its classes.", e->model_name)));
+	}
+}
+
+/*
+ * mlops.evaluate(model, relation, target) returns jsonb: the metrics of
+ * the version on every row of the relation, with the keys a version's
+ * stored metrics have, read as the caller in one pass.
+ */
+PG_FUNCTION_INFO_V1(mlops_evaluate);
+Datum
+mlops_evaluate(PG_FUNCTION_ARGS)
+{
+	EvalOn		e;
+	Oid			types[1] = {BYTEAOID};
+	Datum		values[1];
+	bool		isnull;
+	Datum		metrics;
+	StringInfoData head;
+	MemoryContext caller = CurrentMemoryContext;
+	Jsonb	   *result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ResolveEvalOn(fcinfo, &e);
+	values[0] = PointerGetDatum(MlopsFetchArtifact(&e.ref));
+	metrics = MlopsRunPass(psprintf("SELECT mlops._eval_state($1, 0, 0, %s, %s) FROM %s",
+									e.target_sql, e.features_sql, e.relname),
+						   1, types, values, &isnull);
+	initStringInfo(&head);
+	appendStringInfoString(&head, "{\"model\": ");
+	escape_json(&head, e.model_name);
+	appendStringInfo(&head, ", \"version\": %d, \"evaluated_on\": ", e.ref.version);
+	escape_json(&head, e.relname);
+	appendStringInfoChar(&head, '}');
+	if (isnull)
+		metrics = JsonbPGetDatum(MlopsJsonbFromString("{\"n\": 0}"));
+	metrics = DirectFunctionCall2(jsonb_concat,
+								  JsonbPGetDatum(MlopsJsonbFromString(head.data)),
+								  metrics);
+	MemoryContextSwitchTo(caller);
+	result = DatumGetJsonbPCopy(metrics);
+	SPI_finish();
+	PG_RETURN_JSONB_P(result);
+}
+
+/* A classifier's evaluation, or an error naming the model. */
+static void
+RequireClassifier(const EvalOn *e, const char *fn, int nclasses)
+{
+	if (e->model->nclasses == 0 || (nclasses > 0 && e->model->nclasses != nclasses))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is not a %s", e->model_name,
+						nclasses == 2 ? "binary classifier" : "classifier"),
+				 errhint("%s is for %s models.", fn,
+						 nclasses == 2 ? "binary classification" : "classification")));
+}
+
+/*
+ * mlops.confusion_matrix(model, relation, target) returns table(actual,
+ * predicted, n): every pair of classes, in class order, with its count
+ * (zero included), as scikit-learn's confusion_matrix.
+ */
+PG_FUNCTION_INFO_V1(mlops_confusion_matrix);
+Datum
+mlops_confusion_matrix(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EvalOn		e;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	char	   *sql;
+	int64	   *counts;
+	int			K;
+	uint64		r;
+	int			i;
+	int			j;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ResolveEvalOn(fcinfo, &e);
+	RequireClassifier(&e, "mlops.confusion_matrix", 0);
+	K = e.model->nclasses;
+	/* as predict_label does, column by column: the row form of predict */
+	sql = psprintf("SELECT t, p, pg_catalog.count(*) FROM (SELECT %s AS t, "
+				   "pg_catalog.array_position(mlops.classes($1), mlops.predict_label($1, %s)) - 1 AS p "
+				   "FROM %s) s WHERE t IS NOT NULL AND p IS NOT NULL GROUP BY t, p",
+				   e.target_sql, e.features_sql, e.relname);
+	values[0] = PointerGetDatum(cstring_to_text(psprintf("%s@%d", e.ref.name, e.ref.version)));
+	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "computing the confusion matrix failed");
+	counts = palloc0(sizeof(int64) * K * K);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int			a = (int) DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[r],
+														   SPI_tuptable->tupdesc, 1, &isnull));
+		int			p = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r],
+												SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (a < 0 || a >= K || p < 0 || p >= K)
+			elog(ERROR, "confusion matrix class out of range");
+		counts[a * K + p] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r],
+														SPI_tuptable->tupdesc, 3, &isnull));
+	}
+	for (i = 0; i < K; i++)
+		for (j = 0; j < K; j++)
+		{
+			Datum		row[3];
+			bool		nulls[3] = {false, false, false};
+
+			row[0] = CStringGetTextDatum(e.model->classes[i]);
+			row[1] = CStringGetTextDatum(e.model->classes[j]);
+			row[2] = Int64GetDatum(counts[i * K + j]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, nulls);
+		}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * mlops.roc_curve(model, relation, target) returns table(threshold, fpr,
+ * tpr) for a binary classifier, the points scikit-learn's roc_curve
+ * returns (drop_intermediate), scored on the probability of the second
+ * class of mlops.classes.  The rows' scores are held in memory.
+ */
+PG_FUNCTION_INFO_V1(mlops_roc_curve);
+Datum
+mlops_roc_curve(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EvalOn		e;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	char	   *sql;
+	double	   *score;
+	int32	   *label;
+	MlopsEvalRocPoint *points;
+	int64		npoints;
+	uint64		n;
+	uint64		r;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ResolveEvalOn(fcinfo, &e);
+	RequireClassifier(&e, "mlops.roc_curve", 2);
+	sql = psprintf("SELECT * FROM (SELECT %s AS t, (mlops.predict_proba($1, %s))[2] AS s FROM %s) r "
+				   "WHERE t IS NOT NULL AND s IS NOT NULL",
+				   e.target_sql, e.features_sql, e.relname);
+	values[0] = PointerGetDatum(cstring_to_text(psprintf("%s@%d", e.ref.name, e.ref.version)));
+	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "scoring the rows failed");
+	n = SPI_processed;
+	score = palloc(sizeof(double) * Max(n, 1));
+	label = palloc(sizeof(int32) * Max(n, 1));
+	for (r = 0; r < n; r++)
+	{
+		bool		isnull;
+
+		CHECK_FOR_INTERRUPTS();
+		label[r] = (int32) DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[r],
+														SPI_tuptable->tupdesc, 1, &isnull));
+		score[r] = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[r],
+												SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	Check(MlopsEvalRocCurve(score, label, (int64) n, &points, &npoints));
+	for (r = 0; r < (uint64) npoints; r++)
+	{
+		Datum		row[3];
+		bool		nulls[3] = {false, false, false};
+
+		row[0] = Float8GetDatum(points[r].threshold);
+		row[1] = Float8GetDatum(points[r].fpr);
+		row[2] = Float8GetDatum(points[r].tpr);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
 }

@@ -14,12 +14,15 @@
 
 #include <math.h>
 
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 
 #include "pass.h"
 
@@ -94,3 +97,60 @@ MlopsJsonbFromString(const char *s)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
 }
 
+
+/*
+ * A relation rows can be read from (a table, view, materialized view,
+ * foreign or partitioned table), as its schema-qualified, quoted name.
+ */
+char *
+MlopsRelationToRead(Oid relid)
+{
+	char		relkind = get_rel_relkind(relid);
+
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
+		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
+		relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table, view or materialized view",
+						get_rel_name(relid))));
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/* A label as text: integers of float and numeric columns without a fraction. */
+char *
+MlopsLabelTextSql(const char *target, Oid type, MlopsLabelKind kind)
+{
+	Oid			base = getBaseType(type);
+
+	if (kind == MLOPS_LABEL_NUMERIC &&
+		(base == FLOAT4OID || base == FLOAT8OID || base == NUMERICOID))
+		return psprintf("pg_catalog.trunc(%s::pg_catalog.numeric)::pg_catalog.text",
+						quote_identifier(target));
+	return psprintf("%s::pg_catalog.text", quote_identifier(target));
+}
+
+/*
+ * A row's class as the passes receive it: the 0-based index of its label
+ * (label_sql, from MlopsLabelTextSql) among the n classes; NULL for a
+ * NULL label or, with unseen_null false, -1 for a label not among them.
+ */
+char *
+MlopsClassIndexSql(const char *label_sql, char **classes, int n, bool unseen_null)
+{
+	StringInfoData lit;
+	int			i;
+
+	initStringInfo(&lit);
+	appendStringInfoString(&lit, "ARRAY[");
+	for (i = 0; i < n; i++)
+		appendStringInfo(&lit, "%s%s", i ? ", " : "", quote_literal_cstr(classes[i]));
+	appendStringInfoString(&lit, "]::pg_catalog.text[]");
+	if (unseen_null)
+		return psprintf("(pg_catalog.array_position(%s, %s) - 1)::pg_catalog.float8",
+						lit.data, label_sql);
+	return psprintf("CASE WHEN (%s) IS NOT NULL THEN "
+					"(COALESCE(pg_catalog.array_position(%s, %s), 0) - 1)::pg_catalog.float8 END",
+					label_sql, lit.data, label_sql);
+}

@@ -243,14 +243,11 @@ MlopsNumericToDoubleDouble(Datum num, double *hi, double *lo)
 }
 
 /*
- * Is this row in the test set?  A 64-bit hash of the row's values and the
- * seed, mapped to [0, 1).  The mixing is a multiply-xorshift per value
- * (cheap: it runs for every row of every pass), finished with
- * PostgreSQL's integer hash.
+ * A row's hash, from its values and a seed: what decides the
+ * deterministic train/test split (MlopsRowIsTest) and samples of rows.
  */
-bool
-MlopsRowIsTest(const double *x, int nfeat, double y, int64 seed,
-			   double test_size)
+uint64
+MlopsRowHash(const double *x, int nfeat, double y, int64 seed)
 {
 	uint64		h = (uint64) seed ^ UINT64CONST(0x9E3779B97F4A7C15);
 	uint64		v;
@@ -264,6 +261,20 @@ MlopsRowIsTest(const double *x, int nfeat, double y, int64 seed,
 	}
 	memcpy(&v, &y, sizeof(v));
 	h = (h ^ v) * UINT64CONST(0xC4CEB9FE1A85EC53);
-	h = DatumGetUInt64(hash_uint32_extended((uint32) (h ^ (h >> 32)), h));
+	return DatumGetUInt64(hash_uint32_extended((uint32) (h ^ (h >> 32)), h));
+}
+
+/*
+ * Is this row in the test set?  A 64-bit hash of the row's values and the
+ * seed, mapped to [0, 1).  The mixing is a multiply-xorshift per value
+ * (cheap: it runs for every row of every pass), finished with
+ * PostgreSQL's integer hash.
+ */
+bool
+MlopsRowIsTest(const double *x, int nfeat, double y, int64 seed,
+			   double test_size)
+{
+	uint64		h = MlopsRowHash(x, nfeat, y, seed);
+
 	return (double) (h >> 11) * (1.0 / 9007199254740992.0) < test_size;
 }

@@ -342,25 +342,6 @@ ReportNonNumeric(const NonNumeric *nn, bool defaulted)
 			 errhint("Only smallint, integer, bigint, real, double precision and numeric columns can be features: leave these out, or cast them in a view.")));
 }
 
-/*
- * A relation rows can be read from (a table, view, materialized view,
- * foreign or partitioned table), as its schema-qualified, quoted name.
- */
-static char *
-RelationToRead(Oid relid)
-{
-	char		relkind = get_rel_relkind(relid);
-
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
-		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
-		relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a table, view or materialized view",
-						get_rel_name(relid))));
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
-}
 
 /*
  * Why a version cannot read column name of a relation as a feature, as a
@@ -426,18 +407,6 @@ CheckTargetType(TrainArgs *a, Form_pg_attribute att)
 				 errhint("Class labels are boolean, integer, text or enum values, or floats whose values are integers.")));
 }
 
-/* A label as text: integers of float and numeric columns without a fraction. */
-static char *
-LabelTextSql(const TrainArgs *a)
-{
-	Oid			base = getBaseType(a->target_type);
-
-	if (a->label_kind == MLOPS_LABEL_NUMERIC &&
-		(base == FLOAT4OID || base == FLOAT8OID || base == NUMERICOID))
-		return psprintf("pg_catalog.trunc(%s::pg_catalog.numeric)::pg_catalog.text",
-						quote_identifier(a->target));
-	return psprintf("%s::pg_catalog.text", quote_identifier(a->target));
-}
 
 /*
  * A classifier's classes: the target's distinct non-NULL values in the
@@ -451,7 +420,6 @@ ResolveClasses(TrainArgs *a)
 	const char *col = quote_identifier(a->target);
 	Oid			base = getBaseType(a->target_type);
 	char	   *sql;
-	StringInfoData lit;
 	int			i;
 
 	if (a->label_kind == MLOPS_LABEL_NUMERIC &&
@@ -476,7 +444,7 @@ ResolveClasses(TrainArgs *a)
 	}
 	sql = psprintf("SELECT %s FROM (SELECT DISTINCT %s FROM %s WHERE %s IS NOT NULL) s "
 				   "ORDER BY %s LIMIT %d",
-				   LabelTextSql(a), col, a->relname, col, col, MLOPS_MAX_CLASSES + 1);
+				   MlopsLabelTextSql(a->target, a->target_type, a->label_kind), col, a->relname, col, col, MLOPS_MAX_CLASSES + 1);
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the classes failed");
 	if (SPI_processed > MLOPS_MAX_CLASSES)
@@ -499,8 +467,6 @@ ResolveClasses(TrainArgs *a)
 				 errdetail("A classifier needs at least two classes.")));
 	a->nclasses = (int) SPI_processed;
 	a->classes = palloc(sizeof(char *) * a->nclasses);
-	initStringInfo(&lit);
-	appendStringInfoString(&lit, "ARRAY[");
 	for (i = 0; i < a->nclasses; i++)
 	{
 		a->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
@@ -509,11 +475,10 @@ ResolveClasses(TrainArgs *a)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("a class label of target column \"%s\" is longer than %d bytes",
 							a->target, MLOPS_MAX_LABEL_LEN)));
-		appendStringInfo(&lit, "%s%s", i ? ", " : "", quote_literal_cstr(a->classes[i]));
 	}
-	appendStringInfoChar(&lit, ']');
-	a->target_sql = psprintf("(pg_catalog.array_position(%s::pg_catalog.text[], %s) - 1)::pg_catalog.float8",
-							 lit.data, LabelTextSql(a));
+	a->target_sql = MlopsClassIndexSql(MlopsLabelTextSql(a->target, a->target_type,
+														 a->label_kind),
+									   a->classes, a->nclasses, true);
 }
 
 /*
@@ -548,7 +513,7 @@ AutoAlgorithm(const char *target, Oid relid)
 	{
 		char	   *sql = psprintf("SELECT count(*) FROM (SELECT DISTINCT %s FROM %s "
 								   "WHERE %s IS NOT NULL LIMIT 3) s",
-								   quote_identifier(target), RelationToRead(relid),
+								   quote_identifier(target), MlopsRelationToRead(relid),
 								   quote_identifier(target));
 
 		if (SPI_connect() != SPI_OK_CONNECT)
@@ -605,7 +570,7 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 	NonNumeric	nn;
 
 	nn.count = 0;
-	a->relname = RelationToRead(a->relid);
+	a->relname = MlopsRelationToRead(a->relid);
 
 	rel = relation_open(a->relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
@@ -1214,7 +1179,7 @@ char *
 MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 					const char *target, int32 current, int32 *best)
 {
-	char	   *relname = RelationToRead(relid);
+	char	   *relname = MlopsRelationToRead(relid);
 	Relation	rel;
 	TupleDesc	desc;
 	Form_pg_attribute att;

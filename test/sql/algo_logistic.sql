@@ -12,37 +12,8 @@
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
-\cd :abs_srcdir/../data
-CREATE TEMP TABLE bc (mean_radius float8, mean_texture float8, mean_perimeter float8,
-	mean_area float8, mean_smoothness float8, mean_compactness float8,
-	mean_concavity float8, mean_concave_points float8, mean_symmetry float8,
-	mean_fractal_dimension float8, radius_error float8, texture_error float8,
-	perimeter_error float8, area_error float8, smoothness_error float8,
-	compactness_error float8, concavity_error float8, concave_points_error float8,
-	symmetry_error float8, fractal_dimension_error float8, worst_radius float8,
-	worst_texture float8, worst_perimeter float8, worst_area float8,
-	worst_smoothness float8, worst_compactness float8, worst_concavity float8,
-	worst_concave_points float8, worst_symmetry float8, worst_fractal_dimension float8,
-	diagnosis text);
-\copy bc FROM 'breast_cancer.csv' (FORMAT csv, HEADER)
-ALTER TABLE bc ADD COLUMN id serial;
-CREATE TEMP TABLE iris (sepal_length float8, sepal_width float8, petal_length float8,
-	petal_width float8, species text);
-\copy iris FROM 'iris.csv' (FORMAT csv, HEADER)
-ALTER TABLE iris ADD COLUMN id serial;
-CREATE TEMP TABLE wine (alcohol float8, malic_acid float8, ash float8,
-	alcalinity_of_ash float8, magnesium float8, total_phenols float8,
-	flavanoids float8, nonflavanoid_phenols float8, proanthocyanins float8,
-	color_intensity float8, hue float8, od280_od315_of_diluted_wines float8,
-	proline float8, cultivar text);
-\copy wine FROM 'wine.csv' (FORMAT csv, HEADER)
-ALTER TABLE wine ADD COLUMN id serial;
-CREATE TEMP TABLE separated (x float8, y boolean);
-\copy separated FROM 'separated.csv' (FORMAT csv, HEADER)
-CREATE TEMP TABLE quasi (x float8, y boolean);
-\copy quasi FROM 'quasi_separated.csv' (FORMAT csv, HEADER)
-\cd :abs_srcdir
-CREATE TEMP VIEW iris_vv AS SELECT * FROM iris WHERE species <> 'setosa';
+\i :abs_srcdir/include/datasets.sql
+CREATE VIEW iris_vv AS SELECT * FROM iris WHERE species <> 'setosa';
 SELECT (SELECT count(*) FROM bc) AS bc, (SELECT count(*) FROM iris_vv) AS iris_vv,
        (SELECT count(*) FROM wine) AS wine;
 
@@ -1480,3 +1451,7 @@ SELECT pg_temp.try($$SELECT mlops.transform('bc_l2_1', ARRAY[1, 2, 3, 4]::float8
 SELECT count(*) AS trained FROM mlops.train('lin', 'kinds', 'x', 'linear', features => '{i}', test_size => 0);
 SELECT pg_temp.try($$SELECT mlops.predict_label('lin', ARRAY[1]::float8[])$$);
 SELECT mlops.classes('lin') AS linear_classes;
+
+-- this suite's models go, so that every suite starts without models
+SELECT count(*) > 0 AS dropped FROM (SELECT mlops.drop_model(model) FROM mlops.models) d;
+SELECT count(*) AS models_left FROM mlops.models;

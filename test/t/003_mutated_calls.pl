@@ -972,6 +972,16 @@ for my $f (qw(predict_proba predict_label transform))
 	};
 }
 $gen{classes} = sub { 'SELECT mlops.classes(' . model_arg() . ')' };
+for my $f (qw(evaluate confusion_matrix roc_curve))
+{
+	$gen{$f} = sub {
+		my ($rel, $target) = @{ pick([ 'fz_tab', 'y' ], [ 'fz_cls', 'lab' ], [ 'fz_cls', 'flag' ],
+			[ 'fz_nan', 'y' ], [ 'fz_empty', 'y' ], [ 'fz_txtrow', 'y' ], [ 'fz_alltypes', 'b' ]) };
+		my $from = $f eq 'evaluate' ? 'SELECT mlops.evaluate(' : "SELECT count(*) FROM mlops.$f(";
+		return $from . model_arg() . ', ' . (mut(0.3) ? rel_arg() : lit($rel) . '::regclass')
+		  . ', ' . (mut(0.3) ? text_arg(\@col_valid, \@col_mutant) : lit($target)) . ')';
+	};
+}
 $gen{centers} = sub { 'SELECT * FROM mlops.centers(' . model_arg() . ')' };
 $gen{components} = sub { 'SELECT * FROM mlops.components(' . model_arg() . ')' };
 
@@ -1489,6 +1499,7 @@ my %covers = (
 	_score_state => '_score_state',
 	classes => 'classes', predict_proba => 'predict_proba_', predict_label => 'predict_label_',
 	transform => 'transform_', centers => 'centers', components => 'components',
+	evaluate => 'evaluate', confusion_matrix => 'confusion_matrix', roc_curve => 'roc_curve',
 	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',
 	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum',
 	_eval_combine => '_eval_combine', _eval_serialize => '_eval_serialize',
