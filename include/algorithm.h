@@ -46,14 +46,20 @@ typedef struct MlopsReader
  * A hyperparameter, declared (as bloom declares its reloptions): its JSON
  * key in mlops.train's hyperparams, its kind, where it goes in the
  * family's params struct, its default, smallest and largest value (no
- * largest when max is not above min).  train.c parses and checks them,
- * and stores them with the version, defaults included.
+ * largest when max is not above min).  An enum is a JSON string among
+ * choices (NULL-terminated), stored in the params struct as the int index
+ * of the choice, dflt being the default's index.  An int whose default is
+ * below its min has no default value (the family picks one, as n_components
+ * = all features) and is stored with the version as null when not given.
+ * train.c parses and checks them, and stores them with the version,
+ * defaults included.
  */
 typedef enum MlopsParamKind
 {
 	MLOPS_PARAM_BOOL,			/* bool */
 	MLOPS_PARAM_REAL,			/* double: finite, in [min, max] */
-	MLOPS_PARAM_INT				/* int: an integer in [min, max] */
+	MLOPS_PARAM_INT,			/* int: an integer in [min, max] */
+	MLOPS_PARAM_ENUM			/* int: the index of a string in choices */
 } MlopsParamKind;
 
 typedef struct MlopsParamDef
@@ -64,6 +70,7 @@ typedef struct MlopsParamDef
 	double		dflt;
 	double		min;
 	double		max;
+	const char *const *choices; /* MLOPS_PARAM_ENUM: NULL-terminated */
 } MlopsParamDef;
 
 struct MlopsTrainJob;			/* pass.h */

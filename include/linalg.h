@@ -19,5 +19,6 @@ extern void MlopsTriSolve(const double *R, int ld, int k, double *x,
 extern void MlopsTriInverse(double *R, int ld, int k);
 extern double MlopsTriRcond(const double *R, int ld, int k);
 extern int	MlopsCholesky(double *A, int n);
+extern int	MlopsSymmetricEigen(double *A, int n, double *w);
 
 #endif							/* MLOPS_LINALG_H */

@@ -528,6 +528,35 @@ CREATE AGGREGATE @extschema@._logistic_state(float8[], float8, float8[], float8,
     PARALLEL = SAFE
 );
 
+-- principal component analysis: one pass for the mean and co-moment
+-- matrix of the features (no target), the row as separate values or, for
+-- wide models, as an array; names name the columns in messages
+CREATE FUNCTION @extschema@._pca_train_accum(@extschema@.pass_state, text[],
+        VARIADIC "any")
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_pca_train_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._pca_train_accum(@extschema@.pass_state, float8[], text[])
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_pca_train_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._pca_combine(@extschema@.pass_state, @extschema@.pass_state)
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_pca_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._pca_train_state(text[], VARIADIC "any") (
+    SFUNC = @extschema@._pca_train_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._pca_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._pca_train_state(float8[], text[]) (
+    SFUNC = @extschema@._pca_train_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._pca_combine,
+    PARALLEL = SAFE
+);
+
 -- the evaluation pass of every family: a stored model scored on a
 -- relation's rows (or a training split's held-out rows), to its metrics
 CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[])
@@ -814,6 +843,9 @@ REVOKE ALL ON FUNCTION @extschema@._score_combine(float8[], float8[]) FROM PUBLI
 REVOKE ALL ON FUNCTION @extschema@._logistic_accum(@extschema@.pass_state, float8[], float8, bigint, "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._logistic_accum(@extschema@.pass_state, float8[], float8, float8[], float8, bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._logistic_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._pca_train_accum(@extschema@.pass_state, text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._pca_train_accum(@extschema@.pass_state, float8[], text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._pca_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;

@@ -106,6 +106,10 @@ static struct
 	double		(*dnrm2) (blasint n, const double *x, blasint incx);
 	void		(*dpotrf) (const char *uplo, const blasint *n, double *a,
 						   const blasint *lda, blasint *info, size_t uplo_len);
+	void		(*dsyev) (const char *jobz, const char *uplo, const blasint *n,
+						  double *a, const blasint *lda, double *w,
+						  double *work, const blasint *lwork, blasint *info,
+						  size_t jobz_len, size_t uplo_len);
 }			blas;
 
 static void *
@@ -159,6 +163,7 @@ LoadBlas(void)
 	blas.dtrsv = BlasSymbol(lib, "cblas_dtrsv");
 	blas.dnrm2 = BlasSymbol(lib, "cblas_dnrm2");
 	blas.dpotrf = BlasSymbol(lib, "dpotrf_");
+	blas.dsyev = BlasSymbol(lib, "dsyev_");
 	blas.loaded = true;
 }
 
@@ -245,6 +250,38 @@ MlopsCholesky(double *A, int n)
 	blas.dpotrf("U", &bn, A, &bn, &info, 1);
 	if (info < 0)
 		elog(ERROR, "dpotrf failed with info %d", (int) info);
+	return (int) info;
+}
+
+/*
+ * Eigenvalues and eigenvectors of the symmetric n x n matrix A (its upper
+ * triangle), with LAPACK's dsyev (implicit QL/QR: orthonormal vectors,
+ * every eigenvalue to about eps |A|): w gets the eigenvalues in ascending
+ * order, A the eigenvectors as its columns in the same order.  Returns 0,
+ * or, when the iteration did not converge, LAPACK's count of the
+ * off-diagonal elements that did not reach zero.  A must be finite (NaN
+ * can keep the iteration from ending); the caller checks.
+ */
+int
+MlopsSymmetricEigen(double *A, int n, double *w)
+{
+	blasint		bn = n,
+				lwork = -1,
+				info;
+	double		query;
+	double	   *work;
+
+	CheckDims("dsyev", n >= 1);
+	LoadBlas();
+	blas.dsyev("V", "U", &bn, A, &bn, w, &query, &lwork, &info, 1, 1);
+	if (info != 0)
+		elog(ERROR, "dsyev workspace query failed with info %d", (int) info);
+	lwork = Max((blasint) query, 3 * bn);
+	work = palloc(sizeof(double) * lwork);
+	blas.dsyev("V", "U", &bn, A, &bn, w, work, &lwork, &info, 1, 1);
+	pfree(work);
+	if (info < 0)
+		elog(ERROR, "dsyev failed with info %d", (int) info);
 	return (int) info;
 }
 

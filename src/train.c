@@ -151,6 +151,21 @@ ParamList(const MlopsAlgorithmRoutine *algo)
 	return buf.data;
 }
 
+/* An enum's choices for messages: "a", "b" or "c". */
+static char *
+ChoiceList(const MlopsParamDef *p)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; p->choices[i] != NULL; i++)
+		appendStringInfo(&buf, "%s\"%s\"",
+						 i == 0 ? "" : p->choices[i + 1] ? ", " : " or ",
+						 p->choices[i]);
+	return buf.data;
+}
+
 /* Set a family's hyperparameter from its JSON value, checked. */
 static void
 SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
@@ -200,6 +215,23 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 								p->max > p->min ? p->max : (double) PG_INT32_MAX)));
 			*(int *) field = (int) d;
 			break;
+		case MLOPS_PARAM_ENUM:
+			{
+				int			i;
+
+				for (i = 0; v->type == jbvString && p->choices[i] != NULL; i++)
+					if (strlen(p->choices[i]) == v->val.string.len &&
+						memcmp(p->choices[i], v->val.string.val,
+							   v->val.string.len) == 0)
+						break;
+				if (v->type != jbvString || p->choices[i] == NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("hyperparameter \"%s\" must be one of %s",
+									p->name, ChoiceList(p))));
+				*(int *) field = i;
+			}
+			break;
 	}
 }
 
@@ -223,7 +255,7 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 
 		if (p->kind == MLOPS_PARAM_BOOL)
 			*(bool *) field = p->dflt != 0;
-		else if (p->kind == MLOPS_PARAM_INT)
+		else if (p->kind == MLOPS_PARAM_INT || p->kind == MLOPS_PARAM_ENUM)
 			*(int *) field = (int) p->dflt;
 		else
 			*(double *) field = p->dflt;
@@ -922,8 +954,15 @@ HyperparamsJson(const TrainArgs *a)
 		if (p->kind == MLOPS_PARAM_BOOL)
 			appendStringInfo(&s, ", \"%s\": %s", p->name,
 							 *(const bool *) field ? "true" : "false");
+		else if (p->kind == MLOPS_PARAM_INT && *(const int *) field < p->min)
+			appendStringInfo(&s, ", \"%s\": null", p->name);
 		else if (p->kind == MLOPS_PARAM_INT)
 			appendStringInfo(&s, ", \"%s\": %d", p->name, *(const int *) field);
+		else if (p->kind == MLOPS_PARAM_ENUM)
+		{
+			appendStringInfo(&s, ", \"%s\": ", p->name);
+			escape_json(&s, p->choices[*(const int *) field]);
+		}
 		else
 			MlopsJsonNumber(&s, p->name, *(const double *) field);
 	}

@@ -9,7 +9,8 @@
  * count, multibyte and maximum-length names, unknown statistics (NaN
  * standard errors and sigma) and extreme but finite doubles; elastic net:
  * a lasso's zeros, no intercept, the maximum feature count and extreme
- * doubles.  Built by
+ * doubles; pca: some or all components, scaled or not, the maximum
+ * feature count and the largest centres the decoder accepts.  Built by
  * test/fuzz/run.sh at test time, so no binary is committed.  A one-shot
  * program: it never frees, and run.sh turns leak detection off for it.
  *
@@ -107,6 +108,23 @@ Write(const char *name, const MlopsModel *m)
 	pfree(path);
 }
 
+/* Give m the family part encoded in part, through its decoder. */
+static void
+DecodePart(const char *name, MlopsModel *m, StringInfo part)
+{
+	MlopsReader r;
+	const char *error;
+
+	r.p = (const unsigned char *) part->data;
+	r.left = part->len;
+	r.ok = true;
+	if (!m->algo->decode(&r, m, &error))
+	{
+		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+		exit(1);
+	}
+}
+
 /*
  * A logistic model of nclasses classes (labels of kind kind) over nfeat
  * features: its part is (K - 1) x (nfeat + 1) coefficients, then as many
@@ -119,8 +137,6 @@ WriteLogistic(const char *name, int nfeat, int nclasses, MlopsLabelKind kind)
 	extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 	MlopsModel *m = MakeModel(nfeat, true, "z");
 	StringInfoData part;
-	MlopsReader r;
-	const char *error;
 	int			n = (nclasses - 1) * (nfeat + 1);
 	int			i;
 
@@ -135,20 +151,45 @@ WriteLogistic(const char *name, int nfeat, int nclasses, MlopsLabelKind kind)
 	initStringInfo(&part);
 	for (i = 0; i < 2 * n; i++)
 		MlopsPutF64(&part, i < n ? (i % 3 - 1) * 0.5 : 0.1);
-	r.p = (const unsigned char *) part.data;
-	r.left = part.len;
-	r.ok = true;
-	if (!m->algo->decode(&r, m, &error))
-	{
-		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
-		exit(1);
-	}
+	DecodePart(name, m, &part);
 	if (kind != MLOPS_LABEL_TEXT)
 	{
 		m->class_values = palloc(sizeof(double) * nclasses);
 		for (i = 0; i < nclasses; i++)
 			m->class_values[i] = kind == MLOPS_LABEL_BOOLEAN ? i : 2 * i - 1;
 	}
+	Write(name, m);
+}
+
+/*
+ * A pca model of k components over nfeat features, scaled or not: its
+ * part is k and the flag, the means, the scales, k x nfeat loadings, the
+ * k variances and ratios.  Built through the decoder from bytes, since
+ * the family's struct is private to its file; mean is every centre.
+ */
+static void
+WritePca(const char *name, int nfeat, int k, bool scaled, double mean)
+{
+	extern const MlopsAlgorithmRoutine mlops_pca_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "p");
+	StringInfoData part;
+	int			i;
+
+	m->algo = &mlops_pca_routine;
+	initStringInfo(&part);
+	MlopsPutU32(&part, k);
+	MlopsPutU32(&part, scaled ? 1 : 0);
+	for (i = 0; i < nfeat; i++)
+		MlopsPutF64(&part, mean);
+	for (i = 0; i < nfeat; i++)
+		MlopsPutF64(&part, scaled ? 0.5 + i : 1.0);
+	for (i = 0; i < k * nfeat; i++)
+		MlopsPutF64(&part, i % (nfeat + 1) == 0 ? 1.0 : i % 2 ? -0.0 : 0.0);
+	for (i = 0; i < k; i++)
+		MlopsPutF64(&part, (double) (k - i));
+	for (i = 0; i < k; i++)
+		MlopsPutF64(&part, (k - i) / (k * (k + 1) / 2.0));
+	DecodePart(name, m, &part);
 	Write(name, m);
 }
 
@@ -212,5 +253,10 @@ main(int argc, char **argv)
 	((ElasticNetModel *) m->payload)->coef[2] = DBL_MIN / 4;
 	((ElasticNetModel *) m->payload)->coef[3] = -0.0;
 	Write("enet_extreme_values", m);
+	WritePca("pca_all", 4, 4, false, 5.5);
+	WritePca("pca_two_scaled", 10, 2, true, -3.25);
+	WritePca("pca_one", 1, 1, true, 0.0);
+	WritePca("pca_max_features", MLOPS_MAX_FEATURES, 2, false, 1.0);
+	WritePca("pca_large_centre", 3, 3, false, 1e299);
 	return 0;
 }

@@ -386,6 +386,20 @@ sub jsonb_arg
 	return lit(valid_or(\@jsonb_valid, \@jsonb_mutant)) . '::jsonb';
 }
 
+# pca's hyperparameters: valid values, or one mutated
+sub pca_jsonb_arg
+{
+	my @kv;
+	push @kv, '"n_components": ' . (mut(0.3)
+		? pick('0', '-1', '1.5', '"2"', 'null', '1601', '5', '100', '1e10', 'true')
+		: pick('1', '2')) if chance(0.6);
+	push @kv, '"scale": ' . (mut(0.3)
+		? pick('"Standard"', '"unit"', '1', 'true', 'null', '""', '"none "')
+		: pick('"none"', '"standard"')) if chance(0.6);
+	push @kv, '"center": false' if mut(0.1);
+	return lit('{' . join(', ', @kv) . '}') . '::jsonb';
+}
+
 # elastic_net's hyperparameters: valid values, or one key mutated
 sub enet_jsonb_arg
 {
@@ -697,18 +711,22 @@ my @train_models = ('fz_a', 'fz_b', 'fz_t', 'fz_new', 'fz_ü', 'Odd "Mdl"',
 my %gen = (
 	train => sub {
 		my ($rel, $target, $features) = @{ pick(@train_valid) };
+		my $pca = chance(0.15);
 		my @args = (
 			mut(0.4) ? model_arg() : lit(pick(@train_models)),
 			mut(0.3) ? rel_arg() : lit($rel) . '::regclass',
-			mut(0.3) ? text_arg(\@col_valid, \@col_mutant) : lit($target));
-		my $enet = chance(0.3);
+			mut(0.3) ? text_arg(\@col_valid, \@col_mutant)
+			: $pca ? 'NULL::text' : lit($target));
+		my $enet = !$pca && chance(0.3);
 		my @named = (
-			[ 'algorithm', $enet
+			[ 'algorithm', $pca ? text_arg([ 'pca' ], [ 'PCA', 'pca ', 'prcomp' ])
+				: $enet
 				? text_arg([ 'elastic_net' ], [ 'elasticnet', 'ElasticNet', 'lasso' ])
 				: text_arg([ 'auto', 'linear', 'logistic' ],
 					[ 'LINEAR', 'Linear', ' linear', 'linear ', 'Logistic',
 					  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
-			[ 'hyperparams', $enet && chance(0.8) ? enet_jsonb_arg() : jsonb_arg() ],
+			[ 'hyperparams', $pca && chance(0.8) ? pca_jsonb_arg()
+				: $enet && chance(0.8) ? enet_jsonb_arg() : jsonb_arg() ],
 			[ 'features', mut(0.3) ? features_arg()
 				: defined $features ? lit($features) . '::text[]' : 'NULL::text[]' ],
 			[ 'test_size', float_arg([ '0', '0.25', '0.5' ]) ],
@@ -995,6 +1013,25 @@ sub logistic_state_arg
 		lit(hex_mutant()) . '::mlops.pass_state') if mut(0.5);
 	return $real;
 }
+# the pca pass: the row as separate values after the names, or an array
+$gen{_pca_train_state} = sub {
+	return maybe_parallel() . 'SELECT mlops._pca_train_state(' . names_arg() . ', '
+	  . pick('x1, x2', 'x1', 'x1, x2, x3::float8', "x1, 'NaN'::float8", 'x1, NULL::float8',
+		"x1, '-Infinity'::float8") . ')::text FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty')
+	  if chance(0.5);
+	my ($from, undef, $f) = agg_rows(0);
+	$f //= 'f';
+	return "SELECT mlops._pca_train_state($f, " . names_arg() . ")::text $from";
+};
+$gen{_pca_train_accum} = sub {
+	return 'SELECT mlops._pca_train_accum(' . state_arg() . ', ' . names_arg()
+	  . join('', map { ", $_" } variadic_args()) . ')::text' if chance(0.5);
+	return 'SELECT mlops._pca_train_accum(' . state_arg() . ', ' . array_arg('float8') . ', '
+	  . names_arg() . ')::text';
+};
+$gen{_pca_combine} = sub {
+	'SELECT mlops._pca_combine(' . state_arg() . ', ' . state_arg() . ')::text';
+};
 
 # the logistic pass: coefficients for (K - 1) x (nfeat + 1) parameters
 sub logistic_coef
@@ -1079,7 +1116,10 @@ my %support = (
 	_score_combine => ['float8[], float8[]'],
 	_logistic_accum => [ 'mlops.pass_state, float8[], float8, bigint, "any"',
 		'mlops.pass_state, float8[], float8, float8[], float8, bigint' ],
-	_logistic_combine => ['mlops.pass_state, mlops.pass_state']);
+	_logistic_combine => ['mlops.pass_state, mlops.pass_state'],
+	_pca_train_accum => [ 'mlops.pass_state, text[], "any"',
+		'mlops.pass_state, float8[], text[]' ],
+	_pca_combine => ['mlops.pass_state, mlops.pass_state']);
 my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
 	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
 
@@ -1215,7 +1255,16 @@ my @evil_base = (
 		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ],
 	[ 'tr_args', '(boolean, float8, bigint, text[], VARIADIC "any") ('
 		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state, '
-		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ]);
+		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ],
+	[ 'pc_args', '(text[], VARIADIC "any") (SFUNC = mlops._pca_train_accum, '
+		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._pca_combine, PARALLEL = SAFE',
+		'pca' ],
+	[ 'pc_acc', '(float8[], text[]) (SFUNC = mlops._pca_train_accum, '
+		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._pca_combine, PARALLEL = SAFE',
+		'pca' ],
+	[ 'pc_merge', '(mlops.pass_state) (SFUNC = mlops._pca_combine, '
+		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._pca_combine, PARALLEL = SAFE',
+		'pca' ]);
 # states the input accepts but no aggregate of ours makes: counts at the
 # edge of int64, no features but an intercept, one row short of a full
 # buffer (1 feature: 520 rows); in the wire format of src/pass_state.c,
@@ -1228,6 +1277,22 @@ sub linear_state_hex
 		$ncol * ($ncol + $bufcap), scalar(@doubles))
 	  . join('', map { unpack('H*', pack('d>', $_)) } @doubles);
 }
+# pca states (src/algo_pca.c): header, then the mean and the p x p
+# co-moment matrix, all sent; the counts or dimensions at their edges
+sub pca_state_hex
+{
+	my ($nfeat, $dim, $nrows, $nskipped, @doubles) = @_;
+	return sprintf('4d4c5053000100060001%04x%08x%08x%08x%08x%08x%016x%016x%016x%08x%08x',
+		0, $nfeat & 0xffffffff, $dim, 0, 0, 0, $nrows, $nskipped, 0, scalar(@doubles),
+		scalar(@doubles))
+	  . join('', map { unpack('H*', pack('d>', $_)) } @doubles);
+}
+my @pca_states = (
+	pca_state_hex(1, 1, 9223372036854775800, 6, 1.0, 2.0),
+	pca_state_hex(2, 2, 1, 0, 1e308, -1e308, 1e308, 1e308, 0, 1e308),
+	pca_state_hex(1, 1, 0, 0, 0.0, 0.0),
+	pca_state_hex(-1, 0, 0, 3),
+	pca_state_hex(2, 2, 3, 0, 0.5, 0.5, 1, 9e99, 0, -1));
 my @crafted_states = (
 	linear_state_hex(1, 2, 4, 520, 10, 9223372036854775792, 15),
 	linear_state_hex(1, 0, 2, 520, 0, 1, 0, 1.0, 0.0, 2.0),
@@ -1243,6 +1308,8 @@ for my $b (@evil_base)
 		  : $kind eq 'cmp' ? cmp_state_text()
 		  : $kind eq 'score' ? pick('{1,0,0,0,0,0,0}', '{2,0,0,0,0,0,0,0,0}', '{1,0,0,0,0,0}',
 			'{1,1e308,0,NaN,0,0,0}', '{-1,0,0,0,0,0,0}', '{1000,0}', '{1,0,0,0,0,0,NULL}')
+		  : $kind eq 'pca' ? ($i <= 5 ? $pca_states[ $i - 1 ] : $i <= 8 ? pick(@state_hex)
+			  : hex_mutant())
 		  : $i <= 3 ? $crafted_states[ $i - 1 ]
 		  : $i <= 6 ? pick(@state_hex) : hex_mutant();
 		push @evil_sql, "CREATE AGGREGATE fz_evil.${name}_i$i $def, INITCOND = " . lit($init) . ')';
@@ -1268,7 +1335,10 @@ $node->safe_psql('postgres', q{
 			float8, bigint, boolean, bytea, integer[]),
 		mlops._linear_compare_combine(float8[], float8[]),
 		mlops._score_accum(float8[], bytea[], integer[], float8, float8[]),
-		mlops._score_combine(float8[], float8[])
+		mlops._score_combine(float8[], float8[]),
+		mlops._pca_train_accum(mlops.pass_state, text[], "any"),
+		mlops._pca_train_accum(mlops.pass_state, float8[], text[]),
+		mlops._pca_combine(mlops.pass_state, mlops.pass_state)
 		TO fz_granted;
 	CREATE FUNCTION fz_try(stmt text) RETURNS boolean LANGUAGE plpgsql AS $$
 	BEGIN
@@ -1472,6 +1542,26 @@ my %granted = (
 		  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
 		  . pick(1, 3, 600) . ') g';
 	});
+$granted{pc_args} = sub {
+	my $agg = pick(@{ $evil{pc_args} });
+	return maybe_parallel() . "SELECT $agg(" . names_arg() . ', x1, '
+	  . pick('x2', 'x4', 'x3::float8', "'NaN'::float8") . ')::text FROM '
+	  . pick('fz_tab', 'fz_nan', 'fz_empty') if chance(0.5);
+	return "SELECT $agg(" . names_arg() . join('', map { ", $_" } variadic_args())
+	  . ')::text FROM generate_series(1, ' . pick(1, 3, 600) . ') g';
+};
+$granted{pc_acc} = sub {
+	my $agg = pick(@{ $evil{pc_acc} });
+	my ($from, undef, $f) = agg_rows(0);
+	$f //= 'f';
+	return "SELECT $agg($f, " . names_arg() . ")::text $from";
+};
+$granted{pc_merge} = sub {
+	my $agg = pick(@{ $evil{pc_merge} });
+	return "SELECT $agg(s)::text FROM (VALUES "
+	  . join(', ', map { '(' . pick(small_state_arg(), lit(pick(@pca_states)) . '::mlops.pass_state') . ')' }
+		  1 .. pick(1, 2, 3)) . ') v(s)';
+};
 for my $k (keys %granted)
 {
 	$gen{"granted:$k"} = $granted{$k};
@@ -1505,6 +1595,8 @@ my %covers = (
 	_eval_combine => '_eval_combine', _eval_serialize => '_eval_serialize',
 	_eval_deserialize => '_eval_deserialize', _eval_final => '_eval_final',
 	_eval_state => '_eval_state',
+	_pca_train_accum => '_pca_train_accum', _pca_combine => '_pca_combine',
+	_pca_train_state => '_pca_train_state',
 	visible_models => 'visible_models', visible_versions => 'visible_versions',
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',
