@@ -15,6 +15,7 @@ OBJS = \
 	src/algo_logistic.o \
 	src/evalmetrics.o \
 	src/algo_elastic_net.o \
+	src/algo_naive_bayes.o \
 	src/pass.o \
 	src/pass_state.o \
 	src/sqlexec.o \
