@@ -107,6 +107,23 @@ Write(const char *name, const MlopsModel *m)
 	pfree(path);
 }
 
+/* Decode a family's part from its bytes into m, as a stored model's. */
+static void
+DecodePart(const char *name, MlopsModel *m, StringInfo part)
+{
+	MlopsReader r;
+	const char *error;
+
+	r.p = (const unsigned char *) part->data;
+	r.left = part->len;
+	r.ok = true;
+	if (!m->algo->decode(&r, m, &error))
+	{
+		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+		exit(1);
+	}
+}
+
 /*
  * A logistic model of nclasses classes (labels of kind kind) over nfeat
  * features: its part is (K - 1) x (nfeat + 1) coefficients, then as many
@@ -119,8 +136,6 @@ WriteLogistic(const char *name, int nfeat, int nclasses, MlopsLabelKind kind)
 	extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 	MlopsModel *m = MakeModel(nfeat, true, "z");
 	StringInfoData part;
-	MlopsReader r;
-	const char *error;
 	int			n = (nclasses - 1) * (nfeat + 1);
 	int			i;
 
@@ -135,20 +150,45 @@ WriteLogistic(const char *name, int nfeat, int nclasses, MlopsLabelKind kind)
 	initStringInfo(&part);
 	for (i = 0; i < 2 * n; i++)
 		MlopsPutF64(&part, i < n ? (i % 3 - 1) * 0.5 : 0.1);
-	r.p = (const unsigned char *) part.data;
-	r.left = part.len;
-	r.ok = true;
-	if (!m->algo->decode(&r, m, &error))
-	{
-		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
-		exit(1);
-	}
+	DecodePart(name, m, &part);
 	if (kind != MLOPS_LABEL_TEXT)
 	{
 		m->class_values = palloc(sizeof(double) * nclasses);
 		for (i = 0; i < nclasses; i++)
 			m->class_values[i] = kind == MLOPS_LABEL_BOOLEAN ? i : 2 * i - 1;
 	}
+	Write(name, m);
+}
+
+/*
+ * A naive Bayes model of nclasses text classes over nfeat features: its
+ * part is nclasses log priors, then nclasses x nfeat means and as many
+ * variances (scale times a small positive number; a huge scale makes
+ * every joint log likelihood -Infinity at the probes far from the means).
+ */
+static void
+WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale)
+{
+	extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "g");
+	StringInfoData part;
+	int			n = nclasses * nfeat;
+	int			i;
+
+	m->algo = &mlops_naive_bayes_routine;
+	m->nclasses = nclasses;
+	m->label_kind = MLOPS_LABEL_TEXT;
+	m->classes = palloc(sizeof(char *) * nclasses);
+	for (i = 0; i < nclasses; i++)
+		m->classes[i] = psprintf("nb %d", i);
+	initStringInfo(&part);
+	for (i = 0; i < nclasses; i++)
+		MlopsPutF64(&part, -log((double) nclasses));
+	for (i = 0; i < n; i++)
+		MlopsPutF64(&part, (i % 5 - 2) * scale);
+	for (i = 0; i < n; i++)
+		MlopsPutF64(&part, (0.5 + i % 3) / scale);
+	DecodePart(name, m, &part);
 	Write(name, m);
 }
 
@@ -212,5 +252,8 @@ main(int argc, char **argv)
 	((ElasticNetModel *) m->payload)->coef[2] = DBL_MIN / 4;
 	((ElasticNetModel *) m->payload)->coef[3] = -0.0;
 	Write("enet_extreme_values", m);
+	WriteNaiveBayes("nb_iris_like", 4, 3, 1);
+	WriteNaiveBayes("nb_one_feature", 1, 2, 1);
+	WriteNaiveBayes("nb_far", 3, 4, 1e150);
 	return 0;
 }
