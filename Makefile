@@ -16,6 +16,7 @@ OBJS = \
 	src/evalmetrics.o \
 	src/algo_elastic_net.o \
 	src/algo_pca.o \
+	src/algo_naive_bayes.o \
 	src/pass.o \
 	src/pass_state.o \
 	src/sqlexec.o \

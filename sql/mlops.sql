@@ -557,6 +557,39 @@ CREATE AGGREGATE @extschema@._pca_train_state(float8[], text[]) (
     PARALLEL = SAFE
 );
 
+-- Gaussian naive Bayes: its one pass, per class the count and each
+-- feature's mean and M2 (double-double, Welford per row, Chan to merge),
+-- the row as separate values (class index first) or, for wide models, as
+-- an array
+CREATE FUNCTION @extschema@._naive_bayes_accum(@extschema@.pass_state, integer, float8,
+        bigint, text[], VARIADIC "any")
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_naive_bayes_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._naive_bayes_accum(@extschema@.pass_state, float8[], float8,
+        integer, float8, bigint, text[])
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_naive_bayes_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._naive_bayes_combine(@extschema@.pass_state, @extschema@.pass_state)
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_naive_bayes_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._naive_bayes_state(integer, float8, bigint, text[],
+        VARIADIC "any") (
+    SFUNC = @extschema@._naive_bayes_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._naive_bayes_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._naive_bayes_state(float8[], float8, integer, float8,
+        bigint, text[]) (
+    SFUNC = @extschema@._naive_bayes_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._naive_bayes_combine,
+    PARALLEL = SAFE
+);
+
 -- the evaluation pass of every family: a stored model scored on a
 -- relation's rows (or a training split's held-out rows), to its metrics
 CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[])
@@ -846,6 +879,9 @@ REVOKE ALL ON FUNCTION @extschema@._logistic_combine(@extschema@.pass_state, @ex
 REVOKE ALL ON FUNCTION @extschema@._pca_train_accum(@extschema@.pass_state, text[], "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._pca_train_accum(@extschema@.pass_state, float8[], text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._pca_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._naive_bayes_accum(@extschema@.pass_state, integer, float8, bigint, text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._naive_bayes_accum(@extschema@.pass_state, float8[], float8, integer, float8, bigint, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._naive_bayes_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;

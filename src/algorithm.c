@@ -22,12 +22,14 @@ extern const MlopsAlgorithmRoutine mlops_linear_routine;
 extern const MlopsAlgorithmRoutine mlops_elastic_net_routine;
 extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 extern const MlopsAlgorithmRoutine mlops_pca_routine;
+extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
 	&mlops_elastic_net_routine,
 	&mlops_logistic_routine,
 	&mlops_pca_routine,
+	&mlops_naive_bayes_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */

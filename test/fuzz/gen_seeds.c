@@ -193,6 +193,38 @@ WritePca(const char *name, int nfeat, int k, bool scaled, double mean)
 	Write(name, m);
 }
 
+/*
+ * A naive Bayes model of nclasses text classes over nfeat features: its
+ * part is nclasses log priors, then nclasses x nfeat means and as many
+ * variances (scale times a small positive number; a huge scale makes
+ * every joint log likelihood -Infinity at the probes far from the means).
+ */
+static void
+WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale)
+{
+	extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "g");
+	StringInfoData part;
+	int			n = nclasses * nfeat;
+	int			i;
+
+	m->algo = &mlops_naive_bayes_routine;
+	m->nclasses = nclasses;
+	m->label_kind = MLOPS_LABEL_TEXT;
+	m->classes = palloc(sizeof(char *) * nclasses);
+	for (i = 0; i < nclasses; i++)
+		m->classes[i] = psprintf("nb %d", i);
+	initStringInfo(&part);
+	for (i = 0; i < nclasses; i++)
+		MlopsPutF64(&part, -log((double) nclasses));
+	for (i = 0; i < n; i++)
+		MlopsPutF64(&part, (i % 5 - 2) * scale);
+	for (i = 0; i < n; i++)
+		MlopsPutF64(&part, (0.5 + i % 3) / scale);
+	DecodePart(name, m, &part);
+	Write(name, m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -258,5 +290,8 @@ main(int argc, char **argv)
 	WritePca("pca_one", 1, 1, true, 0.0);
 	WritePca("pca_max_features", MLOPS_MAX_FEATURES, 2, false, 1.0);
 	WritePca("pca_large_centre", 3, 3, false, 1e299);
+	WriteNaiveBayes("nb_iris_like", 4, 3, 1);
+	WriteNaiveBayes("nb_one_feature", 1, 2, 1);
+	WriteNaiveBayes("nb_far", 3, 4, 1e150);
 	return 0;
 }

@@ -154,6 +154,24 @@ $node->safe_psql('postgres',
 	"SELECT mlops.train('fz_t', 'fz_tab', 'y', features => '{x1,x3}')",
 	extra_params => [ '-U', 'fz_trainer' ]);
 
+# naive_bayes: a model on fz_cls, and pass states of it to merge and mutate
+$node->safe_psql('postgres', q{
+	SELECT mlops.train('fz_nb', 'fz_cls', 'lab', 'naive_bayes', features => '{x1,x2,x3}');
+	CREATE TABLE fz_nb_states (id int PRIMARY KEY, s mlops.pass_state);
+	INSERT INTO fz_nb_states
+	SELECT 1, mlops._naive_bayes_state(3, 0::float8, 0::bigint, NULL::text[],
+		(ascii(lab) - 97)::float8, x1, x2) FROM fz_cls
+	UNION ALL SELECT 2, mlops._naive_bayes_state(3, 0.25::float8, 7::bigint, NULL::text[],
+		(ascii(lab) - 97)::float8, x1, x2) FROM fz_cls
+	UNION ALL SELECT 3, mlops._naive_bayes_state(4, 0::float8, 0::bigint, NULL::text[],
+		k::float8, x1) FROM fz_cls WHERE x1 < 3
+	UNION ALL SELECT 4, mlops._naive_bayes_state(2, 0::float8, 0::bigint, NULL::text[],
+		flag::int::float8, NULL::float8) FROM fz_cls;
+	GRANT SELECT ON fz_nb_states TO fz_user, fz_trainer, fz_granted;
+});
+my @nb_state_hex = split /\n/,
+  $node->safe_psql('postgres', 'SELECT s::text FROM fz_nb_states WHERE s IS NOT NULL ORDER BY id');
+
 # Partial states to merge, finish and mutate: 1, 2, 4 and 100 features,
 # with and without an intercept, a single row, rows still buffered.
 $node->safe_psql('postgres', q{
@@ -229,6 +247,7 @@ my @model_mutant = (@odd_names, undef, 'fz_a@', 'fz_a@0', 'fz_a@-1',
 	'fz_a@1@1', 'fz_a@ 1', 'fz_a@1 ', 'fz_a@0x1', 'fz_a@1.0', 'fz_a@+2',
 	'fz_a@１', 'fz_a@1e3', 'fz_a@' . ('0' x 40) . '1', 'fz_a@-0',
 	'Odd "Mdl"@1', 'fz_ü@1', 'fz_zz', 'fz_a@@1', 'fz_a@é');
+push @model_valid, 'fz_nb', 'fz_nb@1';
 
 sub model_arg
 {
@@ -1059,6 +1078,60 @@ $gen{_logistic_accum} = sub {
 $gen{_logistic_combine} = sub {
 	'SELECT mlops._logistic_combine(' . logistic_state_arg() . ', ' . logistic_state_arg() . ')';
 };
+
+# naive_bayes: its pass (K classes, test_size, seed, names, then the class
+# index and the features), its pieces, and training calls picking it
+sub nb_state_arg
+{
+	my $r = rand();
+	return 'NULL::mlops.pass_state' if $r < 0.1;
+	return "'" . pick(@nb_state_hex) . "'::mlops.pass_state" if $r < 0.5;
+	return lit(hex_mutant(@nb_state_hex)) . '::mlops.pass_state' if $r < 0.8;
+	return state_arg();
+}
+sub nb_k { return mut(0.3) ? pick('1', '0', '-1', '1000', '1001', 'NULL::int', '2147483647') : pick('3', '3', '4', '2'); }
+$gen{_naive_bayes_state} = sub {
+	my $class = pick('(ascii(lab) - 97)::float8', 'k::float8', 'flag::int::float8', "'-1'::float8",
+		'NULL::float8', "'NaN'::float8", '0.5::float8', '3::float8');
+	return maybe_parallel() . 'SELECT mlops._naive_bayes_state(' . nb_k() . ', '
+	  . float_arg([ '0', '0.25' ]) . ', ' . pick('0', '7', '-1', 'NULL') . '::bigint, '
+	  . names_arg() . ", $class, x1, " . pick('x2', 'x3::float8', "'NaN'::float8", 'NULL::float8')
+	  . ')::text FROM fz_cls' if chance(0.5);
+	return 'SELECT mlops._naive_bayes_state(' . pick('ARRAY[x1, x2]', 'ARRAY[x1]', 'NULL::float8[]',
+		"ARRAY[x1, 'Infinity']", "'{}'::float8[]", "'{{1,2}}'::float8[]", 'array_fill(x1, ARRAY[1601])')
+	  . ", $class, " . nb_k() . ', ' . float_arg([ '0', '0.25' ]) . ', 0::bigint, '
+	  . names_arg() . ')::text FROM fz_cls' if chance(0.6);
+	return 'SELECT mlops._naive_bayes_state(' . nb_k() . ', 0::float8, 0::bigint, ' . names_arg()
+	  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
+	  . pick(1, 3, 600) . ') g';
+};
+$gen{_naive_bayes_accum} = sub {
+	return 'SELECT mlops._naive_bayes_accum(' . nb_state_arg() . ', ' . nb_k()
+	  . ', 0::float8, 0::bigint, ' . names_arg() . ', 1::float8, 2::float8)::text' if chance(0.5);
+	return 'SELECT mlops._naive_bayes_accum(' . nb_state_arg() . ', ' . array_arg('float8')
+	  . ', 1::float8, ' . nb_k() . ', ' . float_arg([ '0', '0.25' ]) . ', 0::bigint, '
+	  . names_arg() . ')::text';
+};
+$gen{_naive_bayes_combine} = sub {
+	'SELECT mlops._naive_bayes_combine(' . nb_state_arg() . ', ' . nb_state_arg() . ')::text';
+};
+sub nb_jsonb_arg
+{
+	return jsonb_arg() if mut(0.3);
+	return lit('{"var_smoothing": ' . valid_or([ '0', '1e-9', '1e-3', '1' ],
+		[ '-1', '"NaN"', 'null', 'true', '1e400', '-0', '1e308', '[]', '"1"' ]) . '}') . '::jsonb';
+}
+my $train_gen = $gen{train};
+$gen{train} = sub {
+	return $train_gen->() if chance(0.8);
+	return 'SELECT * FROM mlops.train('
+	  . (mut(0.4) ? model_arg() : lit(pick('fz_nb', 'fz_nb2', 'fz_cls', 'fz_a'))) . ', '
+	  . (mut(0.3) ? rel_arg() : "'fz_cls'::regclass") . ', '
+	  . text_arg([ 'lab', 'flag', 'k' ], [ 'x1', 'x3', 'nonexistent', 'ctid' ])
+	  . ", algorithm => 'naive_bayes', hyperparams => " . nb_jsonb_arg()
+	  . ', features => ' . (mut(0.3) ? features_arg() : "'{x1,x2,x3}'::text[]")
+	  . ', test_size => ' . float_arg([ '0', '0.25', '0.5' ]) . ')';
+};
 # the evaluation pass: a stored model (fz_arts, or fz_cls's), its target
 # and features; its internal-state pieces are only reachable with NULL
 $gen{_eval_state} = sub {
@@ -1120,6 +1193,9 @@ my %support = (
 	_pca_train_accum => [ 'mlops.pass_state, text[], "any"',
 		'mlops.pass_state, float8[], text[]' ],
 	_pca_combine => ['mlops.pass_state, mlops.pass_state']);
+$support{_naive_bayes_accum} = [ 'mlops.pass_state, integer, float8, bigint, text[], "any"',
+	'mlops.pass_state, float8[], float8, integer, float8, bigint, text[]' ];
+$support{_naive_bayes_combine} = ['mlops.pass_state, mlops.pass_state'];
 my @plain_arrays = ("'{-5}'", "'{-3,0,0,0,0}'", "'{{1,2},{3,4}}'", "'[0:1]={1,2}'",
 	"'{1,NULL}'", "'{}'", "'{1e308}'", "'{NaN}'", "'{1,0,0,0,0,0,0,0,0,0,0,0,0}'");
 
@@ -1143,6 +1219,7 @@ sub parse_safe_arg
 	}
 	return f8_num() . '::float8' if $type eq 'float8';
 	return pick('true', 'false') if $type eq 'boolean';
+	return pick('3', '2', '-1') . '::integer' if $type eq 'integer';
 	return pick('0', '7', '-1', '9223372036854775807') . '::bigint' if $type eq 'bigint';
 	return pick('NULL::text[]', "'{x1,x2}'::text[]", "'{}'::text[]", "ARRAY[NULL]::text[]")
 	  if $type eq 'text[]';
@@ -1592,6 +1669,9 @@ my %covers = (
 	evaluate => 'evaluate', confusion_matrix => 'confusion_matrix', roc_curve => 'roc_curve',
 	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',
 	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum',
+	_naive_bayes_accum => '_naive_bayes_accum',
+	_naive_bayes_combine => '_naive_bayes_combine',
+	_naive_bayes_state => '_naive_bayes_state',
 	_eval_combine => '_eval_combine', _eval_serialize => '_eval_serialize',
 	_eval_deserialize => '_eval_deserialize', _eval_final => '_eval_final',
 	_eval_state => '_eval_state',
