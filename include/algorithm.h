@@ -46,14 +46,17 @@ typedef struct MlopsReader
  * A hyperparameter, declared (as bloom declares its reloptions): its JSON
  * key in mlops.train's hyperparams, its kind, where it goes in the
  * family's params struct, its default, smallest and largest value (no
- * largest when max is not above min).  train.c parses and checks them,
- * and stores them with the version, defaults included.
+ * largest when max is not above min).  An enum is a JSON string among
+ * its NULL-terminated choices, stored in an int as its index (dflt the
+ * default's).  train.c parses and checks them, and stores them with the
+ * version, defaults included.
  */
 typedef enum MlopsParamKind
 {
 	MLOPS_PARAM_BOOL,			/* bool */
 	MLOPS_PARAM_REAL,			/* double: finite, in [min, max] */
-	MLOPS_PARAM_INT				/* int: an integer in [min, max] */
+	MLOPS_PARAM_INT,			/* int: an integer in [min, max] */
+	MLOPS_PARAM_ENUM			/* int: the index of a string among choices */
 } MlopsParamKind;
 
 typedef struct MlopsParamDef
@@ -64,6 +67,7 @@ typedef struct MlopsParamDef
 	double		dflt;
 	double		min;
 	double		max;
+	const char *const *choices; /* MLOPS_PARAM_ENUM: ends with NULL */
 } MlopsParamDef;
 
 struct MlopsTrainJob;			/* pass.h */

@@ -21,11 +21,13 @@
 extern const MlopsAlgorithmRoutine mlops_linear_routine;
 extern const MlopsAlgorithmRoutine mlops_elastic_net_routine;
 extern const MlopsAlgorithmRoutine mlops_logistic_routine;
+extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
 	&mlops_elastic_net_routine,
 	&mlops_logistic_routine,
+	&mlops_kmeans_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */

@@ -65,15 +65,17 @@ typedef struct VariadicRow
 /*
  * A training row passed as separate float8 arguments, target first, from
  * argument "first" on: what mlops.train's queries use, since building an
- * array per row costs more than the scan itself.  The argument types are
- * checked once per query.  Returns NULL when any value is NULL.
+ * array per row costs more than the scan itself.  With y NULL the row has
+ * no target (clustering, decomposition): features only.  The argument
+ * types are checked once per query.  Returns NULL when any value is NULL.
  */
 const double *
 MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
 					 double *y)
 {
 	VariadicRow *row = (VariadicRow *) fcinfo->flinfo->fn_extra;
-	int			n = PG_NARGS() - first - 1;
+	int			ntarget = y != NULL ? 1 : 0;
+	int			n = PG_NARGS() - first - ntarget;
 	int			j;
 
 	if (row == NULL)
@@ -81,7 +83,9 @@ MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
 		if (n < 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a training row needs a target and at least one feature")));
+					 y != NULL ?
+					 errmsg("a training row needs a target and at least one feature") :
+					 errmsg("a training row needs at least one feature")));
 		for (j = first; j < PG_NARGS(); j++)
 			if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
 				ereport(ERROR,
@@ -93,8 +97,8 @@ MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
 		fcinfo->flinfo->fn_extra = row;
 	}
 	{
-		const NullableDatum *args = fcinfo->args + first + 1;
-		bool		anynull = fcinfo->args[first].isnull;
+		const NullableDatum *args = fcinfo->args + first + ntarget;
+		bool		anynull = y != NULL && fcinfo->args[first].isnull;
 
 		/* one pass, no branch per value: float8 is passed by value */
 		for (j = 0; j < n; j++)
@@ -105,7 +109,8 @@ MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
 		if (anynull)
 			return NULL;
 	}
-	*y = PG_GETARG_FLOAT8(first);
+	if (y != NULL)
+		*y = PG_GETARG_FLOAT8(first);
 	*nfeat = n;
 	return row->x;
 }

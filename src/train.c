@@ -200,6 +200,30 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 								p->max > p->min ? p->max : (double) PG_INT32_MAX)));
 			*(int *) field = (int) d;
 			break;
+		case MLOPS_PARAM_ENUM:
+			{
+				StringInfoData choices;
+				int			i;
+
+				initStringInfo(&choices);
+				for (i = 0; p->choices[i] != NULL; i++)
+				{
+					if (v->type == jbvString &&
+						strlen(p->choices[i]) == v->val.string.len &&
+						memcmp(p->choices[i], v->val.string.val, v->val.string.len) == 0)
+					{
+						*(int *) field = i;
+						return;
+					}
+					appendStringInfo(&choices, "%s\"%s\"", i ? ", " : "",
+									 p->choices[i]);
+				}
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be one of %s",
+								p->name, choices.data)));
+			}
+			break;
 	}
 }
 
@@ -223,7 +247,7 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 
 		if (p->kind == MLOPS_PARAM_BOOL)
 			*(bool *) field = p->dflt != 0;
-		else if (p->kind == MLOPS_PARAM_INT)
+		else if (p->kind == MLOPS_PARAM_INT || p->kind == MLOPS_PARAM_ENUM)
 			*(int *) field = (int) p->dflt;
 		else
 			*(double *) field = p->dflt;
@@ -959,6 +983,11 @@ HyperparamsJson(const TrainArgs *a)
 							 *(const bool *) field ? "true" : "false");
 		else if (p->kind == MLOPS_PARAM_INT)
 			appendStringInfo(&s, ", \"%s\": %d", p->name, *(const int *) field);
+		else if (p->kind == MLOPS_PARAM_ENUM)
+		{
+			appendStringInfo(&s, ", \"%s\": ", p->name);
+			escape_json(&s, p->choices[*(const int *) field]);
+		}
 		else
 			MlopsJsonNumber(&s, p->name, *(const double *) field);
 	}

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """scikit-learn's KMeans(n_clusters=3, n_init=50, random_state=1) on the
-data sets of kmeans.R (iris; wine unscaled; wine scaled as R's scale()
+data sets of kmeans.R (iris and wine, unscaled and scaled as R's scale()
 does, sd with denominator n - 1), for comparison with R's kmeans: the
 inertia (= R's tot.withinss) and the sorted centres, and the largest
 relative difference to R's numbers in test/reference/kmeans.out (run
@@ -17,7 +17,9 @@ from sklearn.cluster import KMeans
 from refutil import header, load, read_out, section
 
 wine = load("wine", header("wine")[:13])
-sets = {"iris": load("iris", header("iris")[:4]),
+iris = load("iris", header("iris")[:4])
+sets = {"iris": iris,
+        "iris_scaled": (iris - iris.mean(0)) / iris.std(0, ddof=1),
         "wine": wine,
         "wine_scaled": (wine - wine.mean(0)) / wine.std(0, ddof=1)}
 r_fit = {r[0]: r[2] for r in read_out("test/reference/kmeans.out",
@@ -32,7 +34,7 @@ for name, X in sets.items():
     sizes = np.bincount(km.labels_, minlength=3)
     fit_rows.append((name, km.inertia_))
     worst = 0.0
-    names = header("iris")[:4] if name == "iris" else header("wine")[:13]
+    names = header("iris")[:4] if name.startswith("iris") else header("wine")[:13]
     for j, k in enumerate(order):
         for f, v in zip(names, km.cluster_centers_[k]):
             centre_rows.append((name, j + 1, int(sizes[k]), f, v))
