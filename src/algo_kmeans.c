@@ -1380,7 +1380,8 @@ KmeansTrain(MlopsTrainJob *job)
 			best = s;
 	if (!converged[best])
 		ereport(WARNING,
-				(errmsg("kmeans did not converge in %d iterations", params->max_iter),
+				(errmsg("kmeans on relation %s did not converge in %d iterations",
+						job->relname, params->max_iter),
 				 errhint("Raise max_iter or tol.")));
 
 	km.k = k;

@@ -2,7 +2,7 @@
 """scikit-learn's KMeans(n_clusters=3, n_init=50, random_state=1) on the
 data sets of kmeans.R (iris and wine, unscaled and scaled as R's scale()
 does, sd with denominator n - 1), for comparison with R's kmeans: the
-inertia (= R's tot.withinss) and the sorted centres, and the largest
+inertia (= R's tot.withinss), the silhouette and the sorted centres, and the largest
 relative difference to R's numbers in test/reference/kmeans.out (run
 kmeans.R first).  Both are local searches; agreement says both found the
 same best partition, not that it is the global optimum.
@@ -13,6 +13,7 @@ Rerun from the repository root:
 import numpy as np
 import sklearn
 from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
 
 from refutil import header, load, read_out, section
 
@@ -32,7 +33,7 @@ for name, X in sets.items():
     km = KMeans(n_clusters=3, n_init=50, random_state=1).fit(X)
     order = np.argsort(km.cluster_centers_[:, 0])
     sizes = np.bincount(km.labels_, minlength=3)
-    fit_rows.append((name, km.inertia_))
+    fit_rows.append((name, km.inertia_, silhouette_score(X, km.labels_)))
     worst = 0.0
     names = header("iris")[:4] if name.startswith("iris") else header("wine")[:13]
     for j, k in enumerate(order):
@@ -43,7 +44,7 @@ for name, X in sets.items():
     notes.append("-- %s: inertia differs from R's tot.withinss by %.2g "
                  "relative, centres by %.2g at most"
                  % (name, abs(km.inertia_ - r_fit[name]) / r_fit[name], worst))
-section("sk_kmeans_fit", ["dataset", "inertia"], fit_rows)
+section("sk_kmeans_fit", ["dataset", "inertia", "silhouette"], fit_rows)
 section("sk_kmeans_centre", ["dataset", "cluster", "size", "feature",
                              "centre"], centre_rows)
 print("\n".join(notes))
