@@ -585,12 +585,12 @@ ElasticNetCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 #endif							/* !FRONTEND */
 
 static const MlopsParamDef elastic_net_params[] = {
-	{"alpha", MLOPS_PARAM_REAL, offsetof(ElasticNetParams, alpha), 1.0, 0, 0},
-	{"l1_ratio", MLOPS_PARAM_REAL, offsetof(ElasticNetParams, l1_ratio), 0.5, 0, 1},
-	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(ElasticNetParams, fit_intercept), 1, 0, 0},
-	{"max_iter", MLOPS_PARAM_INT, offsetof(ElasticNetParams, max_iter), 1000, 1, 1000000},
-	{"tol", MLOPS_PARAM_REAL, offsetof(ElasticNetParams, tol), 1e-4, 0, 0},
-	{NULL, 0, 0, 0, 0, 0}
+	{"alpha", MLOPS_PARAM_REAL, offsetof(ElasticNetParams, alpha), 1.0, 0, 0, NULL},
+	{"l1_ratio", MLOPS_PARAM_REAL, offsetof(ElasticNetParams, l1_ratio), 0.5, 0, 1, NULL},
+	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(ElasticNetParams, fit_intercept), 1, 0, 0, NULL},
+	{"max_iter", MLOPS_PARAM_INT, offsetof(ElasticNetParams, max_iter), 1000, 1, 1000000, NULL},
+	{"tol", MLOPS_PARAM_REAL, offsetof(ElasticNetParams, tol), 1e-4, 0, 0, NULL},
+	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
 const MlopsAlgorithmRoutine mlops_elastic_net_routine = {

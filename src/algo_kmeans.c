@@ -1435,12 +1435,12 @@ KmeansCenters(const MlopsModel *m, ReturnSetInfo *rsinfo)
 }
 
 static const MlopsParamDef kmeans_params[] = {
-	{"k", MLOPS_PARAM_INT, offsetof(KmeansParams, k), 8, 1, KMEANS_MAX_K},
-	{"max_iter", MLOPS_PARAM_INT, offsetof(KmeansParams, max_iter), 300, 1, 100000},
-	{"tol", MLOPS_PARAM_REAL, offsetof(KmeansParams, tol), 1e-4, 0, 1},
-	{"n_init", MLOPS_PARAM_INT, offsetof(KmeansParams, n_init), 10, 1, KMEANS_MAX_INIT},
+	{"k", MLOPS_PARAM_INT, offsetof(KmeansParams, k), 8, 1, KMEANS_MAX_K, NULL},
+	{"max_iter", MLOPS_PARAM_INT, offsetof(KmeansParams, max_iter), 300, 1, 100000, NULL},
+	{"tol", MLOPS_PARAM_REAL, offsetof(KmeansParams, tol), 1e-4, 0, 1, NULL},
+	{"n_init", MLOPS_PARAM_INT, offsetof(KmeansParams, n_init), 10, 1, KMEANS_MAX_INIT, NULL},
 	{"scale", MLOPS_PARAM_ENUM, offsetof(KmeansParams, scale), 0, 0, 0, scale_choices},
-	{NULL}
+	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
 #endif							/* !FRONTEND */

@@ -152,6 +152,40 @@ WriteLogistic(const char *name, int nfeat, int nclasses, MlopsLabelKind kind)
 	Write(name, m);
 }
 
+/*
+ * A kmeans model of k centres over nfeat features, scaled or not: its
+ * part is k, the scaled flag, nfeat scales (1 unscaled) and k x nfeat
+ * centres, built through the decoder from bytes as for logistic.
+ */
+static void
+WriteKmeans(const char *name, int nfeat, int k, bool scaled)
+{
+	extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "k");
+	StringInfoData part;
+	MlopsReader r;
+	const char *error;
+	int			i;
+
+	m->algo = &mlops_kmeans_routine;
+	initStringInfo(&part);
+	MlopsPutU32(&part, (uint32) k);
+	MlopsPutU32(&part, scaled ? 1 : 0);
+	for (i = 0; i < nfeat; i++)
+		MlopsPutF64(&part, scaled ? 0.5 + i : 1.0);
+	for (i = 0; i < k * nfeat; i++)
+		MlopsPutF64(&part, (i % 5 - 2) * 1.25);
+	r.p = (const unsigned char *) part.data;
+	r.left = part.len;
+	r.ok = true;
+	if (!m->algo->decode(&r, m, &error))
+	{
+		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+		exit(1);
+	}
+	Write(name, m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -212,5 +246,9 @@ main(int argc, char **argv)
 	((ElasticNetModel *) m->payload)->coef[2] = DBL_MIN / 4;
 	((ElasticNetModel *) m->payload)->coef[3] = -0.0;
 	Write("enet_extreme_values", m);
+
+	WriteKmeans("kmeans_one", 1, 1, false);
+	WriteKmeans("kmeans_scaled", 4, 3, true);
+	WriteKmeans("kmeans_many", 13, 8, false);
 	return 0;
 }
