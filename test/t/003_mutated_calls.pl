@@ -1163,6 +1163,7 @@ sub parse_safe_arg
 	return f8_num() . '::float8' if $type eq 'float8';
 	return pick('true', 'false') if $type eq 'boolean';
 	return pick('0', '7', '-1', '9223372036854775807') . '::bigint' if $type eq 'bigint';
+	return pick('0', '3', '-1', '2147483647') . '::integer' if $type eq 'integer';
 	return pick('NULL::text[]', "'{x1,x2}'::text[]", "'{}'::text[]", "ARRAY[NULL]::text[]")
 	  if $type eq 'text[]';
 	return pick("'{1}'::int[]", "'{1,2}'::int[]", "'{-1}'::int[]", "'{}'::int[]")
@@ -1186,7 +1187,7 @@ sub public_call
 	my $combine = $stype eq 'float8[]' ? 'mlops._linear_eval_combine' : 'mlops._linear_combine';
 	return "CREATE AGGREGATE pg_temp.fz_pub($in) (SFUNC = mlops.$fn, STYPE = $stype"
 	  . (chance(0.5) ? ", COMBINEFUNC = $combine, PARALLEL = SAFE" : '') . ')'
-	  if $fn !~ /_combine$/ || $fn eq '_linear_combine' || chance(0.5);
+	  if $fn !~ /_combine$/ || $stype eq 'mlops.pass_state' || chance(0.5);
 	return 'CREATE AGGREGATE pg_temp.fz_pub(float8[]) (SFUNC = array_cat, '
 	  . "STYPE = float8[], COMBINEFUNC = mlops.$fn)";
 }
