@@ -13,6 +13,7 @@ OBJS = \
 	src/algo_linear.o \
 	src/algo_linear_train.o \
 	src/algo_logistic.o \
+	src/algo_kmeans.o \
 	src/evalmetrics.o \
 	src/algo_elastic_net.o \
 	src/algo_pca.o \

@@ -590,6 +590,59 @@ CREATE AGGREGATE @extschema@._naive_bayes_state(float8[], float8, integer, float
     PARALLEL = SAFE
 );
 
+-- k-means: a sample pass (the rows' moments and a seeded sample of the
+-- distinct rows, for k-means++) and one pass per Lloyd iteration that
+-- advances every start (the centres and inverse scales are arguments), the
+-- row as separate values or, for wide models, as an array
+CREATE FUNCTION @extschema@._kmeans_sample_accum(@extschema@.pass_state, integer, bigint,
+        text[], VARIADIC "any")
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_kmeans_sample_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._kmeans_sample_accum(@extschema@.pass_state, float8[], integer,
+        bigint, text[])
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_kmeans_sample_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, float8[], float8[],
+        text[], VARIADIC "any")
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_kmeans_lloyd_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, float8[], float8[],
+        float8[], text[])
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_kmeans_lloyd_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._kmeans_combine(@extschema@.pass_state, @extschema@.pass_state)
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_kmeans_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._kmeans_sample_state(integer, bigint, text[], VARIADIC "any") (
+    SFUNC = @extschema@._kmeans_sample_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._kmeans_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._kmeans_sample_state(float8[], integer, bigint, text[]) (
+    SFUNC = @extschema@._kmeans_sample_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._kmeans_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._kmeans_lloyd_state(float8[], float8[], text[], VARIADIC "any") (
+    SFUNC = @extschema@._kmeans_lloyd_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._kmeans_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@._kmeans_lloyd_state(float8[], float8[], float8[], text[]) (
+    SFUNC = @extschema@._kmeans_lloyd_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._kmeans_combine,
+    PARALLEL = SAFE
+);
+
 -- the evaluation pass of every family: a stored model scored on a
 -- relation's rows (or a training split's held-out rows), to its metrics
 CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[])
@@ -882,6 +935,11 @@ REVOKE ALL ON FUNCTION @extschema@._pca_combine(@extschema@.pass_state, @extsche
 REVOKE ALL ON FUNCTION @extschema@._naive_bayes_accum(@extschema@.pass_state, integer, float8, bigint, text[], "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._naive_bayes_accum(@extschema@.pass_state, float8[], float8, integer, float8, bigint, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._naive_bayes_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._kmeans_sample_accum(@extschema@.pass_state, integer, bigint, text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._kmeans_sample_accum(@extschema@.pass_state, float8[], integer, bigint, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, float8[], float8[], text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, float8[], float8[], float8[], text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._kmeans_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;

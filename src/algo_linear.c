@@ -960,9 +960,9 @@ LinearCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 }
 
 static const MlopsParamDef linear_params[] = {
-	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0, 0},
-	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0, 0},
-	{NULL, 0, 0, 0, 0, 0}
+	{"fit_intercept", MLOPS_PARAM_BOOL, offsetof(LinearParams, fit_intercept), 1, 0, 0, NULL},
+	{"alpha", MLOPS_PARAM_REAL, offsetof(LinearParams, alpha), 0, 0, 0, NULL},
+	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
 #endif							/* !FRONTEND */

@@ -892,10 +892,10 @@ LogisticCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 }
 
 static const MlopsParamDef logistic_params[] = {
-	{"alpha", MLOPS_PARAM_REAL, offsetof(LogisticParams, alpha), 0, 0, 0},
-	{"max_iter", MLOPS_PARAM_INT, offsetof(LogisticParams, max_iter), 100, 1, 10000},
-	{"tol", MLOPS_PARAM_REAL, offsetof(LogisticParams, tol), 1e-10, 1e-15, 1},
-	{NULL}
+	{"alpha", MLOPS_PARAM_REAL, offsetof(LogisticParams, alpha), 0, 0, 0, NULL},
+	{"max_iter", MLOPS_PARAM_INT, offsetof(LogisticParams, max_iter), 100, 1, 10000, NULL},
+	{"tol", MLOPS_PARAM_REAL, offsetof(LogisticParams, tol), 1e-10, 1e-15, 1, NULL},
+	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
 #endif							/* !FRONTEND */

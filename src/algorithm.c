@@ -23,6 +23,7 @@ extern const MlopsAlgorithmRoutine mlops_elastic_net_routine;
 extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 extern const MlopsAlgorithmRoutine mlops_pca_routine;
 extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
+extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
@@ -30,6 +31,7 @@ static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_logistic_routine,
 	&mlops_pca_routine,
 	&mlops_naive_bayes_routine,
+	&mlops_kmeans_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */

@@ -225,6 +225,40 @@ WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale)
 	Write(name, m);
 }
 
+/*
+ * A kmeans model of k centres over nfeat features, scaled or not: its
+ * part is k, the scaled flag, nfeat scales (1 unscaled) and k x nfeat
+ * centres, built through the decoder from bytes as for logistic.
+ */
+static void
+WriteKmeans(const char *name, int nfeat, int k, bool scaled)
+{
+	extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "k");
+	StringInfoData part;
+	MlopsReader r;
+	const char *error;
+	int			i;
+
+	m->algo = &mlops_kmeans_routine;
+	initStringInfo(&part);
+	MlopsPutU32(&part, (uint32) k);
+	MlopsPutU32(&part, scaled ? 1 : 0);
+	for (i = 0; i < nfeat; i++)
+		MlopsPutF64(&part, scaled ? 0.5 + i : 1.0);
+	for (i = 0; i < k * nfeat; i++)
+		MlopsPutF64(&part, (i % 5 - 2) * 1.25);
+	r.p = (const unsigned char *) part.data;
+	r.left = part.len;
+	r.ok = true;
+	if (!m->algo->decode(&r, m, &error))
+	{
+		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+		exit(1);
+	}
+	Write(name, m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -293,5 +327,9 @@ main(int argc, char **argv)
 	WriteNaiveBayes("nb_iris_like", 4, 3, 1);
 	WriteNaiveBayes("nb_one_feature", 1, 2, 1);
 	WriteNaiveBayes("nb_far", 3, 4, 1e150);
+
+	WriteKmeans("kmeans_one", 1, 1, false);
+	WriteKmeans("kmeans_scaled", 4, 3, true);
+	WriteKmeans("kmeans_many", 13, 8, false);
 	return 0;
 }

@@ -3,6 +3,7 @@
 # iter.max = 100) with set.seed(1), both algorithm = "Hartigan-Wong" (the
 # default) and "Lloyd", on
 #   iris         data/iris.csv, the four measurements (150 rows)
+#   iris_scaled  the same after R's scale()
 #   wine         data/wine.csv, the 13 measurements (178 rows), unscaled
 #   wine_scaled  the same after R's scale() (centred, divided by the sd
 #                with denominator n - 1)
@@ -16,6 +17,7 @@
 iris <- read.csv("data/iris.csv")
 wine <- read.csv("data/wine.csv")
 sets <- list(iris = as.matrix(iris[, 1:4]),
+             iris_scaled = scale(as.matrix(iris[, 1:4])),
              wine = as.matrix(wine[, 1:13]),
              wine_scaled = scale(as.matrix(wine[, 1:13])))
 section <- function(name, columns, rows) {

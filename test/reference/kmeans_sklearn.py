@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """scikit-learn's KMeans(n_clusters=3, n_init=50, random_state=1) on the
-data sets of kmeans.R (iris; wine unscaled; wine scaled as R's scale()
+data sets of kmeans.R (iris and wine, unscaled and scaled as R's scale()
 does, sd with denominator n - 1), for comparison with R's kmeans: the
-inertia (= R's tot.withinss) and the sorted centres, and the largest
+inertia (= R's tot.withinss), the silhouette and the sorted centres, and the largest
 relative difference to R's numbers in test/reference/kmeans.out (run
 kmeans.R first).  Both are local searches; agreement says both found the
 same best partition, not that it is the global optimum.
@@ -13,11 +13,14 @@ Rerun from the repository root:
 import numpy as np
 import sklearn
 from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
 
 from refutil import header, load, read_out, section
 
 wine = load("wine", header("wine")[:13])
-sets = {"iris": load("iris", header("iris")[:4]),
+iris = load("iris", header("iris")[:4])
+sets = {"iris": iris,
+        "iris_scaled": (iris - iris.mean(0)) / iris.std(0, ddof=1),
         "wine": wine,
         "wine_scaled": (wine - wine.mean(0)) / wine.std(0, ddof=1)}
 r_fit = {r[0]: r[2] for r in read_out("test/reference/kmeans.out",
@@ -30,9 +33,9 @@ for name, X in sets.items():
     km = KMeans(n_clusters=3, n_init=50, random_state=1).fit(X)
     order = np.argsort(km.cluster_centers_[:, 0])
     sizes = np.bincount(km.labels_, minlength=3)
-    fit_rows.append((name, km.inertia_))
+    fit_rows.append((name, km.inertia_, silhouette_score(X, km.labels_)))
     worst = 0.0
-    names = header("iris")[:4] if name == "iris" else header("wine")[:13]
+    names = header("iris")[:4] if name.startswith("iris") else header("wine")[:13]
     for j, k in enumerate(order):
         for f, v in zip(names, km.cluster_centers_[k]):
             centre_rows.append((name, j + 1, int(sizes[k]), f, v))
@@ -41,7 +44,7 @@ for name, X in sets.items():
     notes.append("-- %s: inertia differs from R's tot.withinss by %.2g "
                  "relative, centres by %.2g at most"
                  % (name, abs(km.inertia_ - r_fit[name]) / r_fit[name], worst))
-section("sk_kmeans_fit", ["dataset", "inertia"], fit_rows)
+section("sk_kmeans_fit", ["dataset", "inertia", "silhouette"], fit_rows)
 section("sk_kmeans_centre", ["dataset", "cluster", "size", "feature",
                              "centre"], centre_rows)
 print("\n".join(notes))

@@ -727,24 +727,44 @@ my @train_valid = ([ 'fz_tab', 'y', '{x1,x2}' ], [ 'fz_tab', 'y', '{x1,x2,x3,x4}
 my @train_models = ('fz_a', 'fz_b', 'fz_t', 'fz_new', 'fz_ü', 'Odd "Mdl"',
 	'fz_n1', 'fz_n2', 'fz_n3', 'FZ_N1', 'fz_' . ('é' x 30), 'fz_nodep');
 
+# kmeans's hyperparameters: valid values, or one key mutated
+sub kmeans_jsonb_arg
+{
+	my %v = (k => pick(1, 2, 3, 8), n_init => pick(1, 3), max_iter => pick(1, 5, 300),
+		tol => pick('0', '1e-4', '0.5'), scale => pick('"none"', '"standard"'),
+		seed => pick(0, 7, -1));
+	my @keys = grep { chance(0.5) } sort keys %v;
+	if (mut(0.4))
+	{
+		my $key = pick('k', 'n_init', 'max_iter', 'tol', 'scale', 'clusters');
+		push @keys, $key unless grep { $_ eq $key } @keys;
+		$v{$key} = pick('0', '-1', '10001', '2.5', '"3"', 'null', 'true', '"minmax"',
+			'1e308', '[3]');
+	}
+	return lit('{' . join(', ', map { "\"$_\": $v{$_}" } @keys) . '}') . '::jsonb';
+}
+
 my %gen = (
 	train => sub {
 		my ($rel, $target, $features) = @{ pick(@train_valid) };
 		my $pca = chance(0.15);
+		my $km = !$pca && chance(0.15);
 		my @args = (
 			mut(0.4) ? model_arg() : lit(pick(@train_models)),
 			mut(0.3) ? rel_arg() : lit($rel) . '::regclass',
 			mut(0.3) ? text_arg(\@col_valid, \@col_mutant)
-			: $pca ? 'NULL::text' : lit($target));
-		my $enet = !$pca && chance(0.3);
+			: $pca || ($km && chance(0.9)) ? 'NULL::text' : lit($target));
+		my $enet = !$pca && !$km && chance(0.3);
 		my @named = (
 			[ 'algorithm', $pca ? text_arg([ 'pca' ], [ 'PCA', 'pca ', 'prcomp' ])
+				: $km ? text_arg([ 'kmeans', 'auto' ], [ 'KMeans', 'k-means' ])
 				: $enet
 				? text_arg([ 'elastic_net' ], [ 'elasticnet', 'ElasticNet', 'lasso' ])
 				: text_arg([ 'auto', 'linear', 'logistic' ],
 					[ 'LINEAR', 'Linear', ' linear', 'linear ', 'Logistic',
 					  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
 			[ 'hyperparams', $pca && chance(0.8) ? pca_jsonb_arg()
+				: $km && chance(0.8) ? kmeans_jsonb_arg()
 				: $enet && chance(0.8) ? enet_jsonb_arg() : jsonb_arg() ],
 			[ 'features', mut(0.3) ? features_arg()
 				: defined $features ? lit($features) . '::text[]' : 'NULL::text[]' ],
@@ -1132,6 +1152,60 @@ $gen{train} = sub {
 	  . ', features => ' . (mut(0.3) ? features_arg() : "'{x1,x2,x3}'::text[]")
 	  . ', test_size => ' . float_arg([ '0', '0.25', '0.5' ]) . ')';
 };
+# the kmeans passes: the sample (k, seed, names) and Lloyd (centres
+# starts x k x nfeat, inverse scales) aggregates, their transition and
+# combine functions
+sub kmeans_centres
+{
+	return pick(array_arg('float8'), 'NULL::float8[]', "'{1,2}'::float8[]",
+		"'{{{NaN,1}}}'::float8[]", "'{{{1,2,3}}}'::float8[]",
+		"array_fill(0::float8, ARRAY[1001, 1, 2])", "'[0:0][1:1][1:2]={{{1,2}}}'::float8[]")
+	  if mut(0.4);
+	return pick("'{{{1,2}}}'::float8[]", "'{{{1,2},{3,4}},{{0,0},{9,9}}}'::float8[]",
+		"'{{{1e308,-1e308}}}'::float8[]");
+}
+
+sub kmeans_inverse_scales
+{
+	return pick(array_arg('float8'), "'{1,0}'::float8[]", "'{1,-1}'::float8[]",
+		"'{1,Infinity}'::float8[]", "'{1}'::float8[]") if mut(0.4);
+	return pick("'{1,1}'::float8[]", "'{0.5,2}'::float8[]");
+}
+$gen{_kmeans_sample_state} = sub {
+	return maybe_parallel() . 'SELECT mlops._kmeans_sample_state(' . pick('1', '3', '0', '10001')
+	  . ', ' . pick('0', '7', 'NULL') . '::bigint, ' . names_arg() . ', '
+	  . pick('x1, x2', 'x1', "x1, 'NaN'::float8", 'x1, NULL::float8', 'x1, x3::float8')
+	  . ')::text FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty') if chance(0.6);
+	return 'SELECT mlops._kmeans_sample_state(' . pick('ARRAY[x1, x2]', 'ARRAY[x1, NULL]')
+	  . ', ' . pick('2', '0') . ', 0::bigint, NULL::text[])::text FROM fz_tab' if chance(0.5);
+	return 'SELECT mlops._kmeans_sample_state(' . int_arg() . ', 0::bigint, ' . names_arg()
+	  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
+	  . pick(1, 3) . ') g';
+};
+$gen{_kmeans_lloyd_state} = sub {
+	return maybe_parallel() . 'SELECT mlops._kmeans_lloyd_state(' . kmeans_centres() . ', '
+	  . kmeans_inverse_scales() . ', ' . names_arg() . ', '
+	  . pick('x1, x2', 'x1', "x1, 'NaN'::float8", 'x1, NULL::float8')
+	  . ')::text FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty') if chance(0.6);
+	return 'SELECT mlops._kmeans_lloyd_state(' . pick('ARRAY[x1, x2]', array_arg('float8'))
+	  . ', ' . kmeans_centres() . ', ' . kmeans_inverse_scales()
+	  . ', NULL::text[])::text FROM fz_tab' if chance(0.5);
+	return 'SELECT mlops._kmeans_lloyd_state(' . kmeans_centres() . ', '
+	  . kmeans_inverse_scales() . ', ' . names_arg()
+	  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
+	  . pick(1, 3) . ') g';
+};
+$gen{_kmeans_sample_accum} = sub {
+	'SELECT mlops._kmeans_sample_accum(' . state_arg() . ', 2, 0::bigint, NULL::text[], 1::float8)';
+};
+$gen{_kmeans_lloyd_accum} = sub {
+	'SELECT mlops._kmeans_lloyd_accum(' . state_arg() . ', ' . kmeans_centres() . ', '
+	  . kmeans_inverse_scales() . ', NULL::text[], 1::float8, 2::float8)';
+};
+$gen{_kmeans_combine} = sub {
+	'SELECT mlops._kmeans_combine(' . state_arg() . ', ' . state_arg() . ')';
+};
+
 # the evaluation pass: a stored model (fz_arts, or fz_cls's), its target
 # and features; its internal-state pieces are only reachable with NULL
 $gen{_eval_state} = sub {
@@ -1192,7 +1266,12 @@ my %support = (
 	_logistic_combine => ['mlops.pass_state, mlops.pass_state'],
 	_pca_train_accum => [ 'mlops.pass_state, text[], "any"',
 		'mlops.pass_state, float8[], text[]' ],
-	_pca_combine => ['mlops.pass_state, mlops.pass_state']);
+	_pca_combine => ['mlops.pass_state, mlops.pass_state'],
+	_kmeans_sample_accum => [ 'mlops.pass_state, integer, bigint, text[], "any"',
+		'mlops.pass_state, float8[], integer, bigint, text[]' ],
+	_kmeans_lloyd_accum => [ 'mlops.pass_state, float8[], float8[], text[], "any"',
+		'mlops.pass_state, float8[], float8[], float8[], text[]' ],
+	_kmeans_combine => ['mlops.pass_state, mlops.pass_state']);
 $support{_naive_bayes_accum} = [ 'mlops.pass_state, integer, float8, bigint, text[], "any"',
 	'mlops.pass_state, float8[], float8, integer, float8, bigint, text[]' ];
 $support{_naive_bayes_combine} = ['mlops.pass_state, mlops.pass_state'];
@@ -1219,8 +1298,8 @@ sub parse_safe_arg
 	}
 	return f8_num() . '::float8' if $type eq 'float8';
 	return pick('true', 'false') if $type eq 'boolean';
-	return pick('3', '2', '-1') . '::integer' if $type eq 'integer';
 	return pick('0', '7', '-1', '9223372036854775807') . '::bigint' if $type eq 'bigint';
+	return pick('0', '3', '-1', '2147483647') . '::integer' if $type eq 'integer';
 	return pick('NULL::text[]', "'{x1,x2}'::text[]", "'{}'::text[]", "ARRAY[NULL]::text[]")
 	  if $type eq 'text[]';
 	return pick("'{1}'::int[]", "'{1,2}'::int[]", "'{-1}'::int[]", "'{}'::int[]")
@@ -1677,6 +1756,9 @@ my %covers = (
 	_eval_state => '_eval_state',
 	_pca_train_accum => '_pca_train_accum', _pca_combine => '_pca_combine',
 	_pca_train_state => '_pca_train_state',
+	_kmeans_sample_accum => '_kmeans_sample_accum', _kmeans_lloyd_accum => '_kmeans_lloyd_accum',
+	_kmeans_combine => '_kmeans_combine', _kmeans_sample_state => '_kmeans_sample_state',
+	_kmeans_lloyd_state => '_kmeans_lloyd_state',
 	visible_models => 'visible_models', visible_versions => 'visible_versions',
 	visible_deployments => 'visible_deployments',
 	visible_privileges => 'visible_privileges', visible_audit => 'visible_audit',
