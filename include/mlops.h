@@ -30,7 +30,7 @@
 #define MLOPS_MAX_CLASSES 1000
 
 /* Most clusters a clustering model has. */
-#define MLOPS_MAX_CLUSTERS 1000
+#define MLOPS_MAX_CLUSTERS 10000
 
 struct MlopsAlgorithmRoutine;
 

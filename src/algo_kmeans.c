@@ -83,7 +83,7 @@
 extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
 
 /* Most clusters and starts. */
-#define KMEANS_MAX_K 10000
+#define KMEANS_MAX_K MLOPS_MAX_CLUSTERS
 #define KMEANS_MAX_INIT 1000
 
 /* The family's part of a decoded model. */

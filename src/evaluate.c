@@ -71,6 +71,7 @@ typedef struct EvalState
 	int64		n;
 	double		inertia[2];		/* double-double */
 	int32		nsample;
+	double	   *dist;			/* scratch: the distances to every centre */
 	uint64	   *hash;			/* EVAL_SAMPLE each */
 	int32	   *cluster;
 	double	   *sample;			/* EVAL_SAMPLE x nfeat */
@@ -88,6 +89,7 @@ NewEvalState(MemoryContext cxt, const MlopsModel *m)
 	if (st->task == MLOPS_TASK_CLUSTERING)
 	{
 		st->nfeat = m->nfeat;
+		st->dist = palloc(sizeof(double) * m->algo->outputs(m));
 		st->hash = palloc(sizeof(uint64) * EVAL_SAMPLE);
 		st->cluster = palloc(sizeof(int32) * EVAL_SAMPLE);
 		st->sample = palloc(sizeof(double) * EVAL_SAMPLE * m->nfeat);
@@ -141,12 +143,11 @@ SampleRow(EvalState *st, uint64 h, int32 cluster, const double *x)
 static void
 ClusterRow(EvalState *st, const MlopsModel *m, const double *x)
 {
-	double		dist[MLOPS_MAX_CLUSTERS];
 	int			c;
 
-	m->algo->predict_vector(m, x, dist);
+	m->algo->predict_vector(m, x, st->dist);
 	c = (int) MlopsPredict(m, x);
-	DDAdd(&st->inertia[0], &st->inertia[1], dist[c] * dist[c]);
+	DDAdd(&st->inertia[0], &st->inertia[1], st->dist[c] * st->dist[c]);
 	st->n++;
 	SampleRow(st, MlopsRowHash(x, m->nfeat, 0, 0), c, x);
 }
