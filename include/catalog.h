@@ -57,7 +57,8 @@ extern int	MlopsListVersions(int64 model_id, const char *name,
 extern void MlopsRecordDeployment(int64 model_id, int32 version,
 								  const char *reason, const char *detail);
 extern bool MlopsVersionExists(int64 model_id, int32 version);
-extern int32 MlopsPickVersion(int64 model_id, bool best, double *r2);
+extern int32 MlopsPickVersion(int64 model_id, bool best, double *score,
+							   char **metric);
 extern uint64 MlopsDeploymentHistory(int64 model_id, int32 **versions,
 									 bool **rollbacks);
 extern void MlopsDeleteModel(int64 model_id);

@@ -25,11 +25,17 @@
  */
 typedef struct CompareTotals
 {
+	bool		done;			/* the family's pass compared the two */
 	double		n;
 	double		skipped;		/* held-out rows the other version could not score */
 	double		sse_candidate;
 	double		sse_other;
 	double		m2_y;
+	/* or, compared by train.c through the evaluation pass, their scores */
+	bool		by_score;
+	const char *metric;			/* score_metric; lower is better for inertia */
+	double		score_candidate;
+	double		score_other;
 } CompareTotals;
 
 typedef struct MlopsCompare

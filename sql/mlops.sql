@@ -665,6 +665,20 @@ CREATE FUNCTION @extschema@._eval_final(internal)
     RETURNS jsonb
     AS 'MODULE_PATHNAME', 'mlops_eval_final'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[],
+        float8[])
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'mlops_eval_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, float8, float8[], float8[]) (
+    SFUNC = @extschema@._eval_accum,
+    STYPE = internal,
+    COMBINEFUNC = @extschema@._eval_combine,
+    SERIALFUNC = @extschema@._eval_serialize,
+    DESERIALFUNC = @extschema@._eval_deserialize,
+    FINALFUNC = @extschema@._eval_final,
+    PARALLEL = SAFE
+);
 CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, float8, float8[]) (
     SFUNC = @extschema@._eval_accum,
     STYPE = internal,
@@ -941,6 +955,7 @@ REVOKE ALL ON FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, f
 REVOKE ALL ON FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, float8[], float8[], float8[], text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._kmeans_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[], float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_deserialize(bytea, internal) FROM PUBLIC;

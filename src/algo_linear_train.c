@@ -866,7 +866,10 @@ MetricsPass(MlopsTrainJob *a, const double *coef, const double *coef_lo,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("relation %s changed during training", a->relname)));
 	if (cmp != NULL)
+	{
 		CompareTotalsOf(DatumGetArrayTypeP(state), k, ev, &cmp->totals);
+		cmp->totals.done = true;
+	}
 	else
 		EvalTotalsOf(DatumGetArrayTypeP(state), k, ev);
 }
@@ -874,20 +877,22 @@ MetricsPass(MlopsTrainJob *a, const double *coef, const double *coef_lo,
 /*
  * The start of a regression's metrics document: the test set's r2, rmse,
  * mae and n when rows were held out (ev), else the training set's from
- * rss and tss (mae unknown); then n_train, rows_skipped, train_r2 and
- * train_rmse.  The caller appends its own keys and the closing brace.
+ * rss and tss (mae unknown); then n_train, rows_skipped, train_r2,
+ * train_rmse, and score, the r2 (score_metric).  The caller appends its
+ * own keys and the closing brace.
  */
 static void
 MetricsHead(StringInfo m, const EvalTotals *ev, int64 n, int64 nskipped,
 			double rss, double tss)
 {
 	double		train_r2 = tss > 0 ? 1.0 - rss / tss : get_float8_nan();
+	double		r2 = train_r2;
 
 	if (ev->n_test > 0)
 	{
+		r2 = ev->m2_y > 0 ? 1.0 - ev->sse / ev->m2_y : get_float8_nan();
 		appendStringInfo(m, "{\"evaluated_on\": \"test\"");
-		MlopsJsonNumber(m, "r2", ev->m2_y > 0 ? 1.0 - ev->sse / ev->m2_y :
-						get_float8_nan());
+		MlopsJsonNumber(m, "r2", r2);
 		MlopsJsonNumber(m, "rmse", sqrt(ev->sse / ev->n_test));
 		MlopsJsonNumber(m, "mae", ev->sae / ev->n_test);
 		appendStringInfo(m, ", \"n\": %lld", (long long) ev->n_test);
@@ -904,6 +909,8 @@ MetricsHead(StringInfo m, const EvalTotals *ev, int64 n, int64 nskipped,
 					 (long long) n, (long long) nskipped);
 	MlopsJsonNumber(m, "train_r2", train_r2);
 	MlopsJsonNumber(m, "train_rmse", sqrt(rss / n));
+	MlopsJsonNumber(m, "score", r2);
+	appendStringInfoString(m, ", \"score_metric\": \"r2\"");
 }
 
 /*

@@ -160,11 +160,19 @@ static const MlopsStatement stmt_defs[NUM_STMTS] =
 		"AND version" EQ "$2",
 		2, {INT8OID, INT4OID}
 	},
+	/*
+	 * each version's stored score, among those measured by the newest
+	 * version's metric; inertia is better lower, every other higher
+	 */
 	[STMT_BEST_VERSION] = {
-		"SELECT version, "
-		"(metrics OPERATOR(pg_catalog.->>) 'r2')::pg_catalog.float8 AS r2 "
-		"FROM mlops.model_version WHERE model_id" EQ "$1 "
-		"ORDER BY r2 DESC NULLS LAST, version DESC LIMIT 1",
+		"SELECT version, score, metric FROM ("
+		"SELECT version, (metrics OPERATOR(pg_catalog.->>) 'score')::pg_catalog.float8 AS score, "
+		"metrics OPERATOR(pg_catalog.->>) 'score_metric' AS metric "
+		"FROM mlops.model_version WHERE model_id" EQ "$1) v "
+		"WHERE metric" EQ "(SELECT metrics OPERATOR(pg_catalog.->>) 'score_metric' "
+		"FROM mlops.model_version WHERE model_id" EQ "$1 ORDER BY version DESC LIMIT 1) "
+		"ORDER BY CASE WHEN metric" EQ "'inertia' THEN OPERATOR(pg_catalog.-) score "
+		"ELSE score END DESC NULLS LAST, version DESC LIMIT 1",
 		1, {INT8OID}
 	},
 	[STMT_HISTORY] = {
@@ -593,11 +601,12 @@ MlopsVersionExists(int64 model_id, int32 version)
 
 /*
  * The version a deploy strategy picks among a model's versions: with
- * best, the one of highest stored r2 (*r2 gets it, NaN when it has none),
- * else the newest.  0 when the model has no versions.
+ * best, the one of best stored score among those of the newest version's
+ * score_metric (*score and *metric get them; NaN when it has none), else
+ * the newest.  0 when the model has no versions.
  */
 int32
-MlopsPickVersion(int64 model_id, bool best, double *r2)
+MlopsPickVersion(int64 model_id, bool best, double *score, char **metric)
 {
 	Datum		args[1];
 	bool		isnull;
@@ -612,7 +621,9 @@ MlopsPickVersion(int64 model_id, bool best, double *r2)
 	if (best)
 	{
 		d = GetCol(2, &isnull);
-		*r2 = isnull ? get_float8_nan() : DatumGetFloat8(d);
+		*score = isnull ? get_float8_nan() : DatumGetFloat8(d);
+		d = GetCol(3, &isnull);
+		*metric = isnull ? pstrdup("score") : TextDatumGetCString(d);
 	}
 	return version;
 }

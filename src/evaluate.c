@@ -153,8 +153,10 @@ ClusterRow(EvalState *st, const MlopsModel *m, const double *x)
 }
 
 /*
- * _eval_state(artifact, test_size, seed, target, features) transition:
- * with test_size > 0 only the rows the training split held out count.
+ * _eval_state(artifact, test_size, seed, target, features [, split])
+ * transition: with test_size > 0 only the rows the training split held
+ * out count, decided from the row's features or, given split, from those
+ * (the features of the version whose split it is).
  * A classifier's target is the row's class index; one it cannot be is an
  * error, as is a non-finite feature.
  */
@@ -221,7 +223,18 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("column \"%s\" is %s", m->feature_names[j],
 							isnan(x[j]) ? "NaN" : "infinite")));
-	if (test_size > 0 && !MlopsRowIsTest(x, nfeat, y, seed, test_size))
+	if (test_size > 0 && PG_NARGS() > 6)
+	{
+		/* the split of another version's training: its features decide */
+		const double *sx;
+		int			ns;
+
+		if (PG_ARGISNULL(6) ||
+			(sx = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(6), &ns)) == NULL ||
+			!MlopsRowIsTest(sx, ns, y, seed, test_size))
+			PG_RETURN_POINTER(st);
+	}
+	else if (test_size > 0 && !MlopsRowIsTest(x, nfeat, y, seed, test_size))
 		PG_RETURN_POINTER(st);
 
 	if (st->task == MLOPS_TASK_CLUSTERING)

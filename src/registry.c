@@ -100,7 +100,8 @@ mlops_deploy_version(PG_FUNCTION_ARGS)
 /*
  * mlops.deploy(model, strategy => 'best' | 'most_recent'), and
  * mlops.deploy(model, 'best', relation, target): 'best' alone reads each
- * version's stored r2, measured on its own test split; with a relation,
+ * version's stored score (r2, roc_auc, f1_macro, inertia...), measured on
+ * its own test split; with a relation,
  * every version is scored on the same rows of it (train.c).
  */
 PG_FUNCTION_INFO_V1(mlops_deploy_strategy);
@@ -112,7 +113,8 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 	bool		on_relation = PG_NARGS() == 4;
 	int64		model_id;
 	int32		version;
-	double		r2;
+	double		score;
+	char	   *metric = NULL;
 	char	   *detail;
 
 	if (PG_ARGISNULL(1))
@@ -137,10 +139,6 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("relation must not be NULL")));
-		if (PG_ARGISNULL(3))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("target must not be NULL")));
 	}
 	model_id = LockModelForWrite(name, "mlops.deploy()", MLOPS_PRIV_DEPLOY);
 	if (on_relation)
@@ -148,6 +146,7 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 		/* it scores every version on the caller's rows */
 		MlopsAclCheck(model_id, name, MLOPS_PRIV_PREDICT);
 		detail = MlopsBestOnRelation(model_id, name, PG_GETARG_OID(2),
+									 PG_ARGISNULL(3) ? NULL :
 									 text_to_cstring(PG_GETARG_TEXT_PP(3)),
 									 MlopsDeployedVersionNow(model_id),
 									 &version);
@@ -155,7 +154,8 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 		SPI_finish();
 		PG_RETURN_INT32(version);
 	}
-	version = MlopsPickVersion(model_id, strcmp(strategy, "best") == 0, &r2);
+	version = MlopsPickVersion(model_id, strcmp(strategy, "best") == 0, &score,
+							   &metric);
 	if (version == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -163,15 +163,16 @@ mlops_deploy_strategy(PG_FUNCTION_ARGS)
 	detail = NULL;
 	if (strcmp(strategy, "best") == 0)
 	{
-		/* each version's r2 was measured on its own test split */
+		/* each version's score was measured on its own test split */
 		StringInfoData buf;
 
 		initStringInfo(&buf);
-		appendStringInfoString(&buf, "{\"compared_on\": \"stored metrics\", \"r2\": ");
-		if (!isfinite(r2))
-			appendStringInfoString(&buf, "null}");
+		appendStringInfoString(&buf, "{\"compared_on\": \"stored metrics\", ");
+		escape_json(&buf, metric);
+		if (!isfinite(score))
+			appendStringInfoString(&buf, ": null}");
 		else
-			appendStringInfo(&buf, "%.17g}", r2);
+			appendStringInfo(&buf, ": %.17g}", score);
 		detail = buf.data;
 	}
 	MlopsRecordDeployment(model_id, version, strategy, detail);

@@ -53,6 +53,7 @@
 
 #include "acl.h"
 #include "algorithm.h"
+#include "artifact.h"
 #include "cache.h"
 #include "catalog.h"
 #include "metrics.h"
@@ -794,6 +795,7 @@ typedef struct Compare
 	bool		deployed;		/* a version was deployed at the start */
 	int32		version;		/* which */
 	char	   *problem;		/* why the two cannot be compared, or NULL */
+	const MlopsModel *other;	/* the deployed version's model */
 	MlopsCompare pass;			/* what the family's pass compares with */
 } Compare;
 
@@ -823,12 +825,13 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 		return;
 	cmp->deployed = true;
 	cmp->version = ref.version;
-	if (a->test_size == 0)
+	if (a->test_size == 0 && a->target != NULL)
 	{
 		cmp->problem = pstrdup("test_size is 0, so no row is held out to compare on.");
 		return;
 	}
-	if (target == NULL || strcmp(target, a->target) != 0)
+	if ((target == NULL) != (a->target == NULL) ||
+		(target != NULL && strcmp(target, a->target) != 0))
 	{
 		cmp->problem = psprintf("Version %d predicts \"%s\", the new version \"%s\".",
 								ref.version, target ? target : "", a->target);
@@ -842,6 +845,7 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	model = MlopsGetModel(&ref, CurrentMemoryContext);
 	artifact = MlopsFetchArtifact(&ref);
 	PopActiveSnapshot();
+	cmp->other = model;
 
 	rel = relation_open(a->relid, AccessShareLock);
 	op = palloc(sizeof(Datum) * model->nfeat);
@@ -1010,6 +1014,108 @@ DeployFor(const char *model, char *deploy, int mask)
 	return "never";
 }
 
+/* A number key of a metrics document, NaN when absent or null. */
+static double
+MetricOf(Jsonb *metrics, const char *key)
+{
+	JsonbValue *v = getKeyJsonValueFromContainer(&metrics->root, key, strlen(key), NULL);
+
+	if (v == NULL || v->type != jbvNumeric)
+		return get_float8_nan();
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+											  NumericGetDatum(v->val.numeric)));
+}
+
+/*
+ * Why the deployed version and the new one cannot be compared by their
+ * score on the same rows, or NULL: a classifier of other classes, a
+ * clustering of another k or other features, a decomposition.
+ */
+static char *
+ScoreProblem(const Compare *cmp, const MlopsModel *cand, const char *cand_name)
+{
+	const MlopsModel *o = cmp->other;
+	int			i;
+
+	if (o->algo->task != cand->algo->task || o->algo->task == MLOPS_TASK_DECOMPOSITION)
+		return psprintf("Version %d is a %s model; versions of a decomposition are not compared.",
+						cmp->version, o->algo->name);
+	if (o->nclasses != cand->nclasses)
+		return psprintf("Version %d has %d classes, %s %d.",
+						cmp->version, o->nclasses, cand_name, cand->nclasses);
+	for (i = 0; i < o->nclasses; i++)
+		if (strcmp(o->classes[i], cand->classes[i]) != 0)
+			return psprintf("Version %d was trained on other classes than %s.",
+							cmp->version, cand_name);
+	if (o->algo->task == MLOPS_TASK_CLUSTERING)
+	{
+		if (o->algo->outputs(o) != cand->algo->outputs(cand))
+			return psprintf("Version %d has %d clusters, %s %d.", cmp->version,
+							o->algo->outputs(o), cand_name, cand->algo->outputs(cand));
+		if (o->nfeat != cand->nfeat)
+			return psprintf("Version %d clusters other features than %s.",
+							cmp->version, cand_name);
+		for (i = 0; i < o->nfeat; i++)
+			if (strcmp(o->feature_names[i], cand->feature_names[i]) != 0)
+				return psprintf("Version %d clusters other features than %s.",
+								cmp->version, cand_name);
+	}
+	return NULL;
+}
+
+/*
+ * deploy => 'best' for a family whose passes do not compare: score the
+ * deployed version with the evaluation pass on the rows the new version
+ * held out (the split decided from the new version's features and
+ * target, so exactly its test rows; every row for clustering), and
+ * compare its score with the new version's, which the same rows gave.
+ */
+static void
+CompareByScore(const TrainArgs *a, MlopsTrainJob *job, Compare *cmp)
+{
+	CompareTotals *t = &cmp->pass.totals;
+	const char *error;
+	MlopsModel *cand = MlopsArtifactDecode(VARDATA_ANY(job->artifact),
+										   VARSIZE_ANY_EXHDR(job->artifact), &error);
+	StringInfoData sql;
+	Oid			types[3] = {BYTEAOID, FLOAT8OID, INT8OID};
+	Datum		values[3];
+	bool		isnull;
+	Datum		m;
+	JsonbValue *metric;
+	int			i;
+
+	if (cand == NULL)
+		elog(ERROR, "the new version's artifact is invalid: %s", error);
+	cmp->problem = ScoreProblem(cmp, cand, "the new version");
+	if (cmp->problem != NULL)
+		return;
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s, ARRAY[",
+					 a->target_sql ? a->target_sql : "NULL::pg_catalog.float8");
+	for (i = 0; i < cmp->other->nfeat; i++)
+		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+						 quote_identifier(cmp->other->feature_names[i]));
+	appendStringInfoString(&sql, "]::pg_catalog.float8[], ARRAY[");
+	for (i = 0; i < a->nfeat; i++)
+		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+						 quote_identifier(a->features[i]));
+	appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", a->relname);
+	values[0] = cmp->pass.artifact;
+	values[1] = Float8GetDatum(a->test_size);
+	values[2] = Int64GetDatum(a->seed);
+	m = MlopsRunPass(sql.data, 3, types, values, &isnull);
+	metric = getKeyJsonValueFromContainer(&job->metrics->root, "score_metric", 12, NULL);
+	t->by_score = true;
+	t->metric = metric && metric->type == jbvString ?
+		pnstrdup(metric->val.string.val, metric->val.string.len) : "score";
+	t->score_candidate = MetricOf(job->metrics, "score");
+	t->n = isnull ? 0 : MetricOf(DatumGetJsonbP(m), "n");
+	t->score_other = isnull ? get_float8_nan() : MetricOf(DatumGetJsonbP(m), "score");
+	t->skipped = isnull ? 0 : MetricOf(DatumGetJsonbP(m), "rows_skipped");
+	t->done = true;
+}
+
 /* A version and its r2 from an SSE, as a JSON object. */
 static void
 JsonVersionR2(StringInfo buf, const char *key, int32 version, double sse,
@@ -1018,6 +1124,39 @@ JsonVersionR2(StringInfo buf, const char *key, int32 version, double sse,
 	appendStringInfo(buf, ", \"%s\": {\"version\": %d", key, version);
 	MlopsJsonNumber(buf, "r2", m2_y > 0 ? 1.0 - sse / m2_y : get_float8_nan());
 	appendStringInfoChar(buf, '}');
+}
+
+/*
+ * Whether the new version's score beats the deployed one's on the same
+ * rows (inertia lower, any other score higher; a difference below 1e-12
+ * relative is a tie, which keeps the deployed version), with the figures
+ * in *detail.
+ */
+static bool
+BetterScore(const TrainArgs *a, const CompareTotals *t, int32 version,
+			int32 now, char **detail)
+{
+	bool		lower = strcmp(t->metric, "inertia") == 0;
+	double		gain = lower ? t->score_other - t->score_candidate :
+		t->score_candidate - t->score_other;
+	StringInfoData buf;
+
+	if (!(gain > 1e-12 * Max(fabs(t->score_other), 1e-300)))
+		return false;
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"compared_on\": \"%s of version %d\", \"relation\": ",
+					 a->target ? "test split" : "training rows", version);
+	escape_json(&buf, a->relname);
+	appendStringInfo(&buf, ", \"n\": %.0f, \"rows_skipped\": %.0f, \"score_metric\": ",
+					 t->n, t->skipped);
+	escape_json(&buf, t->metric);
+	appendStringInfo(&buf, ", \"candidate\": {\"version\": %d", version);
+	MlopsJsonNumber(&buf, "score", t->score_candidate);
+	appendStringInfo(&buf, "}, \"deployed\": {\"version\": %d", now);
+	MlopsJsonNumber(&buf, "score", t->score_other);
+	appendStringInfoString(&buf, "}}");
+	*detail = buf.data;
+	return true;
 }
 
 /*
@@ -1058,6 +1197,8 @@ DecideBest(const TrainArgs *a, const Compare *cmp, int64 model_id,
 						 now, a->model, version, a->model)));
 		return false;
 	}
+	if (t->by_score)
+		return BetterScore(a, t, version, now, detail);
 	if (!(t->sse_other - t->sse_candidate > MLOPS_R2_TIE * t->m2_y))
 		return false;
 
@@ -1165,6 +1306,8 @@ mlops_train(PG_FUNCTION_ARGS)
 	if (strcmp(a.deploy, "best") == 0)
 		PrepareCompare(&a, &cmp);
 	TrainJob(&a, &cmp, &job);
+	if (job.compare != NULL && !job.compare->totals.done)
+		CompareByScore(&a, &job, &cmp);
 
 	TimestampDifference(start, GetCurrentTimestamp(), &secs, &usecs);
 	nv.algorithm = a.algorithm;
@@ -1199,6 +1342,168 @@ mlops_train(PG_FUNCTION_ARGS)
 	SPI_finish();
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
 													  result, nulls)));
+}
+
+/*
+ * mlops.deploy(model, 'best', relation, target) for classification and
+ * clustering: every version comparable with the newest one (the same
+ * target and classes; for clustering the same k and features) is scored
+ * by the evaluation pass on every row of the relation, one scan each,
+ * and the best score wins (inertia the lowest, any other the highest; a
+ * tie, within 1e-12 relative, goes to the deployed version, else to the
+ * newer).  The relation is read as the caller; a label the newest
+ * version never saw is an error naming it.  SPI is connected.
+ */
+static char *
+BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
+					  const char *target, MlopsVersionRef *refs, char **targets,
+					  int nver, int32 current, int32 *best)
+{
+	const MlopsModel *newest = MlopsGetModel(&refs[nver - 1], CurrentMemoryContext);
+	bool		lower = newest->algo->task == MLOPS_TASK_CLUSTERING;
+	char	   *target_sql = "NULL::pg_catalog.float8";
+	char	   *metric = NULL;
+	StringInfoData versions;
+	StringInfoData skipped;
+	double		best_score = get_float8_nan();
+	int			nskipped = 0;
+	int			nscored = 0;
+	int			v;
+	int			i;
+
+	if ((target == NULL) != lower)
+		ereport(ERROR,
+				(errcode(lower ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 lower ?
+				 errmsg("model \"%s\" is a clustering model, compared without a target", name) :
+				 errmsg("comparing versions of model \"%s\" needs a target column", name)));
+	if (newest->algo->task == MLOPS_TASK_DECOMPOSITION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a %s model, whose versions are not compared",
+						name, newest->algo->name),
+				 errhint("Deploy a version by number with mlops.deploy(model, version).")));
+	if (target != NULL)
+	{
+		AttrNumber	att = get_attnum(relid, target);
+		char	   *label_sql;
+		char	   *check;
+
+		if (att == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation %s does not exist", target, relname)));
+		label_sql = MlopsLabelTextSql(target, get_atttype(relid, att), newest->label_kind);
+		target_sql = MlopsClassIndexSql(label_sql, newest->classes, newest->nclasses, false);
+		check = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s < 0 LIMIT 1",
+						 quote_identifier(target), relname, target_sql);
+		if (SPI_execute(check, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "checking the target's labels failed");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" holds \"%s\", which is not a class of model \"%s\"",
+							target, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+							name)));
+	}
+	initStringInfo(&versions);
+	initStringInfo(&skipped);
+	*best = 0;
+	for (v = 0; v < nver; v++)
+	{
+		const MlopsModel *m = MlopsGetModel(&refs[v], CurrentMemoryContext);
+		Compare		c;
+		char	   *problem = NULL;
+		StringInfoData sql;
+		Oid			types[1] = {BYTEAOID};
+		Datum		values[1];
+		bool		isnull;
+		Datum		res;
+		double		score;
+		double		n;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(&c, 0, sizeof(c));
+		c.version = refs[v].version;
+		c.other = m;
+		if ((targets[v] == NULL) != (target == NULL) ||
+			(target != NULL && strcmp(targets[v], target) != 0))
+			problem = psprintf("Version %d predicts \"%s\", not \"%s\".", refs[v].version,
+							   targets[v] ? targets[v] : "", target ? target : "");
+		else
+			problem = ScoreProblem(&c, newest,
+								   psprintf("version %d, the newest,", refs[nver - 1].version));
+		for (i = 0; problem == NULL && i < m->nfeat; i++)
+			if (get_attnum(relid, m->feature_names[i]) == InvalidAttrNumber)
+				problem = psprintf("Version %d reads column \"%s\", which relation %s does not have.",
+								   refs[v].version, m->feature_names[i], relname);
+		if (problem != NULL)
+		{
+			ereport(NOTICE,
+					(errmsg("version %d of model \"%s\" cannot be compared on relation %s",
+							refs[v].version, name, relname),
+					 errdetail_internal("%s", problem)));
+			appendStringInfo(&skipped, "%s%d", nskipped++ ? ", " : "", refs[v].version);
+			continue;
+		}
+		initStringInfo(&sql);
+		appendStringInfo(&sql, "SELECT mlops._eval_state($1, 0, 0, %s, ARRAY[", target_sql);
+		for (i = 0; i < m->nfeat; i++)
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+							 quote_identifier(m->feature_names[i]));
+		appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", relname);
+		values[0] = PointerGetDatum(MlopsFetchArtifact(&refs[v]));
+		res = MlopsRunPass(sql.data, 1, types, values, &isnull);
+		score = isnull ? get_float8_nan() : MetricOf(DatumGetJsonbP(res), "score");
+		n = isnull ? 0 : MetricOf(DatumGetJsonbP(res), "n");
+		if (metric == NULL && !isnull)
+		{
+			JsonbValue *mv = getKeyJsonValueFromContainer(&DatumGetJsonbP(res)->root,
+														  "score_metric", 12, NULL);
+
+			if (mv != NULL && mv->type == jbvString)
+				metric = pnstrdup(mv->val.string.val, mv->val.string.len);
+		}
+		appendStringInfo(&versions, "%s{\"version\": %d", nscored++ ? ", " : "",
+						 refs[v].version);
+		MlopsJsonNumber(&versions, "score", score);
+		appendStringInfo(&versions, ", \"n\": %.0f}", n);
+		if (isfinite(score))
+		{
+			double		tol = 1e-12 * Max(fabs(best_score), 1e-300);
+			double		gain = lower ? best_score - score : score - best_score;
+
+			/* better; or tied, and current or newer than a non-current best */
+			if (*best == 0 || gain > tol ||
+				(fabs(gain) <= tol && (refs[v].version == current || *best != current)))
+			{
+				*best = refs[v].version;
+				best_score = score;
+			}
+		}
+	}
+	if (*best == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("no version of model \"%s\" can be compared on relation %s",
+						name, relname)));
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		appendStringInfoString(&buf, "{\"compared_on\": ");
+		escape_json(&buf, relname);
+		appendStringInfoString(&buf, ", \"target\": ");
+		if (target)
+			escape_json(&buf, target);
+		else
+			appendStringInfoString(&buf, "null");
+		appendStringInfoString(&buf, ", \"score_metric\": ");
+		escape_json(&buf, metric ? metric : "score");
+		appendStringInfo(&buf, ", \"versions\": [%s], \"not_scored\": [%s]}",
+						 versions.data, skipped.data);
+		return buf.data;
+	}
 }
 
 /*
@@ -1246,6 +1551,20 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 	int			j;
 	int			v;
 
+	nver = MlopsListVersions(model_id, name, &refs, &targets);
+	if (nver == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" has no versions", name)));
+	if (MlopsGetModel(&refs[nver - 1], CurrentMemoryContext)->algo->task !=
+		MLOPS_TASK_REGRESSION)
+		return BestByScoreOnRelation(name, relid, relname, target, refs, targets,
+									 nver, current, best);
+	if (target == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("comparing versions of model \"%s\" needs a target column", name)));
+
 	rel = relation_open(relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
 	att = FindColumn(desc, target, relname);
@@ -1261,12 +1580,6 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to compare versions on column \"%s\" of relation %s",
 						target, relname)));
-
-	nver = MlopsListVersions(model_id, name, &refs, &targets);
-	if (nver == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("model \"%s\" has no versions", name)));
 
 	/* each version's features as positions among the pass's columns */
 	scored = palloc(sizeof(int32) * nver);

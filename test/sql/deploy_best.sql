@@ -241,3 +241,49 @@ DROP VIEW db_v, db_vt;
 DROP TABLE db_t, db_t2, db_tiny, db_new, db_new_nulls, db_empty, db_allnull, db_other;
 DROP SEQUENCE db_seq;
 DROP ROLE regress_db_trainer, regress_db_deployer, regress_db_reader;
+
+-- families that do not compare in their own passes are compared by their
+-- score (roc_auc, f1_macro, inertia...) through the evaluation pass, on
+-- the rows the new version held out (every row for clustering)
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/include/datasets.sql
+SELECT version, deployed, metrics->>'score_metric' AS metric
+FROM mlops.train('db_cls', 'bc', 'diagnosis', 'logistic', features => '{mean_texture,mean_smoothness}');
+SELECT version, deployed
+FROM mlops.train('db_cls', 'bc', 'diagnosis', 'logistic',
+                 features => '{mean_texture,mean_smoothness,mean_symmetry,mean_fractal_dimension}');
+SELECT version, deployed
+FROM mlops.train('db_cls', 'bc', 'diagnosis', 'naive_bayes',
+                 features => '{mean_texture,mean_smoothness,mean_symmetry,mean_fractal_dimension}');
+SELECT d.version, d.detail->>'compared_on' AS compared_on, d.detail->>'score_metric' AS metric,
+       (d.detail->'candidate'->>'score')::float8 > (d.detail->'deployed'->>'score')::float8 AS better,
+       (d.detail->'candidate'->>'score')::float8 = (v.metrics->>'score')::float8 AS candidate_score_is_its_test_score
+FROM mlops.deployments d JOIN mlops.versions v USING (model, version)
+WHERE d.model = 'db_cls' ORDER BY d.version;
+-- the stored scores: roc_auc, higher is better
+SELECT mlops.deploy('db_cls', 'best') AS best_stored;
+-- other classes cannot be compared: the deployed version stays
+UPDATE bc SET diagnosis = 'other' WHERE id % 50 = 0;
+SELECT version, deployed
+FROM mlops.train('db_cls', 'bc', 'diagnosis', 'logistic',
+                 features => '{mean_texture,mean_smoothness,mean_symmetry,mean_fractal_dimension}');
+-- clustering: inertia, lower is better, only for the same k and features
+CREATE TABLE db_pts AS SELECT sepal_length, sepal_width, petal_length, petal_width FROM iris;
+SELECT version, deployed FROM mlops.train('db_km', 'db_pts', NULL, 'kmeans', '{"k": 3, "n_init": 1, "seed": 11}');
+SELECT version, deployed FROM mlops.train('db_km', 'db_pts', NULL, 'kmeans', '{"k": 3, "n_init": 10}');
+SELECT version, deployed FROM mlops.train('db_km', 'db_pts', NULL, 'kmeans', '{"k": 4}');
+SELECT d.version, d.detail->>'score_metric' AS metric,
+       (d.detail->'candidate'->>'score')::float8 <= (d.detail->'deployed'->>'score')::float8 AS lower
+FROM mlops.deployments d WHERE d.model = 'db_km' ORDER BY d.version;
+-- and on a relation: every comparable version scored on its rows
+SELECT mlops.deploy('db_cls', 'best', 'bc', 'diagnosis') AS best_on_bc;
+SELECT d.detail->>'score_metric' AS metric, jsonb_array_length(d.detail->'versions') AS scored,
+       d.detail->'not_scored' AS not_scored
+FROM mlops.deployments d WHERE d.model = 'db_cls' ORDER BY d.deployed_at DESC LIMIT 1;
+SELECT mlops.deploy('db_km', 'best', 'db_pts', NULL) AS best_on_pts;
+SELECT d.detail->>'score_metric' AS metric, d.detail->'not_scored' AS not_scored
+FROM mlops.deployments d WHERE d.model = 'db_km' ORDER BY d.deployed_at DESC LIMIT 1;
+SELECT pg_temp.try($$SELECT mlops.deploy('db_km', 'best', 'db_pts', 'sepal_length')$$);
+SELECT pg_temp.try($$SELECT mlops.deploy('db_cls', 'best', 'bc', NULL)$$);
+SELECT mlops.drop_model('db_cls'), mlops.drop_model('db_km');
+DROP TABLE db_pts;

@@ -1215,7 +1215,9 @@ $gen{_eval_state} = sub {
 	return maybe_parallel() . "SELECT mlops._eval_state($art, " . float_arg([ '0', '0.25' ])
 	  . ', ' . pick('0', '7') . '::bigint, ' . pick('y', 'x3::float8', "'NaN'::float8", '(x3 % 3)::float8')
 	  . ', ' . pick('ARRAY[x1, x2]', 'ARRAY[x1, x2, x3::float8]', 'ARRAY[x1]', 'NULL::float8[]',
-		'ARRAY[x1, NULL]', "ARRAY[x1, 'NaN']") . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty');
+		'ARRAY[x1, NULL]', "ARRAY[x1, 'NaN']")
+	  . (chance(0.3) ? ', ' . pick('ARRAY[x2]', 'NULL::float8[]', "'{}'::float8[]", array_arg('float8')) : '')
+	  . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty');
 };
 for my $f (qw(_eval_accum _eval_combine _eval_serialize _eval_deserialize _eval_final))
 {
