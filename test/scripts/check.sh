@@ -50,9 +50,11 @@ else
 fi
 rm -rf "$away"
 
-# the artifact decoder as a standalone libFuzzer target, and a regress
-# subset under valgrind: one step each, with their figures
-for step in test/fuzz/run.sh test/scripts/valgrind.sh; do
+# the evaluation metrics against scikit-learn's in a standalone program
+# (test/unit, 1310 cases), the artifact decoder as a standalone libFuzzer
+# target, and a regress subset under valgrind: one step each, with their
+# figures
+for step in test/unit/run.sh test/fuzz/run.sh test/scripts/valgrind.sh; do
     if $step; then
         passed=$((passed + 1))
     else
