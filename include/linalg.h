@@ -19,6 +19,9 @@ extern void MlopsTriSolve(const double *R, int ld, int k, double *x,
 extern void MlopsTriInverse(double *R, int ld, int k);
 extern double MlopsTriRcond(const double *R, int ld, int k);
 extern int	MlopsCholesky(double *A, int n);
+extern void MlopsSyrkUpper(double *C, int n, const double *A, int k, int lda);
+extern void MlopsGemvTrans(const double *A, int k, int n, int lda,
+						   const double *x, double *y);
 extern int	MlopsSymmetricEigen(double *A, int n, double *w);
 
 #endif							/* MLOPS_LINALG_H */

@@ -51,6 +51,7 @@ typedef struct MlopsTrainJob
 {
 	/* what to train on, resolved and checked by train.c */
 	const char *model;
+	Oid			relid;
 	const char *relname;		/* schema-qualified and quoted */
 	const char *target;
 	const char *target_sql;		/* the target as the passes receive it */
@@ -77,6 +78,9 @@ typedef struct MlopsTrainJob
 
 extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,
 						  const char *params);
+extern char *MlopsPassSqlSampled(const MlopsTrainJob *job, const char *aggregate,
+								 const char *params, const char *sample);
+extern char *MlopsSampleClause(const MlopsTrainJob *job, double target_rows);
 extern Datum MlopsRunPass(const char *sql, int nargs, Oid *types,
 						  Datum *values, bool *isnull);
 extern Datum MlopsTextArray(char **strs, int n, const char *last);
@@ -85,8 +89,8 @@ extern void MlopsJsonNumber(StringInfo buf, const char *key, double v);
 extern Jsonb *MlopsJsonbFromString(const char *s);
 extern char *MlopsRelationToRead(Oid relid);
 extern char *MlopsLabelTextSql(const char *target, Oid type, MlopsLabelKind kind);
-extern char *MlopsClassIndexSql(const char *label_sql, char **classes, int n,
-								bool unseen_null);
+extern char *MlopsClassIndexSql(const char *target, const char *label_sql,
+								char **classes, int n, bool unseen_null);
 
 /* metrics.c */
 extern Jsonb *MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra);

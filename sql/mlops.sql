@@ -679,6 +679,19 @@ CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, float8, float8[]
     FINALFUNC = @extschema@._eval_final,
     PARALLEL = SAFE
 );
+CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, VARIADIC "any")
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'mlops_eval_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, VARIADIC "any") (
+    SFUNC = @extschema@._eval_accum,
+    STYPE = internal,
+    COMBINEFUNC = @extschema@._eval_combine,
+    SERIALFUNC = @extschema@._eval_serialize,
+    DESERIALFUNC = @extschema@._eval_deserialize,
+    FINALFUNC = @extschema@._eval_final,
+    PARALLEL = SAFE
+);
 CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, float8, float8[]) (
     SFUNC = @extschema@._eval_accum,
     STYPE = internal,
@@ -956,6 +969,7 @@ REVOKE ALL ON FUNCTION @extschema@._kmeans_lloyd_accum(@extschema@.pass_state, f
 REVOKE ALL ON FUNCTION @extschema@._kmeans_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, float8, float8[], float8[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_combine(internal, internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_serialize(internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._eval_deserialize(bytea, internal) FROM PUBLIC;

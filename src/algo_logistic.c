@@ -219,12 +219,18 @@ typedef struct LogisticParams
 
 /*
  * The pass state (mlops.pass_state, pass kind LOGISTIC_PASS_NEWTON):
- * dims[0] = K classes, dims[1] = p = nfeat + 1 parameters per class; the
- * header counts training rows (nrows), held-out and skipped ones.  Body,
- * m = (K - 1) p:
+ * dims[0] = K classes, dims[1] = p = nfeat + 1 parameters per class; for
+ * two classes dims[2] = the rows a buffer holds and dims[3] = the rows in
+ * it now (else both 0); the header counts training rows (nrows), held-out
+ * and skipped ones.  Body, m = (K - 1) p:
  *	 [0,1] deviance (-2 loglik, double-double)  [2] max |eta|
  *	 [3 .. 3+2m) gradient of the log-likelihood (double-double pairs)
  *	 then the Hessian of -loglik, m x m column-major (upper triangle used)
+ *	 then, binary only, the buffer: B x p rows [1|x] (column-major, stride
+ *	 B), B residuals y - p and B weights p (1 - p)
+ * Binary rows are buffered and folded in by blocks (X'r by dgemv, X'WX by
+ * dsyrk), which costs a fraction of a row-by-row rank-one update; the
+ * multinomial Hessian, of (K-1)K/2 weighted blocks, is summed row by row.
  * A state that has seen no row with every value has no dimensions yet
  * (nfeat -1, empty body) and only counts.
  */
@@ -233,25 +239,35 @@ typedef struct LogisticParams
 #define LS_MAXETA	2
 #define LS_G		3
 #define LS_H(m)		(LS_G + 2 * (Size) (m))
-#define LS_LEN(m)	(LS_H(m) + (Size) (m) * (m))
+#define LS_BUF(m)	(LS_H(m) + (Size) (m) * (m))
+#define LS_LEN(m, p, b)	(LS_BUF(m) + (Size) (b) * ((p) + 2))
 #define LS_K(st)	((st)->dims[0])
 #define LS_P(st)	((st)->dims[1])
+#define LS_BUFCAP(st) ((st)->dims[2])
+#define LS_NBUF(st)	((st)->dims[3])
 #define LS_M(st)	((LS_K(st) - 1) * LS_P(st))
+
+/* Rows a binary state buffers: about 256 KB of them, an even number. */
+static inline int
+BufferRows(int p)
+{
+	return Max(16, Min(1024, (32768 / (p + 2)) & ~1));
+}
 
 /*
  * The reason a state's logistic fields do not match its body, or NULL:
- * K and p in range, (K-1) p within the limit, the body exactly LS_LEN.
- * O(1): it runs for every row.
+ * K and p in range, (K-1) p within the limit, the buffer's dimensions,
+ * the body exactly LS_LEN.  O(1): it runs for every row.
  */
 static inline const char *
 StateProblem(const MlopsPassState *st)
 {
-	if (st->pass != LOGISTIC_PASS_NEWTON || st->flags != 0 ||
-		st->dims[2] != 0 || st->dims[3] != 0)
-		return "its pass, flags or unused dimensions are wrong";
+	if (st->pass != LOGISTIC_PASS_NEWTON || st->flags != 0)
+		return "its pass or flags are wrong";
 	if (st->nfeat < 0)
 	{
-		if (st->nfeat != -1 || LS_K(st) != 0 || LS_P(st) != 0 || st->nrows != 0 ||
+		if (st->nfeat != -1 || LS_K(st) != 0 || LS_P(st) != 0 ||
+			LS_BUFCAP(st) != 0 || LS_NBUF(st) != 0 || st->nrows != 0 ||
 			MLOPS_PASS_STATE_NDOUBLES(st) != 0)
 			return "it has rows or a body but no dimensions";
 		return NULL;
@@ -260,7 +276,12 @@ StateProblem(const MlopsPassState *st)
 		st->nfeat > MLOPS_MAX_FEATURES || LS_P(st) != st->nfeat + 1 ||
 		(int64) (LS_K(st) - 1) * LS_P(st) > LOGISTIC_MAX_PARAMS)
 		return "its class or parameter count is out of range";
-	if (MLOPS_PASS_STATE_NDOUBLES(st) != LS_LEN(LS_M(st)))
+	if (LS_K(st) == 2 ?
+		(LS_BUFCAP(st) < 1 || LS_BUFCAP(st) > 4096 ||
+		 LS_NBUF(st) < 0 || LS_NBUF(st) >= LS_BUFCAP(st) || st->nrows < LS_NBUF(st)) :
+		(LS_BUFCAP(st) != 0 || LS_NBUF(st) != 0))
+		return "its buffer length is out of range";
+	if (MLOPS_PASS_STATE_NDOUBLES(st) != LS_LEN(LS_M(st), LS_P(st), LS_BUFCAP(st)))
 		return "its length does not match its header";
 	return NULL;
 }
@@ -278,11 +299,65 @@ LogisticStateProblem(const MlopsPassState *st)
 static MlopsPassState *
 NewState(int K, int p)
 {
-	int32		dims[MLOPS_PASS_STATE_NDIMS] = {K, p, 0, 0};
+	int			b = K == 2 ? BufferRows(p) : 0;
+	int32		dims[MLOPS_PASS_STATE_NDIMS] = {K, p, b, 0};
 
 	return MlopsPassStateNew(CurrentMemoryContext, LOGISTIC_ID, LOGISTIC_PASS_NEWTON,
 							 0, K > 0 ? p - 1 : -1, dims,
-							 K > 0 ? LS_LEN((K - 1) * p) : 0);
+							 K > 0 ? LS_LEN((K - 1) * p, p, b) : 0);
+}
+
+/*
+ * Fold n buffered binary rows (x: column-major with stride ld, their
+ * residuals r and weights w) into the sums of st: X'r into the gradient,
+ * X'WX into the Hessian.  x is scaled in place by sqrt(w).
+ */
+static void
+FoldRows(MlopsPassState *st, double *x, int ld, const double *r,
+		 const double *w, int n)
+{
+	int			p = LS_P(st);
+	double	   *g = st->data + LS_G;
+	double		gx[MLOPS_MAX_FEATURES + 1];
+	int			i;
+	int			j;
+
+	if (n == 0)
+		return;
+	MlopsGemvTrans(x, n, p, ld, r, gx);
+	for (j = 0; j < p; j++)
+		DDAdd(&g[2 * j], &g[2 * j + 1], gx[j]);
+	for (j = 0; j < p; j++)
+		for (i = 0; i < n; i++)
+			x[(Size) j * ld + i] *= sqrt(w[i]);
+	MlopsSyrkUpper(st->data + LS_H(p), p, x, n, ld);
+}
+
+/* Fold a binary state's buffer into its sums. */
+static void
+FlushBuffer(MlopsPassState *st)
+{
+	int			b = LS_BUFCAP(st);
+	double	   *buf = st->data + LS_BUF(LS_M(st));
+
+	if (LS_NBUF(st) > 0)
+	{
+		FoldRows(st, buf, b, buf + (Size) b * LS_P(st),
+				 buf + (Size) b * (LS_P(st) + 1), LS_NBUF(st));
+		LS_NBUF(st) = 0;
+	}
+}
+
+/* MlopsAlgorithmRoutine.state_compact: an idle buffer is zeros, not sent. */
+static void
+LogisticStateCompact(MlopsPassState *st)
+{
+	if (st->nfeat >= 0 && LS_K(st) == 2)
+	{
+		FlushBuffer(st);
+		memset(st->data + LS_BUF(LS_M(st)), 0,
+			   sizeof(double) * LS_BUFCAP(st) * (LS_P(st) + 2));
+	}
 }
 
 /* softplus(t) = log(1 + exp(t)), without overflow or cancellation */
@@ -298,7 +373,8 @@ Softplus(double t)
  * Hessian of -loglik, prob_k (delta_kl - prob_l) [1|x][1|x]'.
  */
 static void
-AddRow(double *d, const double *coef, int K, int p, const double *x, int y)
+AddRow(double *d, const double *coef, int K, int p, const double *x, int y,
+	   double *buf, int bufcap, int32 *nbuf)
 {
 	int			m = (K - 1) * p;
 	double		eta[MLOPS_MAX_CLASSES];
@@ -335,6 +411,19 @@ AddRow(double *d, const double *coef, int K, int p, const double *x, int y)
 	DDAdd(&d[LS_DEV], &d[LS_DEV + 1], dev);
 	for (k = 1; k < K; k++)
 		d[LS_MAXETA] = Max(d[LS_MAXETA], fabs(eta[k]));
+	if (buf != NULL)
+	{
+		/* binary: append [1|x], y - p and p (1 - p) to the buffer */
+		int			n = *nbuf;
+
+		buf[n] = 1.0;
+		for (a = 1; a < p; a++)
+			buf[(Size) a * bufcap + n] = x[a - 1];
+		buf[(Size) p * bufcap + n] = (y == 1 ? 1.0 : 0.0) - prob[1];
+		buf[(Size) (p + 1) * bufcap + n] = prob[1] * prob[0];
+		*nbuf = n + 1;
+		return;
+	}
 
 	for (k = 1; k < K; k++)
 	{
@@ -452,7 +541,18 @@ LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 					 errmsg("invalid coefficients for _logistic_state"),
 					 errdetail("Coefficient %d is not finite.", j + 1)));
 	st->nrows++;
-	AddRow(st->data, coef, LS_K(st), LS_P(st), x, (int) y);
+	if (LS_K(st) == 2)
+	{
+		AddRow(st->data, coef, 2, LS_P(st), x, (int) y, st->data + LS_BUF(m),
+			   LS_BUFCAP(st), &LS_NBUF(st));
+		if (LS_NBUF(st) == LS_BUFCAP(st))
+		{
+			CHECK_FOR_INTERRUPTS();
+			FlushBuffer(st);
+		}
+	}
+	else
+		AddRow(st->data, coef, LS_K(st), LS_P(st), x, (int) y, NULL, 0, NULL);
 	PG_RETURN_POINTER(st);
 }
 
@@ -530,6 +630,19 @@ mlops_logistic_combine(PG_FUNCTION_ARGS)
 					 errmsg("cannot merge logistic states of %d and %d classes, %d and %d features",
 							LS_K(a), LS_K(b), a->nfeat, b->nfeat)));
 		m = LS_M(a);
+		if (LS_K(a) == 2)
+		{
+			/* b may be read-only: its buffered rows are folded from a copy */
+			int			bb = LS_BUFCAP(b);
+			Size		n = (Size) bb * (LS_P(b) + 2);
+			double	   *copy = palloc(sizeof(double) * n);
+
+			FlushBuffer(a);
+			memcpy(copy, b->data + LS_BUF(m), sizeof(double) * n);
+			FoldRows(a, copy, bb, copy + (Size) bb * LS_P(b),
+					 copy + (Size) bb * (LS_P(b) + 1), LS_NBUF(b));
+			pfree(copy);
+		}
 		DDMerge(&a->data[LS_DEV], &b->data[LS_DEV]);
 		a->data[LS_MAXETA] = Max(a->data[LS_MAXETA], b->data[LS_MAXETA]);
 		for (i = 0; i < (Size) m; i++)
@@ -551,7 +664,8 @@ static void
 CheckMemory(int nfeat, int m)
 {
 	MlopsPassStateCheckMemory(mlops_logistic_routine.state_fit, nfeat,
-							  sizeof(double) * ((Size) LS_LEN(m) + (Size) 2 * m * m));
+							  sizeof(double) * (LS_LEN(m, nfeat + 1, BufferRows(nfeat + 1)) +
+												(Size) 2 * m * m));
 }
 
 /* What one pass measured at the coefficients it was given. */
@@ -566,10 +680,14 @@ typedef struct PassResult
 	double	   *H;				/* m x m: Hessian of -loglik, upper */
 } PassResult;
 
-/* Run one pass at coef (m values) and read what it summed. */
-static void
+/*
+ * Run one pass at coef (m values), over the sample's blocks or every row,
+ * and read what it summed.  False when it found no training row: an
+ * error, unless over a sample.
+ */
+static bool
 RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
-				PassResult *out)
+				const char *sample, PassResult *out)
 {
 	Datum	   *c = palloc(sizeof(Datum) * m);
 	Oid			types[3] = {FLOAT8ARRAYOID, FLOAT8OID, INT8OID};
@@ -586,18 +704,24 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	values[1] = Float8GetDatum(job->test_size);
 	values[2] = Int64GetDatum(job->seed);
-	state = MlopsRunPass(MlopsPassSql(job, "_logistic_state", "$1, $2, $3"),
+	state = MlopsRunPass(MlopsPassSqlSampled(job, "_logistic_state", "$1, $2, $3", sample),
 						 3, types, values, &isnull);
+	if (isnull && sample != NULL)
+		return false;
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("training set is empty"),
 				 errdetail("Relation %s has no row with a class and every feature.",
 						   job->relname)));
-	st = MlopsPassStateFromDatum(state, LOGISTIC_ID, StateProblem);
+	st = MlopsPassStateCopy(MlopsPassStateFromDatum(state, LOGISTIC_ID, StateProblem));
+	if (st->nfeat >= 0 && LS_K(st) == 2)
+		FlushBuffer(st);
 	out->ntrain = st->nrows;
 	out->nheld = st->nheld;
 	out->nskipped = st->nskipped;
+	if (st->nrows == 0 && sample != NULL)
+		return false;
 	if (st->nrows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -614,6 +738,7 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 		out->g[i] = d[LS_G + 2 * i] + d[LS_G + 2 * i + 1];
 	out->H = palloc(sizeof(double) * m * m);
 	memcpy(out->H, d + LS_H(m), sizeof(double) * m * m);
+	return true;
 }
 
 /* whether parameter i is an intercept (not penalised) */
@@ -636,13 +761,30 @@ Objective(const PassResult *r, const double *coef, int m, int p, double alpha)
 	return r->deviance / 2 + alpha / 2 * pen;
 }
 
+/* A singular Hessian: a column that is a combination of the ones before it. */
+static void
+ReportSingular(const MlopsTrainJob *job, int bad)
+{
+	int			p = job->nfeat + 1;
+	int			col = (bad - 1) % p;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 col == 0 ?
+			 errmsg("cannot fit class \"%s\" of target column \"%s\": its Hessian is singular",
+					job->classes[(bad - 1) / p + 1], job->target) :
+			 errmsg("design matrix is singular: column \"%s\" is constant or a linear combination of the columns before it",
+					job->features[col - 1]),
+			 errhint("Drop the column, or set alpha > 0 for a penalised fit.")));
+}
+
 /*
  * The Newton step at coef: (H + alpha I') step = g - alpha w'.  H is
- * replaced by its Cholesky factor (for the standard errors).  A singular
- * H is a column that is a combination of the ones before it (or a class
- * without training rows), reported by name.
+ * replaced by its Cholesky factor (for the standard errors).  Returns 0,
+ * or for a singular H the 1-based parameter where it fails (a column
+ * that is a combination of the ones before it, or a class without rows).
  */
-static void
+static int
 NewtonStep(const MlopsTrainJob *job, PassResult *r, const double *coef,
 		   int m, double alpha, double *step)
 {
@@ -658,20 +800,10 @@ NewtonStep(const MlopsTrainJob *job, PassResult *r, const double *coef,
 	}
 	bad = MlopsCholesky(r->H, m);
 	if (bad != 0)
-	{
-		int			col = (bad - 1) % p;
-
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 col == 0 ?
-				 errmsg("cannot fit class \"%s\" of target column \"%s\": its Hessian is singular",
-						job->classes[(bad - 1) / p + 1], job->target) :
-				 errmsg("design matrix is singular: column \"%s\" is constant or a linear combination of the columns before it",
-						job->features[col - 1]),
-				 errhint("Drop the column, or set alpha > 0 for a penalised fit.")));
-	}
+		return bad;
 	MlopsTriSolve(r->H, m, m, step, true);
 	MlopsTriSolve(r->H, m, m, step, false);
+	return 0;
 }
 
 static double
@@ -726,10 +858,104 @@ NormalTwoSidedP(double z)
 	return erfc(fabs(z) / M_SQRT2);
 }
 
+/* How a Newton run ended. */
+typedef enum NewtonEnd
+{
+	NEWTON_CONVERGED,
+	NEWTON_MAX_ITER,
+	NEWTON_SEPARATED,			/* step: the growing direction */
+	NEWTON_SINGULAR,			/* *bad: where the Hessian fails */
+	NEWTON_EMPTY				/* a sample without training rows */
+} NewtonEnd;
+
 /*
- * The family's train callback: Newton iterations from zero, one pass
- * each, then the held-out rows' metrics through the generic evaluation
- * pass.
+ * Newton iterations from coef (updated), one pass each over the sample
+ * or every row, until the step is below tol relative to the coefficients
+ * (they are then exact to about tol^2, and the last pass's Hessian, in r,
+ * is the one at them to about tol) or max_iter passes; a step that raises
+ * the objective is halved, as glm does.  *iters gets the passes run.
+ */
+static NewtonEnd
+Newton(const MlopsTrainJob *job, const LogisticParams *params, double *coef,
+	   const char *sample, double tol, int max_iter, PassResult *r,
+	   double *step, int *iters, int *bad)
+{
+	int			p = job->nfeat + 1;
+	int			m = (job->nclasses - 1) * p;
+	double	   *prev = palloc(sizeof(double) * m);
+	double		prev_obj = get_float8_infinity();
+	double		prev_step = get_float8_infinity();
+	int			slow = 0;
+	int			i;
+
+	memcpy(prev, coef, sizeof(double) * m);
+	for (*iters = 1;; (*iters)++)
+	{
+		double		obj;
+		double		sn;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!RunLogisticPass(job, coef, m, sample, r))
+			return NEWTON_EMPTY;
+		if (r->ntrain < m && params->alpha == 0)
+		{
+			if (sample != NULL)
+				return NEWTON_EMPTY;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("not enough rows to fit %d parameters, got %.0f", m, r->ntrain),
+					 errhint("Add rows, drop features, or set alpha > 0.")));
+		}
+		obj = Objective(r, coef, m, p, params->alpha);
+		if (obj > prev_obj * (1 + 1e-12) && *iters <= max_iter)
+		{
+			for (i = 0; i < m; i++)
+				coef[i] = (coef[i] + prev[i]) / 2;
+			continue;
+		}
+		if ((*bad = NewtonStep(job, r, coef, m, params->alpha, step)) != 0)
+			return NEWTON_SINGULAR;
+		sn = Norm(step, m);
+
+		/*
+		 * Converged: the step is below tol, or it stopped shrinking at a
+		 * size that only rounding explains.
+		 */
+		if (sn <= tol * (Norm(coef, m) + tol) ||
+			(sn <= 1e-8 * Norm(coef, m) && sn >= 0.5 * prev_step))
+		{
+			for (i = 0; i < m; i++)
+				coef[i] += step[i];
+			return NEWTON_CONVERGED;
+		}
+		/* separation: steps that stop shrinking with probabilities at 0 or 1 */
+		slow = (sn > 0.5 * prev_step) ? slow + 1 : 0;
+		if (params->alpha == 0 && *iters >= 6 && slow >= 3 && r->max_eta > 36)
+			return NEWTON_SEPARATED;
+		if (*iters >= max_iter)
+			return NEWTON_MAX_ITER;
+		memcpy(prev, coef, sizeof(double) * m);
+		for (i = 0; i < m; i++)
+			coef[i] += step[i];
+		prev_obj = obj;
+		prev_step = sn;
+	}
+}
+
+/*
+ * Rows the warm start fits on: enough that the full passes start within
+ * about 1% of the optimum, whence Newton needs two or three of them.
+ */
+#define WARM_START_ROWS 100000
+
+/*
+ * The family's train callback.  On a table much bigger than
+ * WARM_START_ROWS, Newton first runs on a block sample of about that many
+ * rows (TABLESAMPLE SYSTEM, repeatable from the seed): it costs a
+ * fraction of one scan, and any trouble there (separation, a singular
+ * Hessian, an empty sample) only means starting from zero.  Then Newton
+ * on every training row, one pass per iteration, and the held-out rows'
+ * metrics through the generic evaluation pass.
  */
 static void
 LogisticTrain(MlopsTrainJob *job)
@@ -739,17 +965,17 @@ LogisticTrain(MlopsTrainJob *job)
 	int			p = job->nfeat + 1;
 	int			m = (K - 1) * p;
 	double	   *coef = palloc0(sizeof(double) * m);
-	double	   *prev = palloc0(sizeof(double) * m);
 	double	   *step = palloc0(sizeof(double) * m);
-	double		prev_obj = get_float8_infinity();
-	double		prev_step = get_float8_infinity();
-	int			slow = 0;
-	bool		converged = false;
+	char	   *sample;
+	int			sample_iters = 0;
+	bool		converged;
+	NewtonEnd	end;
 	PassResult	r;
 	MlopsModel	model;
 	LogisticModel lm;
 	StringInfoData s;
 	int			iter;
+	int			bad;
 	int			i;
 
 	if (m > LOGISTIC_MAX_PARAMS)
@@ -759,53 +985,21 @@ LogisticTrain(MlopsTrainJob *job)
 						K, job->nfeat, m, LOGISTIC_MAX_PARAMS)));
 	CheckMemory(job->nfeat, m);
 
-	for (iter = 1;; iter++)
+	sample = MlopsSampleClause(job, Max(WARM_START_ROWS, 100.0 * m));
+	if (sample != NULL)
 	{
-		double		obj;
-		double		sn;
-
-		CHECK_FOR_INTERRUPTS();
-		RunLogisticPass(job, coef, m, &r);
-		if (r.ntrain < m && params->alpha == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("not enough rows to fit %d parameters, got %.0f", m, r.ntrain),
-					 errhint("Add rows, drop features, or set alpha > 0.")));
-		obj = Objective(&r, coef, m, p, params->alpha);
-		if (obj > prev_obj * (1 + 1e-12) && iter <= params->max_iter)
-		{
-			/* the step overshot: halve it, as glm does */
-			for (i = 0; i < m; i++)
-				coef[i] = (coef[i] + prev[i]) / 2;
-			continue;
-		}
-		NewtonStep(job, &r, coef, m, params->alpha, step);
-		sn = Norm(step, m);
-
-		/*
-		 * Converged: the step is below tol, or it stopped shrinking at a
-		 * size that only rounding explains.
-		 */
-		if (sn <= params->tol * (Norm(coef, m) + params->tol) ||
-			(sn <= 1e-8 * Norm(coef, m) && sn >= 0.5 * prev_step))
-		{
-			for (i = 0; i < m; i++)
-				coef[i] += step[i];
-			converged = true;
-			break;
-		}
-		/* separation: steps that stop shrinking with probabilities at 0 or 1 */
-		slow = (sn > 0.5 * prev_step) ? slow + 1 : 0;
-		if (params->alpha == 0 && iter >= 6 && slow >= 3 && r.max_eta > 36)
-			ReportSeparation(job, step, m, iter);
-		if (iter >= params->max_iter)
-			break;
-		memcpy(prev, coef, sizeof(double) * m);
-		for (i = 0; i < m; i++)
-			coef[i] += step[i];
-		prev_obj = obj;
-		prev_step = sn;
+		end = Newton(job, params, coef, sample, 1e-6, Min(params->max_iter, 50),
+					 &r, step, &sample_iters, &bad);
+		if (end != NEWTON_CONVERGED)
+			memset(coef, 0, sizeof(double) * m);
 	}
+	end = Newton(job, params, coef, NULL, params->tol, params->max_iter, &r,
+				 step, &iter, &bad);
+	if (end == NEWTON_SINGULAR)
+		ReportSingular(job, bad);
+	if (end == NEWTON_SEPARATED)
+		ReportSeparation(job, step, m, iter);
+	converged = end == NEWTON_CONVERGED;
 	if (!converged)
 		ereport(WARNING,
 				(errmsg("logistic regression on target column \"%s\" did not converge in %d iterations",
@@ -844,8 +1038,10 @@ LogisticTrain(MlopsTrainJob *job)
 	job->n_train = (int64) r.ntrain;
 
 	initStringInfo(&s);
-	appendStringInfo(&s, "{\"n_train\": %.0f, \"rows_skipped\": %.0f, \"iterations\": %d, \"converged\": %s",
-					 r.ntrain, r.nskipped, iter, converged ? "true" : "false");
+	appendStringInfo(&s, "{\"n_train\": %.0f, \"rows_skipped\": %.0f, \"iterations\": %d, "
+					 "\"sample_iterations\": %d, \"converged\": %s",
+					 r.ntrain, r.nskipped, iter, sample_iters,
+					 converged ? "true" : "false");
 	MlopsJsonNumber(&s, "deviance", r.deviance);
 	appendStringInfoChar(&s, '}');
 	job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
@@ -894,7 +1090,7 @@ LogisticCoefficients(const MlopsModel *m, ReturnSetInfo *rsinfo)
 static const MlopsParamDef logistic_params[] = {
 	{"alpha", MLOPS_PARAM_REAL, offsetof(LogisticParams, alpha), 0, 0, 0, NULL},
 	{"max_iter", MLOPS_PARAM_INT, offsetof(LogisticParams, max_iter), 100, 1, 10000, NULL},
-	{"tol", MLOPS_PARAM_REAL, offsetof(LogisticParams, tol), 1e-10, 1e-15, 1, NULL},
+	{"tol", MLOPS_PARAM_REAL, offsetof(LogisticParams, tol), 1e-8, 1e-15, 1, NULL},
 	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
@@ -916,6 +1112,7 @@ const MlopsAlgorithmRoutine mlops_logistic_routine = {
 	.train = LogisticTrain,
 	.coefficients = LogisticCoefficients,
 	.state_problem = LogisticStateProblem,
+	.state_compact = LogisticStateCompact,
 #endif
 	.state_fit = "logistic fit",
 };

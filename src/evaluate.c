@@ -160,21 +160,33 @@ ClusterRow(EvalState *st, const MlopsModel *m, const double *x)
  * A classifier's target is the row's class index; one it cannot be is an
  * error, as is a non-finite feature.
  */
-PG_FUNCTION_INFO_V1(mlops_eval_accum);
-Datum
-mlops_eval_accum(PG_FUNCTION_ARGS)
+/* What an evaluation call site keeps in fn_extra. */
+typedef struct EvalCallSite
+{
+	MlopsArgModels *models;
+	bool		checked;		/* the variadic values' types */
+	double	   *x;				/* the row's features */
+} EvalCallSite;
+
+static EvalCallSite *
+EvalSite(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(EvalCallSite));
+	return (EvalCallSite *) fcinfo->flinfo->fn_extra;
+}
+
+/*
+ * The state of a transition call (argument 0, or a new one), its model
+ * (argument 1, decoded once) and options, checked.
+ */
+static EvalState *
+EvalBegin(FunctionCallInfo fcinfo, const MlopsModel **m, double *test_size,
+		  int64 *seed)
 {
 	MemoryContext aggcxt;
-	MemoryContext old;
-	MlopsArgModels *am;
-	const MlopsModel *m;
 	EvalState  *st;
-	double		test_size;
-	int64		seed;
-	const double *x;
-	int			nfeat;
-	double		y;
-	int			j;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
@@ -184,34 +196,44 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("_eval_state options must not be NULL")));
-	am = MlopsArgModelsGet(fcinfo, 1, false, "_eval_state",
-						   (MlopsArgModels **) &fcinfo->flinfo->fn_extra);
-	m = am->models[0];
-	test_size = PG_GETARG_FLOAT8(2);
-	seed = PG_GETARG_INT64(3);
-	st = PG_ARGISNULL(0) ? NewEvalState(aggcxt, m) :
+	*m = MlopsArgModelsGet(fcinfo, 1, false, "_eval_state",
+						   &EvalSite(fcinfo)->models)->models[0];
+	*test_size = PG_GETARG_FLOAT8(2);
+	*seed = PG_GETARG_INT64(3);
+	st = PG_ARGISNULL(0) ? NewEvalState(aggcxt, *m) :
 		(EvalState *) PG_GETARG_POINTER(0);
-	if (st->task != m->algo->task || st->nclasses != (st->cls ? m->nclasses : 0) ||
-		(st->task == MLOPS_TASK_CLUSTERING && st->nfeat != m->nfeat))
+	if (st->task != (*m)->algo->task || st->nclasses != (st->cls ? (*m)->nclasses : 0) ||
+		(st->task == MLOPS_TASK_CLUSTERING && st->nfeat != (*m)->nfeat))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("_eval_state was given another model mid-pass")));
 	if (st->task == MLOPS_TASK_DECOMPOSITION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("a %s model has no evaluation", m->algo->name),
+				 errmsg("a %s model has no evaluation", (*m)->algo->name),
 				 errhint("mlops.components gives its explained variance.")));
-	if ((PG_ARGISNULL(4) && st->task != MLOPS_TASK_CLUSTERING) || PG_ARGISNULL(5))
-	{
-		st->skipped++;
-		PG_RETURN_POINTER(st);
-	}
-	y = PG_ARGISNULL(4) ? 0 : PG_GETARG_FLOAT8(4);
-	x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(5), &nfeat);
+	return st;
+}
+
+/*
+ * Add one row to the state: x (NULL: it holds a NULL, skipped) and y; if
+ * test_size > 0 only a row the training split held out, decided from
+ * split (another version's features) or else from x.
+ */
+static void
+EvalRow(FunctionCallInfo fcinfo, EvalState *st, const MlopsModel *m,
+		const double *x, int nfeat, double y, double test_size, int64 seed,
+		const double *split, int nsplit)
+{
+	MemoryContext aggcxt;
+	MemoryContext old;
+	int			j;
+
+	(void) AggCheckCallContext(fcinfo, &aggcxt);
 	if (x == NULL)
 	{
 		st->skipped++;
-		PG_RETURN_POINTER(st);
+		return;
 	}
 	if (nfeat != m->nfeat)
 		ereport(ERROR,
@@ -223,29 +245,19 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("column \"%s\" is %s", m->feature_names[j],
 							isnan(x[j]) ? "NaN" : "infinite")));
-	if (test_size > 0 && PG_NARGS() > 6)
-	{
-		/* the split of another version's training: its features decide */
-		const double *sx;
-		int			ns;
-
-		if (PG_ARGISNULL(6) ||
-			(sx = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(6), &ns)) == NULL ||
-			!MlopsRowIsTest(sx, ns, y, seed, test_size))
-			PG_RETURN_POINTER(st);
-	}
-	else if (test_size > 0 && !MlopsRowIsTest(x, nfeat, y, seed, test_size))
-		PG_RETURN_POINTER(st);
+	if (test_size > 0 &&
+		!MlopsRowIsTest(split ? split : x, split ? nsplit : nfeat, y, seed, test_size))
+		return;
 
 	if (st->task == MLOPS_TASK_CLUSTERING)
 	{
 		ClusterRow(st, m, x);
-		PG_RETURN_POINTER(st);
+		return;
 	}
 	if (st->cls == NULL)
 	{
 		Check(MlopsEvalRegAccum(&st->reg, y, MlopsPredict(m, x)));
-		PG_RETURN_POINTER(st);
+		return;
 	}
 	{
 		double		prob[MLOPS_MAX_CLASSES];
@@ -265,6 +277,84 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 								 actual));
 		MemoryContextSwitchTo(old);
 	}
+}
+
+/*
+ * _eval_state(artifact, test_size, seed, target, features [, split])
+ * transition: with test_size > 0 only the rows the training split held
+ * out count, decided from the row's features or, given split, from those
+ * (the features of the version whose split it is).  A classifier's
+ * target is the row's class index; one it cannot be is an error, as is a
+ * non-finite feature.
+ */
+PG_FUNCTION_INFO_V1(mlops_eval_accum);
+Datum
+mlops_eval_accum(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m;
+	double		test_size;
+	int64		seed;
+	EvalState  *st = EvalBegin(fcinfo, &m, &test_size, &seed);
+	const double *x = NULL;
+	const double *split = NULL;
+	int			nfeat = 0;
+	int			nsplit = 0;
+
+	if ((!PG_ARGISNULL(4) || st->task == MLOPS_TASK_CLUSTERING) && !PG_ARGISNULL(5))
+		x = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(5), &nfeat);
+	if (x != NULL && test_size > 0 && PG_NARGS() > 6)
+	{
+		/* the split of another version's training: its features decide */
+		if (PG_ARGISNULL(6) ||
+			(split = MlopsTrainingRow(PG_GETARG_ARRAYTYPE_P(6), &nsplit)) == NULL)
+			PG_RETURN_POINTER(st);
+	}
+	EvalRow(fcinfo, st, m, x, nfeat, PG_ARGISNULL(4) ? 0 : PG_GETARG_FLOAT8(4),
+			test_size, seed, split, nsplit);
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * _eval_state(artifact, test_size, seed, VARIADIC target, features...)
+ * transition: the row as separate float8 values, the target first unless
+ * the model clusters, which spares an array per row.
+ */
+PG_FUNCTION_INFO_V1(mlops_eval_accum_args);
+Datum
+mlops_eval_accum_args(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m;
+	double		test_size;
+	int64		seed;
+	EvalState  *st = EvalBegin(fcinfo, &m, &test_size, &seed);
+	EvalCallSite *site = EvalSite(fcinfo);
+	int			first = st->task == MLOPS_TASK_CLUSTERING ? 4 : 5;
+	int			n = PG_NARGS() - first;
+	bool		anynull = false;
+	int			j;
+
+	if (!site->checked)
+	{
+		for (j = 4; j < PG_NARGS(); j++)
+			if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("evaluation values must be double precision")));
+		site->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+									 sizeof(double) * Max(n, 1));
+		site->checked = true;
+	}
+	if (n != m->nfeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("row has %d features, the model %d", n, m->nfeat)));
+	for (j = 4; j < PG_NARGS(); j++)
+		anynull |= PG_ARGISNULL(j);
+	for (j = 0; j < n; j++)
+		site->x[j] = PG_GETARG_FLOAT8(first + j);
+	EvalRow(fcinfo, st, m, anynull ? NULL : site->x, n,
+			first == 5 && !anynull ? PG_GETARG_FLOAT8(4) : 0, test_size, seed,
+			NULL, 0);
 	PG_RETURN_POINTER(st);
 }
 
@@ -601,12 +691,18 @@ MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra)
 	int			i;
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s, ARRAY[",
-					 job->target_sql);
-	for (i = 0; i < job->nfeat; i++)
-		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(job->features[i]));
-	appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", job->relname);
+	if (job->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+		appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s) FROM %s",
+						 job->row_sql, job->relname);
+	else
+	{
+		appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s, ARRAY[",
+						 job->target_sql ? job->target_sql : "NULL::pg_catalog.float8");
+		for (i = 0; i < job->nfeat; i++)
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+							 quote_identifier(job->features[i]));
+		appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", job->relname);
+	}
 	values[0] = PointerGetDatum(job->artifact);
 	values[1] = Float8GetDatum(job->test_size);
 	values[2] = Int64GetDatum(job->seed);
@@ -718,7 +814,7 @@ ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
 		char	   *check;
 
 		e->label_sql = MlopsLabelTextSql(e->target, type, e->model->label_kind);
-		e->target_sql = MlopsClassIndexSql(e->label_sql, e->model->classes,
+		e->target_sql = MlopsClassIndexSql(e->target, e->label_sql, e->model->classes,
 										   e->model->nclasses, false);
 		check = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s < 0 LIMIT 1",
 						 quote_identifier(e->target), e->relname, e->target_sql);

@@ -106,6 +106,14 @@ static struct
 	double		(*dnrm2) (blasint n, const double *x, blasint incx);
 	void		(*dpotrf) (const char *uplo, const blasint *n, double *a,
 						   const blasint *lda, blasint *info, size_t uplo_len);
+	void		(*dsyrk) (enum CBLAS_ORDER order, enum CBLAS_UPLO uplo,
+						  enum CBLAS_TRANSPOSE trans, blasint n, blasint k,
+						  double alpha, const double *a, blasint lda,
+						  double beta, double *c, blasint ldc);
+	void		(*dgemv) (enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans,
+						  blasint m, blasint n, double alpha, const double *a,
+						  blasint lda, const double *x, blasint incx,
+						  double beta, double *y, blasint incy);
 	void		(*dsyev) (const char *jobz, const char *uplo, const blasint *n,
 						  double *a, const blasint *lda, double *w,
 						  double *work, const blasint *lwork, blasint *info,
@@ -163,6 +171,8 @@ LoadBlas(void)
 	blas.dtrsv = BlasSymbol(lib, "cblas_dtrsv");
 	blas.dnrm2 = BlasSymbol(lib, "cblas_dnrm2");
 	blas.dpotrf = BlasSymbol(lib, "dpotrf_");
+	blas.dsyrk = BlasSymbol(lib, "cblas_dsyrk");
+	blas.dgemv = BlasSymbol(lib, "cblas_dgemv");
 	blas.dsyev = BlasSymbol(lib, "dsyev_");
 	blas.loaded = true;
 }
@@ -283,6 +293,30 @@ MlopsSymmetricEigen(double *A, int n, double *w)
 	if (info < 0)
 		elog(ERROR, "dsyev failed with info %d", (int) info);
 	return (int) info;
+}
+
+/*
+ * C += A'A on the upper triangle of the n x n matrix C, A being the first
+ * k rows of a column-major k x n block with leading dimension lda.
+ */
+void
+MlopsSyrkUpper(double *C, int n, const double *A, int k, int lda)
+{
+	CheckDims("dsyrk", n >= 1 && k >= 0 && lda >= Max(1, k));
+	if (k == 0)
+		return;
+	LoadBlas();
+	blas.dsyrk(CblasColMajor, CblasUpper, CblasTrans, n, k, 1.0, A, lda,
+			   1.0, C, n);
+}
+
+/* y = A'x: A the first k rows of a column-major k x n block (leading dimension lda). */
+void
+MlopsGemvTrans(const double *A, int k, int n, int lda, const double *x, double *y)
+{
+	CheckDims("dgemv", n >= 1 && k >= 0 && lda >= Max(1, k));
+	LoadBlas();
+	blas.dgemv(CblasColMajor, CblasTrans, k, n, 1.0, A, lda, x, 1, 0.0, y, 1);
 }
 
 /* Replace the leading k x k upper triangle of R by its inverse. */

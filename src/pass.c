@@ -14,6 +14,7 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -23,6 +24,7 @@
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "pass.h"
 
@@ -30,11 +32,53 @@
 char *
 MlopsPassSql(const MlopsTrainJob *a, const char *aggregate, const char *params)
 {
+	return MlopsPassSqlSampled(a, aggregate, params, NULL);
+}
+
+/* The same over a sample of the relation's blocks (MlopsSampleClause), or all. */
+char *
+MlopsPassSqlSampled(const MlopsTrainJob *a, const char *aggregate,
+					const char *params, const char *sample)
+{
+	if (sample == NULL)
+		sample = "";
 	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
-		return psprintf("SELECT mlops.%s(%s, %s) FROM %s", aggregate, params,
-						a->row_sql, a->relname);
-	return psprintf("SELECT mlops.%s(%s, %s) FROM %s", aggregate, a->row_sql,
-					params, a->relname);
+		return psprintf("SELECT mlops.%s(%s, %s) FROM %s%s", aggregate, params,
+						a->row_sql, a->relname, sample);
+	return psprintf("SELECT mlops.%s(%s, %s) FROM %s%s", aggregate, a->row_sql,
+					params, a->relname, sample);
+}
+
+/*
+ * A TABLESAMPLE clause reading about target_rows rows of the job's
+ * relation, by blocks and repeatably (from the seed), for a family that
+ * starts from a fit on a sample; NULL when the relation cannot be sampled
+ * (a view, a foreign table) or is not much bigger than the sample (by
+ * its planner estimate).
+ */
+char *
+MlopsSampleClause(const MlopsTrainJob *job, double target_rows)
+{
+	char		relkind = get_rel_relkind(job->relid);
+	double		reltuples;
+	HeapTuple	tup;
+	double		pct;
+
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_MATVIEW &&
+		relkind != RELKIND_PARTITIONED_TABLE)
+		return NULL;
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(job->relid));
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	reltuples = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+	ReleaseSysCache(tup);
+	if (relkind == RELKIND_PARTITIONED_TABLE || reltuples <= 0)
+		return NULL;
+	pct = 100.0 * target_rows / reltuples;
+	if (pct >= 25)
+		return NULL;
+	return psprintf(" TABLESAMPLE SYSTEM (%.6f) REPEATABLE (%lld)", pct,
+					(long long) (job->seed & 0x7fffffff));
 }
 
 Datum
@@ -132,25 +176,40 @@ MlopsLabelTextSql(const char *target, Oid type, MlopsLabelKind kind)
 }
 
 /*
- * A row's class as the passes receive it: the 0-based index of its label
- * (label_sql, from MlopsLabelTextSql) among the n classes; NULL for a
- * NULL label or, with unseen_null false, -1 for a label not among them.
+ * A row's class as the passes receive it: the 0-based index of the
+ * target's label among the n classes; NULL for a NULL target and, for a
+ * label not among them, NULL with unseen_null, else -1.  Up to
+ * CASE_CLASSES classes it is a CASE on the column itself, the labels as
+ * literals of its type (free next to a scan); beyond, array_position on
+ * the label text (label_sql, from MlopsLabelTextSql).
  */
+#define CASE_CLASSES 32
+
 char *
-MlopsClassIndexSql(const char *label_sql, char **classes, int n, bool unseen_null)
+MlopsClassIndexSql(const char *target, const char *label_sql, char **classes,
+				   int n, bool unseen_null)
 {
-	StringInfoData lit;
+	StringInfoData buf;
 	int			i;
 
-	initStringInfo(&lit);
-	appendStringInfoString(&lit, "ARRAY[");
+	initStringInfo(&buf);
+	if (n <= CASE_CLASSES)
+	{
+		appendStringInfo(&buf, "(CASE WHEN %s IS NULL THEN NULL", quote_identifier(target));
+		for (i = 0; i < n; i++)
+			appendStringInfo(&buf, " WHEN %s = %s THEN %d", quote_identifier(target),
+							 quote_literal_cstr(classes[i]), i);
+		appendStringInfo(&buf, "%s END)::pg_catalog.float8", unseen_null ? "" : " ELSE -1");
+		return buf.data;
+	}
+	appendStringInfoString(&buf, "ARRAY[");
 	for (i = 0; i < n; i++)
-		appendStringInfo(&lit, "%s%s", i ? ", " : "", quote_literal_cstr(classes[i]));
-	appendStringInfoString(&lit, "]::pg_catalog.text[]");
+		appendStringInfo(&buf, "%s%s", i ? ", " : "", quote_literal_cstr(classes[i]));
+	appendStringInfoString(&buf, "]::pg_catalog.text[]");
 	if (unseen_null)
 		return psprintf("(pg_catalog.array_position(%s, %s) - 1)::pg_catalog.float8",
-						lit.data, label_sql);
+						buf.data, label_sql);
 	return psprintf("CASE WHEN (%s) IS NOT NULL THEN "
 					"(COALESCE(pg_catalog.array_position(%s, %s), 0) - 1)::pg_catalog.float8 END",
-					label_sql, lit.data, label_sql);
+					label_sql, buf.data, label_sql);
 }

@@ -509,7 +509,8 @@ ResolveClasses(TrainArgs *a)
 					 errmsg("a class label of target column \"%s\" is longer than %d bytes",
 							a->target, MLOPS_MAX_LABEL_LEN)));
 	}
-	a->target_sql = MlopsClassIndexSql(MlopsLabelTextSql(a->target, a->target_type,
+	a->target_sql = MlopsClassIndexSql(a->target,
+									   MlopsLabelTextSql(a->target, a->target_type,
 														 a->label_kind),
 									   a->classes, a->nclasses, true);
 }
@@ -902,6 +903,7 @@ TrainJob(const TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 {
 	memset(job, 0, sizeof(*job));
 	job->model = a->model;
+	job->relid = a->relid;
 	job->relname = a->relname;
 	job->target = a->target;
 	job->target_sql = a->target_sql;
@@ -1394,7 +1396,8 @@ BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of relation %s does not exist", target, relname)));
 		label_sql = MlopsLabelTextSql(target, get_atttype(relid, att), newest->label_kind);
-		target_sql = MlopsClassIndexSql(label_sql, newest->classes, newest->nclasses, false);
+		target_sql = MlopsClassIndexSql(target, label_sql, newest->classes,
+										newest->nclasses, false);
 		check = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s < 0 LIMIT 1",
 						 quote_identifier(target), relname, target_sql);
 		if (SPI_execute(check, true, 1) != SPI_OK_SELECT)

@@ -1213,6 +1213,9 @@ $gen{_eval_state} = sub {
 	  : "(SELECT v.artifact FROM mlops.model_version v JOIN mlops.model m USING (model_id) "
 	  . "WHERE m.name = 'fz_cls' LIMIT 1)";
 	return maybe_parallel() . "SELECT mlops._eval_state($art, " . float_arg([ '0', '0.25' ])
+	  . ', ' . pick('0', '7') . '::bigint' . join('', map { ", $_" } variadic_args())
+	  . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty') if chance(0.3);
+	return maybe_parallel() . "SELECT mlops._eval_state($art, " . float_arg([ '0', '0.25' ])
 	  . ', ' . pick('0', '7') . '::bigint, ' . pick('y', 'x3::float8', "'NaN'::float8", '(x3 % 3)::float8')
 	  . ', ' . pick('ARRAY[x1, x2]', 'ARRAY[x1, x2, x3::float8]', 'ARRAY[x1]', 'NULL::float8[]',
 		'ARRAY[x1, NULL]', "ARRAY[x1, 'NaN']")
