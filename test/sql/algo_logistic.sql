@@ -1391,6 +1391,27 @@ SELECT max(pg_temp.relerr(p.estimate, s.estimate)) < 1e-9 AS estimate_ok,
        max(pg_temp.relerr(p.std_error * sqrt(20), s.std_error)) < 1e-9 AS std_error_ok
 FROM mlops.coefficients('bc_par') p JOIN mlops.coefficients('breast_cancer') s USING (term);
 
+-- a table of more than four times the warm start's 100,000 rows: Newton
+-- starts on a block sample of it, and ends where a start from zero does
+-- (the view cannot be sampled)
+CREATE TABLE big AS
+SELECT x1, x2, hashint8(g * 4 + 3)::float8 / 4294967296.0 + 0.5 <
+       1 / (1 + exp(-(0.25 + x1 - 0.5 * x2))) AS yb
+FROM (SELECT g, hashint8(g * 4 + 1)::float8 / 2147483648.0 AS x1,
+             hashint8(g * 4 + 2)::float8 / 2147483648.0 AS x2
+      FROM generate_series(1, 450000) g) s;
+ANALYZE big;
+CREATE VIEW big_view AS SELECT * FROM big;
+SELECT (metrics->>'sample_iterations')::int > 0 AS warm_started, metrics->>'iterations' AS full_passes
+FROM mlops.train('big', 'big', 'yb', 'logistic', test_size => 0);
+SELECT (metrics->>'sample_iterations')::int AS sample_iterations
+FROM mlops.train('big_view', 'big_view', 'yb', 'logistic', test_size => 0);
+SELECT max(pg_temp.relerr(a.estimate, b.estimate)) < 1e-10 AS same_fit,
+       max(pg_temp.relerr(a.std_error, b.std_error)) < 1e-8 AS same_std_error
+FROM mlops.coefficients('big') a JOIN mlops.coefficients('big_view') b USING (term);
+DROP VIEW big_view;
+DROP TABLE big;
+
 -- held-out metrics: with the default test_size, evaluated on the test
 -- rows, with the score (roc_auc) and every key of mlops.evaluate
 SELECT metrics->>'evaluated_on' AS evaluated_on, (metrics->>'n')::int + (metrics->>'n_train')::int AS rows,
