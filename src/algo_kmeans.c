@@ -761,6 +761,27 @@ NewLloydState(MemoryContext cxt, const MlopsPassState *st, ArrayType *centers,
  * at opt .. opt+2, the row (NULL when it holds a NULL).  Each start's
  * nearest centre absorbs the row.
  */
+/*
+ * Whether the centres and scales of this call are the state's.  When both
+ * arguments are constants or parameters of the query (as mlops.train
+ * passes them; get_fn_expr_arg_stable), they cannot change within the
+ * pass, so the bytes are compared on the first row the state sees after
+ * it is sized, not on every row; any other argument is compared always.
+ */
+static bool
+SameCentres(FunctionCallInfo fcinfo, int opt, const MlopsPassState *st,
+			ArrayType *centers, ArrayType *inv, int nfeat)
+{
+	if (ARR_DIMS(centers)[0] != LLOYD_STARTS(st) || ARR_DIMS(centers)[1] != LLOYD_K(st))
+		return false;
+	if (get_fn_expr_arg_stable(fcinfo->flinfo, opt) &&
+		get_fn_expr_arg_stable(fcinfo->flinfo, opt + 1) && st->nrows > 0)
+		return true;
+	return memcmp(ARR_DATA_PTR(centers), LLOYD_CENTERS(st),
+				  sizeof(double) * LLOYD_STARTS(st) * LLOYD_K(st) * nfeat) == 0 &&
+		memcmp(ARR_DATA_PTR(inv), LLOYD_INV(st), sizeof(double) * nfeat) == 0;
+}
+
 static Datum
 LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 {
@@ -809,11 +830,7 @@ LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("training row has %d features, expected %d",
 						nfeat, st->nfeat)));
-	else if (ARR_DIMS(centers)[0] != LLOYD_STARTS(st) ||
-			 ARR_DIMS(centers)[1] != LLOYD_K(st) ||
-			 memcmp(ARR_DATA_PTR(centers), LLOYD_CENTERS(st),
-					sizeof(double) * LLOYD_STARTS(st) * LLOYD_K(st) * nfeat) != 0 ||
-			 memcmp(ARR_DATA_PTR(inv), LLOYD_INV(st), sizeof(double) * nfeat) != 0)
+	else if (!SameCentres(fcinfo, opt, st, centers, inv, nfeat))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("_kmeans_lloyd_state was given other centres or scales within one pass")));
