@@ -537,17 +537,19 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(PredictValue(m, score));
 }
 
-/* The model's vector output for the call's features, as float8[]. */
+/*
+ * The model's vector output for the call's features, as float8[], built
+ * in place (one allocation per row, which is what scoring a table costs).
+ */
 static Datum
 VectorOutput(FunctionCallInfo fcinfo, const char *what)
 {
 	Resolved   *r = GetResolved(fcinfo);
 	const MlopsModel *m = r->model;
 	const double *x;
-	double	   *out;
-	Datum	   *elems;
+	ArrayType  *a;
+	Size		len;
 	int			n;
-	int			i;
 
 	if (m->algo->predict_vector == NULL)
 		ereport(ERROR,
@@ -558,13 +560,16 @@ VectorOutput(FunctionCallInfo fcinfo, const char *what)
 	if (x == NULL)
 		PG_RETURN_NULL();
 	n = m->algo->outputs(m);
-	out = palloc(sizeof(double) * n);
-	elems = palloc(sizeof(Datum) * n);
-	m->algo->predict_vector(m, x, out);
-	for (i = 0; i < n; i++)
-		elems[i] = Float8GetDatum(out[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, FLOAT8OID, sizeof(float8),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	len = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * n;
+	a = (ArrayType *) palloc(len);
+	SET_VARSIZE(a, len);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = n;
+	ARR_LBOUND(a)[0] = 1;
+	m->algo->predict_vector(m, x, (double *) ARR_DATA_PTR(a));
+	PG_RETURN_ARRAYTYPE_P(a);
 }
 
 /* A classifier, or an error naming the model and what was asked of it. */
