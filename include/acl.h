@@ -28,6 +28,7 @@ extern bool MlopsAclMayCreate(Oid roleid);
 extern int	MlopsAclModelMask(int64 model_id, Oid roleid);
 extern void MlopsAclInvalidate(void);
 extern void MlopsAclNewStatement(void);
+extern void MlopsAclNoSuchModel(const char *name) pg_attribute_noreturn();
 extern int	MlopsAclCheck(int64 model_id, const char *name, int priv);
 extern void MlopsAclCheckCreate(const char *name);
 extern int	MlopsAclCheckTrain(const char *name, char **task);

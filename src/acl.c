@@ -410,6 +410,20 @@ ReadModelMask(int64 model_id, Oid roleid)
 }
 
 /*
+ * Report a model that does not exist, or that the caller cannot see.  The
+ * one ereport site for both: an error carries its source file, line and
+ * function to every client (psql shows them as LOCATION), so two sites
+ * would tell a hidden model from a missing one.
+ */
+void
+MlopsAclNoSuchModel(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("model \"%s\" does not exist", name)));
+}
+
+/*
  * Require a privilege on a model that exists (the caller found it).  A
  * model the role holds no privilege on is reported exactly like one that
  * does not exist (42704); a missing privilege is 42501.
@@ -420,9 +434,7 @@ MlopsAclCheck(int64 model_id, const char *name, int priv)
 	int			mask = MlopsAclModelMask(model_id, GetUserId());
 
 	if (mask == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
+		MlopsAclNoSuchModel(name);
 	if ((mask & priv) != priv)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -556,17 +568,13 @@ MlopsLockModel(const char *name, const char *task, int priv, int *mask)
 	{
 		/* the same work as for a model the caller cannot see */
 		MlopsAclModelMask(0, GetUserId());
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
+		MlopsAclNoSuchModel(name);
 	}
 	CheckLockPrivilege(model_id, name, task, created, priv);
 
 	existing_task = MlopsLockModelRow(model_id);
 	if (existing_task == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
+		MlopsAclNoSuchModel(name);
 	AcceptInvalidationMessages();
 	m = CheckLockPrivilege(model_id, name, task, created, priv);
 	if (task != NULL && strcmp(existing_task, task) != 0)

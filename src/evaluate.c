@@ -358,6 +358,9 @@ mlops_eval_accum_args(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+PGDLLEXPORT Datum mlops_eval_serialize(PG_FUNCTION_ARGS);
+PGDLLEXPORT Datum mlops_eval_deserialize(PG_FUNCTION_ARGS);
+
 /* Combine two evaluation states (of the same model); either may be NULL. */
 PG_FUNCTION_INFO_V1(mlops_eval_combine);
 Datum
@@ -381,7 +384,22 @@ mlops_eval_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		PG_RETURN_POINTER(b);
+	{
+		/*
+		 * b may not outlive this call: a worker's state, deserialized, is
+		 * in the per-tuple context, which is reset before the next combine
+		 * or the final function.  The result is a copy in the aggregate's
+		 * context, made by the same serial round trip.
+		 */
+		Datum		copy = DirectFunctionCall1(mlops_eval_serialize,
+											   PointerGetDatum(b));
+
+		old = MemoryContextSwitchTo(aggcxt);
+		a = (EvalState *) DatumGetPointer(DirectFunctionCall1(mlops_eval_deserialize,
+															  copy));
+		MemoryContextSwitchTo(old);
+		PG_RETURN_POINTER(a);
+	}
 	if (a->task != b->task || a->nclasses != b->nclasses)
 		elog(ERROR, "_eval_state combine of states of different models");
 	a->skipped += b->skipped;

@@ -113,9 +113,7 @@ MlopsResolveModel(text *ref, MlopsVersionRef *out)
 	{
 		/* the same work as for a model the caller cannot see */
 		MlopsAclModelMask(0, GetUserId());
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
+		MlopsAclNoSuchModel(name);
 	}
 	MlopsAclCheck(out->model_id, name, MLOPS_PRIV_PREDICT);
 	if (out->version == 0)

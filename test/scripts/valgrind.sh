@@ -6,7 +6,7 @@
 # postmaster and every backend and parallel worker it forked) and the
 # tests ran without a backend crash.
 #
-#   test/scripts/valgrind.sh                        score_input agg_parallel
+#   test/scripts/valgrind.sh                        the default list below
 #   VALGRIND_TESTS="readme score_input" test/scripts/valgrind.sh
 #
 # The extension must already be installed (make install).  The cluster is
@@ -23,7 +23,13 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-TESTS=${VALGRIND_TESTS:-score_input agg_parallel}
+# scoring input and the parallel aggregates, then every family's suite
+# (train, predict, predict_proba, predict_label, transform, centers,
+# components, their pass aggregates and crafted states) and evaluate
+# (evaluate, confusion_matrix, roc_curve of each task)
+DEFAULT_TESTS="score_input agg_parallel algo_elastic_net algo_kmeans algo_logistic
+    algo_naive_bayes algo_pca evaluate"
+TESTS=${VALGRIND_TESTS:-$(echo $DEFAULT_TESTS)}
 BIN=$(pg_config --bindir)
 OUT=build/valgrind
 SUPP=test/scripts/valgrind.supp

@@ -409,6 +409,47 @@ REVOKE ALL ON ev FROM ev_reader;
 REVOKE USAGE ON SCHEMA mlops FROM ev_reader;
 DROP ROLE ev_reader;
 
+-- a parallel evaluation merges the workers' states into what a serial
+-- one computes (the first merged state used to stay in memory that the
+-- next worker's state overwrote: its rows counted twice, the other's lost)
+CREATE TABLE ev_big AS
+SELECT g AS id, (g % 17)::float8 AS x1, ((g * 7) % 11)::float8 AS x2,
+       CASE WHEN (g % 17) + ((g * 7) % 11) + abs(hashint4(g)) % 9 > 16 THEN 'hi'
+            WHEN g % 3 = 0 THEN 'mid' ELSE 'lo' END AS label3,
+       (g % 17) + ((g * 7) % 11) + abs(hashint4(g)) % 9 > 16 AS label2
+FROM generate_series(1, 100000) g;
+ALTER TABLE ev_big SET (parallel_workers = 2);
+ANALYZE ev_big;
+SELECT model, algorithm FROM mlops.train('ev_nb3', 'ev_big', 'label3', 'naive_bayes', features => '{x1,x2}')
+UNION ALL
+SELECT model, algorithm FROM mlops.train('ev_lg2', 'ev_big', 'label2', 'logistic', features => '{x1,x2}')
+UNION ALL
+SELECT model, algorithm FROM mlops.train('ev_km', 'ev_big', NULL, 'kmeans', '{"k": 3, "n_init": 2}',
+                                         features => '{x1,x2}');
+CREATE FUNCTION pg_temp.ev_all() RETURNS TABLE (model text, m jsonb) LANGUAGE sql AS $$
+SELECT 'ev_nb3', mlops.evaluate('ev_nb3', 'ev_big', 'label3')
+UNION ALL SELECT 'ev_lg2', mlops.evaluate('ev_lg2', 'ev_big', 'label2')
+UNION ALL SELECT 'ev_km', mlops.evaluate('ev_km', 'ev_big', NULL)
+$$;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE ev_serial AS SELECT * FROM pg_temp.ev_all();
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT s.model, (s.m->>'n')::int AS serial_n, (p.m->>'n')::int AS parallel_n,
+       (SELECT bool_and(CASE WHEN jsonb_typeof(v) = 'number'
+                             THEN abs(v::text::float8 - (p.m->k)::text::float8)
+                                  <= 1e-9 * greatest(1, abs(v::text::float8))
+                             ELSE true END)
+        FROM jsonb_each(s.m) e(k, v)) AS same_metrics
+FROM ev_serial s JOIN pg_temp.ev_all() p USING (model) ORDER BY s.model;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE ev_big, ev_serial;
+
 -- this suite's models go, so that every suite starts without models
 SELECT count(*) > 0 AS dropped FROM (SELECT mlops.drop_model(model) FROM mlops.models) d;
 SELECT count(*) AS models_left FROM mlops.models;

@@ -47,6 +47,19 @@ FROM generate_series(1, 400) g;
 GRANT SELECT ON ten_a.sales TO regress_ten_team_a, regress_ten_ann;
 GRANT SELECT (id, x1, x2, y) ON ten_b.churn TO regress_ten_team_b;
 CREATE TABLE ten_b.salaries AS SELECT x1, y FROM ten_b.churn;
+-- labelled data of each team for its classifier, clustering and
+-- decomposition models; team B's private copy is not granted to team B
+CREATE TABLE ten_a.flowers AS
+SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
+       CASE WHEN (g % 17) + (g % 5) + abs(hashint4(g)) % 7 > 12 THEN 'big' ELSE 'small' END AS label
+FROM generate_series(1, 300) g;
+CREATE TABLE ten_b.flowers AS
+SELECT g AS id, (g % 13)::float8 AS x1, (g % 7)::float8 AS x2,
+       CASE WHEN (g % 13) - (g % 7) + abs(hashint4(g)) % 5 > 6 THEN 'tall' ELSE 'short' END AS label
+FROM generate_series(1, 300) g;
+CREATE TABLE ten_b.flowers_private AS SELECT * FROM ten_b.flowers;
+GRANT SELECT ON ten_a.flowers TO regress_ten_team_a;
+GRANT SELECT ON ten_b.flowers TO regress_ten_team_b;
 
 -- team A: alice trains, and hands ownership to her team
 SET ROLE regress_ten_alice;
@@ -62,7 +75,73 @@ SET ROLE regress_ten_team_b;
 SELECT model, version, deployed
 FROM mlops.train('ten_b_m', 'ten_b.churn', 'y', features => '{x1,x2}', test_size => 0);
 RESET ROLE;
+-- a classifier, a clustering and a decomposition model in each team
+SET ROLE regress_ten_team_a;
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_a_c', 'ten_a.flowers', 'label', 'logistic', features => '{x1,x2}', test_size => 0)
+UNION ALL
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_a_k', 'ten_a.flowers', NULL, 'kmeans', '{"k": 2, "n_init": 2}', features => '{x1,x2}')
+UNION ALL
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_a_p', 'ten_a.flowers', NULL, 'pca', features => '{x1,x2}');
+RESET ROLE;
+SET ROLE regress_ten_team_b;
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_b_c', 'ten_b.flowers', 'label', 'naive_bayes', features => '{x1,x2}', test_size => 0)
+UNION ALL
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_b_k', 'ten_b.flowers', NULL, 'kmeans', '{"k": 2, "n_init": 2}', features => '{x1,x2}')
+UNION ALL
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_b_p', 'ten_b.flowers', NULL, 'pca', features => '{x1,x2}');
+RESET ROLE;
 SELECT model_id AS a_id FROM mlops.model WHERE name = 'ten_a_m' \gset
+SELECT 'ten_a.flowers'::regclass::oid AS a_flowers,
+       'ten_b.flowers_private'::regclass::oid AS b_private \gset
+
+-- the calls of every scoring, inspection and evaluation function, %1$s
+-- for the model's name; each must refuse a model its caller may not see
+-- exactly as it refuses one that does not exist
+CREATE TABLE pg_temp.hidden_calls (fn text, kind char, stmt text);
+INSERT INTO pg_temp.hidden_calls VALUES
+  ('predict', 'c', $$SELECT mlops.predict('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('predict row', 'c', $$SELECT mlops.predict('%1$s', f) FROM %2$s f$$),
+  ('predict_proba', 'c', $$SELECT mlops.predict_proba('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('predict_proba int', 'c', $$SELECT mlops.predict_proba('%1$s', ARRAY[1, 2])$$),
+  ('predict_proba row', 'c', $$SELECT mlops.predict_proba('%1$s', f) FROM %2$s f$$),
+  ('predict_proba pinned', 'c', $$SELECT mlops.predict_proba('%1$s@1', ARRAY[1, 2]::float8[])$$),
+  ('predict_label', 'c', $$SELECT mlops.predict_label('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('predict_label row', 'c', $$SELECT mlops.predict_label('%1$s', f) FROM %2$s f$$),
+  ('predict_label pinned', 'c', $$SELECT mlops.predict_label('%1$s@1', ARRAY[1, 2]::float8[])$$),
+  ('classes', 'c', $$SELECT mlops.classes('%1$s')$$),
+  ('classes pinned', 'c', $$SELECT mlops.classes('%1$s@1')$$),
+  ('evaluate', 'c', $$SELECT mlops.evaluate('%1$s', '%2$s', 'label')$$),
+  ('confusion_matrix', 'c', $$SELECT * FROM mlops.confusion_matrix('%1$s', '%2$s', 'label')$$),
+  ('roc_curve', 'c', $$SELECT * FROM mlops.roc_curve('%1$s', '%2$s', 'label')$$),
+  ('transform', 'k', $$SELECT mlops.transform('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('transform row', 'k', $$SELECT mlops.transform('%1$s', f) FROM %2$s f$$),
+  ('transform pinned', 'k', $$SELECT mlops.transform('%1$s@1', ARRAY[1, 2]::float8[])$$),
+  ('centers', 'k', $$SELECT * FROM mlops.centers('%1$s')$$),
+  ('predict', 'k', $$SELECT mlops.predict('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('evaluate', 'k', $$SELECT mlops.evaluate('%1$s', '%2$s', NULL)$$),
+  ('transform', 'p', $$SELECT mlops.transform('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('transform row', 'p', $$SELECT mlops.transform('%1$s', f) FROM %2$s f$$),
+  ('components', 'p', $$SELECT * FROM mlops.components('%1$s')$$),
+  ('components pinned', 'p', $$SELECT * FROM mlops.components('%1$s@1')$$),
+  ('coefficients', 'c', $$SELECT * FROM mlops.coefficients('%1$s')$$);
+GRANT SELECT ON pg_temp.hidden_calls TO PUBLIC;
+-- hidden(owner, relation the caller may read): the error of each call on
+-- the owner's hidden models, and whether it is the error of a missing one
+CREATE FUNCTION pg_temp.hidden(team text, rel text)
+RETURNS TABLE (fn text, kind char, error text, same_as_missing boolean)
+LANGUAGE sql AS $$
+SELECT h.fn, h.kind, e.hidden, e.hidden = replace(e.missing, 'ten_zz', 'ten_' || team)
+FROM pg_temp.hidden_calls h,
+     LATERAL (SELECT pg_temp.try(format(h.stmt, 'ten_' || team || '_' || h.kind, rel)) AS hidden,
+                     pg_temp.try(format(h.stmt, 'ten_zz_' || h.kind, rel)) AS missing) e
+ORDER BY h.kind, h.fn
+$$;
 
 -- fingerprint of the whole catalog, to show that refusals change nothing
 CREATE FUNCTION pg_temp.catalog_state() RETURNS text LANGUAGE sql AS $$
@@ -115,6 +194,25 @@ SELECT pg_temp.try($$SELECT mlops.drop_model('ten_a_m')$$);
 SELECT pg_temp.try($$SELECT mlops.drop_model('ten_zz_m')$$);
 SELECT pg_temp.try($$SELECT mlops.grant('ten_a_m', 'predict', 'regress_ten_bob')$$);
 SELECT pg_temp.try($$SELECT mlops.revoke('ten_a_m', 'own', 'regress_ten_team_a')$$);
+-- ... and so do team A's classifier, clustering and decomposition models,
+-- for every scoring, inspection and evaluation function, even on a
+-- relation bob may read
+SELECT * FROM pg_temp.hidden('a', 'ten_b.flowers');
+-- evaluation reads the relation as the caller: bob's own model on team
+-- A's table (by OID, past the schema), on a table of his schema he was not
+-- granted, on a column he was not granted
+SELECT pg_temp.try(format($$SELECT mlops.evaluate('ten_b_c', %s, 'label')$$, :a_flowers));
+SELECT pg_temp.try(format($$SELECT * FROM mlops.confusion_matrix('ten_b_c', %s, 'label')$$, :a_flowers));
+SELECT pg_temp.try(format($$SELECT * FROM mlops.roc_curve('ten_b_c', %s, 'label')$$, :a_flowers));
+SELECT pg_temp.try(format($$SELECT mlops.evaluate('ten_b_k', %s, NULL)$$, :a_flowers));
+SELECT pg_temp.try($$SELECT mlops.evaluate('ten_b_c', 'ten_b.flowers_private', 'label')$$);
+SELECT pg_temp.try($$SELECT * FROM mlops.roc_curve('ten_b_c', 'ten_b.flowers_private', 'label')$$);
+SELECT pg_temp.try($$SELECT mlops.evaluate('ten_b_m', 'ten_b.churn', 'secret')$$);
+-- ... and what he may read, he evaluates
+SELECT (m->>'accuracy')::float8 > 0.5 AS b_evaluates,
+       (SELECT sum(n) FROM mlops.confusion_matrix('ten_b_c', 'ten_b.flowers', 'label')) AS b_rows,
+       (SELECT count(*) > 2 FROM mlops.roc_curve('ten_b_c', 'ten_b.flowers', 'label')) AS b_roc
+FROM mlops.evaluate('ten_b_c', 'ten_b.flowers', 'label') m;
 -- retraining: the name is taken, so this one says permission denied
 SELECT pg_temp.try($$SELECT mlops.train('ten_a_m', 'ten_b.churn', 'y', features => '{x1,x2}')$$);
 -- training on data it may not read: a table, a column
@@ -146,6 +244,19 @@ SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn; DROP TABLE ten_
 SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y"; DROP TABLE ten_a.sales; --')$$);
 SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', 'predict', 'x; DROP ROLE regress_ten_alice')$$);
 SELECT pg_temp.try($$SELECT mlops.grant('ten_b_m', 'predict; --', 'regress_ten_ann')$$);
+RESET ROLE;
+-- the other way round: alice against team B's models, and her own model
+-- on team B's private table
+SET ROLE regress_ten_alice;
+SELECT * FROM pg_temp.hidden('b', 'ten_a.flowers');
+SELECT pg_temp.try(format($$SELECT mlops.evaluate('ten_a_c', %s, 'label')$$, :b_private));
+SELECT pg_temp.try(format($$SELECT mlops.evaluate('ten_a_k', %s, NULL)$$, :b_private));
+RESET ROLE;
+-- the analyst, before any grant, sees neither team's models
+SET ROLE regress_ten_ann;
+SELECT count(*) AS calls, count(*) FILTER (WHERE same_as_missing AND error LIKE '42704: %') AS as_missing
+FROM (SELECT * FROM pg_temp.hidden('a', 'ten_a.sales')
+      UNION ALL SELECT * FROM pg_temp.hidden('b', 'ten_a.sales')) h;
 RESET ROLE;
 SELECT pg_temp.catalog_state() = :'state_before' AS nothing_changed,
        to_regclass('ten_a.sales') IS NOT NULL AS sales_still_there;
@@ -372,6 +483,7 @@ RESET ROLE;
 -- clean up
 SELECT mlops.drop_model('ten_a_m');
 SELECT mlops.drop_model('ten_b_m');
+SELECT mlops.drop_model(m) FROM unnest('{ten_a_c,ten_a_k,ten_a_p,ten_b_c,ten_b_k,ten_b_p}'::text[]) m;
 SELECT action, model FROM mlops.audit WHERE action = 'drop' AND model LIKE 'ten\_%'
 ORDER BY audit_id;
 DROP SCHEMA ten_evil CASCADE;

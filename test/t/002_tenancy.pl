@@ -94,6 +94,95 @@ like($err, qr/42501.*permission denied to train on column "id"/s, 'bob cannot tr
 	"SELECT version FROM mlops.train('b_m', 'sales', 'y', features => '{x1}')");
 is($out, '1', 'bob trains on the columns he may read');
 
+# --- classifier, clustering and decomposition models of each team: every
+# scoring, inspection and evaluation function refuses the other team as
+# it refuses a model that does not exist, and evaluation reads the
+# relation as the caller
+$node->safe_psql('postgres', q{
+	CREATE TABLE flowers_a AS
+	SELECT g AS id, (g % 17)::float8 AS x1, (g % 5)::float8 AS x2,
+	       CASE WHEN (g % 17) + (g % 5) + abs(hashint4(g)) % 7 > 12 THEN 'big' ELSE 'small' END AS label
+	FROM generate_series(1, 20000) g;
+	CREATE TABLE flowers_b AS
+	SELECT g AS id, (g % 13)::float8 AS x1, (g % 7)::float8 AS x2,
+	       CASE WHEN (g % 13) - (g % 7) + abs(hashint4(g)) % 5 > 6 THEN 'tall' ELSE 'short' END AS label
+	FROM generate_series(1, 2000) g;
+	ANALYZE flowers_a;
+	GRANT SELECT ON flowers_a TO team_a, ann;
+	GRANT SELECT ON flowers_b TO team_b;
+});
+my %family = (c => [ 'logistic', 'naive_bayes' ], k => [ 'kmeans', 'kmeans' ], p => [ 'pca', 'pca' ]);
+foreach my $kind (sort keys %family)
+{
+	foreach my $t ([ 'alice', 'a', 0 ], [ 'bob', 'b', 1 ])
+	{
+		my ($role, $team, $i) = @$t;
+		my $target = $kind eq 'c' ? "'label'" : 'NULL';
+		my $hp = $kind eq 'k' ? '{"k": 3, "n_init": 2}' : '{}';
+		($rc, $out, $err) = as_role($role,
+			"SELECT algorithm FROM mlops.train('${team}_$kind', 'flowers_$team', $target, "
+			  . "'$family{$kind}[$i]', '$hp', features => '{x1,x2}')");
+		is($out, $family{$kind}[$i], "$role trains ${team}_$kind ($family{$kind}[$i])")
+		  or diag($err);
+		as_role($role, "SELECT mlops.grant('${team}_$kind', 'own', 'team_$team')");
+	}
+}
+my @calls = (
+	[ 'c', q{SELECT mlops.predict('%s', ARRAY[1, 2]::float8[])} ],
+	[ 'c', q{SELECT mlops.predict_proba('%s', ARRAY[1, 2]::float8[])} ],
+	[ 'c', q{SELECT mlops.predict_proba('%s', f) FROM %s f LIMIT 1} ],
+	[ 'c', q{SELECT mlops.predict_label('%s', ARRAY[1, 2])} ],
+	[ 'c', q{SELECT mlops.predict_label('%s@1', f) FROM %s f LIMIT 1} ],
+	[ 'c', q{SELECT mlops.classes('%s')} ],
+	[ 'c', q{SELECT mlops.evaluate('%s', '%s', 'label')} ],
+	[ 'c', q{SELECT * FROM mlops.confusion_matrix('%s', '%s', 'label')} ],
+	[ 'c', q{SELECT * FROM mlops.roc_curve('%s', '%s', 'label')} ],
+	[ 'k', q{SELECT mlops.transform('%s', ARRAY[1, 2]::float8[])} ],
+	[ 'k', q{SELECT mlops.transform('%s', f) FROM %s f LIMIT 1} ],
+	[ 'k', q{SELECT * FROM mlops.centers('%s')} ],
+	[ 'k', q{SELECT mlops.evaluate('%s', '%s', NULL)} ],
+	[ 'p', q{SELECT mlops.transform('%s@1', ARRAY[1, 2]::float8[])} ],
+	[ 'p', q{SELECT * FROM mlops.components('%s')} ],
+);
+my ($hidden_calls, $hidden_ok) = (0, 0);
+foreach my $t ([ 'bob', 'a', 'flowers_b' ], [ 'alice', 'b', 'flowers_a' ], [ 'ann', 'a', 'flowers_a' ])
+{
+	my ($role, $owner, $rel) = @$t;
+	foreach my $c (@calls)
+	{
+		my ($kind, $fmt) = @$c;
+		no warnings 'redundant';    # not every call names the relation
+		my ($rc1, $o1, $hidden) = as_role($role, sprintf($fmt, "${owner}_$kind", $rel));
+		my ($rc2, $o2, $missing) = as_role($role, sprintf($fmt, "zz_$kind", $rel));
+		$missing =~ s/zz_$kind/${owner}_$kind/g;
+		# verbose: the LOCATION (source file, line, function, which every
+		# client receives) must be the same too
+		$hidden_calls++;
+		$hidden_ok++ if $rc1 != 0 && $hidden =~ /42704.*model "${owner}_$kind" does not exist/s
+		  && $hidden eq $missing;
+		diag("$role: " . sprintf($fmt, "${owner}_$kind", $rel) . ":
+$hidden
+vs missing:
+$missing")
+		  unless $hidden eq $missing;
+	}
+}
+is($hidden_ok, $hidden_calls,
+	"$hidden_calls calls on the other team's models fail exactly as on a missing model (42704)");
+foreach my $t ([ 'bob', 'b_c', 'flowers_a', 'label' ], [ 'bob', 'b_k', 'flowers_a', undef ],
+	[ 'alice', 'a_c', 'flowers_b', 'label' ], [ 'alice', 'a_k', 'flowers_b', undef ])
+{
+	my ($role, $model, $rel, $target) = @$t;
+	$target = defined $target ? "'$target'" : 'NULL';
+	($rc, $out, $err) = as_role($role, "SELECT mlops.evaluate('$model', '$rel', $target)");
+	like($err, qr/42501.*permission denied for table $rel/s,
+		"$role cannot evaluate $model on the other team's table $rel");
+}
+($rc, $out, $err) = as_role('bob', "SELECT * FROM mlops.roc_curve('b_c', 'flowers_a', 'label')");
+like($err, qr/42501.*permission denied for table flowers_a/s, '... nor draw its ROC curve');
+($rc, $out, $err) = as_role('bob', "SELECT sum(n) FROM mlops.confusion_matrix('b_c', 'flowers_b', 'label')");
+is($out, '2000', 'bob evaluates his classifier on his own table');
+
 ($rc, $out, $err) = as_role('ann', "SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])");
 like($err, qr/42704/, 'the analyst cannot predict before a grant');
 as_role('alice', "SELECT mlops.grant('sales_m', 'predict', 'ann')");
@@ -120,6 +209,26 @@ my ($rc2, $serial) = as_role('ann', q{
 ok($rc1 == 0 && $parallel ne '', 'parallel scoring as the analyst works');
 is($parallel, $serial, 'parallel scoring returns the same as serial');
 
+# ... and so do class probabilities, labels, distances and scores
+as_role('alice', "SELECT mlops.grant(m, 'predict', 'ann') FROM unnest('{a_c,a_k,a_p}'::text[]) m");
+my $new_scores = q{
+	SELECT sum((mlops.predict_proba('a_c', f))[1])::numeric(20,6),
+	       count(*) FILTER (WHERE mlops.predict_label('a_c', f) = 'big'),
+	       sum((mlops.transform('a_k', f))[1])::numeric(20,4),
+	       sum(abs((mlops.transform('a_p', ARRAY[x1, x2]))[1]))::numeric(20,4)
+	FROM flowers_a f;
+};
+($rc, $out, $err) = as_role('ann', $par . q{
+	EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+	SELECT sum((mlops.predict_proba('a_c', f))[1]), sum((mlops.transform('a_k', f))[1])
+	FROM flowers_a f;
+});
+like($out, qr/Workers Launched: [12]/, 'the analyst scores probabilities and distances in parallel workers');
+($rc1, $parallel) = as_role('ann', $par . $new_scores);
+($rc2, $serial) = as_role('ann', 'SET max_parallel_workers_per_gather = 0;' . $new_scores);
+ok($rc1 == 0 && $parallel =~ /^[\d.]+\|\d+\|[\d.]+\|[\d.]+$/, "parallel predict_proba, predict_label, transform as the analyst work ($parallel)");
+is($parallel, $serial, '... and return the same as serial');
+
 # a revoke in one session is seen by the analyst's next statement
 my $s = $node->background_psql('postgres', on_error_stop => 0,
 	extra_params => [ '-U', 'ann' ]);
@@ -133,12 +242,16 @@ $s->quit;
 
 # the audit is there, and only the superuser sees team B's part of it
 is($node->safe_psql('postgres',
-	"SELECT string_agg(action, ',' ORDER BY audit_id) FROM mlops.audit"),
+	"SELECT string_agg(action, ',' ORDER BY audit_id) FROM mlops.audit WHERE model IN ('sales_m', 'b_m')"),
 	'train,deploy,grant,train,deploy,grant,revoke', 'audit rows as superuser');
-($rc, $out, $err) = as_role('ann', "SELECT count(*) FROM mlops.audit");
-is($out, '0', 'the analyst, with no privilege left, sees no audit row');
-($rc, $out, $err) = as_role('alice', "SELECT count(DISTINCT model) FROM mlops.audit");
-is($out, '1', 'alice sees the audit of her team\'s model only');
+($rc, $out, $err) = as_role('ann', "SELECT count(*) FROM mlops.audit WHERE model = 'sales_m'");
+is($out, '0', 'the analyst, with no privilege left on sales_m, sees none of its audit rows');
+($rc, $out, $err) = as_role('ann', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
+is($out, 'a_c,a_k,a_p', '... and sees the audit of the models granted to her');
+($rc, $out, $err) = as_role('alice', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
+is($out, 'a_c,a_k,a_p,sales_m', 'alice sees the audit of her team\'s models only');
+($rc, $out, $err) = as_role('bob', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
+is($out, 'b_c,b_k,b_m,b_p', 'bob sees the audit of his team\'s models only');
 
 $node->stop;
 done_testing();

@@ -75,12 +75,27 @@ $node->safe_psql('postgres', q{
 	FROM generate_series(1, 250) i \gexec
 	SELECT mlops.train('sm_w', 'sm_wide', 'y',
 	                   features => (SELECT array_agg('w' || i) FROM generate_series(1, 250) i));
+	-- a classifier of each kind (binary text labels, three integer
+	-- classes), a clustering, a decomposition and an elastic net
+	CREATE TABLE sm_lab AS
+	SELECT id, x1, x2, x3, y,
+	       CASE WHEN x1 + x2 + (id * 7 % 5) > 12 THEN 'hi' ELSE 'lo' END AS label,
+	       id % 3 AS cls
+	FROM sm_tab;
+	SELECT mlops.train('sm_c', 'sm_lab', 'label', 'logistic', features => '{x1,x2}');
+	SELECT mlops.train('sm_nb', 'sm_lab', 'cls', 'naive_bayes', features => '{x1,x2}');
+	SELECT mlops.train('sm_k', 'sm_lab', NULL, 'kmeans', '{"k": 3, "n_init": 2}',
+	                   features => '{x1,x2}');
+	SELECT mlops.train('sm_p', 'sm_lab', NULL, 'pca', features => '{x1,x2,x3}');
+	SELECT mlops.train('sm_e', 'sm_lab', 'y', 'elastic_net', '{"alpha": 0.1}',
+	                   features => '{x1,x2}');
 	-- sqlsmith picks functions among thousands in pg_catalog, so it rarely
 	-- calls ours by itself; it picks relations among a few dozen, and
 	-- these views call mlops in whatever query it builds around them
 	CREATE TABLE sm_names (name text);
 	INSERT INTO sm_names VALUES ('sm_a'), ('sm_a@1'), ('sm_b'), ('sm_v'), ('sm_w'),
-		('sm_a@9'), ('nope'), (''), ('sm_a@'), (repeat('é', 40)), (NULL);
+		('sm_a@9'), ('nope'), (''), ('sm_a@'), (repeat('é', 40)), (NULL),
+		('sm_c'), ('sm_c@1'), ('sm_nb'), ('sm_k'), ('sm_k@2'), ('sm_p'), ('sm_e');
 	CREATE VIEW sm_scored AS
 	SELECT t.*, mlops.predict('sm_a', ARRAY[x1, x2]) AS p_array,
 	       mlops.predict('sm_a@1', t) AS p_row,
@@ -94,6 +109,38 @@ $node->safe_psql('postgres', q{
 	SELECT n.name, t.x1, mlops.predict(n.name, ARRAY[t.x1, t.y]) AS p,
 	       mlops.predict(n.name, t) AS p_row
 	FROM sm_names n CROSS JOIN sm_small t;
+	-- the classification, clustering and decomposition functions: on the
+	-- models they are meant for, and on every name
+	CREATE VIEW sm_lab_scored AS
+	SELECT t.*, mlops.predict_proba('sm_c', t) AS proba_c,
+	       mlops.predict_label('sm_c', ARRAY[x1, x2]) AS label_c,
+	       mlops.predict_proba('sm_nb@1', ARRAY[x1, x2]) AS proba_nb,
+	       mlops.predict_label('sm_nb', t) AS label_nb,
+	       mlops.predict('sm_nb', t) AS class_nb,
+	       mlops.transform('sm_k', t) AS dist_k, mlops.predict('sm_k', ARRAY[x1, x2]) AS cluster_k,
+	       mlops.transform('sm_p', t) AS scores_p, mlops.transform('sm_p@1', ARRAY[x1, x2, x3]) AS scores_p1,
+	       mlops.predict('sm_e', t) AS p_e
+	FROM sm_lab t;
+	CREATE VIEW sm_any_class AS
+	SELECT n.name, t.x1, mlops.predict_proba(n.name, ARRAY[t.x1, t.y]) AS proba,
+	       mlops.predict_label(n.name, t) AS label, mlops.classes(n.name) AS classes,
+	       mlops.transform(n.name, ARRAY[t.x1, t.y]) AS tr
+	FROM sm_names n CROSS JOIN sm_small t;
+	CREATE VIEW sm_inspect AS
+	SELECT 'center' AS kind, c.cluster AS i, c.feature, c.value FROM mlops.centers('sm_k') c
+	UNION ALL
+	SELECT 'component', p.component, p.feature, p.loading FROM mlops.components('sm_p') p
+	UNION ALL
+	SELECT 'class', NULL, unnest(mlops.classes('sm_nb')), NULL;
+	CREATE VIEW sm_evaluated AS
+	SELECT mlops.evaluate('sm_c', 'sm_lab', 'label') AS e_c,
+	       mlops.evaluate('sm_nb', 'sm_lab', 'cls') AS e_nb,
+	       mlops.evaluate('sm_k', 'sm_lab', NULL) AS e_k,
+	       mlops.evaluate('sm_e@1', 'sm_lab', 'y') AS e_e;
+	CREATE VIEW sm_confusion AS
+	SELECT 'sm_nb' AS model, * FROM mlops.confusion_matrix('sm_nb', 'sm_lab', 'cls')
+	UNION ALL SELECT 'sm_c', * FROM mlops.confusion_matrix('sm_c', 'sm_lab', 'label');
+	CREATE VIEW sm_roc AS SELECT * FROM mlops.roc_curve('sm_c', 'sm_lab', 'label');
 	CREATE VIEW sm_coef AS
 	SELECT n.name, c.* FROM sm_names n, LATERAL mlops.coefficients(n.name) c
 	WHERE n.name LIKE 'sm\_%';
@@ -116,6 +163,9 @@ sub mlops_calls
 		WHERE schemaname = 'mlops'});
 }
 my $calls_before = mlops_calls();
+my %calls_before = split /[|\n]/, $node->safe_psql('postgres', q{
+	SELECT funcname, sum(calls) FROM pg_stat_user_functions
+	WHERE schemaname = 'mlops' GROUP BY funcname});
 
 # sqlsmith connects as smith; it only sends what it generates (its
 # modifying statements run in transactions that it rolls back).
@@ -145,6 +195,10 @@ my ($histogram) = $reports[-1] =~ /^(.*?)^error rate/ms;
 my $errors = 0;
 $errors += $1 while ($histogram // '') =~ /^(\d+)\t/mg;
 my $mlops_calls = mlops_calls() - $calls_before;
+my %new_calls = split /[|\n]/, $node->safe_psql('postgres', q{
+	SELECT funcname, sum(calls) FROM pg_stat_user_functions
+	WHERE schemaname = 'mlops' GROUP BY funcname});
+$new_calls{$_} = ($new_calls{$_} // 0) - ($calls_before{$_} // 0) for keys %new_calls;
 note('mlops functions called (set-up included): ' . $node->safe_psql('postgres', q{
 	SELECT string_agg(funcname || '=' || calls, ' ' ORDER BY calls DESC)
 	FROM pg_stat_user_functions WHERE schemaname = 'mlops'}));
@@ -187,14 +241,22 @@ is($signals, 0, 'no backend was terminated by a signal')
   or diag(join("\n", grep { /terminated|Failed process/ } split /\n/, $log));
 is($crashes, 0, 'no server process terminated abnormally');
 cmp_ok($mlops_calls, '>', 0, 'the queries called mlops functions');
+foreach my $f (qw(predict_proba predict_label classes transform centers components
+	evaluate confusion_matrix roc_curve))
+{
+	cmp_ok($new_calls{$f} // 0, '>', 0, "sqlsmith's queries called mlops.$f ("
+		  . ($new_calls{$f} // 0) . ' calls)');
+}
 cmp_ok(scalar(keys %ours), '>', 50, 'the extension\'s C functions are known');
 is($xx000_mlops, 0, 'no XX000 raised by mlops code')
   if $log_errors;
 is($broken, 0, 'sqlsmith never lost its connection');
 is($node->safe_psql('postgres', "SELECT count(*) FROM mlops.model WHERE name LIKE 'sm\\_%'"),
-	'4', 'the server answers and the models are still there');
+	'9', 'the server answers and the models are still there');
 is($node->safe_psql('postgres', "SELECT count(mlops.predict('sm_w', t)) FROM sm_wide t"),
 	'400', 'the wide model still scores');
+is($node->safe_psql('postgres', "SELECT count(*) FROM sm_lab_scored"),
+	'200', 'the classifier, clustering and decomposition models still score');
 
 $node->stop;
 done_testing();

@@ -66,22 +66,85 @@ $node->safe_psql('postgres', q{
 	              string_agg(format('((g * %s) %% 1009)::float8 AS x%s', i, i), ', '))
 	FROM generate_series(1, 1000) i \gexec
 
-	-- versions that do not score what they were trained on
+	-- every other family: labelled rows, and a view of them whose scans
+	-- become slow (a sleep in every row) once the sequence fam_rows has
+	-- counted a given number of rows, so a training that makes several
+	-- passes (logistic's Newton steps, kmeans' Lloyd passes) can be
+	-- killed in a later pass; PARALLEL UNSAFE (nextval), so one backend
+	CREATE TABLE fam AS
+	SELECT g::float8 AS x1, ((g * 7) % 11)::float8 AS x2,
+	       CASE WHEN (g % 17) + ((g * 7) % 11) + abs(hashint4(g)) % 9 > 16 THEN 'hi' ELSE 'lo' END AS label,
+	       g % 3 AS cls
+	FROM generate_series(1, 1000) g;
+	CREATE SEQUENCE fam_rows;
+	CREATE FUNCTION slow_after(x float8, after bigint) RETURNS float8
+		LANGUAGE plpgsql VOLATILE
+		AS $$ BEGIN IF nextval('fam_rows') > after THEN PERFORM pg_sleep(0.01); END IF; RETURN x; END $$;
+	-- long CPU-bound trainings for the cancel tests, their rows counted
+	-- by big_rows: logistic on 100 generated features (a pass per Newton
+	-- step, about 0.7 s each), kmeans with 40 centres and 10 starts on
+	-- 300,000 rows (about 0.4 s a Lloyd pass, tol 0: until max_iter)
+	CREATE SEQUENCE big_rows;
+	CREATE TABLE big_fam AS
+	SELECT g::float8 AS x1, ((g * 7) % 11)::float8 AS x2, ((g * 13) % 29)::float8 AS x3
+	FROM generate_series(1, 300000) g;
+	CREATE VIEW big_counted AS SELECT x1 + 0 * nextval('big_rows') AS x1, x2, x3 FROM big_fam;
+	SELECT format('CREATE VIEW wide_fam AS SELECT %s, 0 * nextval(''big_rows'') AS n, '
+	              'CASE WHEN abs(hashint4(g)) %% 100 < 30 + (g %% 41) THEN ''hi'' ELSE ''lo'' END AS label '
+	              'FROM generate_series(1, 200000) g',
+	              string_agg(format('((g * %s) %% 1009)::float8 AS x%s', i, i), ', '))
+	FROM generate_series(1, 100) i \gexec
+
+	-- versions that do not score what they were trained on: a regression
+	-- (linear, elastic_net) predicts the constant k of its view y_k; a
+	-- classifier's label is one of its classes and its probabilities sum
+	-- to 1; a clustering's cluster and distances match its centres; a
+	-- decomposition has a score per component
 	CREATE FUNCTION bad_versions() RETURNS int LANGUAGE plpgsql AS $$
 	DECLARE
 		r record;
 		p float8;
 		n int := 0;
+		ref text;
+		x float8[];
+		k int;
 	BEGIN
-		FOR r IN SELECT m.name, v.version, jsonb_array_length(v.features) AS nfeat,
+		FOR r IN SELECT m.name, m.task, v.version, jsonb_array_length(v.features) AS nfeat,
 		                substring(v.source from 'y_([0-9]+)')::float8 AS expect
 		         FROM mlops.model_version v JOIN mlops.model m USING (model_id)
 		LOOP
 			BEGIN
-				p := mlops.predict(r.name || '@' || r.version, array_fill(7::float8, ARRAY[r.nfeat]));
-				IF p IS NULL OR abs(p - r.expect) > 1e-6 THEN
-					RAISE WARNING 'version %@% scores %, not %', r.name, r.version, p, r.expect;
-					n := n + 1;
+				ref := r.name || '@' || r.version;
+				x := array_fill(7::float8, ARRAY[r.nfeat]);
+				IF r.task = 'regression' THEN
+					p := mlops.predict(ref, x);
+					IF p IS NULL OR abs(p - r.expect) > 1e-6 THEN
+						RAISE WARNING 'version % scores %, not %', ref, p, r.expect;
+						n := n + 1;
+					END IF;
+				ELSIF r.task = 'classification' THEN
+					IF NOT coalesce(mlops.predict_label(ref, x) = ANY (mlops.classes(ref))
+					                AND abs((SELECT sum(q) FROM unnest(mlops.predict_proba(ref, x)) q) - 1) < 1e-9,
+					                false) THEN
+						RAISE WARNING 'classifier % scores % %', ref, mlops.predict_label(ref, x),
+							mlops.predict_proba(ref, x);
+						n := n + 1;
+					END IF;
+				ELSIF r.task = 'clustering' THEN
+					k := (SELECT count(DISTINCT cluster) FROM mlops.centers(ref));
+					p := mlops.predict(ref, x);
+					IF NOT coalesce(k > 0 AND p >= 0 AND p < k
+					                AND array_length(mlops.transform(ref, x), 1) = k, false) THEN
+						RAISE WARNING 'clustering % scores % of % clusters', ref, p, k;
+						n := n + 1;
+					END IF;
+				ELSE
+					k := (SELECT count(DISTINCT component) FROM mlops.components(ref));
+					IF NOT coalesce(k > 0 AND array_length(mlops.transform(ref, x), 1) = k, false) THEN
+						RAISE WARNING 'decomposition % transforms to % of % components', ref,
+							mlops.transform(ref, x), k;
+						n := n + 1;
+					END IF;
 				END IF;
 			EXCEPTION WHEN others THEN
 				RAISE WARNING 'version %@% does not score: %', r.name, r.version, SQLERRM;
@@ -96,16 +159,25 @@ $node->safe_psql('postgres', q{
 	DECLARE
 		r record;
 		p float8;
+		q float8;
 		n int := 0;
 	BEGIN
-		FOR r IN SELECT m.model, m.deployed_version, jsonb_array_length(v.features) AS nfeat
+		FOR r IN SELECT m.model, m.task, m.deployed_version, jsonb_array_length(v.features) AS nfeat
 		         FROM mlops.models m
 		         JOIN mlops.versions v ON v.model = m.model AND v.version = m.deployed_version
 		LOOP
 			BEGIN
-				p := mlops.predict(r.model, array_fill(7::float8, ARRAY[r.nfeat]));
-				IF p IS NULL OR p <> (SELECT mlops.predict(r.model || '@' || r.deployed_version,
-				                                           array_fill(7::float8, ARRAY[r.nfeat]))) THEN
+				IF r.task = 'decomposition' THEN
+					-- no predict: the first component's score
+					p := (mlops.transform(r.model, array_fill(7::float8, ARRAY[r.nfeat])))[1];
+					q := (mlops.transform(r.model || '@' || r.deployed_version,
+					                      array_fill(7::float8, ARRAY[r.nfeat])))[1];
+				ELSE
+					p := mlops.predict(r.model, array_fill(7::float8, ARRAY[r.nfeat]));
+					q := mlops.predict(r.model || '@' || r.deployed_version,
+					                   array_fill(7::float8, ARRAY[r.nfeat]));
+				END IF;
+				IF p IS NULL OR p <> q THEN
 					n := n + 1;
 				END IF;
 			EXCEPTION WHEN others THEN
@@ -353,6 +425,53 @@ foreach my $round (1 .. 2)
 		}
 	}
 
+	# --- 1b. every other family, killed in a pass well into its training:
+	# logistic in its third Newton pass or later, kmeans after ten Lloyd
+	# passes, pca, naive_bayes and elastic_net in their pass over the rows
+	# (fam has 1000 rows; the scans before the slow one are fast).  Round 1
+	# creates each model, round 2 trains an existing one.
+	{
+		my @runs = (
+			[ 'logistic', "'label'", '{}', 4000 ],
+			[ 'kmeans', 'NULL', '{"k": 4, "n_init": 10}', 10000 ],
+			[ 'pca', 'NULL', '{}', 500 ],
+			[ 'naive_bayes', "'cls'", '{}', 1500 ],
+		);
+		my $run = 0;
+		foreach my $r (@runs)
+		{
+			my ($algo, $target, $hp, $after) = @$r;
+			$run++;
+			my $view = "fam_after_$after";
+			if (!$views{$view})
+			{
+				sql("CREATE VIEW $view AS SELECT slow_after(x1, $after) AS x1, x2, label, cls FROM fam");
+				$views{$view} = 1;
+			}
+			crash_at(
+				point => "training pass ($algo)",
+				run => "$round.$run",
+				setup => "SELECT setval('fam_rows', 1, false)",
+				victim => "SELECT * FROM mlops.train('cs_$algo', '$view', $target, '$algo', '$hp', "
+				  . "features => '{x1,x2}', deploy => 'always')",
+				wait => qr{Timeout/PgSleep},
+				delay => 0.2,
+				redo => "SELECT mlops.train('cs_$algo', 'fam', $target, '$algo', '$hp', "
+				  . "features => '{x1,x2}', deploy => 'always')");
+		}
+		# elastic_net fits the constant views, so its versions score k
+		crash_at(
+			point => 'training pass (elastic_net)',
+			run => "$round.5",
+			setup => "SELECT setval('fam_rows', 1, false)",
+			victim => "SELECT * FROM mlops.train('cs_enet', 'fam_after_500', 'x2', 'elastic_net', "
+			  . "features => '{x1}', deploy => 'always')",
+			wait => qr{Timeout/PgSleep},
+			delay => 0.2,
+			redo => "SELECT mlops.train('cs_enet', '" . next_view('cs_enet')
+			  . "', 'y', 'elastic_net', '{\"alpha\": 0.5}', test_size => 0, deploy => 'always')");
+	}
+
 	# --- 2. while writing the version: before the first write (the model's row
 	# lock), at the version number (model_version locked), after the version
 	# row and before its audit row (audit locked); a new model, whose model row
@@ -469,6 +588,33 @@ my @timeout_ms;
 			sprintf('cancel ended training %s on %s in %.0f ms', $model, $rel, $ms));
 	}
 
+	# logistic and kmeans, cancelled once their scans have counted more
+	# rows than two passes read: in a later Newton or Lloyd pass
+	my $wide = join(',', map { "x$_" } 1 .. 100);
+	foreach my $r (
+		[ 'cs_logistic', "'wide_fam', 'label', 'logistic', features => '{$wide}', "
+			  . "hyperparams => '{\"tol\": 1e-15, \"max_iter\": 10000}'", 200000 ],
+		[ 'cs_kmeans_big', "'big_counted', NULL, 'kmeans', "
+			  . "hyperparams => '{\"k\": 40, \"n_init\": 10, \"tol\": 0, \"max_iter\": 100000}'", 300000 ])
+	{
+		my ($model, $args, $rows) = @$r;
+		$s->{stderr} = '';
+		sql("SELECT setval('big_rows', 1, false)");
+		$s->query_until(qr/sent/, "\\echo sent\nSELECT * FROM mlops.train('$model', $args);\n");
+		$node->poll_query_until('postgres', "SELECT last_value > 2 * $rows + $rows / 4 FROM big_rows")
+		  or die "training $model did not reach its third pass";
+		my $t0 = time;
+		sql("SELECT pg_cancel_backend($pid)");
+		$s->query("SELECT 'after'");
+		my $ms = (time - $t0) * 1000;
+		my $passes = sql("SELECT last_value / $rows FROM big_rows");
+		push @cancel_ms, $ms;
+		like($s->{stderr}, qr/canceling statement due to user request/,
+			"training $model was cancelled after $passes passes");
+		cmp_ok($ms, '<', 1000,
+			sprintf('cancel ended training %s in pass %d in %.0f ms', $model, $passes + 1, $ms));
+	}
+
 	$s->{stderr} = '';
 	$s->query_safe("SET statement_timeout = '500ms'");
 	foreach my $r ([ 'cs', 'endless' ], [ 'cs_timeout', 'endless' ], [ 'cs', 'endless_wide' ])
@@ -487,7 +633,7 @@ my @timeout_ms;
 	}
 	$s->quit;
 	is(catalog(), $before, 'cancelled trainings stored nothing');
-	is(sql("SELECT count(*) FROM mlops.model WHERE name IN ('cs_cancel', 'cs_timeout')"),
+	is(sql("SELECT count(*) FROM mlops.model WHERE name IN ('cs_cancel', 'cs_timeout', 'cs_kmeans_big')"),
 		'0', 'no model row was created by a cancelled training');
 	is(violations(), 0, 'invariants hold after the cancels');
 }
