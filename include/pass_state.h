@@ -142,10 +142,15 @@ extern void MlopsPassStateSetCounts(MlopsPassState *st,
 
 extern void MlopsPassStateCheckAggregate(FunctionCallInfo fcinfo,
 										 const char *what);
+extern MlopsPassState *MlopsPassStateCopy(const MlopsPassState *st);
+extern bool MlopsPassStateCombineArgs(FunctionCallInfo fcinfo,
+									  uint16 algorithm,
+									  MlopsPassStateProblemFn problem,
+									  const char *what,
+									  MlopsPassState **a, MlopsPassState **b);
 extern MlopsPassState *MlopsPassStateNew(MemoryContext cxt, uint16 algorithm,
 										 uint16 pass, uint16 flags, int32 nfeat,
 										 const int32 *dims, Size ndoubles);
-extern MlopsPassState *MlopsPassStateCopy(const MlopsPassState *st);
 extern Size MlopsPassStateSize(Size ndoubles);
 extern void MlopsPassStateCheckMemory(const char *fit, int nfeat, Size bytes);
 

@@ -617,17 +617,13 @@ mlops_kmeans_combine(PG_FUNCTION_ARGS)
 	int			p;
 	Size		i;
 
-	MlopsPassStateCheckAggregate(fcinfo, "_kmeans_combine");
-	if (PG_ARGISNULL(1))
+	if (!MlopsPassStateCombineArgs(fcinfo, mlops_kmeans_routine.id, StateProblem,
+								   "_kmeans_combine", &a, &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (a == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(StateArg(fcinfo, 0));
+		PG_RETURN_POINTER(a);
 	}
-	b = StateArg(fcinfo, 1);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(MlopsPassStateCopy(b));
-	a = StateArg(fcinfo, 0);
 	if (a->pass != b->pass)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

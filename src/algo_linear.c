@@ -478,18 +478,13 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 	MlopsPassState *b;
 	MlopsPassCounts counts;
 
-	MlopsPassStateCheckAggregate(fcinfo, "linear_merge");
-	if (PG_ARGISNULL(1))
+	if (!MlopsPassStateCombineArgs(fcinfo, mlops_linear_routine.id, StateProblem,
+								   "linear_merge", &a, &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (a == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(StateArg(fcinfo, 0));
+		PG_RETURN_POINTER(a);
 	}
-	b = StateArg(fcinfo, 1);
-	/* a copy of b becomes the state (the executor moves it into the aggregate context) */
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(MlopsPassStateCopy(b));
-	a = StateArg(fcinfo, 0);
 
 	if ((a->flags & LINEAR_FIT_INTERCEPT) != (b->flags & LINEAR_FIT_INTERCEPT))
 		ereport(ERROR,

@@ -602,17 +602,13 @@ mlops_logistic_combine(PG_FUNCTION_ARGS)
 	Size		i;
 	int			m;
 
-	MlopsPassStateCheckAggregate(fcinfo, "_logistic_state combine");
-	if (PG_ARGISNULL(1))
+	if (!MlopsPassStateCombineArgs(fcinfo, LOGISTIC_ID, StateProblem,
+								   "_logistic_state combine", &a, &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (a == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(StateArg(fcinfo, 0));
+		PG_RETURN_POINTER(a);
 	}
-	b = StateArg(fcinfo, 1);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(MlopsPassStateCopy(b));
-	a = StateArg(fcinfo, 0);
 	MlopsPassStateMergedCounts(a, b, &counts);
 	if (a->nfeat < 0 && b->nfeat >= 0)
 	{

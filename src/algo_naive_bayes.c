@@ -664,19 +664,16 @@ mlops_naive_bayes_combine(PG_FUNCTION_ARGS)
 	MlopsPassCounts counts;
 	int			k;
 
-	MlopsPassStateCheckAggregate(fcinfo, "_naive_bayes_state combine");
-	if (PG_ARGISNULL(1))
+	if (!MlopsPassStateCombineArgs(fcinfo, mlops_naive_bayes_routine.id, StateProblem,
+								   "_naive_bayes_state combine", &a, &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (b != NULL)
+			CheckCounts(b);
+		if (a == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(StateArg(fcinfo, 0));
+		PG_RETURN_POINTER(a);
 	}
-	b = StateArg(fcinfo, 1);
 	CheckCounts(b);
-	/* a copy of b becomes the state (the executor moves it into the aggregate context) */
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(MlopsPassStateCopy(b));
-	a = StateArg(fcinfo, 0);
 	CheckCounts(a);
 	if (NB_K(a) != NB_K(b))
 		ereport(ERROR,

@@ -433,17 +433,13 @@ mlops_pca_combine(PG_FUNCTION_ARGS)
 	int			i;
 	int			j;
 
-	MlopsPassStateCheckAggregate(fcinfo, "_pca_train_state combine");
-	if (PG_ARGISNULL(1))
+	if (!MlopsPassStateCombineArgs(fcinfo, mlops_pca_routine.id, StateProblem,
+								   "_pca_train_state combine", &a, &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (a == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(StateArg(fcinfo, 0));
+		PG_RETURN_POINTER(a);
 	}
-	b = StateArg(fcinfo, 1);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(MlopsPassStateCopy(b));
-	a = StateArg(fcinfo, 0);
 	MlopsPassStateMergedCounts(a, b, &counts);
 	if (b->nfeat < 0)
 	{

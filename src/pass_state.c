@@ -224,6 +224,37 @@ MlopsPassStateCopy(const MlopsPassState *st)
 	return copy;
 }
 
+/*
+ * The arguments of a family's combine function, checked (what names it in
+ * errors): *b is argument 1 or NULL, *a argument 0 or, when only b is
+ * given, a copy of it (the executor moves it into the aggregate context).
+ * Returns false when there is nothing to merge: then the result is *a,
+ * NULL when both are.
+ */
+bool
+MlopsPassStateCombineArgs(FunctionCallInfo fcinfo, uint16 algorithm,
+						  MlopsPassStateProblemFn problem, const char *what,
+						  MlopsPassState **a, MlopsPassState **b)
+{
+	MlopsPassStateCheckAggregate(fcinfo, what);
+	*a = NULL;
+	*b = NULL;
+	if (PG_ARGISNULL(1))
+	{
+		if (!PG_ARGISNULL(0))
+			*a = MlopsPassStateArg(fcinfo, 0, algorithm, problem);
+		return false;
+	}
+	*b = MlopsPassStateArg(fcinfo, 1, algorithm, problem);
+	if (PG_ARGISNULL(0))
+	{
+		*a = MlopsPassStateCopy(*b);
+		return false;
+	}
+	*a = MlopsPassStateArg(fcinfo, 0, algorithm, problem);
+	return true;
+}
+
 /* 0.0 itself, not -0.0: what a double not sent is restored as */
 static inline bool
 IsPositiveZero(double v)
