@@ -30,9 +30,10 @@
  *		multiplicities) on the sample, with its own sub-seed of seed.
  *	 3. Lloyd passes (mlops._kmeans_lloyd_state): the state holds, for
  *		every start still running and every cluster, the count, the
- *		per-feature sums and the inertia, in double-double, so the sums
- *		and thus the next centres do not depend on the order the rows come
- *		in (serial and parallel plans give the same centres).  A start has
+ *		per-feature sums and the inertia, in double-double (each flush of
+ *		256 rows' plain sums adds to them), so the sums and thus the next
+ *		centres barely depend on the order the rows come in (serial and
+ *		parallel plans give the same centres to about 1e-14).  A start has
  *		converged when the squared Frobenius norm of its centres' shift is
  *		at most tol times the mean variance of the features (scikit-
  *		learn's rule; in the standardised space with scaling); converged
@@ -69,6 +70,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -296,23 +298,38 @@ SampleDoubles(int nfeat, int cap)
  * The Lloyd pass's state: dims are the starts and k; the body is the
  * scales' inverses (nfeat) and the centres (starts x k x nfeat) the pass
  * was given, then per start and cluster a block of count, inertia (hi,
- * lo) and the features' sums (hi, lo pairs).
+ * lo) and the features' sums (hi, lo pairs).  Two scratch areas follow,
+ * zero whenever the state is sent (so not sent at all, as trailing
+ * zeros): per start and cluster, the inertia and feature sums of the
+ * rows since the last flush in plain double (adding a row to a
+ * double-double per value cost as much as its distances); and the scaled
+ * centres, transposed (nfeat x starts*k), half their squared norms and a
+ * row's scores, from which its distances to every centre come in one
+ * vectorisable loop.
  */
 #define LLOYD_STARTS(st)	((st)->dims[0])
 #define LLOYD_K(st)			((st)->dims[1])
 #define LLOYD_BLOCK(p)		(2 * (Size) (p) + 3)
 #define LLOYD_INV(st)		((st)->data)
 #define LLOYD_CENTERS(st)	((st)->data + (st)->nfeat)
-#define LLOYD_SUMS(st) \
-	(LLOYD_CENTERS(st) + (Size) LLOYD_STARTS(st) * LLOYD_K(st) * (st)->nfeat)
+#define LLOYD_NCENT(st)		((Size) LLOYD_STARTS(st) * LLOYD_K(st))
+#define LLOYD_SUMS(st)		(LLOYD_CENTERS(st) + LLOYD_NCENT(st) * (st)->nfeat)
+#define LLOYD_PARTIAL(st)	(LLOYD_SUMS(st) + LLOYD_NCENT(st) * LLOYD_BLOCK((st)->nfeat))
+#define LLOYD_SCALED(st)	(LLOYD_PARTIAL(st) + LLOYD_NCENT(st) * ((st)->nfeat + 1))
+#define LLOYD_HALFNORM(st)	(LLOYD_SCALED(st) + LLOYD_NCENT(st) * (st)->nfeat)
+#define LLOYD_SCORE(st)		(LLOYD_HALFNORM(st) + LLOYD_NCENT(st))
+
+/* rows between flushes of the plain partial sums into the double-doubles */
+#define LLOYD_FLUSH_ROWS	256
 
 static Size
 LloydDoubles(int nfeat, int starts, int k)
 {
 	Size		sk = mul_size(starts, k);
 
-	return add_size(add_size(nfeat, mul_size(sk, nfeat)),
-					mul_size(sk, LLOYD_BLOCK(nfeat)));
+	/* inv, centres, sums, partial sums, scaled centres, half norms, scores */
+	return add_size(add_size(nfeat, mul_size(sk, 2 * (Size) nfeat + 2)),
+					mul_size(sk, LLOYD_BLOCK(nfeat) + nfeat + 1));
 }
 
 /*
@@ -355,9 +372,8 @@ StateProblem(const MlopsPassState *st)
 		if (LLOYD_STARTS(st) < 1 || LLOYD_STARTS(st) > KMEANS_MAX_INIT ||
 			LLOYD_K(st) < 1 || LLOYD_K(st) > KMEANS_MAX_K || st->dims[2] != 0)
 			return "its starts or clusters are out of range";
-		/* at most 1000 x 10000 x 3205 doubles: no overflow */
-		want = (Size) st->nfeat +
-			(Size) LLOYD_STARTS(st) * LLOYD_K(st) * (st->nfeat + LLOYD_BLOCK(st->nfeat));
+		/* checked sizes (mul_size): an absurd header is an ERROR, not a wrap */
+		want = LloydDoubles(st->nfeat, LLOYD_STARTS(st), LLOYD_K(st));
 	}
 	if (MLOPS_PASS_STATE_NDOUBLES(st) != want)
 		return "its length does not match its header";
@@ -465,12 +481,74 @@ SampleCompact(MlopsPassState *st)
 	SAMPLE_USED(st) = SAMPLE_SORTED(st) = out;
 }
 
-/* MlopsAlgorithmRoutine.state_compact: a sample state sends its sample only */
+/* Add a Lloyd state's plain partial sums into its double-doubles. */
+static void
+LloydFlush(MlopsPassState *st)
+{
+	int			p = st->nfeat;
+	Size		n = LLOYD_NCENT(st);
+	double	   *sums = LLOYD_SUMS(st);
+	double	   *part = LLOYD_PARTIAL(st);
+	Size		i;
+	int			j;
+
+	for (i = 0; i < n; i++)
+	{
+		double	   *b = sums + i * LLOYD_BLOCK(p);
+		double	   *q = part + i * (p + 1);
+
+		for (j = 0; j <= p; j++)
+			DDAdd(&b[1 + 2 * j], &b[2 + 2 * j], q[j]);
+	}
+	memset(part, 0, sizeof(double) * n * (p + 1));
+}
+
+/*
+ * The scaled, transposed centres and half their squared norms, from the
+ * centres and scales of a new Lloyd state.
+ */
+static void
+LloydPrepare(MlopsPassState *st)
+{
+	int			p = st->nfeat;
+	Size		n = LLOYD_NCENT(st);
+	const double *c = LLOYD_CENTERS(st);
+	const double *inv = LLOYD_INV(st);
+	double	   *ct = LLOYD_SCALED(st);
+	double	   *half = LLOYD_HALFNORM(st);
+	Size		i;
+	int			j;
+
+	for (i = 0; i < n; i++)
+	{
+		double		nn = 0;
+
+		for (j = 0; j < p; j++)
+		{
+			double		v = c[i * p + j] * inv[j];
+
+			ct[(Size) j * n + i] = v;
+			nn += v * v;
+		}
+		half[i] = nn / 2;
+	}
+}
+
+/*
+ * MlopsAlgorithmRoutine.state_compact: a sample state sends its sample
+ * only, a Lloyd state neither scratch area.
+ */
 static void
 KmeansStateCompact(MlopsPassState *st)
 {
 	if (st->pass == KMEANS_PASS_SAMPLE && st->nfeat > 0)
 		SampleCompact(st);
+	if (st->pass == KMEANS_PASS_LLOYD && st->nfeat > 0)
+	{
+		LloydFlush(st);
+		memset(LLOYD_SCALED(st), 0,
+			   sizeof(double) * LLOYD_NCENT(st) * (st->nfeat + 2));
+	}
 }
 
 /* Enter a row (hash h, multiplicity w) unless the full sample ranks it out. */
@@ -676,6 +754,16 @@ mlops_kmeans_combine(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("cannot merge kmeans states computed at different centres")));
+		LloydFlush(a);
+		for (i = 0; i < nblocks; i++)
+		{
+			double	   *ba = sa + i * LLOYD_BLOCK(p);
+			const double *q = LLOYD_PARTIAL(b) + i * (p + 1);
+			int			t;
+
+			for (t = 0; t <= p; t++)
+				DDAdd(&ba[1 + 2 * t], &ba[2 + 2 * t], q[t]);
+		}
 		for (i = 0; i < nblocks; i++)
 		{
 			double	   *ba = sa + i * LLOYD_BLOCK(p);
@@ -748,21 +836,37 @@ NewLloydState(MemoryContext cxt, const MlopsPassState *st, ArrayType *centers,
 							  0, nfeat, dims, LloydDoubles(nfeat, dims[0], dims[1]));
 	memcpy(LLOYD_INV(sized), w, sizeof(double) * nfeat);
 	memcpy(LLOYD_CENTERS(sized), c, sizeof(double) * ncent);
+	LloydPrepare(sized);
 	sized->nskipped = st->nskipped;
 	return sized;
 }
 
 /*
- * The Lloyd pass's transition: options (centres, scales' inverses, names)
- * at opt .. opt+2, the row (NULL when it holds a NULL).  Each start's
- * nearest centre absorbs the row.
+ * Whether aggregate argument argno (of the transition function) is a
+ * constant or a parameter of the query, so the same in every row.  The
+ * executor calls transition functions through an expression of its own
+ * (PARAM_EXEC arguments, which get_fn_expr_arg_stable does not trust),
+ * so this looks at the Aggref.
  */
+static bool
+StableAggArg(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+	Node	   *e;
+
+	if (agg == NULL || argno < 1 || argno > list_length(agg->args))
+		return false;
+	e = (Node *) ((TargetEntry *) list_nth(agg->args, argno - 1))->expr;
+	return IsA(e, Const) ||
+		(IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN);
+}
+
 /*
  * Whether the centres and scales of this call are the state's.  When both
  * arguments are constants or parameters of the query (as mlops.train
- * passes them; get_fn_expr_arg_stable), they cannot change within the
- * pass, so the bytes are compared on the first row the state sees after
- * it is sized, not on every row; any other argument is compared always.
+ * passes them), they cannot change within the pass, so the bytes are
+ * compared on the first row the state sees after it is sized, not on
+ * every row; any other argument is compared always.
  */
 static bool
 SameCentres(FunctionCallInfo fcinfo, int opt, const MlopsPassState *st,
@@ -770,12 +874,93 @@ SameCentres(FunctionCallInfo fcinfo, int opt, const MlopsPassState *st,
 {
 	if (ARR_DIMS(centers)[0] != LLOYD_STARTS(st) || ARR_DIMS(centers)[1] != LLOYD_K(st))
 		return false;
-	if (get_fn_expr_arg_stable(fcinfo->flinfo, opt) &&
-		get_fn_expr_arg_stable(fcinfo->flinfo, opt + 1) && st->nrows > 0)
+	if (st->nrows > 0 && StableAggArg(fcinfo, opt) && StableAggArg(fcinfo, opt + 1))
 		return true;
 	return memcmp(ARR_DATA_PTR(centers), LLOYD_CENTERS(st),
-				  sizeof(double) * LLOYD_STARTS(st) * LLOYD_K(st) * nfeat) == 0 &&
+				  sizeof(double) * LLOYD_NCENT(st) * nfeat) == 0 &&
 		memcmp(ARR_DATA_PTR(inv), LLOYD_INV(st), sizeof(double) * nfeat) == 0;
+}
+
+/*
+ * Add row x to the partial sums of its nearest centre in every start.
+ * The nearest is found by the expanded form |c|^2/2 - x.c in the scaled
+ * space (one loop over every centre at once; scikit-learn's Lloyd does
+ * the same), then the row's exact squared distance to it goes into the
+ * inertia.
+ */
+static void
+LloydAssign(MlopsPassState *st, const double *restrict x)
+{
+	int			p = st->nfeat;
+	int			k = LLOYD_K(st);
+	Size		n = LLOYD_NCENT(st);
+	const double *inv = LLOYD_INV(st);
+	const double *cent = LLOYD_CENTERS(st);
+	const double *ct = LLOYD_SCALED(st);
+	double	   *restrict score = LLOYD_SCORE(st);
+	double		xs[MLOPS_MAX_FEATURES];
+	Size		i;
+	int			s;
+	int			j;
+
+	for (j = 0; j < p; j++)
+		xs[j] = x[j] * inv[j];
+	memcpy(score, LLOYD_HALFNORM(st), sizeof(double) * n);
+	/* eight centres at a time, their scores held in registers */
+	for (i = 0; i + 8 <= n; i += 8)
+	{
+		double		a0 = score[i],
+					a1 = score[i + 1],
+					a2 = score[i + 2],
+					a3 = score[i + 3],
+					a4 = score[i + 4],
+					a5 = score[i + 5],
+					a6 = score[i + 6],
+					a7 = score[i + 7];
+
+		for (j = 0; j < p; j++)
+		{
+			const double *restrict cj = ct + (Size) j * n + i;
+			double		v = xs[j];
+
+			a0 -= v * cj[0];
+			a1 -= v * cj[1];
+			a2 -= v * cj[2];
+			a3 -= v * cj[3];
+			a4 -= v * cj[4];
+			a5 -= v * cj[5];
+			a6 -= v * cj[6];
+			a7 -= v * cj[7];
+		}
+		score[i] = a0;
+		score[i + 1] = a1;
+		score[i + 2] = a2;
+		score[i + 3] = a3;
+		score[i + 4] = a4;
+		score[i + 5] = a5;
+		score[i + 6] = a6;
+		score[i + 7] = a7;
+	}
+	for (; i < n; i++)
+		for (j = 0; j < p; j++)
+			score[i] -= xs[j] * ct[(Size) j * n + i];
+	for (s = 0; s < LLOYD_STARTS(st); s++)
+	{
+		const double *sc = score + (Size) s * k;
+		double	   *q;
+		int			best = 0;
+		int			c;
+
+		for (c = 1; c < k; c++)
+			if (sc[c] < sc[best])
+				best = c;
+		i = (Size) s * k + best;
+		LLOYD_SUMS(st)[i * LLOYD_BLOCK(p)] += 1;
+		q = LLOYD_PARTIAL(st) + i * (p + 1);
+		q[0] += SquaredDistance(x, cent + i * p, inv, p);
+		for (j = 0; j < p; j++)
+			q[1 + j] += x[j];
+	}
 }
 
 static Datum
@@ -785,13 +970,6 @@ LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 	ArrayType  *centers;
 	ArrayType  *inv;
 	ArrayType  *names;
-	const double *cent;
-	const double *w;
-	double	   *sums;
-	int			starts;
-	int			k;
-	int			s;
-	int			j;
 
 	MlopsPassStateCheckAggregate(fcinfo, "_kmeans_lloyd_state transition");
 	if (PG_ARGISNULL(opt) || PG_ARGISNULL(opt + 1))
@@ -831,23 +1009,13 @@ LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("_kmeans_lloyd_state was given other centres or scales within one pass")));
 
-	starts = LLOYD_STARTS(st);
-	k = LLOYD_K(st);
-	cent = LLOYD_CENTERS(st);
-	w = LLOYD_INV(st);
-	sums = LLOYD_SUMS(st);
-	for (s = 0; s < starts; s++)
-	{
-		double		d;
-		int			c = Nearest(x, cent + (Size) s * k * nfeat, w, k, nfeat, &d);
-		double	   *b = sums + ((Size) s * k + c) * LLOYD_BLOCK(nfeat);
-
-		b[0] += 1;
-		DDAdd(&b[1], &b[2], d);
-		for (j = 0; j < nfeat; j++)
-			DDAdd(&b[3 + 2 * j], &b[4 + 2 * j], x[j]);
-	}
+	LloydAssign(st, x);
 	st->nrows++;
+	if (st->nrows % LLOYD_FLUSH_ROWS == 0)
+	{
+		CHECK_FOR_INTERRUPTS();
+		LloydFlush(st);
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -1181,6 +1349,8 @@ RunLloydPass(const MlopsTrainJob *job, const double *centres, int starts,
 	if (st->pass != KMEANS_PASS_LLOYD || st->nfeat != p ||
 		LLOYD_STARTS(st) != starts || LLOYD_K(st) != k)
 		elog(ERROR, "kmeans Lloyd pass returned the wrong state");
+	st = MlopsPassStateCopy(st);
+	LloydFlush(st);
 	out->n = st->nrows;
 	out->count = palloc(sizeof(double) * starts * k);
 	out->inertia = palloc0(sizeof(double) * starts);
