@@ -24,8 +24,9 @@
  * (eps="auto" for float64), renormalise the row, -log of the actual
  * class's share; a single probability is that of class 1.
  *
- * ROC sorts (score, label) pairs with a total order, so the result does
- * not depend on qsort's algorithm; tied scores form one step.  The AUC is
+ * ROC sorts (score, label) pairs with a total order (a radix sort), so
+ * the result does not depend on the sort's algorithm; tied scores form
+ * one step.  The AUC is
  * the trapezoid over the distinct thresholds done in integer counts (the
  * Mann-Whitney statistic, ties counted half) and divided once, which is
  * sklearn's auc(roc_curve) without its rounding.  roc_curve keeps the
@@ -498,35 +499,103 @@ MlopsEvalClassFinish(const MlopsEvalClassState *st, MlopsEvalClassResult *res)
  */
 
 /*
- * Descending score, then ascending label.  A total order on what the
- * items hold, so equal items are interchangeable and any qsort gives the
- * same array.  Scores are canonical (no -0.0) by the time we sort.
+ * The sort key of a score: its bits mapped so that unsigned order is
+ * descending score (ordered as doubles; no NaN reaches here, -0.0 is
+ * gone).
  */
-static int
-CompareScored(const void *pa, const void *pb)
+static inline uint64
+DescendingKey(double score)
 {
-	const MlopsEvalScored *a = pa;
-	const MlopsEvalScored *b = pb;
+	uint64		b;
 
-	if (a->score > b->score)
-		return -1;
-	if (a->score < b->score)
-		return 1;
-	if (a->label != b->label)
-		return (a->label < b->label) ? -1 : 1;
-	return 0;
+	memcpy(&b, &score, sizeof(b));
+	/* ascending order of doubles as unsigned: flip negatives, set positives' sign */
+	b = (b >> 63) ? ~b : (b | UINT64CONST(0x8000000000000000));
+	return ~b;
 }
 
+#define SORT_DIGIT_BITS 16
+#define SORT_BUCKETS (1 << SORT_DIGIT_BITS)
+
+/*
+ * One stable counting pass of an LSD radix sort on 16-bit digit d of
+ * key(item) (d 0..3 of the score's key, 4..5 of the label's), from src
+ * into dst.  False, without moving anything, when every item has the
+ * same digit.
+ */
+static bool
+RadixPass(const MlopsEvalScored *src, MlopsEvalScored *dst, int64 n, int d,
+		  int64 *count)
+{
+	int64		i;
+	int64		sum = 0;
+	int			b;
+
+#define DIGIT(it) \
+	((d) < 4 ? (int) ((DescendingKey((it)->score) >> (SORT_DIGIT_BITS * (d))) & (SORT_BUCKETS - 1)) : \
+	 (int) ((((uint32) (it)->label ^ 0x80000000u) >> (SORT_DIGIT_BITS * ((d) - 4))) & (SORT_BUCKETS - 1)))
+
+	memset(count, 0, sizeof(int64) * SORT_BUCKETS);
+	for (i = 0; i < n; i++)
+		count[DIGIT(&src[i])]++;
+	if (count[DIGIT(&src[0])] == n)
+		return false;
+	for (b = 0; b < SORT_BUCKETS; b++)
+	{
+		int64		c = count[b];
+
+		count[b] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++)
+		dst[count[DIGIT(&src[i])]++] = src[i];
+#undef DIGIT
+	return true;
+}
+
+/*
+ * Sort by descending score, then ascending label: a total order on what
+ * the items hold, so equal items are interchangeable and the array does
+ * not depend on the algorithm.  An LSD radix sort (least significant
+ * digit first: the label's two, then the score's four), since qsort with
+ * a comparator cost more than the rest of an evaluation pass; passes
+ * whose digit is the same in every item are skipped.
+ */
 void
 MlopsEvalSortScored(MlopsEvalScored *items, int64 n)
 {
+	MlopsEvalScored *tmp;
+	MlopsEvalScored *src = items;
+	MlopsEvalScored *dst;
+	int64	   *count;
 	int64		i;
+	int			d;
+	static const int order[6] = {4, 5, 0, 1, 2, 3};
 
 	/* -0.0 == 0.0 ties with 0.0, as in numpy's diff; make them one value */
 	for (i = 0; i < n; i++)
 		items[i].score += 0.0;
-	if (n > 1)
-		qsort(items, (size_t) n, sizeof(MlopsEvalScored), CompareScored);
+	if (n < 2)
+		return;
+	tmp = palloc_extended(mul_size(sizeof(MlopsEvalScored), (Size) n),
+						  MCXT_ALLOC_HUGE);
+	count = palloc(sizeof(int64) * SORT_BUCKETS);
+	dst = tmp;
+	for (d = 0; d < 6; d++)
+	{
+		EVAL_CHECK_INTERRUPTS();
+		if (RadixPass(src, dst, n, order[d], count))
+		{
+			MlopsEvalScored *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != items)
+		memcpy(items, src, sizeof(MlopsEvalScored) * n);
+	pfree(tmp);
+	pfree(count);
 }
 
 /*

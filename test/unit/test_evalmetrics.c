@@ -539,6 +539,94 @@ TestSilhouette(void)
 		  "label out of range");
 }
 
+/* ---- the sort ------------------------------------------------------ */
+
+/* the order MlopsEvalSortScored promises: descending score, ascending label */
+static int
+CompareScoredRef(const void *pa, const void *pb)
+{
+	const MlopsEvalScored *a = pa;
+	const MlopsEvalScored *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->label != b->label)
+		return a->label < b->label ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The radix sort against qsort with the comparator, on sizes around its
+ * passes' edges: scores of both signs and every magnitude, -0.0 and 0.0,
+ * ties, denormals and infinities, labels negative and past 16 bits.
+ */
+static void
+TestSort(void)
+{
+	static const int sizes[] = {1, 2, 3, 17, 1000, 65537, 200000};
+	uint64		r = 12345;
+	int			si;
+
+	for (si = 0; si < (int) lengthof(sizes); si++)
+	{
+		int			n = sizes[si];
+		int			variant;
+
+		for (variant = 0; variant < 4; variant++)
+		{
+			MlopsEvalScored *a = palloc(sizeof(MlopsEvalScored) * n);
+			MlopsEvalScored *b = palloc(sizeof(MlopsEvalScored) * n);
+			char		name[64];
+			int			i;
+
+			for (i = 0; i < n; i++)
+			{
+				double		u;
+
+				r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+				u = (double) (r >> 11) / 9007199254740992.0;
+				switch (variant)
+				{
+					case 0:		/* probabilities, few distinct: ties */
+						a[i].score = floor(u * 50) / 49;
+						a[i].label = (int32) (r >> 7) & 1;
+						break;
+					case 1:		/* both signs, wide range */
+						a[i].score = (u - 0.5) * pow(10.0, (double) ((r >> 3) % 40) - 20);
+						a[i].label = (int32) ((r >> 13) % 7) - 3;
+						break;
+					case 2:		/* zeros of both signs, denormals, infinities */
+						{
+							static const double v[] = {0.0, -0.0, 4.9e-324, -4.9e-324,
+							1.0, -1.0, INFINITY, -INFINITY};
+
+							a[i].score = v[(r >> 5) % 8];
+							a[i].label = (int32) (r >> 20);
+						}
+						break;
+					default:	/* every score equal, labels past 16 bits */
+						a[i].score = 0.5;
+						a[i].label = (int32) ((r >> 9) % 3) * 70000 - 70000;
+						break;
+				}
+			}
+			memcpy(b, a, sizeof(MlopsEvalScored) * n);
+			MlopsEvalSortScored(a, n);
+			for (i = 0; i < n; i++)
+				b[i].score += 0.0;
+			qsort(b, n, sizeof(MlopsEvalScored), CompareScoredRef);
+			for (i = 0; i < n; i++)
+				if (memcmp(&a[i].score, &b[i].score, sizeof(double)) != 0 ||
+					a[i].label != b[i].label)
+					break;
+			snprintf(name, sizeof(name), "sort_n%d_v%d", n, variant);
+			Check(i == n, name, "radix sort equals the comparator's order");
+			pfree(a);
+			pfree(b);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -549,6 +637,7 @@ main(void)
 	TestRoc();
 	TestOvr();
 	TestSilhouette();
+	TestSort();
 
 	for (f = 0; f < 7; f++)
 		printf("  worst relative difference, %s: %.3g\n", family[f], worst[f]);
