@@ -27,6 +27,28 @@ DDAdd(double *hi, double *lo, double a)
 	*lo = e - (*hi - s);
 }
 
+/*
+ * hi[j] + lo[j] += a[j] for j < n: DDAdd on split arrays, which the
+ * compiler vectorises.
+ */
+static inline void
+DDAddVector(double *restrict hi, double *restrict lo, const double *restrict a,
+			int n)
+{
+	int			j;
+
+	for (j = 0; j < n; j++)
+	{
+		double		s = hi[j] + a[j];
+		double		bb = s - hi[j];
+		double		e = (hi[j] - (s - bb)) + (a[j] - bb);
+
+		e += lo[j];
+		hi[j] = s + e;
+		lo[j] = e - (hi[j] - s);
+	}
+}
+
 /* hi + lo += x * (rh + rl), with the product of x and rh exact */
 static inline void
 DDAddProduct(double *hi, double *lo, double x, double rh, double rl)

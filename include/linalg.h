@@ -20,6 +20,8 @@ extern void MlopsTriInverse(double *R, int ld, int k);
 extern double MlopsTriRcond(const double *R, int ld, int k);
 extern int	MlopsCholesky(double *A, int n);
 extern void MlopsSyrkUpper(double *C, int n, const double *A, int k, int lda);
+extern void MlopsGemmTransAdd(double *C, int ldc, const double *A, int lda,
+							  const double *B, int ldb, int k, int n1, int n2);
 extern void MlopsGemvTrans(const double *A, int k, int n, int lda,
 						   const double *x, double *y);
 extern int	MlopsSymmetricEigen(double *A, int n, double *w);

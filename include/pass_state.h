@@ -142,6 +142,7 @@ extern void MlopsPassStateSetCounts(MlopsPassState *st,
 
 extern void MlopsPassStateCheckAggregate(FunctionCallInfo fcinfo,
 										 const char *what);
+extern bool MlopsPassStateArgIsStable(FunctionCallInfo fcinfo, int argno);
 extern MlopsPassState *MlopsPassStateCopy(const MlopsPassState *st);
 extern bool MlopsPassStateCombineArgs(FunctionCallInfo fcinfo,
 									  uint16 algorithm,

@@ -30,10 +30,9 @@
  *		multiplicities) on the sample, with its own sub-seed of seed.
  *	 3. Lloyd passes (mlops._kmeans_lloyd_state): the state holds, for
  *		every start still running and every cluster, the count, the
- *		per-feature sums and the inertia, in double-double (each flush of
- *		256 rows' plain sums adds to them), so the sums and thus the next
- *		centres barely depend on the order the rows come in (serial and
- *		parallel plans give the same centres to about 1e-14).  A start has
+ *		per-feature sums and the inertia, in double-double, so the sums
+ *		and thus the next centres do not depend on the order the rows come
+ *		in (serial and parallel plans give the same centres).  A start has
  *		converged when the squared Frobenius norm of its centres' shift is
  *		at most tol times the mean variance of the features (scikit-
  *		learn's rule; in the standardised space with scaling); converged
@@ -70,7 +69,6 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -297,15 +295,13 @@ SampleDoubles(int nfeat, int cap)
 /*
  * The Lloyd pass's state: dims are the starts and k; the body is the
  * scales' inverses (nfeat) and the centres (starts x k x nfeat) the pass
- * was given, then per start and cluster a block of count, inertia (hi,
- * lo) and the features' sums (hi, lo pairs).  Two scratch areas follow,
- * zero whenever the state is sent (so not sent at all, as trailing
- * zeros): per start and cluster, the inertia and feature sums of the
- * rows since the last flush in plain double (adding a row to a
- * double-double per value cost as much as its distances); and the scaled
- * centres, transposed (nfeat x starts*k), half their squared norms and a
- * row's scores, from which its distances to every centre come in one
- * vectorisable loop.
+ * was given, then per start and cluster a block of the count, then the
+ * high parts of the inertia and the features' sums, then their low parts
+ * (double-doubles split so that adding a row is one vectorisable loop).
+ * A scratch area follows, zero whenever the state is sent (so not sent at
+ * all, as trailing zeros): the scaled centres, transposed (nfeat x
+ * starts*k), half their squared norms and a row's scores, from which its
+ * distances to every centre come in one vectorisable loop.
  */
 #define LLOYD_STARTS(st)	((st)->dims[0])
 #define LLOYD_K(st)			((st)->dims[1])
@@ -314,22 +310,18 @@ SampleDoubles(int nfeat, int cap)
 #define LLOYD_CENTERS(st)	((st)->data + (st)->nfeat)
 #define LLOYD_NCENT(st)		((Size) LLOYD_STARTS(st) * LLOYD_K(st))
 #define LLOYD_SUMS(st)		(LLOYD_CENTERS(st) + LLOYD_NCENT(st) * (st)->nfeat)
-#define LLOYD_PARTIAL(st)	(LLOYD_SUMS(st) + LLOYD_NCENT(st) * LLOYD_BLOCK((st)->nfeat))
-#define LLOYD_SCALED(st)	(LLOYD_PARTIAL(st) + LLOYD_NCENT(st) * ((st)->nfeat + 1))
+#define LLOYD_SCALED(st)	(LLOYD_SUMS(st) + LLOYD_NCENT(st) * LLOYD_BLOCK((st)->nfeat))
 #define LLOYD_HALFNORM(st)	(LLOYD_SCALED(st) + LLOYD_NCENT(st) * (st)->nfeat)
 #define LLOYD_SCORE(st)		(LLOYD_HALFNORM(st) + LLOYD_NCENT(st))
-
-/* rows between flushes of the plain partial sums into the double-doubles */
-#define LLOYD_FLUSH_ROWS	256
 
 static Size
 LloydDoubles(int nfeat, int starts, int k)
 {
 	Size		sk = mul_size(starts, k);
 
-	/* inv, centres, sums, partial sums, scaled centres, half norms, scores */
+	/* inv, centres, sums, scaled centres, half norms, scores */
 	return add_size(add_size(nfeat, mul_size(sk, 2 * (Size) nfeat + 2)),
-					mul_size(sk, LLOYD_BLOCK(nfeat) + nfeat + 1));
+					mul_size(sk, LLOYD_BLOCK(nfeat)));
 }
 
 /*
@@ -481,28 +473,6 @@ SampleCompact(MlopsPassState *st)
 	SAMPLE_USED(st) = SAMPLE_SORTED(st) = out;
 }
 
-/* Add a Lloyd state's plain partial sums into its double-doubles. */
-static void
-LloydFlush(MlopsPassState *st)
-{
-	int			p = st->nfeat;
-	Size		n = LLOYD_NCENT(st);
-	double	   *sums = LLOYD_SUMS(st);
-	double	   *part = LLOYD_PARTIAL(st);
-	Size		i;
-	int			j;
-
-	for (i = 0; i < n; i++)
-	{
-		double	   *b = sums + i * LLOYD_BLOCK(p);
-		double	   *q = part + i * (p + 1);
-
-		for (j = 0; j <= p; j++)
-			DDAdd(&b[1 + 2 * j], &b[2 + 2 * j], q[j]);
-	}
-	memset(part, 0, sizeof(double) * n * (p + 1));
-}
-
 /*
  * The scaled, transposed centres and half their squared norms, from the
  * centres and scales of a new Lloyd state.
@@ -545,7 +515,6 @@ KmeansStateCompact(MlopsPassState *st)
 		SampleCompact(st);
 	if (st->pass == KMEANS_PASS_LLOYD && st->nfeat > 0)
 	{
-		LloydFlush(st);
 		memset(LLOYD_SCALED(st), 0,
 			   sizeof(double) * LLOYD_NCENT(st) * (st->nfeat + 2));
 	}
@@ -754,16 +723,6 @@ mlops_kmeans_combine(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("cannot merge kmeans states computed at different centres")));
-		LloydFlush(a);
-		for (i = 0; i < nblocks; i++)
-		{
-			double	   *ba = sa + i * LLOYD_BLOCK(p);
-			const double *q = LLOYD_PARTIAL(b) + i * (p + 1);
-			int			t;
-
-			for (t = 0; t <= p; t++)
-				DDAdd(&ba[1 + 2 * t], &ba[2 + 2 * t], q[t]);
-		}
 		for (i = 0; i < nblocks; i++)
 		{
 			double	   *ba = sa + i * LLOYD_BLOCK(p);
@@ -771,8 +730,11 @@ mlops_kmeans_combine(PG_FUNCTION_ARGS)
 			Size		t;
 
 			ba[0] += bb[0];
-			for (t = 1; t < LLOYD_BLOCK(p); t += 2)
-				DDMerge(&ba[t], &bb[t]);
+			for (t = 0; t <= p; t++)
+			{
+				DDAdd(&ba[1 + t], &ba[2 + p + t], bb[1 + t]);
+				ba[2 + p + t] += bb[2 + p + t];
+			}
 		}
 	}
 	MlopsPassStateSetCounts(a, &counts);
@@ -842,26 +804,6 @@ NewLloydState(MemoryContext cxt, const MlopsPassState *st, ArrayType *centers,
 }
 
 /*
- * Whether aggregate argument argno (of the transition function) is a
- * constant or a parameter of the query, so the same in every row.  The
- * executor calls transition functions through an expression of its own
- * (PARAM_EXEC arguments, which get_fn_expr_arg_stable does not trust),
- * so this looks at the Aggref.
- */
-static bool
-StableAggArg(FunctionCallInfo fcinfo, int argno)
-{
-	Aggref	   *agg = AggGetAggref(fcinfo);
-	Node	   *e;
-
-	if (agg == NULL || argno < 1 || argno > list_length(agg->args))
-		return false;
-	e = (Node *) ((TargetEntry *) list_nth(agg->args, argno - 1))->expr;
-	return IsA(e, Const) ||
-		(IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN);
-}
-
-/*
  * Whether the centres and scales of this call are the state's.  When both
  * arguments are constants or parameters of the query (as mlops.train
  * passes them), they cannot change within the pass, so the bytes are
@@ -874,7 +816,8 @@ SameCentres(FunctionCallInfo fcinfo, int opt, const MlopsPassState *st,
 {
 	if (ARR_DIMS(centers)[0] != LLOYD_STARTS(st) || ARR_DIMS(centers)[1] != LLOYD_K(st))
 		return false;
-	if (st->nrows > 0 && StableAggArg(fcinfo, opt) && StableAggArg(fcinfo, opt + 1))
+	if (st->nrows > 0 && MlopsPassStateArgIsStable(fcinfo, opt) &&
+		MlopsPassStateArgIsStable(fcinfo, opt + 1))
 		return true;
 	return memcmp(ARR_DATA_PTR(centers), LLOYD_CENTERS(st),
 				  sizeof(double) * LLOYD_NCENT(st) * nfeat) == 0 &&
@@ -947,7 +890,7 @@ LloydAssign(MlopsPassState *st, const double *restrict x)
 	for (s = 0; s < LLOYD_STARTS(st); s++)
 	{
 		const double *sc = score + (Size) s * k;
-		double	   *q;
+		double	   *b;
 		int			best = 0;
 		int			c;
 
@@ -955,11 +898,10 @@ LloydAssign(MlopsPassState *st, const double *restrict x)
 			if (sc[c] < sc[best])
 				best = c;
 		i = (Size) s * k + best;
-		LLOYD_SUMS(st)[i * LLOYD_BLOCK(p)] += 1;
-		q = LLOYD_PARTIAL(st) + i * (p + 1);
-		q[0] += SquaredDistance(x, cent + i * p, inv, p);
-		for (j = 0; j < p; j++)
-			q[1 + j] += x[j];
+		b = LLOYD_SUMS(st) + i * LLOYD_BLOCK(p);
+		b[0] += 1;
+		DDAdd(&b[1], &b[2 + p], SquaredDistance(x, cent + i * p, inv, p));
+		DDAddVector(b + 2, b + 3 + p, x, p);
 	}
 }
 
@@ -1011,11 +953,6 @@ LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 
 	LloydAssign(st, x);
 	st->nrows++;
-	if (st->nrows % LLOYD_FLUSH_ROWS == 0)
-	{
-		CHECK_FOR_INTERRUPTS();
-		LloydFlush(st);
-	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -1349,8 +1286,6 @@ RunLloydPass(const MlopsTrainJob *job, const double *centres, int starts,
 	if (st->pass != KMEANS_PASS_LLOYD || st->nfeat != p ||
 		LLOYD_STARTS(st) != starts || LLOYD_K(st) != k)
 		elog(ERROR, "kmeans Lloyd pass returned the wrong state");
-	st = MlopsPassStateCopy(st);
-	LloydFlush(st);
 	out->n = st->nrows;
 	out->count = palloc(sizeof(double) * starts * k);
 	out->inertia = palloc0(sizeof(double) * starts);
@@ -1368,9 +1303,9 @@ RunLloydPass(const MlopsTrainJob *job, const double *centres, int starts,
 
 			out->count[s * k + c] = b[0];
 			DDAdd(&ihi, &ilo, b[1]);
-			DDAdd(&ihi, &ilo, b[2]);
+			DDAdd(&ihi, &ilo, b[2 + p]);
 			for (j = 0; j < p; j++)
-				mu[j] = b[0] > 0 ? (b[3 + 2 * j] + b[4 + 2 * j]) / b[0] : 0;
+				mu[j] = b[0] > 0 ? (b[2 + j] + b[3 + p + j]) / b[0] : 0;
 		}
 		out->inertia[s] = ihi + ilo;
 	}

@@ -219,18 +219,20 @@ typedef struct LogisticParams
 
 /*
  * The pass state (mlops.pass_state, pass kind LOGISTIC_PASS_NEWTON):
- * dims[0] = K classes, dims[1] = p = nfeat + 1 parameters per class; for
- * two classes dims[2] = the rows a buffer holds and dims[3] = the rows in
- * it now (else both 0); the header counts training rows (nrows), held-out
- * and skipped ones.  Body, m = (K - 1) p:
+ * dims[0] = K classes, dims[1] = p = nfeat + 1 parameters per class,
+ * dims[2] = the rows a buffer holds and dims[3] = the rows in it now; the
+ * header counts training rows (nrows), held-out and skipped ones.  Body,
+ * m = (K - 1) p:
  *	 [0,1] deviance (-2 loglik, double-double)  [2] max |eta|
  *	 [3 .. 3+2m) gradient of the log-likelihood (double-double pairs)
  *	 then the Hessian of -loglik, m x m column-major (upper triangle used)
- *	 then, binary only, the buffer: B x p rows [1|x] (column-major, stride
- *	 B), B residuals y - p and B weights p (1 - p)
- * Binary rows are buffered and folded in by blocks (X'r by dgemv, X'WX by
- * dsyrk), which costs a fraction of a row-by-row rank-one update; the
- * multinomial Hessian, of (K-1)K/2 weighted blocks, is summed row by row.
+ *	 then the buffer: B x p rows [1|x] (column-major, stride B), then for
+ *	 two classes B residuals y - p and B weights p (1 - p), for more B
+ *	 residuals onehot(y)_k - p_k for each class k >= 1, then B
+ *	 probabilities p_k for each
+ * Rows are buffered and folded in by blocks (X'r by dgemv; X'WX by dsyrk,
+ * or for K > 2 each of the (K-1)K/2 blocks X' diag(p_k (delta_kl - p_l)) X
+ * by dgemm), which costs a fraction of a row-by-row rank-one update.
  * A state that has seen no row with every value has no dimensions yet
  * (nfeat -1, empty body) and only counts.
  */
@@ -240,18 +242,19 @@ typedef struct LogisticParams
 #define LS_G		3
 #define LS_H(m)		(LS_G + 2 * (Size) (m))
 #define LS_BUF(m)	(LS_H(m) + (Size) (m) * (m))
-#define LS_LEN(m, p, b)	(LS_BUF(m) + (Size) (b) * ((p) + 2))
+#define LS_BUFCOLS(p, K) ((p) + 2 * ((K) - 1))
+#define LS_LEN(m, p, K, b)	(LS_BUF(m) + (Size) (b) * LS_BUFCOLS(p, K))
 #define LS_K(st)	((st)->dims[0])
 #define LS_P(st)	((st)->dims[1])
 #define LS_BUFCAP(st) ((st)->dims[2])
 #define LS_NBUF(st)	((st)->dims[3])
 #define LS_M(st)	((LS_K(st) - 1) * LS_P(st))
 
-/* Rows a binary state buffers: about 256 KB of them, an even number. */
+/* Rows a state buffers: about 256 KB of them, an even number. */
 static inline int
-BufferRows(int p)
+BufferRows(int p, int K)
 {
-	return Max(16, Min(1024, (32768 / (p + 2)) & ~1));
+	return Max(16, Min(1024, (32768 / LS_BUFCOLS(p, K)) & ~1));
 }
 
 /*
@@ -276,12 +279,11 @@ StateProblem(const MlopsPassState *st)
 		st->nfeat > MLOPS_MAX_FEATURES || LS_P(st) != st->nfeat + 1 ||
 		(int64) (LS_K(st) - 1) * LS_P(st) > LOGISTIC_MAX_PARAMS)
 		return "its class or parameter count is out of range";
-	if (LS_K(st) == 2 ?
-		(LS_BUFCAP(st) < 1 || LS_BUFCAP(st) > 4096 ||
-		 LS_NBUF(st) < 0 || LS_NBUF(st) >= LS_BUFCAP(st) || st->nrows < LS_NBUF(st)) :
-		(LS_BUFCAP(st) != 0 || LS_NBUF(st) != 0))
+	if (LS_BUFCAP(st) < 1 || LS_BUFCAP(st) > 4096 ||
+		LS_NBUF(st) < 0 || LS_NBUF(st) >= LS_BUFCAP(st) || st->nrows < LS_NBUF(st))
 		return "its buffer length is out of range";
-	if (MLOPS_PASS_STATE_NDOUBLES(st) != LS_LEN(LS_M(st), LS_P(st), LS_BUFCAP(st)))
+	if (MLOPS_PASS_STATE_NDOUBLES(st) !=
+		LS_LEN(LS_M(st), LS_P(st), LS_K(st), LS_BUFCAP(st)))
 		return "its length does not match its header";
 	return NULL;
 }
@@ -299,51 +301,80 @@ LogisticStateProblem(const MlopsPassState *st)
 static MlopsPassState *
 NewState(int K, int p)
 {
-	int			b = K == 2 ? BufferRows(p) : 0;
+	int			b = K > 0 ? BufferRows(p, K) : 0;
 	int32		dims[MLOPS_PASS_STATE_NDIMS] = {K, p, b, 0};
 
 	return MlopsPassStateNew(CurrentMemoryContext, LOGISTIC_ID, LOGISTIC_PASS_NEWTON,
 							 0, K > 0 ? p - 1 : -1, dims,
-							 K > 0 ? LS_LEN((K - 1) * p, p, b) : 0);
+							 K > 0 ? LS_LEN((K - 1) * p, p, K, b) : 0);
 }
 
 /*
- * Fold n buffered binary rows (x: column-major with stride ld, their
- * residuals r and weights w) into the sums of st: X'r into the gradient,
- * X'WX into the Hessian.  x is scaled in place by sqrt(w).
+ * Fold n buffered rows (x: column-major with stride ld, then the columns
+ * AddRow appends) into the sums of st: X'r into the gradient, X'WX into
+ * the Hessian.  The buffer is scratch afterwards: binary rows are scaled
+ * in place by sqrt(w).
  */
 static void
-FoldRows(MlopsPassState *st, double *x, int ld, const double *r,
-		 const double *w, int n)
+FoldRows(MlopsPassState *st, double *x, int ld, int n)
 {
 	int			p = LS_P(st);
+	int			K = LS_K(st);
+	int			m = LS_M(st);
 	double	   *g = st->data + LS_G;
+	double	   *H = st->data + LS_H(m);
 	double		gx[MLOPS_MAX_FEATURES + 1];
+	double	   *t;
 	int			i;
 	int			j;
+	int			k;
+	int			l;
 
 	if (n == 0)
 		return;
-	MlopsGemvTrans(x, n, p, ld, r, gx);
-	for (j = 0; j < p; j++)
-		DDAdd(&g[2 * j], &g[2 * j + 1], gx[j]);
-	for (j = 0; j < p; j++)
+	for (k = 1; k < K; k++)
+	{
+		MlopsGemvTrans(x, n, p, ld, x + (Size) (p + k - 1) * ld, gx);
+		for (j = 0; j < p; j++)
+			DDAdd(&g[2 * ((k - 1) * p + j)], &g[2 * ((k - 1) * p + j) + 1], gx[j]);
+	}
+	if (K == 2)
+	{
+		double	   *sw = x + (Size) (p + 1) * ld;
+
 		for (i = 0; i < n; i++)
-			x[(Size) j * ld + i] *= sqrt(w[i]);
-	MlopsSyrkUpper(st->data + LS_H(p), p, x, n, ld);
+			sw[i] = sqrt(sw[i]);
+		for (j = 0; j < p; j++)
+			for (i = 0; i < n; i++)
+				x[(Size) j * ld + i] *= sw[i];
+		MlopsSyrkUpper(H, p, x, n, ld);
+		return;
+	}
+	/* block (k, l) of the Hessian, k <= l: X' diag(p_k (delta_kl - p_l)) X */
+	t = palloc(sizeof(double) * n * p);
+	for (k = 1; k < K; k++)
+		for (l = k; l < K; l++)
+		{
+			const double *pk = x + (Size) (p + K - 2 + k) * ld;
+			const double *pl = x + (Size) (p + K - 2 + l) * ld;
+
+			for (j = 0; j < p; j++)
+				for (i = 0; i < n; i++)
+					t[(Size) j * n + i] = x[(Size) j * ld + i] *
+						pk[i] * ((k == l ? 1.0 : 0.0) - pl[i]);
+			MlopsGemmTransAdd(H + (Size) (l - 1) * p * m + (Size) (k - 1) * p, m,
+							  t, n, x, ld, n, p, p);
+		}
+	pfree(t);
 }
 
-/* Fold a binary state's buffer into its sums. */
+/* Fold a state's buffer into its sums. */
 static void
 FlushBuffer(MlopsPassState *st)
 {
-	int			b = LS_BUFCAP(st);
-	double	   *buf = st->data + LS_BUF(LS_M(st));
-
 	if (LS_NBUF(st) > 0)
 	{
-		FoldRows(st, buf, b, buf + (Size) b * LS_P(st),
-				 buf + (Size) b * (LS_P(st) + 1), LS_NBUF(st));
+		FoldRows(st, st->data + LS_BUF(LS_M(st)), LS_BUFCAP(st), LS_NBUF(st));
 		LS_NBUF(st) = 0;
 	}
 }
@@ -352,49 +383,42 @@ FlushBuffer(MlopsPassState *st)
 static void
 LogisticStateCompact(MlopsPassState *st)
 {
-	if (st->nfeat >= 0 && LS_K(st) == 2)
+	if (st->nfeat >= 0)
 	{
 		FlushBuffer(st);
 		memset(st->data + LS_BUF(LS_M(st)), 0,
-			   sizeof(double) * LS_BUFCAP(st) * (LS_P(st) + 2));
+			   sizeof(double) * LS_BUFCAP(st) * LS_BUFCOLS(LS_P(st), LS_K(st)));
 	}
 }
 
-/* softplus(t) = log(1 + exp(t)), without overflow or cancellation */
-static inline double
-Softplus(double t)
-{
-	return Max(t, 0.0) + log1p(exp(-fabs(t)));
-}
-
 /*
- * Add one training row of class y to the sums: the gradient of the
- * log-likelihood, (onehot(y) - prob) x [1|x] for each class k >= 1, and the
- * Hessian of -loglik, prob_k (delta_kl - prob_l) [1|x][1|x]'.
+ * Add one training row of class y: its deviance and |eta| to the sums,
+ * and to the buffer [1|x] with what the Hessian and gradient need (see
+ * the state's layout): the gradient of the log-likelihood is
+ * (onehot(y) - prob) x [1|x] for each class k >= 1, the Hessian of
+ * -loglik prob_k (delta_kl - prob_l) [1|x][1|x]'.
  */
 static void
 AddRow(double *d, const double *coef, int K, int p, const double *x, int y,
 	   double *buf, int bufcap, int32 *nbuf)
 {
-	int			m = (K - 1) * p;
 	double		eta[MLOPS_MAX_CLASSES];
 	double		prob[MLOPS_MAX_CLASSES];
-	double	   *g = d + LS_G;
-	double	   *H = d + LS_H(m);
 	double		dev;
+	int			n = *nbuf;
 	int			k;
-	int			l;
 	int			a;
-	int			b;
 
 	Eta(coef, p, K, x, eta);
 	if (K == 2)
 	{
 		double		e = exp(-fabs(eta[1]));
+		double		t = y == 1 ? -eta[1] : eta[1];
 
 		prob[1] = eta[1] >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 		prob[0] = eta[1] >= 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
-		dev = 2 * Softplus(y == 1 ? -eta[1] : eta[1]);
+		/* 2 softplus(t), with the exp(-|t|) already at hand */
+		dev = 2 * (Max(t, 0.0) + log1p(e));
 	}
 	else
 	{
@@ -411,46 +435,18 @@ AddRow(double *d, const double *coef, int K, int p, const double *x, int y,
 	DDAdd(&d[LS_DEV], &d[LS_DEV + 1], dev);
 	for (k = 1; k < K; k++)
 		d[LS_MAXETA] = Max(d[LS_MAXETA], fabs(eta[k]));
-	if (buf != NULL)
-	{
-		/* binary: append [1|x], y - p and p (1 - p) to the buffer */
-		int			n = *nbuf;
 
-		buf[n] = 1.0;
-		for (a = 1; a < p; a++)
-			buf[(Size) a * bufcap + n] = x[a - 1];
-		buf[(Size) p * bufcap + n] = (y == 1 ? 1.0 : 0.0) - prob[1];
+	buf[n] = 1.0;
+	for (a = 1; a < p; a++)
+		buf[(Size) a * bufcap + n] = x[a - 1];
+	for (k = 1; k < K; k++)
+		buf[(Size) (p + k - 1) * bufcap + n] = (y == k ? 1.0 : 0.0) - prob[k];
+	if (K == 2)
 		buf[(Size) (p + 1) * bufcap + n] = prob[1] * prob[0];
-		*nbuf = n + 1;
-		return;
-	}
-
-	for (k = 1; k < K; k++)
-	{
-		double		r = (y == k ? 1.0 : 0.0) - prob[k];
-		double	   *gk = g + 2 * (Size) (k - 1) * p;
-
-		DDAdd(&gk[0], &gk[1], r);
-		for (a = 1; a < p; a++)
-			DDAddProduct(&gk[2 * a], &gk[2 * a + 1], x[a - 1], r, 0.0);
-	}
-	for (k = 1; k < K; k++)
-		for (l = k; l < K; l++)
-		{
-			double		w = prob[k] * ((k == l ? 1.0 : 0.0) - prob[l]);
-
-			for (b = 0; b < p; b++)
-			{
-				double		wb = w * (b == 0 ? 1.0 : x[b - 1]);
-				double	   *col = H + ((Size) (l - 1) * p + b) * m + (Size) (k - 1) * p;
-				int			last = (k == l) ? b : p - 1;
-
-				/* the upper triangle: row (k, a) <= column (l, b) */
-				col[0] += wb;
-				for (a = 1; a <= last; a++)
-					col[a] += wb * x[a - 1];
-			}
-		}
+	else
+		for (k = 1; k < K; k++)
+			buf[(Size) (p + K - 2 + k) * bufcap + n] = prob[k];
+	*nbuf = n + 1;
 }
 
 /*
@@ -534,25 +530,20 @@ LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 		PG_RETURN_POINTER(st);
 	}
 	coef = (const double *) ARR_DATA_PTR(coefarr);
-	for (j = 0; j < m; j++)
+	for (j = 0; j < m && (st->nrows == 0 || !MlopsPassStateArgIsStable(fcinfo, opt)); j++)
 		if (!isfinite(coef[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid coefficients for _logistic_state"),
 					 errdetail("Coefficient %d is not finite.", j + 1)));
 	st->nrows++;
-	if (LS_K(st) == 2)
+	AddRow(st->data, coef, LS_K(st), LS_P(st), x, (int) y, st->data + LS_BUF(m),
+		   LS_BUFCAP(st), &LS_NBUF(st));
+	if (LS_NBUF(st) == LS_BUFCAP(st))
 	{
-		AddRow(st->data, coef, 2, LS_P(st), x, (int) y, st->data + LS_BUF(m),
-			   LS_BUFCAP(st), &LS_NBUF(st));
-		if (LS_NBUF(st) == LS_BUFCAP(st))
-		{
-			CHECK_FOR_INTERRUPTS();
-			FlushBuffer(st);
-		}
+		CHECK_FOR_INTERRUPTS();
+		FlushBuffer(st);
 	}
-	else
-		AddRow(st->data, coef, LS_K(st), LS_P(st), x, (int) y, NULL, 0, NULL);
 	PG_RETURN_POINTER(st);
 }
 
@@ -626,17 +617,15 @@ mlops_logistic_combine(PG_FUNCTION_ARGS)
 					 errmsg("cannot merge logistic states of %d and %d classes, %d and %d features",
 							LS_K(a), LS_K(b), a->nfeat, b->nfeat)));
 		m = LS_M(a);
-		if (LS_K(a) == 2)
 		{
 			/* b may be read-only: its buffered rows are folded from a copy */
 			int			bb = LS_BUFCAP(b);
-			Size		n = (Size) bb * (LS_P(b) + 2);
+			Size		n = (Size) bb * LS_BUFCOLS(LS_P(b), LS_K(b));
 			double	   *copy = palloc(sizeof(double) * n);
 
 			FlushBuffer(a);
 			memcpy(copy, b->data + LS_BUF(m), sizeof(double) * n);
-			FoldRows(a, copy, bb, copy + (Size) bb * LS_P(b),
-					 copy + (Size) bb * (LS_P(b) + 1), LS_NBUF(b));
+			FoldRows(a, copy, bb, LS_NBUF(b));
 			pfree(copy);
 		}
 		DDMerge(&a->data[LS_DEV], &b->data[LS_DEV]);
@@ -660,7 +649,8 @@ static void
 CheckMemory(int nfeat, int m)
 {
 	MlopsPassStateCheckMemory(mlops_logistic_routine.state_fit, nfeat,
-							  sizeof(double) * (LS_LEN(m, nfeat + 1, BufferRows(nfeat + 1)) +
+							  sizeof(double) * (LS_LEN(m, nfeat + 1, m / (nfeat + 1) + 1,
+													   BufferRows(nfeat + 1, m / (nfeat + 1) + 1)) +
 												(Size) 2 * m * m));
 }
 
@@ -711,7 +701,7 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 				 errdetail("Relation %s has no row with a class and every feature.",
 						   job->relname)));
 	st = MlopsPassStateCopy(MlopsPassStateFromDatum(state, LOGISTIC_ID, StateProblem));
-	if (st->nfeat >= 0 && LS_K(st) == 2)
+	if (st->nfeat >= 0)
 		FlushBuffer(st);
 	out->ntrain = st->nrows;
 	out->nheld = st->nheld;

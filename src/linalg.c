@@ -110,6 +110,11 @@ static struct
 						  enum CBLAS_TRANSPOSE trans, blasint n, blasint k,
 						  double alpha, const double *a, blasint lda,
 						  double beta, double *c, blasint ldc);
+	void		(*dgemm) (enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transa,
+						  enum CBLAS_TRANSPOSE transb, blasint m, blasint n,
+						  blasint k, double alpha, const double *a, blasint lda,
+						  const double *b, blasint ldb, double beta, double *c,
+						  blasint ldc);
 	void		(*dgemv) (enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans,
 						  blasint m, blasint n, double alpha, const double *a,
 						  blasint lda, const double *x, blasint incx,
@@ -173,6 +178,7 @@ LoadBlas(void)
 	blas.dpotrf = BlasSymbol(lib, "dpotrf_");
 	blas.dsyrk = BlasSymbol(lib, "cblas_dsyrk");
 	blas.dgemv = BlasSymbol(lib, "cblas_dgemv");
+	blas.dgemm = BlasSymbol(lib, "cblas_dgemm");
 	blas.dsyev = BlasSymbol(lib, "dsyev_");
 	blas.loaded = true;
 }
@@ -308,6 +314,24 @@ MlopsSyrkUpper(double *C, int n, const double *A, int k, int lda)
 	LoadBlas();
 	blas.dsyrk(CblasColMajor, CblasUpper, CblasTrans, n, k, 1.0, A, lda,
 			   1.0, C, n);
+}
+
+/*
+ * C += A'B: C an n1 x n2 block of a column-major matrix with leading
+ * dimension ldc, A and B the first k rows of column-major blocks of n1
+ * and n2 columns (leading dimensions lda, ldb).
+ */
+void
+MlopsGemmTransAdd(double *C, int ldc, const double *A, int lda,
+				  const double *B, int ldb, int k, int n1, int n2)
+{
+	CheckDims("dgemm", n1 >= 1 && n2 >= 1 && k >= 0 && ldc >= n1 &&
+			  lda >= Max(1, k) && ldb >= Max(1, k));
+	if (k == 0)
+		return;
+	LoadBlas();
+	blas.dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n1, n2, k, 1.0, A, lda,
+			   B, ldb, 1.0, C, ldc);
 }
 
 /* y = A'x: A the first k rows of a column-major k x n block (leading dimension lda). */

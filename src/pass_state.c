@@ -44,6 +44,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -165,6 +166,27 @@ MlopsPassStateCheckAggregate(FunctionCallInfo fcinfo, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("%s called in non-aggregate context", what)));
+}
+
+/*
+ * Whether argument argno of a transition function (the state is 0) is a
+ * constant or a parameter of the query, so the same in every row: then a
+ * check of its value may run once per state instead of once per row.
+ * The executor calls transition functions through an expression of its
+ * own (PARAM_EXEC arguments, which get_fn_expr_arg_stable does not
+ * trust), so this looks at the Aggref.
+ */
+bool
+MlopsPassStateArgIsStable(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+	Node	   *e;
+
+	if (agg == NULL || argno < 1 || argno > list_length(agg->args))
+		return false;
+	e = (Node *) ((TargetEntry *) list_nth(agg->args, argno - 1))->expr;
+	return IsA(e, Const) ||
+		(IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN);
 }
 
 /* Bytes of a state with a body of ndoubles (overflow is an error). */
