@@ -75,6 +75,7 @@
 
 #include "ddouble.h"
 #include "evalmetrics.h"
+#include "linalg.h"
 #include "pass.h"
 #include "pass_state.h"
 #include "preprocess.h"
@@ -299,9 +300,11 @@ SampleDoubles(int nfeat, int cap)
  * high parts of the inertia and the features' sums, then their low parts
  * (double-doubles split so that adding a row is one vectorisable loop).
  * A scratch area follows, zero whenever the state is sent (so not sent at
- * all, as trailing zeros): the scaled centres, transposed (nfeat x
- * starts*k), half their squared norms and a row's scores, from which its
- * distances to every centre come in one vectorisable loop.
+ * all, as trailing zeros): the centres times the squared inverse scales
+ * (starts*k x nfeat), half the centres' squared scaled norms, a buffer of
+ * B rows (dims[2] = B, dims[3] = the rows in it) and their B x starts*k
+ * scores; a full buffer's scores are one dgemm, which costs a fraction
+ * of the distances computed row by row.
  */
 #define LLOYD_STARTS(st)	((st)->dims[0])
 #define LLOYD_K(st)			((st)->dims[1])
@@ -310,18 +313,40 @@ SampleDoubles(int nfeat, int cap)
 #define LLOYD_CENTERS(st)	((st)->data + (st)->nfeat)
 #define LLOYD_NCENT(st)		((Size) LLOYD_STARTS(st) * LLOYD_K(st))
 #define LLOYD_SUMS(st)		(LLOYD_CENTERS(st) + LLOYD_NCENT(st) * (st)->nfeat)
-#define LLOYD_SCALED(st)	(LLOYD_SUMS(st) + LLOYD_NCENT(st) * LLOYD_BLOCK((st)->nfeat))
-#define LLOYD_HALFNORM(st)	(LLOYD_SCALED(st) + LLOYD_NCENT(st) * (st)->nfeat)
-#define LLOYD_SCORE(st)		(LLOYD_HALFNORM(st) + LLOYD_NCENT(st))
+#define LLOYD_BUFCAP(st)	((st)->dims[2])
+#define LLOYD_NBUF(st)		((st)->dims[3])
+#define LLOYD_WEIGHTED(st)	(LLOYD_SUMS(st) + LLOYD_NCENT(st) * LLOYD_BLOCK((st)->nfeat))
+#define LLOYD_HALFNORM(st)	(LLOYD_WEIGHTED(st) + LLOYD_NCENT(st) * (st)->nfeat)
+#define LLOYD_ROWS(st)		(LLOYD_HALFNORM(st) + LLOYD_NCENT(st))
+#define LLOYD_SCORES(st)	(LLOYD_ROWS(st) + (Size) LLOYD_BUFCAP(st) * (st)->nfeat)
+
+/* Rows a Lloyd state buffers: up to 256, about 1 MB of rows and scores. */
+static int
+LloydBufferRows(int nfeat, int starts, int k)
+{
+	Size		width = Max((Size) starts * k, (Size) nfeat);
+
+	return (int) Max(1, Min(256, 131072 / width));
+}
 
 static Size
 LloydDoubles(int nfeat, int starts, int k)
 {
 	Size		sk = mul_size(starts, k);
+	Size		b = LloydBufferRows(nfeat, starts, k);
 
-	/* inv, centres, sums, scaled centres, half norms, scores */
-	return add_size(add_size(nfeat, mul_size(sk, 2 * (Size) nfeat + 2)),
-					mul_size(sk, LLOYD_BLOCK(nfeat)));
+	/* inv, centres, sums, weighted centres, half norms, rows, scores */
+	return add_size(add_size(add_size(nfeat, mul_size(sk, 2 * (Size) nfeat + 1)),
+							 mul_size(sk, LLOYD_BLOCK(nfeat) + b)),
+					mul_size(b, nfeat));
+}
+
+/* The scratch area's doubles (see LloydDoubles). */
+static Size
+LloydScratch(const MlopsPassState *st)
+{
+	return LLOYD_NCENT(st) * (st->nfeat + 1 + LLOYD_BUFCAP(st)) +
+		(Size) LLOYD_BUFCAP(st) * st->nfeat;
 }
 
 /*
@@ -339,12 +364,12 @@ StateProblem(const MlopsPassState *st)
 		return "its pass or flags are wrong";
 	if (st->nfeat < -1 || st->nfeat == 0 || st->nfeat > MLOPS_MAX_FEATURES)
 		return "its feature count is out of range";
-	if (st->dims[3] != 0)
+	if (st->pass == KMEANS_PASS_SAMPLE && st->dims[3] != 0)
 		return "its unused dimension is not zero";
 	if (st->nfeat < 0)
 	{
 		if (st->dims[0] != 0 || st->dims[1] != 0 || st->dims[2] != 0 ||
-			st->nrows != 0 || MLOPS_PASS_STATE_NDOUBLES(st) != 0)
+			st->dims[3] != 0 || st->nrows != 0 || MLOPS_PASS_STATE_NDOUBLES(st) != 0)
 			return "it has rows but no dimensions";
 		return NULL;
 	}
@@ -362,8 +387,12 @@ StateProblem(const MlopsPassState *st)
 	else
 	{
 		if (LLOYD_STARTS(st) < 1 || LLOYD_STARTS(st) > KMEANS_MAX_INIT ||
-			LLOYD_K(st) < 1 || LLOYD_K(st) > KMEANS_MAX_K || st->dims[2] != 0)
+			LLOYD_K(st) < 1 || LLOYD_K(st) > KMEANS_MAX_K)
 			return "its starts or clusters are out of range";
+		if (LLOYD_BUFCAP(st) != LloydBufferRows(st->nfeat, LLOYD_STARTS(st), LLOYD_K(st)) ||
+			LLOYD_NBUF(st) < 0 || LLOYD_NBUF(st) >= LLOYD_BUFCAP(st) ||
+			LLOYD_NBUF(st) > st->nrows)
+			return "its buffer length is out of range";
 		/* checked sizes (mul_size): an absurd header is an ERROR, not a wrap */
 		want = LloydDoubles(st->nfeat, LLOYD_STARTS(st), LLOYD_K(st));
 	}
@@ -474,8 +503,9 @@ SampleCompact(MlopsPassState *st)
 }
 
 /*
- * The scaled, transposed centres and half their squared norms, from the
- * centres and scales of a new Lloyd state.
+ * The scratch area's centres: c_ij / s_j^2 and half of sum_j (c_ij / s_j)^2,
+ * from which a row's score against centre i is half_i - x . w_i, its
+ * squared scaled distance less |x / s|^2 over 2.
  */
 static void
 LloydPrepare(MlopsPassState *st)
@@ -484,7 +514,7 @@ LloydPrepare(MlopsPassState *st)
 	Size		n = LLOYD_NCENT(st);
 	const double *c = LLOYD_CENTERS(st);
 	const double *inv = LLOYD_INV(st);
-	double	   *ct = LLOYD_SCALED(st);
+	double	   *w = LLOYD_WEIGHTED(st);
 	double	   *half = LLOYD_HALFNORM(st);
 	Size		i;
 	int			j;
@@ -497,10 +527,88 @@ LloydPrepare(MlopsPassState *st)
 		{
 			double		v = c[i * p + j] * inv[j];
 
-			ct[(Size) j * n + i] = v;
+			w[i * p + j] = v * inv[j];
 			nn += v * v;
 		}
 		half[i] = nn / 2;
+	}
+}
+
+/*
+ * Add the buffered rows to the sums of their nearest centre in every
+ * start.  The nearest comes from the expanded form |c|^2/2 - x.c in the
+ * scaled space, for the whole buffer against every centre in one dgemm
+ * (scikit-learn's Lloyd does the same); the row's exact squared distance
+ * to it goes into the inertia.  A row's scores do not depend on the other
+ * rows in the buffer, so neither do the sums on the plan.
+ */
+static void
+LloydFlushRows(MlopsPassState *st)
+{
+	int			p = st->nfeat;
+	int			k = LLOYD_K(st);
+	int			nb = LLOYD_NBUF(st);
+	Size		n = LLOYD_NCENT(st);
+	const double *inv = LLOYD_INV(st);
+	const double *cent = LLOYD_CENTERS(st);
+	const double *half = LLOYD_HALFNORM(st);
+	const double *rows = LLOYD_ROWS(st);
+	double	   *g = LLOYD_SCORES(st);
+	int			starts = LLOYD_STARTS(st);
+	Size	   *near;
+	int			r;
+
+	if (nb == 0)
+		return;
+	near = palloc(sizeof(Size) * starts);
+	CHECK_FOR_INTERRUPTS();
+	memset(g, 0, sizeof(double) * n * nb);
+	MlopsGemmTransAdd(g, n, LLOYD_WEIGHTED(st), p, rows, p, p, n, nb);
+	for (r = 0; r < nb; r++)
+	{
+		const double *x = rows + (Size) r * p;
+		const double *gr = g + (Size) r * n;
+		int			s;
+
+		/* each start's nearest centre */
+		for (s = 0; s < starts; s++)
+		{
+			Size		first = (Size) s * k;
+			Size		c;
+			double		bs = half[first] - gr[first];
+
+			near[s] = first;
+			for (c = first + 1; c < first + k; c++)
+				if (half[c] - gr[c] < bs)
+				{
+					bs = half[c] - gr[c];
+					near[s] = c;
+				}
+		}
+		for (s = 0; s < starts; s++)
+		{
+			double	   *b = LLOYD_SUMS(st) + near[s] * LLOYD_BLOCK(p);
+
+			b[0] += 1;
+			DDAdd(&b[1], &b[2 + p], SquaredDistance(x, cent + near[s] * p, inv, p));
+			DDAddVector(b + 2, b + 3 + p, x, p);
+		}
+	}
+	pfree(near);
+	LLOYD_NBUF(st) = 0;
+}
+
+/*
+ * Add a buffer's rows whatever the state went through: its scratch
+ * centres are rebuilt first, since a state that was sent has none.
+ */
+static void
+LloydFlushBuffered(MlopsPassState *st)
+{
+	if (LLOYD_NBUF(st) > 0)
+	{
+		LloydPrepare(st);
+		LloydFlushRows(st);
 	}
 }
 
@@ -515,8 +623,8 @@ KmeansStateCompact(MlopsPassState *st)
 		SampleCompact(st);
 	if (st->pass == KMEANS_PASS_LLOYD && st->nfeat > 0)
 	{
-		memset(LLOYD_SCALED(st), 0,
-			   sizeof(double) * LLOYD_NCENT(st) * (st->nfeat + 2));
+		LloydFlushRows(st);
+		memset(LLOYD_WEIGHTED(st), 0, sizeof(double) * LloydScratch(st));
 	}
 }
 
@@ -723,6 +831,16 @@ mlops_kmeans_combine(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("cannot merge kmeans states computed at different centres")));
+		LloydFlushBuffered(a);
+		if (LLOYD_NBUF(b) > 0)
+		{
+			/* b may be read-only: its buffered rows are added from a copy */
+			MlopsPassState *copy = MlopsPassStateCopy(b);
+
+			LloydFlushBuffered(copy);
+			b = copy;
+			sb = LLOYD_SUMS(b);
+		}
 		for (i = 0; i < nblocks; i++)
 		{
 			double	   *ba = sa + i * LLOYD_BLOCK(p);
@@ -773,7 +891,9 @@ NewLloydState(MemoryContext cxt, const MlopsPassState *st, ArrayType *centers,
 			  ArrayType *inv, int nfeat)
 {
 	int32		dims[MLOPS_PASS_STATE_NDIMS] = {ARR_DIMS(centers)[0],
-	ARR_DIMS(centers)[1], 0, 0};
+		ARR_DIMS(centers)[1],
+		LloydBufferRows(nfeat, ARR_DIMS(centers)[0], ARR_DIMS(centers)[1]),
+	0};
 	Size		ncent = (Size) dims[0] * dims[1] * nfeat;
 	const double *c = (const double *) ARR_DATA_PTR(centers);
 	const double *w = (const double *) ARR_DATA_PTR(inv);
@@ -824,87 +944,6 @@ SameCentres(FunctionCallInfo fcinfo, int opt, const MlopsPassState *st,
 		memcmp(ARR_DATA_PTR(inv), LLOYD_INV(st), sizeof(double) * nfeat) == 0;
 }
 
-/*
- * Add row x to the partial sums of its nearest centre in every start.
- * The nearest is found by the expanded form |c|^2/2 - x.c in the scaled
- * space (one loop over every centre at once; scikit-learn's Lloyd does
- * the same), then the row's exact squared distance to it goes into the
- * inertia.
- */
-static void
-LloydAssign(MlopsPassState *st, const double *restrict x)
-{
-	int			p = st->nfeat;
-	int			k = LLOYD_K(st);
-	Size		n = LLOYD_NCENT(st);
-	const double *inv = LLOYD_INV(st);
-	const double *cent = LLOYD_CENTERS(st);
-	const double *ct = LLOYD_SCALED(st);
-	double	   *restrict score = LLOYD_SCORE(st);
-	double		xs[MLOPS_MAX_FEATURES];
-	Size		i;
-	int			s;
-	int			j;
-
-	for (j = 0; j < p; j++)
-		xs[j] = x[j] * inv[j];
-	memcpy(score, LLOYD_HALFNORM(st), sizeof(double) * n);
-	/* eight centres at a time, their scores held in registers */
-	for (i = 0; i + 8 <= n; i += 8)
-	{
-		double		a0 = score[i],
-					a1 = score[i + 1],
-					a2 = score[i + 2],
-					a3 = score[i + 3],
-					a4 = score[i + 4],
-					a5 = score[i + 5],
-					a6 = score[i + 6],
-					a7 = score[i + 7];
-
-		for (j = 0; j < p; j++)
-		{
-			const double *restrict cj = ct + (Size) j * n + i;
-			double		v = xs[j];
-
-			a0 -= v * cj[0];
-			a1 -= v * cj[1];
-			a2 -= v * cj[2];
-			a3 -= v * cj[3];
-			a4 -= v * cj[4];
-			a5 -= v * cj[5];
-			a6 -= v * cj[6];
-			a7 -= v * cj[7];
-		}
-		score[i] = a0;
-		score[i + 1] = a1;
-		score[i + 2] = a2;
-		score[i + 3] = a3;
-		score[i + 4] = a4;
-		score[i + 5] = a5;
-		score[i + 6] = a6;
-		score[i + 7] = a7;
-	}
-	for (; i < n; i++)
-		for (j = 0; j < p; j++)
-			score[i] -= xs[j] * ct[(Size) j * n + i];
-	for (s = 0; s < LLOYD_STARTS(st); s++)
-	{
-		const double *sc = score + (Size) s * k;
-		double	   *b;
-		int			best = 0;
-		int			c;
-
-		for (c = 1; c < k; c++)
-			if (sc[c] < sc[best])
-				best = c;
-		i = (Size) s * k + best;
-		b = LLOYD_SUMS(st) + i * LLOYD_BLOCK(p);
-		b[0] += 1;
-		DDAdd(&b[1], &b[2 + p], SquaredDistance(x, cent + i * p, inv, p));
-		DDAddVector(b + 2, b + 3 + p, x, p);
-	}
-}
-
 static Datum
 LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 {
@@ -951,7 +990,9 @@ LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("_kmeans_lloyd_state was given other centres or scales within one pass")));
 
-	LloydAssign(st, x);
+	memcpy(LLOYD_ROWS(st) + (Size) LLOYD_NBUF(st) * nfeat, x, sizeof(double) * nfeat);
+	if (++LLOYD_NBUF(st) == LLOYD_BUFCAP(st))
+		LloydFlushRows(st);
 	st->nrows++;
 	PG_RETURN_POINTER(st);
 }
@@ -1286,6 +1327,11 @@ RunLloydPass(const MlopsTrainJob *job, const double *centres, int starts,
 	if (st->pass != KMEANS_PASS_LLOYD || st->nfeat != p ||
 		LLOYD_STARTS(st) != starts || LLOYD_K(st) != k)
 		elog(ERROR, "kmeans Lloyd pass returned the wrong state");
+	if (LLOYD_NBUF(st) > 0)
+	{
+		st = MlopsPassStateCopy(st);
+		LloydFlushBuffered(st);
+	}
 	out->n = st->nrows;
 	out->count = palloc(sizeof(double) * starts * k);
 	out->inertia = palloc0(sizeof(double) * starts);
