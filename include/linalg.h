@@ -19,11 +19,12 @@ extern void MlopsTriSolve(const double *R, int ld, int k, double *x,
 extern void MlopsTriInverse(double *R, int ld, int k);
 extern double MlopsTriRcond(const double *R, int ld, int k);
 extern int	MlopsCholesky(double *A, int n);
-extern void MlopsSyrkUpper(double *C, int n, const double *A, int k, int lda);
-extern void MlopsGemmTransAdd(double *C, int ldc, const double *A, int lda,
-							  const double *B, int ldb, int k, int n1, int n2);
-extern void MlopsGemvTrans(const double *A, int k, int n, int lda,
-						   const double *x, double *y);
+extern void MlopsSyrkRows(double *C, int n, const double *A, int k, int ld);
+extern void MlopsGemvRows(const double *A, int k, int n, int ld,
+						  const double *x, int incx, double *y);
+extern void MlopsGemmAdd(bool transa, bool transb, int m, int n, int k,
+						 const double *A, int lda, const double *B, int ldb,
+						 double *C, int ldc);
 extern int	MlopsSymmetricEigen(double *A, int n, double *w);
 
 #endif							/* MLOPS_LINALG_H */

@@ -563,7 +563,7 @@ LloydFlushRows(MlopsPassState *st)
 	near = palloc(sizeof(Size) * starts);
 	CHECK_FOR_INTERRUPTS();
 	memset(g, 0, sizeof(double) * n * nb);
-	MlopsGemmTransAdd(g, n, LLOYD_WEIGHTED(st), p, rows, p, p, n, nb);
+	MlopsGemmAdd(true, false, n, nb, p, LLOYD_WEIGHTED(st), p, rows, p, g, n);
 	for (r = 0; r < nb; r++)
 	{
 		const double *x = rows + (Size) r * p;

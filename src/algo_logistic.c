@@ -226,10 +226,10 @@ typedef struct LogisticParams
  *	 [0,1] deviance (-2 loglik, double-double)  [2] max |eta|
  *	 [3 .. 3+2m) gradient of the log-likelihood (double-double pairs)
  *	 then the Hessian of -loglik, m x m column-major (upper triangle used)
- *	 then the buffer: B x p rows [1|x] (column-major, stride B), then for
- *	 two classes B residuals y - p and B weights p (1 - p), for more B
- *	 residuals onehot(y)_k - p_k for each class k >= 1, then B
- *	 probabilities p_k for each
+ *	 then the buffer of B rows, each [1|x] then for two classes the
+ *	 residual y - p and the weight p (1 - p), for more the residuals
+ *	 onehot(y)_k - p_k of each class k >= 1, then their probabilities p_k
+ *	 (row-major: a row is appended to one run of memory)
  * Rows are buffered and folded in by blocks (X'r by dgemv; X'WX by dsyrk,
  * or for K > 2 each of the (K-1)K/2 blocks X' diag(p_k (delta_kl - p_l)) X
  * by dgemm), which costs a fraction of a row-by-row rank-one update.
@@ -310,10 +310,10 @@ NewState(int K, int p)
 }
 
 /*
- * Fold n buffered rows (x: column-major with stride ld, then the columns
- * AddRow appends) into the sums of st: X'r into the gradient, X'WX into
- * the Hessian.  The buffer is scratch afterwards: binary rows are scaled
- * in place by sqrt(w).
+ * Fold n buffered rows (row r at x + r * ld, laid out as AddRow appends
+ * them) into the sums of st: X'r into the gradient, X'WX into the
+ * Hessian.  The buffer is scratch afterwards: binary rows are scaled in
+ * place by sqrt(w).
  */
 static void
 FoldRows(MlopsPassState *st, double *x, int ld, int n)
@@ -334,20 +334,21 @@ FoldRows(MlopsPassState *st, double *x, int ld, int n)
 		return;
 	for (k = 1; k < K; k++)
 	{
-		MlopsGemvTrans(x, n, p, ld, x + (Size) (p + k - 1) * ld, gx);
+		MlopsGemvRows(x, n, p, ld, x + p + k - 1, ld, gx);
 		for (j = 0; j < p; j++)
 			DDAdd(&g[2 * ((k - 1) * p + j)], &g[2 * ((k - 1) * p + j) + 1], gx[j]);
 	}
 	if (K == 2)
 	{
-		double	   *sw = x + (Size) (p + 1) * ld;
-
 		for (i = 0; i < n; i++)
-			sw[i] = sqrt(sw[i]);
-		for (j = 0; j < p; j++)
-			for (i = 0; i < n; i++)
-				x[(Size) j * ld + i] *= sw[i];
-		MlopsSyrkUpper(H, p, x, n, ld);
+		{
+			double	   *row = x + (Size) i * ld;
+			double		sw = sqrt(row[p + 1]);
+
+			for (j = 0; j < p; j++)
+				row[j] *= sw;
+		}
+		MlopsSyrkRows(H, p, x, n, ld);
 		return;
 	}
 	/* block (k, l) of the Hessian, k <= l: X' diag(p_k (delta_kl - p_l)) X */
@@ -355,15 +356,17 @@ FoldRows(MlopsPassState *st, double *x, int ld, int n)
 	for (k = 1; k < K; k++)
 		for (l = k; l < K; l++)
 		{
-			const double *pk = x + (Size) (p + K - 2 + k) * ld;
-			const double *pl = x + (Size) (p + K - 2 + l) * ld;
+			for (i = 0; i < n; i++)
+			{
+				const double *row = x + (Size) i * ld;
+				double		w = row[p + K - 2 + k] *
+					((k == l ? 1.0 : 0.0) - row[p + K - 2 + l]);
 
-			for (j = 0; j < p; j++)
-				for (i = 0; i < n; i++)
-					t[(Size) j * n + i] = x[(Size) j * ld + i] *
-						pk[i] * ((k == l ? 1.0 : 0.0) - pl[i]);
-			MlopsGemmTransAdd(H + (Size) (l - 1) * p * m + (Size) (k - 1) * p, m,
-							  t, n, x, ld, n, p, p);
+				for (j = 0; j < p; j++)
+					t[(Size) i * p + j] = row[j] * w;
+			}
+			MlopsGemmAdd(false, true, p, p, n, t, p, x, ld,
+						 H + (Size) (l - 1) * p * m + (Size) (k - 1) * p, m);
 		}
 	pfree(t);
 }
@@ -374,7 +377,8 @@ FlushBuffer(MlopsPassState *st)
 {
 	if (LS_NBUF(st) > 0)
 	{
-		FoldRows(st, st->data + LS_BUF(LS_M(st)), LS_BUFCAP(st), LS_NBUF(st));
+		FoldRows(st, st->data + LS_BUF(LS_M(st)), LS_BUFCOLS(LS_P(st), LS_K(st)),
+				 LS_NBUF(st));
 		LS_NBUF(st) = 0;
 	}
 }
@@ -400,14 +404,14 @@ LogisticStateCompact(MlopsPassState *st)
  */
 static void
 AddRow(double *d, const double *coef, int K, int p, const double *x, int y,
-	   double *buf, int bufcap, int32 *nbuf)
+	   double *buf, int32 *nbuf)
 {
 	double		eta[MLOPS_MAX_CLASSES];
 	double		prob[MLOPS_MAX_CLASSES];
 	double		dev;
 	int			n = *nbuf;
+	double	   *row;
 	int			k;
-	int			a;
 
 	Eta(coef, p, K, x, eta);
 	if (K == 2)
@@ -436,16 +440,16 @@ AddRow(double *d, const double *coef, int K, int p, const double *x, int y,
 	for (k = 1; k < K; k++)
 		d[LS_MAXETA] = Max(d[LS_MAXETA], fabs(eta[k]));
 
-	buf[n] = 1.0;
-	for (a = 1; a < p; a++)
-		buf[(Size) a * bufcap + n] = x[a - 1];
+	row = buf + (Size) n * LS_BUFCOLS(p, K);
+	row[0] = 1.0;
+	memcpy(row + 1, x, sizeof(double) * (p - 1));
 	for (k = 1; k < K; k++)
-		buf[(Size) (p + k - 1) * bufcap + n] = (y == k ? 1.0 : 0.0) - prob[k];
+		row[p + k - 1] = (y == k ? 1.0 : 0.0) - prob[k];
 	if (K == 2)
-		buf[(Size) (p + 1) * bufcap + n] = prob[1] * prob[0];
+		row[p + 1] = prob[1] * prob[0];
 	else
 		for (k = 1; k < K; k++)
-			buf[(Size) (p + K - 2 + k) * bufcap + n] = prob[k];
+			row[p + K - 2 + k] = prob[k];
 	*nbuf = n + 1;
 }
 
@@ -538,7 +542,7 @@ LogisticAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 					 errdetail("Coefficient %d is not finite.", j + 1)));
 	st->nrows++;
 	AddRow(st->data, coef, LS_K(st), LS_P(st), x, (int) y, st->data + LS_BUF(m),
-		   LS_BUFCAP(st), &LS_NBUF(st));
+		   &LS_NBUF(st));
 	if (LS_NBUF(st) == LS_BUFCAP(st))
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -625,7 +629,7 @@ mlops_logistic_combine(PG_FUNCTION_ARGS)
 
 			FlushBuffer(a);
 			memcpy(copy, b->data + LS_BUF(m), sizeof(double) * n);
-			FoldRows(a, copy, bb, LS_NBUF(b));
+			FoldRows(a, copy, LS_BUFCOLS(LS_P(b), LS_K(b)), LS_NBUF(b));
 			pfree(copy);
 		}
 		DDMerge(&a->data[LS_DEV], &b->data[LS_DEV]);
@@ -954,6 +958,7 @@ LogisticTrain(MlopsTrainJob *job)
 	double	   *step = palloc0(sizeof(double) * m);
 	char	   *sample;
 	int			sample_iters = 0;
+	int			stage;
 	bool		converged;
 	NewtonEnd	end;
 	PassResult	r;
@@ -971,11 +976,22 @@ LogisticTrain(MlopsTrainJob *job)
 						K, job->nfeat, m, LOGISTIC_MAX_PARAMS)));
 	CheckMemory(job->nfeat, m);
 
-	sample = MlopsSampleClause(job, Max(WARM_START_ROWS, 100.0 * m));
-	if (sample != NULL)
+	/*
+	 * A small sample first, whence the big one needs a pass or two.  A
+	 * sample's optimum is about 1/sqrt(rows) from the table's, so Newton
+	 * on it stops at a relative step of 1e-3 (exact to about 1e-6).
+	 */
+	for (stage = 0; stage < 2; stage++)
 	{
-		end = Newton(job, params, coef, sample, 1e-6, Min(params->max_iter, 50),
-					 &r, step, &sample_iters, &bad);
+		int			it = 0;
+
+		sample = MlopsSampleClause(job, Max(WARM_START_ROWS / (stage == 0 ? 10 : 1),
+											100.0 * m * (stage == 0 ? 1 : 10)));
+		if (sample == NULL)
+			continue;
+		end = Newton(job, params, coef, sample, 1e-3, Min(params->max_iter, 50),
+					 &r, step, &it, &bad);
+		sample_iters += it;
 		if (end != NEWTON_CONVERGED)
 			memset(coef, 0, sizeof(double) * m);
 	}

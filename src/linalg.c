@@ -302,45 +302,49 @@ MlopsSymmetricEigen(double *A, int n, double *w)
 }
 
 /*
- * C += A'A on the upper triangle of the n x n matrix C, A being the first
- * k rows of a column-major k x n block with leading dimension lda.
+ * C += A'A on the upper triangle of the n x n matrix C, A being k rows of
+ * n values, row r at A + r * ld (a row-major block).
  */
 void
-MlopsSyrkUpper(double *C, int n, const double *A, int k, int lda)
+MlopsSyrkRows(double *C, int n, const double *A, int k, int ld)
 {
-	CheckDims("dsyrk", n >= 1 && k >= 0 && lda >= Max(1, k));
+	CheckDims("dsyrk", n >= 1 && k >= 0 && ld >= n);
 	if (k == 0)
 		return;
 	LoadBlas();
-	blas.dsyrk(CblasColMajor, CblasUpper, CblasTrans, n, k, 1.0, A, lda,
+	blas.dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, n, k, 1.0, A, ld,
 			   1.0, C, n);
 }
 
 /*
- * C += A'B: C an n1 x n2 block of a column-major matrix with leading
- * dimension ldc, A and B the first k rows of column-major blocks of n1
- * and n2 columns (leading dimensions lda, ldb).
+ * y = A'x, A being k rows of n values (row r at A + r * ld), x k values
+ * with stride incx.
  */
 void
-MlopsGemmTransAdd(double *C, int ldc, const double *A, int lda,
-				  const double *B, int ldb, int k, int n1, int n2)
+MlopsGemvRows(const double *A, int k, int n, int ld, const double *x,
+			  int incx, double *y)
 {
-	CheckDims("dgemm", n1 >= 1 && n2 >= 1 && k >= 0 && ldc >= n1 &&
-			  lda >= Max(1, k) && ldb >= Max(1, k));
+	CheckDims("dgemv", n >= 1 && k >= 0 && ld >= n && incx >= 1);
+	LoadBlas();
+	blas.dgemv(CblasColMajor, CblasNoTrans, n, k, 1.0, A, ld, x, incx, 0.0, y, 1);
+}
+
+/*
+ * C += op(A) op(B) for column-major matrices: C m x n (leading dimension
+ * ldc), op(A) m x k, op(B) k x n, op(X) = X' when its flag is set.
+ */
+void
+MlopsGemmAdd(bool transa, bool transb, int m, int n, int k, const double *A,
+			 int lda, const double *B, int ldb, double *C, int ldc)
+{
+	CheckDims("dgemm", m >= 1 && n >= 1 && k >= 0 && ldc >= m &&
+			  lda >= Max(1, transa ? k : m) && ldb >= Max(1, transb ? n : k));
 	if (k == 0)
 		return;
 	LoadBlas();
-	blas.dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n1, n2, k, 1.0, A, lda,
+	blas.dgemm(CblasColMajor, transa ? CblasTrans : CblasNoTrans,
+			   transb ? CblasTrans : CblasNoTrans, m, n, k, 1.0, A, lda,
 			   B, ldb, 1.0, C, ldc);
-}
-
-/* y = A'x: A the first k rows of a column-major k x n block (leading dimension lda). */
-void
-MlopsGemvTrans(const double *A, int k, int n, int lda, const double *x, double *y)
-{
-	CheckDims("dgemv", n >= 1 && k >= 0 && lda >= Max(1, k));
-	LoadBlas();
-	blas.dgemv(CblasColMajor, CblasTrans, k, n, 1.0, A, lda, x, 1, 0.0, y, 1);
 }
 
 /* Replace the leading k x k upper triangle of R by its inverse. */
