@@ -475,8 +475,9 @@ ResolveClasses(TrainArgs *a)
 					 errdetail("A classifier's numeric labels are integers of at most 2^53 in magnitude."),
 					 errhint("Train a regression, such as algorithm 'linear', on a continuous target.")));
 	}
+	/* s.col: the label column itself, not the text output column of that name */
 	sql = psprintf("SELECT %s FROM (SELECT DISTINCT %s FROM %s WHERE %s IS NOT NULL) s "
-				   "ORDER BY %s LIMIT %d",
+				   "ORDER BY s.%s LIMIT %d",
 				   MlopsLabelTextSql(a->target, a->target_type, a->label_kind), col, a->relname, col, col, MLOPS_MAX_CLASSES + 1);
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the classes failed");

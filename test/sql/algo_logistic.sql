@@ -1422,10 +1422,11 @@ FROM mlops.train('bc_split', 'bc', 'diagnosis', 'logistic', deploy => 'never',
                  features => '{mean_texture,mean_smoothness,mean_symmetry,mean_fractal_dimension}');
 
 -- labels of every kind keep their values: boolean predicts 0/1, integer
--- and integer-valued float labels predict the class value, text its index
+-- and integer-valued float labels predict the class value, text its index;
+-- numbers are classes in numeric order (-6, 2, 10), not as text sorts them
 CREATE TEMP TABLE kinds AS
-SELECT x, (x > 0.3) <> (g % 5 = 0) AS b, ((x * 3)::int % 3) * 10 - 10 AS i,
-       (((x * 3)::int % 3) * 10 - 10)::float8 AS f, (ARRAY['lo', 'mid', 'hi'])[1 + (x * 3)::int % 3] AS t
+SELECT x, (x > 0.3) <> (g % 5 = 0) AS b, ((x * 3)::int % 3) * 8 - 6 AS i,
+       (((x * 3)::int % 3) * 8 - 6)::float8 AS f, (ARRAY['lo', 'mid', 'hi'])[1 + (x * 3)::int % 3] AS t
 FROM (SELECT g, (g * 0.618034) % 1 AS x FROM generate_series(1, 300) g) s;
 SELECT count(*) FROM mlops.train('k_bool', 'kinds', 'b', 'logistic', features => '{x}', test_size => 0);
 SELECT count(*) FROM mlops.train('k_int', 'kinds', 'i', 'logistic', features => '{x}', test_size => 0);
