@@ -79,10 +79,14 @@ typedef struct MlopsTrainJob
 extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,
 						  const char *params);
 extern char *MlopsPassSqlSampled(const MlopsTrainJob *job, const char *aggregate,
-								 const char *params, const char *sample);
+								 const char *params, const char *sample,
+								 const char *also_sql);
 extern char *MlopsSampleClause(const MlopsTrainJob *job, double target_rows);
 extern Datum MlopsRunPass(const char *sql, int nargs, Oid *types,
 						  Datum *values, bool *isnull);
+extern void MlopsRunPassColumns(const char *sql, int nargs, Oid *types,
+								Datum *values, int ncols, Datum *out,
+								bool *isnull);
 extern Datum MlopsTextArray(char **strs, int n, const char *last);
 extern void MlopsJsonValue(StringInfo buf, double v);
 extern void MlopsJsonNumber(StringInfo buf, const char *key, double v);
@@ -94,5 +98,8 @@ extern char *MlopsClassIndexSql(const char *target, const char *label_sql,
 
 /* metrics.c */
 extern Jsonb *MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra);
+extern char *MlopsEvalCallSql(const MlopsTrainJob *job, int artifact_param);
+extern Jsonb *MlopsEvalFinish(MlopsTrainJob *job, Datum metrics, bool isnull,
+							  Jsonb *extra);
 
 #endif							/* MLOPS_PASS_H */

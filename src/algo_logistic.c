@@ -53,6 +53,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/jsonb.h"
 
 #include "algo_linear.h"
 #include "ddouble.h"
@@ -668,6 +669,8 @@ typedef struct PassResult
 	double		max_eta;
 	double	   *g;				/* m: gradient of the log-likelihood */
 	double	   *H;				/* m x m: Hessian of -loglik, upper */
+	Datum		eval;			/* the evaluation run in the pass, if any */
+	bool		eval_isnull;
 } PassResult;
 
 /*
@@ -677,11 +680,13 @@ typedef struct PassResult
  */
 static bool
 RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
-				const char *sample, PassResult *out)
+				const char *sample, bytea *eval_artifact, PassResult *out)
 {
 	Datum	   *c = palloc(sizeof(Datum) * m);
-	Oid			types[3] = {FLOAT8ARRAYOID, FLOAT8OID, INT8OID};
-	Datum		values[3];
+	Oid			types[4] = {FLOAT8ARRAYOID, FLOAT8OID, INT8OID, BYTEAOID};
+	Datum		values[4];
+	Datum		cols[2];
+	bool		nulls[2];
 	bool		isnull;
 	Datum		state;
 	MlopsPassState *st;
@@ -694,8 +699,19 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	values[1] = Float8GetDatum(job->test_size);
 	values[2] = Int64GetDatum(job->seed);
-	state = MlopsRunPass(MlopsPassSqlSampled(job, "_logistic_state", "$1, $2, $3", sample),
-						 3, types, values, &isnull);
+	values[3] = PointerGetDatum(eval_artifact);
+	MlopsRunPassColumns(MlopsPassSqlSampled(job, "_logistic_state", "$1, $2, $3", sample,
+											eval_artifact ? MlopsEvalCallSql(job, 4) : NULL),
+						eval_artifact ? 4 : 3, types, values, eval_artifact ? 2 : 1,
+						cols, nulls);
+	state = cols[0];
+	isnull = nulls[0];
+	out->eval_isnull = true;
+	if (eval_artifact != NULL && !nulls[1])
+	{
+		out->eval = PointerGetDatum(DatumGetJsonbPCopy(cols[1]));
+		out->eval_isnull = false;
+	}
 	if (isnull && sample != NULL)
 		return false;
 	if (isnull)
@@ -858,17 +874,44 @@ typedef enum NewtonEnd
 	NEWTON_EMPTY				/* a sample without training rows */
 } NewtonEnd;
 
+/* The version's artifact at coefficients coef with standard errors se. */
+static bytea *
+LogisticArtifact(const MlopsTrainJob *job, double *coef, double *se)
+{
+	MlopsModel	model;
+	LogisticModel lm;
+
+	lm.p = job->nfeat + 1;
+	lm.coef = coef;
+	lm.std_error = se;
+	memset(&model, 0, sizeof(model));
+	model.algo = &mlops_logistic_routine;
+	model.nfeat = job->nfeat;
+	model.feature_names = job->features;
+	model.nclasses = job->nclasses;
+	model.classes = job->classes;
+	model.label_kind = job->label_kind;
+	model.payload = &lm;
+	return MlopsArtifactEncode(&model);
+}
+
 /*
  * Newton iterations from coef (updated), one pass each over the sample
  * or every row, until the step is below tol relative to the coefficients
  * (they are then exact to about tol^2, and the last pass's Hessian, in r,
  * is the one at them to about tol) or max_iter passes; a step that raises
  * the objective is halved, as glm does.  *iters gets the passes run.
+ *
+ * With fold_eval, a pass that the last step predicts to be the last one
+ * (quadratic convergence: a relative step s makes the next about s^2)
+ * also runs the evaluation of the model at its coefficients, in the same
+ * scan; when it does end the iteration, r->eval holds the metrics, which
+ * are those of coefficients within tol of the ones returned.
  */
 static NewtonEnd
 Newton(const MlopsTrainJob *job, const LogisticParams *params, double *coef,
-	   const char *sample, double tol, int max_iter, PassResult *r,
-	   double *step, int *iters, int *bad)
+	   const char *sample, double tol, int max_iter, bool fold_eval,
+	   PassResult *r, double *step, int *iters, int *bad)
 {
 	int			p = job->nfeat + 1;
 	int			m = (job->nclasses - 1) * p;
@@ -883,9 +926,19 @@ Newton(const MlopsTrainJob *job, const LogisticParams *params, double *coef,
 	{
 		double		obj;
 		double		sn;
+		double		rel = prev_step / (Norm(coef, m) + tol);
+		bytea	   *eval = NULL;
 
 		CHECK_FOR_INTERRUPTS();
-		if (!RunLogisticPass(job, coef, m, sample, r))
+		if (fold_eval && 10 * rel * rel <= tol)
+		{
+			double	   *nan = palloc(sizeof(double) * m);
+
+			for (i = 0; i < m; i++)
+				nan[i] = get_float8_nan();
+			eval = LogisticArtifact(job, coef, nan);
+		}
+		if (!RunLogisticPass(job, coef, m, sample, eval, r))
 			return NEWTON_EMPTY;
 		if (r->ntrain < m && params->alpha == 0)
 		{
@@ -962,8 +1015,8 @@ LogisticTrain(MlopsTrainJob *job)
 	bool		converged;
 	NewtonEnd	end;
 	PassResult	r;
-	MlopsModel	model;
-	LogisticModel lm;
+	double	   *se;
+	bool		folded;
 	StringInfoData s;
 	int			iter;
 	int			bad;
@@ -990,13 +1043,13 @@ LogisticTrain(MlopsTrainJob *job)
 		if (sample == NULL)
 			continue;
 		end = Newton(job, params, coef, sample, 1e-3, Min(params->max_iter, 50),
-					 &r, step, &it, &bad);
+					 false, &r, step, &it, &bad);
 		sample_iters += it;
 		if (end != NEWTON_CONVERGED)
 			memset(coef, 0, sizeof(double) * m);
 	}
-	end = Newton(job, params, coef, NULL, params->tol, params->max_iter, &r,
-				 step, &iter, &bad);
+	end = Newton(job, params, coef, NULL, params->tol, params->max_iter, true,
+				 &r, step, &iter, &bad);
 	if (end == NEWTON_SINGULAR)
 		ReportSingular(job, bad);
 	if (end == NEWTON_SEPARATED)
@@ -1015,9 +1068,7 @@ LogisticTrain(MlopsTrainJob *job)
 					 errhint("Rescale the features, or set alpha > 0.")));
 
 	/* Wald standard errors: the diagonal of H^-1 = U^-1 U^-T (U from the last pass) */
-	lm.p = p;
-	lm.coef = coef;
-	lm.std_error = palloc(sizeof(double) * m);
+	se = palloc(sizeof(double) * m);
 	MlopsTriInverse(r.H, m, m);
 	for (i = 0; i < m; i++)
 	{
@@ -1026,27 +1077,24 @@ LogisticTrain(MlopsTrainJob *job)
 
 		for (j = i; j < m; j++)
 			v += r.H[(Size) j * m + i] * r.H[(Size) j * m + i];
-		lm.std_error[i] = params->alpha == 0 ? sqrt(v) : get_float8_nan();
+		se[i] = params->alpha == 0 ? sqrt(v) : get_float8_nan();
 	}
-	memset(&model, 0, sizeof(model));
-	model.algo = &mlops_logistic_routine;
-	model.nfeat = job->nfeat;
-	model.feature_names = job->features;
-	model.nclasses = K;
-	model.classes = job->classes;
-	model.label_kind = job->label_kind;
-	model.payload = &lm;
-	job->artifact = MlopsArtifactEncode(&model);
+	job->artifact = LogisticArtifact(job, coef, se);
 	job->n_train = (int64) r.ntrain;
 
+	/* the last pass evaluated the model when it was predicted to be the last */
+	folded = converged && !r.eval_isnull;
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"n_train\": %.0f, \"rows_skipped\": %.0f, \"iterations\": %d, "
-					 "\"sample_iterations\": %d, \"converged\": %s",
-					 r.ntrain, r.nskipped, iter, sample_iters,
+					 "\"sample_iterations\": %d, \"passes\": %d, \"converged\": %s",
+					 r.ntrain, r.nskipped, iter, sample_iters, iter + (folded ? 0 : 1),
 					 converged ? "true" : "false");
 	MlopsJsonNumber(&s, "deviance", r.deviance);
 	appendStringInfoChar(&s, '}');
-	job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
+	if (folded)
+		job->metrics = MlopsEvalFinish(job, r.eval, false, MlopsJsonbFromString(s.data));
+	else
+		job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
 }
 
 /*

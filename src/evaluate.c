@@ -693,6 +693,35 @@ mlops_eval_final(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The evaluation aggregate over a training job's rows, as a call to put
+ * in a pass's SELECT list: the artifact is parameter $artifact_param,
+ * test_size and seed $2 and $3 (as in every pass query), so a family may
+ * evaluate in the scan of its last pass.
+ */
+char *
+MlopsEvalCallSql(const MlopsTrainJob *job, int artifact_param)
+{
+	StringInfoData sql;
+	int			i;
+
+	initStringInfo(&sql);
+	if (job->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+		appendStringInfo(&sql, "mlops._eval_state($%d, $2, $3, %s)",
+						 artifact_param, job->row_sql);
+	else
+	{
+		appendStringInfo(&sql, "mlops._eval_state($%d, $2, $3, %s, ARRAY[",
+						 artifact_param,
+						 job->target_sql ? job->target_sql : "NULL::pg_catalog.float8");
+		for (i = 0; i < job->nfeat; i++)
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+							 quote_identifier(job->features[i]));
+		appendStringInfoString(&sql, "]::pg_catalog.float8[])");
+	}
+	return sql.data;
+}
+
+/*
  * The metrics of a version a family just trained, on the rows the split
  * held out (or, with test_size 0, on the training rows), merged with the
  * family's own keys in extra; sets job->n_test.  SPI is connected.
@@ -700,31 +729,30 @@ mlops_eval_final(PG_FUNCTION_ARGS)
 Jsonb *
 MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra)
 {
-	StringInfoData sql;
 	Oid			types[3] = {BYTEAOID, FLOAT8OID, INT8OID};
 	Datum		values[3];
 	bool		isnull;
 	Datum		metrics;
-	Jsonb	   *where;
-	int			i;
 
-	initStringInfo(&sql);
-	if (job->nfeat <= MLOPS_MAX_ARGS_FEATURES)
-		appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s) FROM %s",
-						 job->row_sql, job->relname);
-	else
-	{
-		appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s, ARRAY[",
-						 job->target_sql ? job->target_sql : "NULL::pg_catalog.float8");
-		for (i = 0; i < job->nfeat; i++)
-			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-							 quote_identifier(job->features[i]));
-		appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", job->relname);
-	}
 	values[0] = PointerGetDatum(job->artifact);
 	values[1] = Float8GetDatum(job->test_size);
 	values[2] = Int64GetDatum(job->seed);
-	metrics = MlopsRunPass(sql.data, 3, types, values, &isnull);
+	metrics = MlopsRunPass(psprintf("SELECT %s FROM %s", MlopsEvalCallSql(job, 1),
+									job->relname),
+						   3, types, values, &isnull);
+	return MlopsEvalFinish(job, metrics, isnull, extra);
+}
+
+/*
+ * The version's metrics from what the evaluation aggregate returned
+ * (MlopsEvaluateHeldOut, or a family's own pass that ran it), with the
+ * family's keys in extra; sets job->n_test.
+ */
+Jsonb *
+MlopsEvalFinish(MlopsTrainJob *job, Datum metrics, bool isnull, Jsonb *extra)
+{
+	Jsonb	   *where;
+
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

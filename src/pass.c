@@ -32,21 +32,27 @@
 char *
 MlopsPassSql(const MlopsTrainJob *a, const char *aggregate, const char *params)
 {
-	return MlopsPassSqlSampled(a, aggregate, params, NULL);
+	return MlopsPassSqlSampled(a, aggregate, params, NULL, NULL);
 }
 
-/* The same over a sample of the relation's blocks (MlopsSampleClause), or all. */
+/*
+ * The same over a sample of the relation's blocks (MlopsSampleClause), or
+ * all; with another aggregate call (also_sql, or NULL) computed in the
+ * same scan as a second column.
+ */
 char *
 MlopsPassSqlSampled(const MlopsTrainJob *a, const char *aggregate,
-					const char *params, const char *sample)
+					const char *params, const char *sample, const char *also_sql)
 {
+	const char *also = also_sql ? psprintf(", %s", also_sql) : "";
+
 	if (sample == NULL)
 		sample = "";
 	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
-		return psprintf("SELECT mlops.%s(%s, %s) FROM %s%s", aggregate, params,
-						a->row_sql, a->relname, sample);
-	return psprintf("SELECT mlops.%s(%s, %s) FROM %s%s", aggregate, a->row_sql,
-					params, a->relname, sample);
+		return psprintf("SELECT mlops.%s(%s, %s)%s FROM %s%s", aggregate, params,
+						a->row_sql, also, a->relname, sample);
+	return psprintf("SELECT mlops.%s(%s, %s)%s FROM %s%s", aggregate, a->row_sql,
+					params, also, a->relname, sample);
 }
 
 /*
@@ -106,17 +112,31 @@ MlopsTextArray(char **strs, int n, const char *last)
 Datum
 MlopsRunPass(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
 {
+	Datum		d;
+
+	MlopsRunPassColumns(sql, nargs, types, values, 1, &d, isnull);
+	return d;
+}
+
+/* The same for a pass of ncols aggregates: their values into out[], isnull[]. */
+void
+MlopsRunPassColumns(const char *sql, int nargs, Oid *types, Datum *values,
+					int ncols, Datum *out, bool *isnull)
+{
 	int			rc;
 	int			save_nestlevel = NewGUCNestLevel();
+	int			i;
 
 	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
 	AtEOXact_GUC(true, save_nestlevel);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+	if (rc != SPI_OK_SELECT || SPI_processed != 1 ||
+		SPI_tuptable->tupdesc->natts != ncols)
 		elog(ERROR, "training query failed: %s", SPI_result_code_string(rc));
-	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-						 isnull);
+	for (i = 0; i < ncols; i++)
+		out[i] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+							   i + 1, &isnull[i]);
 }
 
 void

@@ -1421,6 +1421,18 @@ SELECT metrics->>'evaluated_on' AS evaluated_on, (metrics->>'n')::int + (metrics
 FROM mlops.train('bc_split', 'bc', 'diagnosis', 'logistic', deploy => 'never',
                  features => '{mean_texture,mean_smoothness,mean_symmetry,mean_fractal_dimension}');
 
+-- the Newton pass predicted to be the last one also evaluates the model,
+-- in the same scan: then passes = iterations, and the stored metrics are
+-- evaluate()'s on the same rows to within the last step (below tol)
+SELECT (metrics->>'passes')::int = (metrics->>'iterations')::int AS evaluated_in_last_pass
+FROM mlops.train('bc_fold', 'bc', 'diagnosis', 'logistic', test_size => 0,
+                 features => '{mean_texture,mean_smoothness,mean_symmetry,mean_fractal_dimension}');
+SELECT abs((v.metrics->>'log_loss')::float8 - (e->>'log_loss')::float8) < 1e-9 * (e->>'log_loss')::float8 AS same_log_loss,
+       v.metrics->'accuracy' = e->'accuracy' AS same_accuracy, v.metrics->'roc_auc' = e->'roc_auc' AS same_auc,
+       v.metrics->'f1' = e->'f1' AS same_f1, (v.metrics->>'n')::int AS n
+FROM mlops.versions v, mlops.evaluate('bc_fold', 'bc', 'diagnosis') e
+WHERE v.model = 'bc_fold';
+
 -- labels of every kind keep their values: boolean predicts 0/1, integer
 -- and integer-valued float labels predict the class value, text its index;
 -- numbers are classes in numeric order (-6, 2, 10), not as text sorts them
