@@ -116,6 +116,13 @@ typedef struct MlopsAlgorithmRoutine
 								 struct ReturnSetInfo *rsinfo);
 
 	/*
+	 * A classifier whose first full pass confirms classes listed from a
+	 * sample (pass.h, MlopsClassCheckSql): train.c then lists them from a
+	 * block sample of a big relation instead of a scan of its own.
+	 */
+	bool		confirms_classes;
+
+	/*
 	 * Backend only, may be NULL: a clustering model's centres as (cluster,
 	 * feature, value) rows, a decomposition's components as (component,
 	 * feature, loading, explained_variance, explained_variance_ratio).

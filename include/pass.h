@@ -68,12 +68,14 @@ typedef struct MlopsTrainJob
 	int			nclasses;		/* passes receive a row's class as its */
 	char	  **classes;		/* 0-based index */
 	MlopsCompare *compare;		/* the deployed version to compare, or NULL */
+	const char *class_check_sql;	/* classes from a sample: see MlopsClassCheckSql */
 
 	/* what the family trained */
 	bytea	   *artifact;
 	Jsonb	   *metrics;
 	int64		n_train;
 	int64		n_test;
+	bool		classes_incomplete; /* a row's label is not in classes: train again */
 } MlopsTrainJob;
 
 extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,
@@ -82,6 +84,9 @@ extern char *MlopsPassSqlSampled(const MlopsTrainJob *job, const char *aggregate
 								 const char *params, const char *sample,
 								 const char *also_sql);
 extern char *MlopsSampleClause(const MlopsTrainJob *job, double target_rows);
+extern char *MlopsSampleClauseFor(Oid relid, int64 seed, double target_rows);
+extern const char *MlopsClassCheckSql(const MlopsTrainJob *job);
+extern bool MlopsClassesConfirmed(MlopsTrainJob *job, Datum count, bool isnull);
 extern Datum MlopsRunPass(const char *sql, int nargs, Oid *types,
 						  Datum *values, bool *isnull);
 extern void MlopsRunPassColumns(const char *sql, int nargs, Oid *types,

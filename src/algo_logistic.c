@@ -671,6 +671,7 @@ typedef struct PassResult
 	double	   *H;				/* m x m: Hessian of -loglik, upper */
 	Datum		eval;			/* the evaluation run in the pass, if any */
 	bool		eval_isnull;
+	bool		reclass;		/* a label is not one of the sampled classes */
 } PassResult;
 
 /*
@@ -679,14 +680,17 @@ typedef struct PassResult
  * error, unless over a sample.
  */
 static bool
-RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
+RunLogisticPass(MlopsTrainJob *job, const double *coef, int m,
 				const char *sample, bytea *eval_artifact, PassResult *out)
 {
 	Datum	   *c = palloc(sizeof(Datum) * m);
 	Oid			types[4] = {FLOAT8ARRAYOID, FLOAT8OID, INT8OID, BYTEAOID};
 	Datum		values[4];
-	Datum		cols[2];
-	bool		nulls[2];
+	Datum		cols[3];
+	bool		nulls[3];
+	const char *check = sample == NULL ? MlopsClassCheckSql(job) : NULL;
+	char	   *also = NULL;
+	int			ncols = 1;
 	bool		isnull;
 	Datum		state;
 	MlopsPassState *st;
@@ -700,12 +704,19 @@ RunLogisticPass(const MlopsTrainJob *job, const double *coef, int m,
 	values[1] = Float8GetDatum(job->test_size);
 	values[2] = Int64GetDatum(job->seed);
 	values[3] = PointerGetDatum(eval_artifact);
-	MlopsRunPassColumns(MlopsPassSqlSampled(job, "_logistic_state", "$1, $2, $3", sample,
-											eval_artifact ? MlopsEvalCallSql(job, 4) : NULL),
-						eval_artifact ? 4 : 3, types, values, eval_artifact ? 2 : 1,
-						cols, nulls);
+	/* the pass's other columns: the evaluation, the class check */
+	if (eval_artifact != NULL)
+		also = MlopsEvalCallSql(job, 4);
+	if (check != NULL)
+		also = also ? psprintf("%s, %s", also, check) : pstrdup(check);
+	ncols += (eval_artifact != NULL) + (check != NULL);
+	MlopsRunPassColumns(MlopsPassSqlSampled(job, "_logistic_state", "$1, $2, $3", sample, also),
+						eval_artifact ? 4 : 3, types, values, ncols, cols, nulls);
 	state = cols[0];
 	isnull = nulls[0];
+	out->reclass = check != NULL && !MlopsClassesConfirmed(job, cols[ncols - 1], nulls[ncols - 1]);
+	if (out->reclass)
+		return true;
 	out->eval_isnull = true;
 	if (eval_artifact != NULL && !nulls[1])
 	{
@@ -871,7 +882,8 @@ typedef enum NewtonEnd
 	NEWTON_MAX_ITER,
 	NEWTON_SEPARATED,			/* step: the growing direction */
 	NEWTON_SINGULAR,			/* *bad: where the Hessian fails */
-	NEWTON_EMPTY				/* a sample without training rows */
+	NEWTON_EMPTY,				/* a sample without training rows */
+	NEWTON_RECLASS				/* classes incomplete: train again (pass.h) */
 } NewtonEnd;
 
 /* The version's artifact at coefficients coef with standard errors se. */
@@ -909,7 +921,7 @@ LogisticArtifact(const MlopsTrainJob *job, double *coef, double *se)
  * are those of coefficients within tol of the ones returned.
  */
 static NewtonEnd
-Newton(const MlopsTrainJob *job, const LogisticParams *params, double *coef,
+Newton(MlopsTrainJob *job, const LogisticParams *params, double *coef,
 	   const char *sample, double tol, int max_iter, bool fold_eval,
 	   PassResult *r, double *step, int *iters, int *bad)
 {
@@ -940,6 +952,8 @@ Newton(const MlopsTrainJob *job, const LogisticParams *params, double *coef,
 		}
 		if (!RunLogisticPass(job, coef, m, sample, eval, r))
 			return NEWTON_EMPTY;
+		if (r->reclass)
+			return NEWTON_RECLASS;
 		if (r->ntrain < m && params->alpha == 0)
 		{
 			if (sample != NULL)
@@ -1050,6 +1064,8 @@ LogisticTrain(MlopsTrainJob *job)
 	}
 	end = Newton(job, params, coef, NULL, params->tol, params->max_iter, true,
 				 &r, step, &iter, &bad);
+	if (end == NEWTON_RECLASS)
+		return;
 	if (end == NEWTON_SINGULAR)
 		ReportSingular(job, bad);
 	if (end == NEWTON_SEPARATED)
@@ -1160,6 +1176,7 @@ const MlopsAlgorithmRoutine mlops_logistic_routine = {
 	.params = logistic_params,
 	.params_size = sizeof(LogisticParams),
 	.train = LogisticTrain,
+	.confirms_classes = true,
 	.coefficients = LogisticCoefficients,
 	.state_problem = LogisticStateProblem,
 	.state_compact = LogisticStateCompact,

@@ -701,12 +701,18 @@ mlops_naive_bayes_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Run the pass and return its state, checked against the job. */
+/*
+ * Run the pass and return its state, checked against the job; NULL when
+ * a row's label is not one of the classes sampled (job->classes_incomplete).
+ */
 static MlopsPassState *
 RunNaiveBayesPass(MlopsTrainJob *job)
 {
 	Oid			types[4] = {INT4OID, FLOAT8OID, INT8OID, TEXTARRAYOID};
 	Datum		values[4];
+	Datum		cols[2];
+	bool		nulls[2];
+	const char *check = MlopsClassCheckSql(job);
 	bool		isnull;
 	Datum		state;
 	MlopsPassState *st;
@@ -716,8 +722,13 @@ RunNaiveBayesPass(MlopsTrainJob *job)
 	values[2] = Int64GetDatum(job->seed);
 	/* names for error messages: the features, then the target */
 	values[3] = MlopsTextArray(job->features, job->nfeat, job->target);
-	state = MlopsRunPass(MlopsPassSql(job, "_naive_bayes_state", "$1, $2, $3, $4"),
-						 4, types, values, &isnull);
+	MlopsRunPassColumns(MlopsPassSqlSampled(job, "_naive_bayes_state", "$1, $2, $3, $4",
+											NULL, check),
+						4, types, values, check ? 2 : 1, cols, nulls);
+	if (check != NULL && !MlopsClassesConfirmed(job, cols[1], nulls[1]))
+		return NULL;
+	state = cols[0];
+	isnull = nulls[0];
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -758,6 +769,8 @@ NaiveBayesTrain(MlopsTrainJob *job)
 
 	CheckMemory(K, p);
 	st = RunNaiveBayesPass(job);
+	if (st == NULL)
+		return;
 
 	/* the moments of all training rows: Chan's merge of the classes' */
 	all = palloc0(sizeof(double) * NB_STRIDE(p));
@@ -856,6 +869,7 @@ const MlopsAlgorithmRoutine mlops_naive_bayes_routine = {
 	.params = naive_bayes_params,
 	.params_size = sizeof(NaiveBayesParams),
 	.train = NaiveBayesTrain,
+	.confirms_classes = true,
 	.state_problem = NaiveBayesStateProblem,
 #endif
 	.state_fit = "naive Bayes fit",

@@ -65,7 +65,14 @@ MlopsPassSqlSampled(const MlopsTrainJob *a, const char *aggregate,
 char *
 MlopsSampleClause(const MlopsTrainJob *job, double target_rows)
 {
-	char		relkind = get_rel_relkind(job->relid);
+	return MlopsSampleClauseFor(job->relid, job->seed, target_rows);
+}
+
+/* The same for relation relid and seed. */
+char *
+MlopsSampleClauseFor(Oid relid, int64 seed, double target_rows)
+{
+	char		relkind = get_rel_relkind(relid);
 	double		reltuples;
 	HeapTuple	tup;
 	double		pct;
@@ -73,7 +80,7 @@ MlopsSampleClause(const MlopsTrainJob *job, double target_rows)
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_MATVIEW &&
 		relkind != RELKIND_PARTITIONED_TABLE)
 		return NULL;
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(job->relid));
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tup))
 		return NULL;
 	reltuples = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
@@ -84,7 +91,39 @@ MlopsSampleClause(const MlopsTrainJob *job, double target_rows)
 	if (pct >= 25)
 		return NULL;
 	return psprintf(" TABLESAMPLE SYSTEM (%.6f) REPEATABLE (%lld)", pct,
-					(long long) (job->seed & 0x7fffffff));
+					(long long) (seed & 0x7fffffff));
+}
+
+/*
+ * While the job's classes stand unconfirmed (listed from a sample), an
+ * aggregate for the SELECT list of the family's first pass over every
+ * row: the number of rows whose label is not one of them.  NULL once they
+ * are confirmed, or when they were listed from every row.
+ */
+const char *
+MlopsClassCheckSql(const MlopsTrainJob *job)
+{
+	return job->class_check_sql;
+}
+
+/*
+ * Read what MlopsClassCheckSql counted: true, and the classes confirmed,
+ * when no row had another label; else false, with job->classes_incomplete
+ * set: the family returns at once, and train.c lists every row's classes
+ * and calls it again.
+ */
+bool
+MlopsClassesConfirmed(MlopsTrainJob *job, Datum count, bool isnull)
+{
+	if (isnull)
+		elog(ERROR, "the class check of a training pass returned NULL");
+	if (DatumGetInt64(count) > 0)
+	{
+		job->classes_incomplete = true;
+		return false;
+	}
+	job->class_check_sql = NULL;
+	return true;
 }
 
 Datum

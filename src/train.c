@@ -85,6 +85,7 @@ typedef struct TrainArgs
 	MlopsLabelKind label_kind;
 	int			nclasses;
 	char	  **classes;
+	bool		classes_sampled;	/* listed from a block sample, unconfirmed */
 } TrainArgs;
 
 static bool HasExactDigits(Oid type);
@@ -441,17 +442,30 @@ CheckTargetType(TrainArgs *a, Form_pg_attribute att)
 }
 
 
+/* Rows of the block sample a big relation's classes are first listed from. */
+#define CLASS_SAMPLE_ROWS 100000
+
 /*
  * A classifier's classes: the target's distinct non-NULL values in the
  * type's order (text by the column's collation, enums in enum order,
  * false before true, numbers ascending), read as the caller.  The passes
  * then receive each row's class as its 0-based index.  SPI is connected.
+ *
+ * With may_sample, a relation much bigger than CLASS_SAMPLE_ROWS has its
+ * classes listed from a block sample instead of a scan of its own: if
+ * the sample holds two classes or more, they stand unconfirmed, and the
+ * family's first full pass counts the rows of other labels (the job's
+ * class_check_sql); any there, and training starts again with the list
+ * of every row (TrainJob).  A rare class costs a restart, never a wrong
+ * list.
  */
 static void
-ResolveClasses(TrainArgs *a)
+ResolveClasses(TrainArgs *a, bool may_sample)
 {
 	const char *col = quote_identifier(a->target);
 	Oid			base = getBaseType(a->target_type);
+	char	   *sample = may_sample ?
+		MlopsSampleClauseFor(a->relid, a->seed, CLASS_SAMPLE_ROWS) : NULL;
 	char	   *sql;
 	int			i;
 
@@ -476,11 +490,19 @@ ResolveClasses(TrainArgs *a)
 					 errhint("Train a regression, such as algorithm 'linear', on a continuous target.")));
 	}
 	/* s.col: the label column itself, not the text output column of that name */
-	sql = psprintf("SELECT %s FROM (SELECT DISTINCT %s FROM %s WHERE %s IS NOT NULL) s "
+	sql = psprintf("SELECT %s FROM (SELECT DISTINCT %s FROM %s%s WHERE %s IS NOT NULL) s "
 				   "ORDER BY s.%s LIMIT %d",
-				   MlopsLabelTextSql(a->target, a->target_type, a->label_kind), col, a->relname, col, col, MLOPS_MAX_CLASSES + 1);
+				   MlopsLabelTextSql(a->target, a->target_type, a->label_kind), col,
+				   a->relname, sample ? sample : "", col, col, MLOPS_MAX_CLASSES + 1);
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the classes failed");
+	if (sample != NULL && (SPI_processed < 2 || SPI_processed > MLOPS_MAX_CLASSES))
+	{
+		/* what the errors below report needs every row */
+		ResolveClasses(a, false);
+		return;
+	}
+	a->classes_sampled = sample != NULL;
 	if (SPI_processed > MLOPS_MAX_CLASSES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -900,7 +922,7 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
  * before the first scan when the fit cannot fit in memory.
  */
 static void
-TrainJob(const TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
+TrainJob(TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 {
 	memset(job, 0, sizeof(*job));
 	job->model = a->model;
@@ -921,7 +943,18 @@ TrainJob(const TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 	job->nclasses = a->nclasses;
 	job->classes = a->classes;
 	job->compare = cmp->deployed && cmp->problem == NULL ? &cmp->pass : NULL;
+	if (a->classes_sampled)
+		job->class_check_sql =
+			psprintf("pg_catalog.count(*) FILTER (WHERE %s IS NOT NULL AND %s IS NULL)",
+					 quote_identifier(a->target), a->target_sql);
 	a->algo->train(job);
+	if (job->classes_incomplete)
+	{
+		/* a label the sample did not hold: list every row's, train again */
+		ResolveClasses(a, false);
+		BuildRowSql(a);
+		TrainJob(a, cmp, job);
+	}
 }
 
 static Jsonb *
@@ -1303,7 +1336,7 @@ mlops_train(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (a.label_kind != MLOPS_LABEL_NONE)
-		ResolveClasses(&a);
+		ResolveClasses(&a, a.algo->confirms_classes);
 	BuildRowSql(&a);
 	memset(&cmp, 0, sizeof(cmp));
 	if (strcmp(a.deploy, "best") == 0)

@@ -709,3 +709,22 @@ FROM mlops.train('nb_wide', 'nb_wide', 'lab', 'naive_bayes', test_size => 0);
 SELECT mlops.classes('nb_wide'),
 	   array_agg(DISTINCT mlops.predict('nb_wide', w)) AS predicted
 FROM nb_wide w;
+
+-- a big relation's classes are listed from a block sample, and the fit
+-- pass counts the rows of other labels: here a rare class lies in blocks
+-- the sample skips (shown), so training lists every row's classes and
+-- starts again, for naive Bayes and logistic alike
+CREATE TABLE nb_rare AS
+SELECT x, CASE WHEN g <= 100 THEN 'rare' WHEN x + hashint8(g)::float8 / 4294967296.0 > 0.5 THEN 'b' ELSE 'a' END AS lab
+FROM (SELECT g, (g % 1000) / 1000.0 + CASE WHEN g <= 100 THEN 5 ELSE 0 END AS x
+      FROM generate_series(1, 450000) g) s;
+ANALYZE nb_rare;
+SELECT count(*) FILTER (WHERE lab = 'rare') AS rare_in_sample, count(DISTINCT lab) AS sampled_classes
+FROM nb_rare TABLESAMPLE SYSTEM ((SELECT 100 * 100000 / reltuples FROM pg_class WHERE relname = 'nb_rare')) REPEATABLE (0);
+SELECT metrics->'n_train' AS n_train, metrics->'rows_skipped' AS skipped
+FROM mlops.train('nb_rare', 'nb_rare', 'lab', 'naive_bayes', test_size => 0);
+SELECT mlops.classes('nb_rare'), mlops.predict_label('nb_rare', ARRAY[5.5]) AS far_right;
+SELECT metrics->'n_train' AS n_train, metrics->'rows_skipped' AS skipped, metrics->'converged' AS converged
+FROM mlops.train('lg_rare', 'nb_rare', 'lab', 'logistic', test_size => 0, hyperparams => '{"alpha": 1}');
+SELECT mlops.classes('lg_rare'), mlops.predict_label('lg_rare', ARRAY[5.5]) AS far_right;
+DROP TABLE nb_rare;
