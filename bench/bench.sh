@@ -319,7 +319,9 @@ SQL
 
 Q[tscan]=$Q_SCAN
 Q[kscan]=$Q_SCAN
-Q[classes]="SELECT DISTINCT y3 FROM bench WHERE y3 IS NOT NULL ORDER BY y3"
+# what a classifier's training runs first on a table this big: its classes
+# from a block sample of about 100,000 rows (the fit pass confirms them)
+Q[classes]="SELECT DISTINCT y3 FROM bench TABLESAMPLE SYSTEM ($((ROWS > 100000 ? 10000000 / ROWS : 100)).0) REPEATABLE (0) WHERE y3 IS NOT NULL ORDER BY y3"
 SESSION[tscan]=sql
 SESSION[kscan]=sql
 SESSION[classes]=sql
@@ -349,9 +351,9 @@ SQL
 declare -A PASSES
 for name in lg2:lg lg3:lg3; do
 	it=$(metric "${name#*:}" iterations)
-	PASSES[${name%:*}]=$((it + 1))
-	echo "${name%:*}: $it Newton iterations, ${PASSES[${name%:*}]} passes (one an iteration, one evaluation;" \
-		"not counted: the query that lists the classes)"
+	PASSES[${name%:*}]=$(metric "${name#*:}" passes)
+	echo "${name%:*}: $(metric "${name#*:}" sample_iterations) passes over block samples, $it Newton iterations over every row," \
+		"${PASSES[${name%:*}]} scans of every row (the evaluation in the last one when it was predicted last)"
 done
 for name in km km10; do
 	[ "$name" = km10 ] || [ "$KMEANS_REPS" != 0 ] || continue
@@ -367,7 +369,7 @@ line lg2 tscan 6 6 "logistic, 2 classes / scan"
 line lg2 tscan 1.5 1.5 "logistic, 2 classes, per pass / scan" "${PASSES[lg2]}"
 line lg3 tscan 6 6 "logistic, 3 classes / scan"
 line lg3 tscan 1.5 1.5 "logistic, 3 classes, per pass / scan" "${PASSES[lg3]}"
-line classes tscan "" "" "the class list (DISTINCT y3) / scan"
+line classes tscan "" "" "the class list (DISTINCT y3, block sample) / scan"
 line nb tscan 1.5 1.5 "naive_bayes, 3 classes / scan"
 line nb tscan "" "" "naive_bayes, per pass (fit, evaluation)" 2
 line pca tscan 1.5 1.5 "pca / scan"

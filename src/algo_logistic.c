@@ -23,6 +23,12 @@
  * which gives the Wald standard errors, is the one at the optimum to
  * about tol.
  *
+ * Scans: on a big table Newton starts from fits on two block samples, so
+ * that two to four passes over every row remain; the first of those also
+ * confirms classes train.c listed from a sample (pass.h), and the one the
+ * previous step predicts to be the last also evaluates the model (the
+ * generic evaluation aggregate as a second column of the same scan).
+ *
  * Separation: when a combination of the features separates the classes,
  * the likelihood has no maximum; Newton's steps then stop shrinking while
  * some fitted probability reaches 0 or 1 in double precision.  That is
