@@ -320,8 +320,8 @@ SQL
 Q[tscan]=$Q_SCAN
 Q[kscan]=$Q_SCAN
 # what a classifier's training runs first on a table this big: its classes
-# from a block sample of about 100,000 rows (the fit pass confirms them)
-Q[classes]="SELECT DISTINCT y3 FROM bench TABLESAMPLE SYSTEM ($((ROWS > 100000 ? 10000000 / ROWS : 100)).0) REPEATABLE (0) WHERE y3 IS NOT NULL ORDER BY y3"
+# from a block sample of about 20,000 rows (the fit pass confirms them)
+Q[classes]="SELECT DISTINCT y3 FROM bench TABLESAMPLE SYSTEM ($((ROWS > 20000 ? 2000000 / ROWS : 100)).0) REPEATABLE (0) WHERE y3 IS NOT NULL ORDER BY y3"
 SESSION[tscan]=sql
 SESSION[kscan]=sql
 SESSION[classes]=sql

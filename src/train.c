@@ -443,7 +443,7 @@ CheckTargetType(TrainArgs *a, Form_pg_attribute att)
 
 
 /* Rows of the block sample a big relation's classes are first listed from. */
-#define CLASS_SAMPLE_ROWS 100000
+#define CLASS_SAMPLE_ROWS 20000
 
 /*
  * A classifier's classes: the target's distinct non-NULL values in the

@@ -717,10 +717,10 @@ FROM nb_wide w;
 CREATE TABLE nb_rare AS
 SELECT x, CASE WHEN g <= 100 THEN 'rare' WHEN x + hashint8(g)::float8 / 4294967296.0 > 0.5 THEN 'b' ELSE 'a' END AS lab
 FROM (SELECT g, (g % 1000) / 1000.0 + CASE WHEN g <= 100 THEN 5 ELSE 0 END AS x
-      FROM generate_series(1, 450000) g) s;
+      FROM generate_series(1, 90000) g) s;
 ANALYZE nb_rare;
 SELECT count(*) FILTER (WHERE lab = 'rare') AS rare_in_sample, count(DISTINCT lab) AS sampled_classes
-FROM nb_rare TABLESAMPLE SYSTEM ((SELECT 100 * 100000 / reltuples FROM pg_class WHERE relname = 'nb_rare')) REPEATABLE (0);
+FROM nb_rare TABLESAMPLE SYSTEM ((SELECT 100 * 20000 / reltuples FROM pg_class WHERE relname = 'nb_rare')) REPEATABLE (0);
 SELECT metrics->'n_train' AS n_train, metrics->'rows_skipped' AS skipped
 FROM mlops.train('nb_rare', 'nb_rare', 'lab', 'naive_bayes', test_size => 0);
 SELECT mlops.classes('nb_rare'), mlops.predict_label('nb_rare', ARRAY[5.5]) AS far_right;
