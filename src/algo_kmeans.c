@@ -97,21 +97,33 @@ typedef struct KmeansModel
 	double	   *centers;		/* k x nfeat, row after row */
 } KmeansModel;
 
-/* squared scaled distance of x to centre c */
+/*
+ * squared scaled distance of x to centre c: the even and the odd
+ * features summed apart, two chains of additions instead of one
+ */
 static inline double
 SquaredDistance(const double *restrict x, const double *restrict c,
 				const double *restrict inv, int p)
 {
-	double		d = 0;
+	double		d0 = 0;
+	double		d1 = 0;
 	int			j;
 
-	for (j = 0; j < p; j++)
+	for (j = 0; j + 1 < p; j += 2)
+	{
+		double		t0 = (x[j] - c[j]) * inv[j];
+		double		t1 = (x[j + 1] - c[j + 1]) * inv[j + 1];
+
+		d0 += t0 * t0;
+		d1 += t1 * t1;
+	}
+	if (j < p)
 	{
 		double		t = (x[j] - c[j]) * inv[j];
 
-		d += t * t;
+		d0 += t * t;
 	}
-	return d;
+	return d0 + d1;
 }
 
 /* The nearest of k centres (the first of a tie) and its squared distance. */
@@ -301,7 +313,7 @@ SampleDoubles(int nfeat, int cap)
  * (double-doubles split so that adding a row is one vectorisable loop).
  * A scratch area follows, zero whenever the state is sent (so not sent at
  * all, as trailing zeros): the centres times the squared inverse scales
- * (starts*k x nfeat), half the centres' squared scaled norms, a buffer of
+ * (starts*k x nfeat), minus half the centres' squared scaled norms, a buffer of
  * B rows (dims[2] = B, dims[3] = the rows in it) and their B x starts*k
  * scores; a full buffer's scores are one dgemm, which costs a fraction
  * of the distances computed row by row.
@@ -503,9 +515,10 @@ SampleCompact(MlopsPassState *st)
 }
 
 /*
- * The scratch area's centres: c_ij / s_j^2 and half of sum_j (c_ij / s_j)^2,
- * from which a row's score against centre i is half_i - x . w_i, its
- * squared scaled distance less |x / s|^2 over 2.
+ * The scratch area's centres: w_ij = c_ij / s_j^2 and h_i = -1/2 sum_j
+ * (c_ij / s_j)^2, from which a row's score against centre i is
+ * h_i + x . w_i, minus half its squared scaled distance plus |x / s|^2 / 2:
+ * the nearest centre has the highest score.
  */
 static void
 LloydPrepare(MlopsPassState *st)
@@ -530,7 +543,7 @@ LloydPrepare(MlopsPassState *st)
 			w[i * p + j] = v * inv[j];
 			nn += v * v;
 		}
-		half[i] = nn / 2;
+		half[i] = -nn / 2;
 	}
 }
 
@@ -562,7 +575,8 @@ LloydFlushRows(MlopsPassState *st)
 		return;
 	near = palloc(sizeof(Size) * starts);
 	CHECK_FOR_INTERRUPTS();
-	memset(g, 0, sizeof(double) * n * nb);
+	for (r = 0; r < nb; r++)
+		memcpy(g + (Size) r * n, half, sizeof(double) * n);
 	MlopsGemmAdd(true, false, n, nb, p, LLOYD_WEIGHTED(st), p, rows, p, g, n);
 	for (r = 0; r < nb; r++)
 	{
@@ -570,20 +584,23 @@ LloydFlushRows(MlopsPassState *st)
 		const double *gr = g + (Size) r * n;
 		int			s;
 
-		/* each start's nearest centre */
+		/* each start's nearest centre: the highest score, the first of a tie */
 		for (s = 0; s < starts; s++)
 		{
 			Size		first = (Size) s * k;
+			Size		best = first;
+			double		bs = gr[first];
 			Size		c;
-			double		bs = half[first] - gr[first];
 
-			near[s] = first;
 			for (c = first + 1; c < first + k; c++)
-				if (half[c] - gr[c] < bs)
-				{
-					bs = half[c] - gr[c];
-					near[s] = c;
-				}
+			{
+				bool		gt = gr[c] > bs;
+
+				/* selects, not branches: which centre wins is random */
+				best = gt ? c : best;
+				bs = gt ? gr[c] : bs;
+			}
+			near[s] = best;
 		}
 		for (s = 0; s < starts; s++)
 		{
