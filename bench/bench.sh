@@ -66,6 +66,17 @@ SQL
 printf 'table built in %.0f s, %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" \
 	"$($PSQL -Atc "SELECT pg_size_pretty(pg_table_size('bench'))")"
 
+# k-means also on a table with clusters, the same size: row i lies in
+# cluster i % 8, whose centre is uniform on [-1, 1)^20 (from the hash),
+# plus noise uniform on [-0.1, 0.1) per feature (the uniform bench table
+# has no clusters, and Lloyd takes hundreds of passes there)
+blob_cols=""
+for j in $(seq 1 $NFEAT); do
+	blob_cols="$blob_cols${blob_cols:+, }hashint8((i % 8) * 64 + $j)::float8 / 2147483648.0 + 0.1 * hashint8(i * 32 + $j)::float8 / 2147483648.0 AS x$j"
+done
+$PSQL -c "DROP TABLE IF EXISTS blobs" -c "CREATE TABLE blobs AS SELECT $blob_cols FROM generate_series(1, $ROWS) i" \
+	-c "VACUUM (FREEZE, ANALYZE) blobs" >/dev/null 2>&1
+
 # one model, and a sanity check of its fit against the known coefficients
 # (the features are listed: the table's other columns are class labels)
 FEATS="features => ARRAY[$(cols ', ' '' | sed "s/x\([0-9]*\)/'x\1'/g")]"
@@ -336,7 +347,10 @@ for name in lg2 lg3 nb pca km10; do
 	echo "workers launched (2 allowed): $name, each parallel pass:" \
 		"$(nested_workers "${Q[$name]}" | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')"
 done
-rounds "$TRAIN_REPS" tscan classes lg2 lg3 nb pca km10
+Q[bscan]="SELECT sum($(cols ' + ' '')) FROM blobs"
+SESSION[bscan]=sql
+Q[kb]="SELECT * FROM mlops.train('kb', 'blobs', NULL, 'kmeans', '{\"k\": 8}', deploy => 'never')"
+rounds "$TRAIN_REPS" tscan classes lg2 lg3 nb pca km10 bscan kb
 [ "$KMEANS_REPS" = 0 ] || WARMUP=0 rounds "$KMEANS_REPS" kscan km
 rounds "$REPS" sigm proba
 coef_check "logistic fit, 3 classes" lg3 "$TRUTH_3"
@@ -355,8 +369,8 @@ for name in lg2:lg lg3:lg3; do
 	echo "${name%:*}: $(metric "${name#*:}" sample_iterations) passes over block samples, $it Newton iterations over every row," \
 		"${PASSES[${name%:*}]} scans of every row (the evaluation in the last one when it was predicted last)"
 done
-for name in km km10; do
-	[ "$name" = km10 ] || [ "$KMEANS_REPS" != 0 ] || continue
+for name in km km10 kb; do
+	[ "$name" != km ] || [ "$KMEANS_REPS" != 0 ] || continue
 	PASSES[$name]=$(metric "$name" passes)
 	echo "$name: $(metric "$name" iterations) Lloyd iterations of the start kept, ${PASSES[$name]} passes" \
 		"(sample, Lloyd, inertia), converged $(metric "$name" converged)"
@@ -380,6 +394,9 @@ if [ "$KMEANS_REPS" != 0 ]; then
 fi
 line km10 tscan "" "" "kmeans, max_iter 10 / scan"
 line km10 tscan 2 2 "kmeans, max_iter 10, per pass / scan" "${PASSES[km10]}"
+printf '%-44s %9.1f %9.1f\n' "scan of blobs (8 clusters)" "${MED[bscan,0]}" "${MED[bscan,2]}"
+line kb bscan 15 15 "kmeans k 8, n_init 10, on blobs / its scan"
+line kb bscan 2 2 "kmeans on blobs, per pass / its scan" "${PASSES[kb]}"
 printf '%-44s %9.1f %9.1f\n' "sigm: sum(1 / (1 + exp(-(b0 + b1*x1 ...))))" "${MED[sigm,0]}" "${MED[sigm,2]}"
 line proba sigm 1.5 1.5 "sum(predict_proba('lg', t)[2]) / sigm"
 
