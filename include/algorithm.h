@@ -117,7 +117,7 @@ typedef struct MlopsAlgorithmRoutine
 
 	/*
 	 * A classifier whose first full pass confirms classes listed from a
-	 * sample (pass.h, MlopsClassCheckSql): train.c then lists them from a
+	 * sample (pass.h, class_check_sql): train.c then lists them from a
 	 * block sample of a big relation instead of a scan of its own.
 	 */
 	bool		confirms_classes;

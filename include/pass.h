@@ -68,7 +68,14 @@ typedef struct MlopsTrainJob
 	int			nclasses;		/* passes receive a row's class as its */
 	char	  **classes;		/* 0-based index */
 	MlopsCompare *compare;		/* the deployed version to compare, or NULL */
-	const char *class_check_sql;	/* classes from a sample: see MlopsClassCheckSql */
+	/*
+	 * While the classes stand unconfirmed (listed from a sample): an
+	 * aggregate for the SELECT list of the family's first pass over every
+	 * row, counting the rows whose label is not one of them (read it with
+	 * MlopsClassesConfirmed); NULL once they are confirmed, or when they
+	 * were listed from every row.
+	 */
+	const char *class_check_sql;
 
 	/* what the family trained */
 	bytea	   *artifact;
@@ -85,7 +92,6 @@ extern char *MlopsPassSqlSampled(const MlopsTrainJob *job, const char *aggregate
 								 const char *also_sql);
 extern char *MlopsSampleClause(const MlopsTrainJob *job, double target_rows);
 extern char *MlopsSampleClauseFor(Oid relid, int64 seed, double target_rows);
-extern const char *MlopsClassCheckSql(const MlopsTrainJob *job);
 extern bool MlopsClassesConfirmed(MlopsTrainJob *job, Datum count, bool isnull);
 extern Datum MlopsRunPass(const char *sql, int nargs, Oid *types,
 						  Datum *values, bool *isnull);
@@ -101,7 +107,7 @@ extern char *MlopsLabelTextSql(const char *target, Oid type, MlopsLabelKind kind
 extern char *MlopsClassIndexSql(const char *target, const char *label_sql,
 								char **classes, int n, bool unseen_null);
 
-/* metrics.c */
+/* evaluate.c */
 extern Jsonb *MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra);
 extern char *MlopsEvalCallSql(const MlopsTrainJob *job, int artifact_param);
 extern Jsonb *MlopsEvalFinish(MlopsTrainJob *job, Datum metrics, bool isnull,

@@ -694,7 +694,7 @@ RunLogisticPass(MlopsTrainJob *job, const double *coef, int m,
 	Datum		values[4];
 	Datum		cols[3];
 	bool		nulls[3];
-	const char *check = sample == NULL ? MlopsClassCheckSql(job) : NULL;
+	const char *check = sample == NULL ? job->class_check_sql : NULL;
 	char	   *also = NULL;
 	int			ncols = 1;
 	bool		isnull;

@@ -712,7 +712,7 @@ RunNaiveBayesPass(MlopsTrainJob *job)
 	Datum		values[4];
 	Datum		cols[2];
 	bool		nulls[2];
-	const char *check = MlopsClassCheckSql(job);
+	const char *check = job->class_check_sql;
 	bool		isnull;
 	Datum		state;
 	MlopsPassState *st;

@@ -95,19 +95,7 @@ MlopsSampleClauseFor(Oid relid, int64 seed, double target_rows)
 }
 
 /*
- * While the job's classes stand unconfirmed (listed from a sample), an
- * aggregate for the SELECT list of the family's first pass over every
- * row: the number of rows whose label is not one of them.  NULL once they
- * are confirmed, or when they were listed from every row.
- */
-const char *
-MlopsClassCheckSql(const MlopsTrainJob *job)
-{
-	return job->class_check_sql;
-}
-
-/*
- * Read what MlopsClassCheckSql counted: true, and the classes confirmed,
+ * Read what the job's class_check_sql counted: true, and the classes confirmed,
  * when no row had another label; else false, with job->classes_incomplete
  * set: the family returns at once, and train.c lists every row's classes
  * and calls it again.

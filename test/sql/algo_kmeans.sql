@@ -14,6 +14,7 @@
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
+\i :abs_srcdir/include/pass_state.sql
 \cd :abs_srcdir/../data
 CREATE TABLE km_iris (sepal_length float8, sepal_width float8,
 					  petal_length float8, petal_width float8, species text);
@@ -265,6 +266,13 @@ SELECT (SELECT mlops._kmeans_sample_state(2, 0, NULL, a, b) FROM km_small) AS sa
 SELECT sample::text::mlops.pass_state::text = sample::text AS sample_text,
 	   lloyd::text::mlops.pass_state::text = lloyd::text AS lloyd_text
 FROM km_states;
+-- a Lloyd state buffers rows (dims[2] = its capacity, 256 here; dims[3]
+-- = the rows in it): a full buffer, a capacity other than its shape's, or
+-- more buffered rows than rows would let the next row be written past the
+-- buffer, so the input refuses them (nbuf 1: a state that may hold a row)
+SELECT f.field, pg_temp.try(format('SELECT %L::mlops.pass_state', pg_temp.patch(lloyd::text, f.at, f.hex)))
+FROM km_states, (VALUES ('nbuf 256', 28, '00000100'), ('nbuf -1', 28, 'ffffffff'),
+                        ('bufcap 128', 24, '00000080'), ('nbuf 1', 28, '00000001')) f(field, at, hex);
 CREATE AGGREGATE pg_temp.km_merge(mlops.pass_state) (
 	SFUNC = mlops._kmeans_combine, STYPE = mlops.pass_state);
 SELECT pg_temp.try($$SELECT pg_temp.km_merge(s) FROM (SELECT sample FROM km_states UNION ALL

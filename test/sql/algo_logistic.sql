@@ -12,6 +12,7 @@
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
+\i :abs_srcdir/include/pass_state.sql
 \i :abs_srcdir/include/datasets.sql
 CREATE VIEW iris_vv AS SELECT * FROM iris WHERE species <> 'setosa';
 SELECT (SELECT count(*) FROM bc) AS bc, (SELECT count(*) FROM iris_vv) AS iris_vv,
@@ -1451,6 +1452,19 @@ SELECT DISTINCT mlops.predict('k_int', ARRAY[x]) AS int_pred FROM kinds ORDER BY
 SELECT DISTINCT mlops.predict('k_float', ARRAY[x]) AS float_pred FROM kinds ORDER BY 1;
 SELECT DISTINCT mlops.predict('k_text', ARRAY[x]) AS text_pred,
        mlops.predict_label('k_text', ARRAY[x]) AS label FROM kinds ORDER BY 1;
+
+-- a multinomial pass state buffers rows too (dims[2] its capacity, 1024
+-- here, dims[3] the rows in it): a full buffer or a capacity other than
+-- its shape's would let the next row be written past it, so the input
+-- refuses them (nbuf 1: a state that may hold a row)
+CREATE TEMP TABLE lg_state AS
+SELECT mlops._logistic_state('{0,0,0,0}'::float8[], 0, 0,
+                             (CASE i WHEN -6 THEN 0 WHEN 2 THEN 1 ELSE 2 END)::float8, x::float8)::text AS s
+FROM kinds;
+SELECT f.field, pg_temp.try(format('SELECT %L::mlops.pass_state', pg_temp.patch(s, f.at, f.hex)))
+FROM lg_state, (VALUES ('nbuf 1024', 28, '00000400'), ('nbuf -1', 28, 'ffffffff'),
+                       ('bufcap 512', 24, '00000200'), ('nbuf 1', 28, '00000001')) f(field, at, hex);
+DROP TABLE lg_state;
 
 -- separation: no finite optimum, reported with the column; a penalty
 -- gives a finite fit
