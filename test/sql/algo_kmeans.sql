@@ -281,6 +281,17 @@ SELECT pg_temp.try($$SELECT pg_temp.km_merge(s) FROM (SELECT sample FROM km_stat
 											   SELECT sample FROM km_states) x(s)$$);
 SELECT pg_temp.try($$SELECT pg_temp.km_merge(s) FROM (SELECT lloyd FROM km_states UNION ALL
 											   SELECT lloyd FROM km_states) x(s)$$);
+-- a state stored as it is (km_states.lloyd holds its rows still in its
+-- buffer; its text form has them added): merged as the second state, its
+-- buffered rows are added from a copy, so the merge equals that of the
+-- text forms
+SELECT (SELECT pg_temp.km_merge(s ORDER BY o)
+		FROM (SELECT 1, lloyd::text::mlops.pass_state FROM km_states UNION ALL
+			  SELECT 2, lloyd FROM km_states) x(o, s))::text
+	   = (SELECT pg_temp.km_merge(s ORDER BY o)
+		  FROM (SELECT 1, lloyd::text::mlops.pass_state FROM km_states UNION ALL
+				SELECT 2, lloyd::text::mlops.pass_state FROM km_states) x(o, s))::text
+	   AS buffered_rows_added;
 SELECT pg_temp.try($$SELECT pg_temp.km_merge(s) FROM (SELECT lloyd FROM km_states UNION ALL
 	SELECT mlops._kmeans_lloyd_state('{{{1,2},{0,4}}}', '{1,1}', NULL, a, b) FROM km_small) x(s)$$);
 
