@@ -9,6 +9,7 @@ OBJS = \
 	src/linalg.o \
 	src/preprocess.o \
 	src/artifact.o \
+	src/featurespec.o \
 	src/algorithm.o \
 	src/algo_linear.o \
 	src/algo_linear_train.o \

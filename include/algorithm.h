@@ -123,6 +123,14 @@ typedef struct MlopsAlgorithmRoutine
 	bool		confirms_classes;
 
 	/*
+	 * Backend only, may be NULL (keep every level): whether a fit with
+	 * these hyperparameters is unpenalised with an intercept, so that a
+	 * categorical column's first category must be its reference level
+	 * (treatment coding, as R's lm and glm), or the fit is not identified.
+	 */
+	bool		(*drops_reference) (const void *params);
+
+	/*
 	 * Backend only, may be NULL: a clustering model's centres as (cluster,
 	 * feature, value) rows, a decomposition's components as (component,
 	 * feature, loading, explained_variance, explained_variance_ratio).

@@ -15,7 +15,7 @@
 #include "mlops.h"
 
 #define MLOPS_ARTIFACT_MAGIC "MLOPSART"
-#define MLOPS_ARTIFACT_FORMAT 2
+#define MLOPS_ARTIFACT_FORMAT 3
 #define MLOPS_ARTIFACT_HEADER 24
 
 /* little-endian writers and readers for the families' payloads */
@@ -23,6 +23,8 @@ extern void MlopsPutU16(StringInfo buf, uint16 v);
 extern void MlopsPutU32(StringInfo buf, uint32 v);
 extern void MlopsPutU64(StringInfo buf, uint64 v);
 extern void MlopsPutF64(StringInfo buf, double d);
+extern void MlopsPutString(StringInfo buf, const char *str);
+extern char *MlopsGetString(MlopsReader *r, int minlen, int maxlen);
 extern uint64 MlopsGetLE(MlopsReader *r, int nbytes);
 extern double MlopsGetF64(MlopsReader *r);
 

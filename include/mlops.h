@@ -33,6 +33,7 @@
 #define MLOPS_MAX_CLUSTERS 10000
 
 struct MlopsAlgorithmRoutine;
+struct MlopsFeatureSpec;
 
 /*
  * What a classifier's classes are, as stored with it: mlops.predict
@@ -62,6 +63,7 @@ typedef struct MlopsModel
 	char	  **classes;		/* nclasses labels, in class order */
 	MlopsLabelKind label_kind;
 	double	   *class_values;	/* numeric and boolean labels as numbers */
+	struct MlopsFeatureSpec *spec;	/* the columns read, and how */
 	void	   *payload;		/* the family's (algo->decode) */
 } MlopsModel;
 

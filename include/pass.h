@@ -56,9 +56,9 @@ typedef struct MlopsTrainJob
 	const char *target;
 	const char *target_sql;		/* the target as the passes receive it */
 	Oid			target_type;
-	int			nfeat;
-	char	  **features;
-	Oid		   *feature_types;
+	int			nfeat;			/* features, as encoded */
+	char	  **features;		/* their names */
+	struct MlopsFeatureSpec *spec;	/* the columns, and how they encode */
 	const char *row_sql;		/* how the passes receive a row */
 	const char *row_dd_sql;		/* the same with exact numerics, or NULL */
 	double		test_size;
@@ -90,6 +90,7 @@ extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,
 extern char *MlopsPassSqlSampled(const MlopsTrainJob *job, const char *aggregate,
 								 const char *params, const char *sample,
 								 const char *also_sql);
+extern bool MlopsRowAsArgs(const MlopsTrainJob *job);
 extern char *MlopsSampleClause(const MlopsTrainJob *job, double target_rows);
 extern char *MlopsSampleClauseFor(Oid relid, int64 seed, double target_rows);
 extern bool MlopsClassesConfirmed(MlopsTrainJob *job, Datum count, bool isnull);

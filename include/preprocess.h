@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * preprocess.h
- *	  Training rows: array checks, finiteness, and the deterministic
+ *	  Training and scoring rows: the feature spec learned at training and
+ *	  its application, array checks, finiteness, and the deterministic
  *	  train/test split.
  *
  * IDENTIFICATION
@@ -14,6 +15,48 @@
 
 #include "fmgr.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
+
+#include "featurespec.h"
+
+/* how a numeric column's values convert to double */
+typedef enum MlopsConv
+{
+	MLOPS_CONV_FLOAT8,
+	MLOPS_CONV_FLOAT4,
+	MLOPS_CONV_INT2,
+	MLOPS_CONV_INT4,
+	MLOPS_CONV_INT8,
+	MLOPS_CONV_NUMERIC
+} MlopsConv;
+
+/* What learning a spec needs: the relation, its columns, the options. */
+typedef struct MlopsSpecRequest
+{
+	const char *relname;		/* schema-qualified and quoted */
+	const char *target;			/* rows without one are not read; or NULL */
+	int			ncolumns;
+	char	  **columns;
+	const Oid  *types;
+	bool		drop_first;		/* treatment coding: a reference level */
+	int			max_categories;
+	bool		overflow_error; /* more categories: an error, not __other__ */
+} MlopsSpecRequest;
+
+typedef struct MlopsSpecEncoder MlopsSpecEncoder;
+
+extern bool MlopsConvFor(Oid type, MlopsConv *conv);
+extern double MlopsConvert(Datum d, MlopsConv conv);
+extern bool MlopsColumnKindFor(Oid type, MlopsColumnKind *kind,
+							   MlopsTypeFamily *family);
+extern MlopsFeatureSpec *MlopsLearnSpec(const MlopsSpecRequest *req);
+extern Jsonb *MlopsSpecJson(const MlopsFeatureSpec *spec);
+extern char *MlopsSpecArgsSql(const MlopsFeatureSpec *spec, const char *target_sql);
+extern MlopsSpecEncoder *MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec,
+												const Oid *types,
+												const char *model);
+extern bool MlopsSpecEncodeRow(const MlopsSpecEncoder *enc,
+							   const NullableDatum *values, double *x);
 
 extern const double *MlopsScoringArray(ArrayType *arr, int nfeat);
 extern void MlopsNumericToDoubleDouble(Datum num, double *hi, double *lo);
@@ -23,6 +66,8 @@ extern bool MlopsRowIsTest(const double *x, int nfeat, double y,
 extern const double *MlopsTrainingRow(ArrayType *arr, int *nfeat);
 extern const double *MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first,
 										  int *nfeat, double *y);
+extern const double *MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first,
+											int *nfeat, double *y, void **cache);
 extern void MlopsCheckFinite(const double *x, int nfeat, double y,
 							 ArrayType *names, int64 ordinal);
 

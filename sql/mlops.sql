@@ -763,6 +763,13 @@ CREATE FUNCTION @extschema@.coefficients(model text)
 COMMENT ON FUNCTION @extschema@.coefficients(text) IS
     'coefficients with standard errors, t (linear) or z (logistic) statistics and p values';
 
+-- the features a version reads, as the array form of predict takes them
+CREATE FUNCTION @extschema@.feature_names(model text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'mlops_feature_names'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.feature_names(text) IS
+    'the encoded features, in the order the array form of predict takes them and coefficients names them';
+
 -- classifiers
 CREATE FUNCTION @extschema@.classes(model text) RETURNS text[]
     AS 'MODULE_PATHNAME', 'mlops_classes'

@@ -545,6 +545,7 @@ ElasticNetTrain(MlopsTrainJob *a)
 	model.algo = &mlops_elastic_net_routine;
 	model.nfeat = a->nfeat;
 	model.feature_names = a->features;
+	model.spec = a->spec;
 	model.payload = em;
 	a->artifact = MlopsArtifactEncode(&model);
 	a->n_train = st.nrows;

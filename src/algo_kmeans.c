@@ -1574,6 +1574,7 @@ KmeansTrain(MlopsTrainJob *job)
 	model.algo = &mlops_kmeans_routine;
 	model.nfeat = p;
 	model.feature_names = job->features;
+	model.spec = job->spec;
 	model.payload = &km;
 	job->artifact = MlopsArtifactEncode(&model);
 	job->n_train = r.n;

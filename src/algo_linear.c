@@ -960,6 +960,15 @@ static const MlopsParamDef linear_params[] = {
 	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
+/* MlopsAlgorithmRoutine.drops_reference: least squares with an intercept */
+static bool
+LinearDropsReference(const void *params)
+{
+	const LinearParams *lp = (const LinearParams *) params;
+
+	return lp->fit_intercept && lp->alpha == 0;
+}
+
 #endif							/* !FRONTEND */
 
 const MlopsAlgorithmRoutine mlops_linear_routine = {
@@ -975,6 +984,7 @@ const MlopsAlgorithmRoutine mlops_linear_routine = {
 	.params_size = sizeof(LinearParams),
 	.train = MlopsLinearTrain,
 	.coefficients = LinearCoefficients,
+	.drops_reference = LinearDropsReference,
 	.state_problem = LinearStateProblem,
 	.state_compact = LinearStateCompact,
 #endif

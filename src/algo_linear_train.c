@@ -215,6 +215,7 @@ typedef struct CallSiteState
 	bool	   *is_numeric;		/* per value, target first */
 	double	   *xh;				/* features */
 	double	   *xl;				/* what doubles rounded off numeric ones */
+	void	   *spec_row;		/* with a feature spec: MlopsTrainingRowArgsIn's */
 	MlopsArgModels *other;
 } CallSiteState;
 
@@ -542,7 +543,8 @@ mlops_linear_compare_accum(PG_FUNCTION_ARGS)
  * argument "first" on (target, then features), options from argument 1:
  * each value float8, or numeric for data a double does not hold exactly
  * (the refinement passes on numeric and bigint columns), read as a
- * double-double.  The argument types are checked once per query.
+ * double-double; or a feature spec, the target and the spec's columns
+ * (MlopsTrainingRowArgs).  The argument types are checked once per query.
  */
 static Datum
 EvalAccumArgs(FunctionCallInfo fcinfo, int first, const CompareSpec *cmp)
@@ -554,6 +556,15 @@ EvalAccumArgs(FunctionCallInfo fcinfo, int first, const CompareSpec *cmp)
 	double		yl = 0;
 	int			j;
 
+	if (row->spec_row != NULL ||
+		get_fn_expr_argtype(fcinfo->flinfo, first) == BYTEAOID)
+	{
+		/* a feature spec, the target and its columns */
+		const double *x = MlopsTrainingRowArgsIn(fcinfo, first, &nfeat, &y,
+												 &row->spec_row);
+
+		return EvalAccum(fcinfo, 1, x, NULL, nfeat, y, 0.0, cmp);
+	}
 	if (!row->row_checked)
 	{
 		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
@@ -842,7 +853,7 @@ MetricsPass(MlopsTrainJob *a, const double *coef, const double *coef_lo,
 	if (exact && a->row_dd_sql != NULL)
 		sql = MetricsSql(a, cmp, a->row_dd_sql);
 	else
-		sql = MetricsSql(a, cmp, a->nfeat <= MLOPS_MAX_ARGS_FEATURES ?
+		sql = MetricsSql(a, cmp, MlopsRowAsArgs(a) ?
 						 a->row_sql : NULL);
 	types[0] = FLOAT8ARRAYOID;
 	values[0] = PointerGetDatum(construct_array(c, 2 * k, FLOAT8OID,
@@ -1034,6 +1045,7 @@ MlopsLinearTrain(MlopsTrainJob *a)
 					 errhint("Rescale the features or the target.")));
 
 	MlopsLinearToModel(&fit, a->features, &model);
+	model.spec = a->spec;
 	a->artifact = MlopsArtifactEncode(&model);
 	a->n_train = fit.n;
 	a->n_test = (int64) ev.n_test;

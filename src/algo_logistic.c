@@ -906,6 +906,7 @@ LogisticArtifact(const MlopsTrainJob *job, double *coef, double *se)
 	model.algo = &mlops_logistic_routine;
 	model.nfeat = job->nfeat;
 	model.feature_names = job->features;
+	model.spec = job->spec;
 	model.nclasses = job->nclasses;
 	model.classes = job->classes;
 	model.label_kind = job->label_kind;
@@ -1171,6 +1172,13 @@ static const MlopsParamDef logistic_params[] = {
 	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
+/* MlopsAlgorithmRoutine.drops_reference: the likelihood, unpenalised */
+static bool
+LogisticDropsReference(const void *params)
+{
+	return ((const LogisticParams *) params)->alpha == 0;
+}
+
 #endif							/* !FRONTEND */
 
 const MlopsAlgorithmRoutine mlops_logistic_routine = {
@@ -1189,6 +1197,7 @@ const MlopsAlgorithmRoutine mlops_logistic_routine = {
 	.train = LogisticTrain,
 	.confirms_classes = true,
 	.coefficients = LogisticCoefficients,
+	.drops_reference = LogisticDropsReference,
 	.state_problem = LogisticStateProblem,
 	.state_compact = LogisticStateCompact,
 #endif

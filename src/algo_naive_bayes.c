@@ -833,6 +833,7 @@ NaiveBayesTrain(MlopsTrainJob *job)
 	model.algo = &mlops_naive_bayes_routine;
 	model.nfeat = p;
 	model.feature_names = job->features;
+	model.spec = job->spec;
 	model.nclasses = K;
 	model.classes = job->classes;
 	model.label_kind = job->label_kind;

@@ -680,6 +680,7 @@ PcaTrain(MlopsTrainJob *job)
 	model.algo = &mlops_pca_routine;
 	model.nfeat = p;
 	model.feature_names = job->features;
+	model.spec = job->spec;
 	model.payload = &pm;
 	job->artifact = MlopsArtifactEncode(&model);
 	job->n_train = st->nrows;

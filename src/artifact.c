@@ -12,14 +12,16 @@
  *	12	4  payload length in bytes
  *	16	4  CRC32C of the payload
  *	20	4  reserved, zero
- *	24	   payload: u32 nfeat, nfeat feature names, u32 nclasses, nclasses
- *		   class labels (each a u16 length and its bytes), u32 label kind
- *		   (MlopsLabelKind), then the family's part, whose layout its
- *		   routine owns (algo->encode).
+ *	24	   payload: the feature spec (featurespec.c: the columns read and
+ *		   how each becomes features, whose names derive from it), u32
+ *		   nclasses, nclasses class labels (each a u16 length and its
+ *		   bytes), u32 label kind (MlopsLabelKind), then the family's part,
+ *		   whose layout its routine owns (algo->encode).
  *
  * A new family adds an id and its part; a change to an existing layout
  * bumps the format version, and the decoder keeps reading the old one
- * (0.1.0 is unreleased, so format 2 replaced format 1 outright).
+ * (0.1.0 is unreleased, so format 3, which added the feature spec,
+ * replaced format 2 outright).
  *
  * The decoder checks every length against the bytes present with
  * overflow-safe arithmetic, the checksum before anything else, and every
@@ -48,6 +50,7 @@
 
 #include "algorithm.h"
 #include "artifact.h"
+#include "featurespec.h"
 
 /* little-endian writers */
 void
@@ -140,15 +143,52 @@ NameEncodingOk(const char *name, int len)
 #endif
 }
 
-/* Append a length-prefixed string (a feature name or a class label). */
-static void
-PutString(StringInfo buf, const char *str)
+/* Append a length-prefixed string (a name, a class label, a category). */
+void
+MlopsPutString(StringInfo buf, const char *str)
 {
 	size_t		len = strlen(str);
 
-	Assert(len <= MLOPS_MAX_LABEL_LEN);
+	Assert(len <= PG_UINT16_MAX);
 	MlopsPutU16(buf, (uint16) len);
 	appendBinaryStringInfo(buf, str, len);
+}
+
+/* A model that cannot be encoded: a bug of its family, never bad input. */
+static void
+EncodeFailed(const char *why)
+{
+#ifdef FRONTEND
+	fprintf(stderr, "cannot encode the model: %s\n", why);
+	abort();
+#else
+	elog(ERROR, "cannot encode the model: %s", why);
+#endif
+}
+
+/*
+ * The spec of a model that names none: every feature a double precision
+ * column of its name (what a model built outside mlops.train reads).
+ */
+static const MlopsFeatureSpec *
+PlainSpec(const MlopsModel *model)
+{
+	MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
+	const char *error;
+	int			i;
+
+	spec->ncolumns = model->nfeat;
+	spec->columns = palloc0(sizeof(MlopsSpecColumn) * model->nfeat);
+	for (i = 0; i < model->nfeat; i++)
+	{
+		spec->columns[i].name = model->feature_names[i];
+		spec->columns[i].type_name = "double precision";
+		spec->columns[i].kind = MLOPS_COLUMN_NUMERIC;
+		spec->columns[i].family = MLOPS_TYPES_FLOAT;
+	}
+	if (!MlopsSpecLayout(spec, &error))
+		EncodeFailed(error);
+	return spec;
 }
 
 /* Serialize a model into a new artifact. */
@@ -157,16 +197,21 @@ MlopsArtifactEncode(const MlopsModel *model)
 {
 	StringInfoData payload;
 	StringInfoData out;
+	const MlopsFeatureSpec *spec;
+	char	  **names;
 	int			i;
 	bytea	   *result;
 
-	initStringInfo(&payload);
-	MlopsPutU32(&payload, model->nfeat);
+	spec = model->spec ? model->spec : PlainSpec(model);
+	names = MlopsSpecFeatureNames(spec);
 	for (i = 0; i < model->nfeat; i++)
-		PutString(&payload, model->feature_names[i]);
+		if (spec->nfeat != model->nfeat || strcmp(names[i], model->feature_names[i]) != 0)
+			EncodeFailed("the model's features are not those of its spec");
+	initStringInfo(&payload);
+	MlopsSpecWrite(&payload, spec);
 	MlopsPutU32(&payload, model->nclasses);
 	for (i = 0; i < model->nclasses; i++)
-		PutString(&payload, model->classes[i]);
+		MlopsPutString(&payload, model->classes[i]);
 	MlopsPutU32(&payload, (uint32) model->label_kind);
 	model->algo->encode(model, &payload);
 
@@ -203,8 +248,8 @@ MlopsArtifactChecksum(const bytea *artifact)
  * A length-prefixed string of minlen to maxlen bytes, without NUL and
  * valid in the names' encoding, as a new string; NULL when it is not.
  */
-static char *
-GetString(MlopsReader *r, int minlen, int maxlen)
+char *
+MlopsGetString(MlopsReader *r, int minlen, int maxlen)
 {
 	uint16		len = (uint16) MlopsGetLE(r, 2);
 	char	   *str;
@@ -260,26 +305,14 @@ ClassValues(MlopsModel *m)
 static bool
 DecodeCommon(MlopsReader *r, MlopsModel *m, const char **error)
 {
-	uint32		nfeat;
 	uint32		nclasses;
 	int			i;
 
-	nfeat = (uint32) MlopsGetLE(r, 4);
-	/* each name needs at least 3 bytes: reject before palloc */
-	if (!r->ok || nfeat < 1 || nfeat > MLOPS_MAX_FEATURES ||
-		r->left < (Size) nfeat * 3)
-	{
-		*error = "invalid feature count";
+	m->spec = palloc0(sizeof(MlopsFeatureSpec));
+	if (!MlopsSpecRead(r, m->spec, error))
 		return false;
-	}
-	m->nfeat = (int) nfeat;
-	m->feature_names = palloc(sizeof(char *) * m->nfeat);
-	for (i = 0; i < m->nfeat; i++)
-		if ((m->feature_names[i] = GetString(r, 1, MLOPS_MAX_NAME_LEN)) == NULL)
-		{
-			*error = "invalid feature name";
-			return false;
-		}
+	m->nfeat = m->spec->nfeat;
+	m->feature_names = MlopsSpecFeatureNames(m->spec);
 	nclasses = (uint32) MlopsGetLE(r, 4);
 	if (!r->ok || nclasses == 1 || nclasses > MLOPS_MAX_CLASSES ||
 		r->left < (Size) nclasses * 2)
@@ -290,7 +323,7 @@ DecodeCommon(MlopsReader *r, MlopsModel *m, const char **error)
 	m->nclasses = (int) nclasses;
 	m->classes = nclasses ? palloc(sizeof(char *) * m->nclasses) : NULL;
 	for (i = 0; i < m->nclasses; i++)
-		if ((m->classes[i] = GetString(r, 0, MLOPS_MAX_LABEL_LEN)) == NULL)
+		if ((m->classes[i] = MlopsGetString(r, 0, MLOPS_MAX_LABEL_LEN)) == NULL)
 		{
 			*error = "invalid class label";
 			return false;

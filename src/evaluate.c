@@ -164,8 +164,7 @@ ClusterRow(EvalState *st, const MlopsModel *m, const double *x)
 typedef struct EvalCallSite
 {
 	MlopsArgModels *models;
-	bool		checked;		/* the variadic values' types */
-	double	   *x;				/* the row's features */
+	void	   *row;			/* MlopsTrainingRowArgsIn's */
 } EvalCallSite;
 
 static EvalCallSite *
@@ -317,7 +316,9 @@ mlops_eval_accum(PG_FUNCTION_ARGS)
 /*
  * _eval_state(artifact, test_size, seed, VARIADIC target, features...)
  * transition: the row as separate float8 values, the target first unless
- * the model clusters, which spares an array per row.
+ * the model clusters, which spares an array per row; or, after the
+ * artifact's options, a feature spec, the target and the spec's columns
+ * (MlopsTrainingRowArgs).
  */
 PG_FUNCTION_INFO_V1(mlops_eval_accum_args);
 Datum
@@ -328,33 +329,17 @@ mlops_eval_accum_args(PG_FUNCTION_ARGS)
 	int64		seed;
 	EvalState  *st = EvalBegin(fcinfo, &m, &test_size, &seed);
 	EvalCallSite *site = EvalSite(fcinfo);
-	int			first = st->task == MLOPS_TASK_CLUSTERING ? 4 : 5;
-	int			n = PG_NARGS() - first;
-	bool		anynull = false;
-	int			j;
+	bool		clusters = st->task == MLOPS_TASK_CLUSTERING;
+	double		y = 0;
+	int			n = 0;
+	const double *x = MlopsTrainingRowArgsIn(fcinfo, 4, &n, clusters ? NULL : &y,
+											 &site->row);
 
-	if (!site->checked)
-	{
-		for (j = 4; j < PG_NARGS(); j++)
-			if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("evaluation values must be double precision")));
-		site->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-									 sizeof(double) * Max(n, 1));
-		site->checked = true;
-	}
 	if (n != m->nfeat)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("row has %d features, the model %d", n, m->nfeat)));
-	for (j = 4; j < PG_NARGS(); j++)
-		anynull |= PG_ARGISNULL(j);
-	for (j = 0; j < n; j++)
-		site->x[j] = PG_GETARG_FLOAT8(first + j);
-	EvalRow(fcinfo, st, m, anynull ? NULL : site->x, n,
-			first == 5 && !anynull ? PG_GETARG_FLOAT8(4) : 0, test_size, seed,
-			NULL, 0);
+	EvalRow(fcinfo, st, m, x, n, y, test_size, seed, NULL, 0);
 	PG_RETURN_POINTER(st);
 }
 
@@ -705,7 +690,7 @@ MlopsEvalCallSql(const MlopsTrainJob *job, int artifact_param)
 	int			i;
 
 	initStringInfo(&sql);
-	if (job->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+	if (MlopsRowAsArgs(job))
 		appendStringInfo(&sql, "mlops._eval_state($%d, $2, $3, %s)",
 						 artifact_param, job->row_sql);
 	else
@@ -784,7 +769,9 @@ typedef struct EvalOn
 	char	   *target;			/* NULL for clustering */
 	char	   *label_sql;		/* classifiers: the target's label as text */
 	char	   *target_sql;		/* the target as the pass receives it */
-	char	   *features_sql;	/* ARRAY[features]::float8[] */
+	char	   *features_sql;	/* ARRAY[features]::float8[], or NULL */
+	char	   *row_sql;		/* what _eval_state reads after its options */
+	char	   *score_arg;		/* predict's features: the array, or the row */
 } EvalOn;
 
 /*
@@ -797,6 +784,7 @@ typedef struct EvalOn
 static void
 ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
 {
+	const MlopsFeatureSpec *spec;
 	Oid			relid;
 	AttrNumber	att = InvalidAttrNumber;
 	StringInfoData sql;
@@ -808,6 +796,7 @@ ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
 				 errmsg("%s must not be NULL", PG_ARGISNULL(0) ? "model name" : "relation")));
 	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &e->ref);
 	e->model = MlopsGetModel(&e->ref, fcinfo->flinfo->fn_mcxt);
+	spec = e->model->spec;
 	e->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	relid = PG_GETARG_OID(1);
 	e->relname = MlopsRelationToRead(relid);
@@ -835,20 +824,23 @@ ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
 					 errmsg("column \"%s\" of relation %s does not exist",
 							e->target, e->relname)));
 	}
-	initStringInfo(&sql);
-	appendStringInfoString(&sql, "ARRAY[");
-	for (i = 0; i < e->model->nfeat; i++)
-	{
-		if (get_attnum(relid, e->model->feature_names[i]) == InvalidAttrNumber)
+	for (i = 0; i < spec->ncolumns; i++)
+		if (get_attnum(relid, spec->columns[i].name) == InvalidAttrNumber)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("relation %s has no column \"%s\", a feature of model \"%s\"",
-							e->relname, e->model->feature_names[i], e->model_name)));
-		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(e->model->feature_names[i]));
+							e->relname, spec->columns[i].name, e->model_name)));
+	e->features_sql = NULL;
+	if (MlopsSpecIsPlain(spec))
+	{
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "ARRAY[");
+		for (i = 0; i < e->model->nfeat; i++)
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
+							 quote_identifier(e->model->feature_names[i]));
+		appendStringInfoString(&sql, "]::pg_catalog.float8[]");
+		e->features_sql = sql.data;
 	}
-	appendStringInfoString(&sql, "]::pg_catalog.float8[]");
-	e->features_sql = sql.data;
 
 	if (e->target == NULL)
 		e->target_sql = "NULL::pg_catalog.float8";
@@ -875,6 +867,11 @@ ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
 							e->model_name),
 					 errhint("mlops.classes('%s') lists its classes.", e->model_name)));
 	}
+	e->score_arg = e->features_sql ? e->features_sql : "_mlops_row_";
+	/* a clustering model's rows have no target */
+	e->row_sql = e->features_sql ?
+		psprintf("%s, %s", e->target_sql, e->features_sql) :
+		MlopsSpecArgsSql(spec, e->target ? e->target_sql : NULL);
 }
 
 /*
@@ -899,8 +896,8 @@ mlops_evaluate(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	ResolveEvalOn(fcinfo, &e);
 	values[0] = PointerGetDatum(MlopsFetchArtifact(&e.ref));
-	metrics = MlopsRunPass(psprintf("SELECT mlops._eval_state($1, 0, 0, %s, %s) FROM %s",
-									e.target_sql, e.features_sql, e.relname),
+	metrics = MlopsRunPass(psprintf("SELECT mlops._eval_state($1, 0, 0, %s) FROM %s",
+									e.row_sql, e.relname),
 						   1, types, values, &isnull);
 	initStringInfo(&head);
 	appendStringInfoString(&head, "{\"model\": ");
@@ -961,8 +958,8 @@ mlops_confusion_matrix(PG_FUNCTION_ARGS)
 	/* as predict_label does, column by column: the row form of predict */
 	sql = psprintf("SELECT t, p, pg_catalog.count(*) FROM (SELECT %s AS t, "
 				   "pg_catalog.array_position(mlops.classes($1), mlops.predict_label($1, %s)) - 1 AS p "
-				   "FROM %s) s WHERE t IS NOT NULL AND p IS NOT NULL GROUP BY t, p",
-				   e.target_sql, e.features_sql, e.relname);
+				   "FROM %s _mlops_row_) s WHERE t IS NOT NULL AND p IS NOT NULL GROUP BY t, p",
+				   e.target_sql, e.score_arg, e.relname);
 	values[0] = PointerGetDatum(cstring_to_text(psprintf("%s@%d", e.ref.name, e.ref.version)));
 	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "computing the confusion matrix failed");
@@ -1022,9 +1019,9 @@ mlops_roc_curve(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	ResolveEvalOn(fcinfo, &e);
 	RequireClassifier(&e, "mlops.roc_curve", 2);
-	sql = psprintf("SELECT * FROM (SELECT %s AS t, (mlops.predict_proba($1, %s))[2] AS s FROM %s) r "
+	sql = psprintf("SELECT * FROM (SELECT %s AS t, (mlops.predict_proba($1, %s))[2] AS s FROM %s _mlops_row_) q "
 				   "WHERE t IS NOT NULL AND s IS NOT NULL",
-				   e.target_sql, e.features_sql, e.relname);
+				   e.target_sql, e.score_arg, e.relname);
 	values[0] = PointerGetDatum(cstring_to_text(psprintf("%s@%d", e.ref.name, e.ref.version)));
 	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "scoring the rows failed");

@@ -103,18 +103,12 @@ mlops_components(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/*
- * mlops.classes(model) returns text[]: a classifier's classes in the
- * order of predict_proba's probabilities; NULL for any other model.
- */
-PG_FUNCTION_INFO_V1(mlops_classes);
-Datum
-mlops_classes(PG_FUNCTION_ARGS)
+/* The version a model argument names, decoded, as the caller may see it. */
+static const MlopsModel *
+NamedModel(FunctionCallInfo fcinfo)
 {
 	MlopsVersionRef ref;
 	const MlopsModel *m;
-	Datum	   *labels;
-	int			i;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -125,11 +119,46 @@ mlops_classes(PG_FUNCTION_ARGS)
 	MlopsResolveModel(PG_GETARG_TEXT_PP(0), &ref);
 	m = MlopsGetModel(&ref, CurrentMemoryContext);
 	SPI_finish();
+	return m;
+}
+
+static Datum
+TextArray(char **strs, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * n);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(strs[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * mlops.feature_names(model) returns text[]: the encoded features, in the
+ * order the array form of predict takes them: a numeric or boolean
+ * column's name, a categorical one's "column=category" (the reference
+ * level left out), "column=__other__" and "column IS NULL".
+ */
+PG_FUNCTION_INFO_V1(mlops_feature_names);
+Datum
+mlops_feature_names(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = NamedModel(fcinfo);
+
+	PG_RETURN_DATUM(TextArray(m->feature_names, m->nfeat));
+}
+
+/*
+ * mlops.classes(model) returns text[]: a classifier's classes in the
+ * order of predict_proba's probabilities; NULL for any other model.
+ */
+PG_FUNCTION_INFO_V1(mlops_classes);
+Datum
+mlops_classes(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = NamedModel(fcinfo);
+
 	if (m->nclasses == 0)
 		PG_RETURN_NULL();
-	labels = palloc(sizeof(Datum) * m->nclasses);
-	for (i = 0; i < m->nclasses; i++)
-		labels[i] = CStringGetTextDatum(m->classes[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(labels, m->nclasses, TEXTOID, -1, false,
-										  TYPALIGN_INT));
+	PG_RETURN_DATUM(TextArray(m->classes, m->nclasses));
 }

@@ -26,6 +26,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "featurespec.h"
 #include "pass.h"
 
 /* The query of one training pass: aggregate(options, row) or (row, options). */
@@ -48,11 +49,23 @@ MlopsPassSqlSampled(const MlopsTrainJob *a, const char *aggregate,
 
 	if (sample == NULL)
 		sample = "";
-	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
+	if (MlopsRowAsArgs(a))
 		return psprintf("SELECT mlops.%s(%s, %s)%s FROM %s%s", aggregate, params,
 						a->row_sql, also, a->relname, sample);
 	return psprintf("SELECT mlops.%s(%s, %s)%s FROM %s%s", aggregate, a->row_sql,
 					params, also, a->relname, sample);
+}
+
+/*
+ * Does the job's row_sql pass the row as separate arguments (after the
+ * options), rather than as an array (before them)?  A spec with boolean
+ * or categorical columns always does; a plain one up to
+ * MLOPS_MAX_ARGS_FEATURES features.
+ */
+bool
+MlopsRowAsArgs(const MlopsTrainJob *job)
+{
+	return !MlopsSpecIsPlain(job->spec) || job->nfeat <= MLOPS_MAX_ARGS_FEATURES;
 }
 
 /*

@@ -12,13 +12,16 @@
  * commits mid-statement is seen by the next statement.  Decoding is
  * shared across statements by the per-backend cache (cache.c).
  *
- * The row form maps the row's columns to features by name; the mapping is
- * built once per row type.  A row without NULLs whose columns up to the
- * last feature all have fixed widths (the usual float8 table) is read in
- * place at offsets computed with the mapping; any other row is deformed
- * only up to the last feature.  A NULL column gives a NULL score, as NULL
- * inputs do in SQL; a NULL element inside a feature array is an error, as
- * the array form has no column to blame.
+ * The row form maps the row's columns to the version's columns by name;
+ * the mapping is built once per row type.  A version whose columns are
+ * all numeric reads each as one feature: a row without NULLs whose
+ * columns up to the last feature all have fixed widths (the usual float8
+ * table) is read in place at offsets computed with the mapping; any
+ * other row is deformed only up to the last feature.  Any other version's
+ * row goes through the encoder of its feature spec (preprocess.c), the
+ * one its training passes used.  A NULL numeric or boolean column gives
+ * a NULL score, as NULL inputs do in SQL; a NULL element inside a
+ * feature array is an error, as the array form has no column to blame.
  *
  * IDENTIFICATION
  *	  src/predict.c
@@ -53,16 +56,6 @@
 /* models one call site resolves per statement before recycling slots */
 #define RESOLVED_SLOTS 8
 
-typedef enum FeatureConv
-{
-	CONV_FLOAT8,
-	CONV_FLOAT4,
-	CONV_INT2,
-	CONV_INT4,
-	CONV_INT8,
-	CONV_NUMERIC
-} FeatureConv;
-
 typedef struct Resolved
 {
 	text	   *ref;			/* the model argument, as given */
@@ -73,8 +66,10 @@ typedef struct Resolved
 	TupleTableSlot *slot;		/* for the row type, in fn_mcxt */
 	int			lastatt;		/* last column holding a feature */
 	HeapTupleData tuple;		/* the row the slot holds */
-	AttrNumber *attnum;			/* per feature, 1-based */
-	FeatureConv *conv;
+	AttrNumber *attnum;			/* per feature (per column with an encoder), 1-based */
+	MlopsConv  *conv;
+	MlopsSpecEncoder *encoder;	/* a spec with boolean or categorical columns */
+	NullableDatum *values;		/* its columns' values, in spec order */
 	/* rows without NULLs, when no column up to lastatt has variable width */
 	int		   *offset;			/* per feature, in the row's data; or NULL */
 	int			fixed_end;		/* bytes of data up to the end of lastatt */
@@ -212,75 +207,26 @@ mlops_predict(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(PredictValue(r->model, MlopsPredict(r->model, x)));
 }
 
-static bool
-ConvFor(Oid type, FeatureConv *conv)
-{
-	switch (getBaseType(type))
-	{
-		case FLOAT8OID:
-			*conv = CONV_FLOAT8;
-			return true;
-		case FLOAT4OID:
-			*conv = CONV_FLOAT4;
-			return true;
-		case INT2OID:
-			*conv = CONV_INT2;
-			return true;
-		case INT4OID:
-			*conv = CONV_INT4;
-			return true;
-		case INT8OID:
-			*conv = CONV_INT8;
-			return true;
-		case NUMERICOID:
-			*conv = CONV_NUMERIC;
-			return true;
-		default:
-			return false;
-	}
-}
-
-static inline double
-Convert(Datum d, FeatureConv conv)
-{
-	switch (conv)
-	{
-		case CONV_FLOAT8:
-			return DatumGetFloat8(d);
-		case CONV_FLOAT4:
-			return (double) DatumGetFloat4(d);
-		case CONV_INT2:
-			return (double) DatumGetInt16(d);
-		case CONV_INT4:
-			return (double) DatumGetInt32(d);
-		case CONV_INT8:
-			return (double) DatumGetInt64(d);
-		case CONV_NUMERIC:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
-	}
-	return 0;					/* keep compiler quiet */
-}
-
 /* A fixed-width feature column, read in place (MapRow found its offset). */
 #define READ_AS(type) \
 	do { type v; memcpy(&v, p, sizeof(v)); return (double) v; } while (0)
 
 static inline double
-ReadInPlace(const char *p, FeatureConv conv)
+ReadInPlace(const char *p, MlopsConv conv)
 {
 	switch (conv)
 	{
-		case CONV_FLOAT8:
+		case MLOPS_CONV_FLOAT8:
 			READ_AS(float8);
-		case CONV_FLOAT4:
+		case MLOPS_CONV_FLOAT4:
 			READ_AS(float4);
-		case CONV_INT2:
+		case MLOPS_CONV_INT2:
 			READ_AS(int16);
-		case CONV_INT4:
+		case MLOPS_CONV_INT4:
 			READ_AS(int32);
-		case CONV_INT8:
+		case MLOPS_CONV_INT8:
 			READ_AS(int64);
-		case CONV_NUMERIC:
+		case MLOPS_CONV_NUMERIC:
 			break;				/* variable width: never read in place */
 	}
 	elog(ERROR, "feature conversion %d cannot be read in place", (int) conv);
@@ -298,55 +244,69 @@ CheckFeature(const MlopsModel *m, int j, double v)
 						isnan(v) ? "NaN" : "infinite")));
 }
 
-/* Map the model's features to the columns of a row type, by name. */
-static void
-MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
-	   int32 typmod)
+/* The column of a row type named name (1-based), or an error naming it. */
+static AttrNumber
+RowColumn(TupleDesc tupdesc, const char *name, const Resolved *r)
 {
-	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
-	const MlopsModel *m = r->model;
-	MemoryContext old = MemoryContextSwitchTo(ps->cxt);
-	int			last = 0;
+	int			a;
+
+	for (a = 0; a < tupdesc->natts; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, a);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return a + 1;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("row has no column \"%s\", a feature of model \"%s\"",
+					name, text_to_cstring(r->ref)),
+			 errhint("The row form matches columns to features by name.")));
+	return InvalidAttrNumber;	/* keep compiler quiet */
+}
+
+/*
+ * A numeric column for a plain spec's column c: of the type family it
+ * had at training, or an error naming both types.
+ */
+static void
+CheckNumericColumn(Form_pg_attribute att, const MlopsSpecColumn *c,
+				   const Resolved *r, MlopsConv *conv)
+{
+	MlopsColumnKind kind;
+	MlopsTypeFamily family;
+
+	if (!MlopsConvFor(att->atttypid, conv))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" has type %s, but feature \"%s\" must be numeric",
+						NameStr(att->attname), format_type_be(att->atttypid), c->name)));
+	(void) MlopsColumnKindFor(att->atttypid, &kind, &family);
+	if (family != c->family)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" has type %s, but model \"%s\" was trained on it as %s",
+						c->name, format_type_be(att->atttypid), text_to_cstring(r->ref),
+						c->type_name),
+				 errhint("Cast the column to a%s %s type, or train a new version.",
+						 c->family == MLOPS_TYPES_INTEGER ? "n" : "",
+						 MlopsTypeFamilyName(c->family))));
+}
+
+/*
+ * Where each feature of a plain spec sits in a row that has no NULLs, if
+ * every column up to the last feature has a fixed width: then the row is
+ * read in place, not deformed (the offsets are those heap_fill_tuple
+ * lays out).  Else r->offset stays NULL.
+ */
+static void
+FixedOffsets(Resolved *r, TupleDesc tupdesc, int last)
+{
+	int			nfeat = r->model->nfeat;
+	int		   *offset = palloc(sizeof(int) * nfeat);
 	int			a;
 	int			j;
 
-	r->attnum = palloc(sizeof(AttrNumber) * m->nfeat);
-	r->conv = palloc(sizeof(FeatureConv) * m->nfeat);
-	for (j = 0; j < m->nfeat; j++)
-	{
-		r->attnum[j] = InvalidAttrNumber;
-		for (a = 0; a < tupdesc->natts; a++)
-		{
-			Form_pg_attribute att = TupleDescAttr(tupdesc, a);
-
-			if (!att->attisdropped &&
-				strcmp(NameStr(att->attname), m->feature_names[j]) == 0)
-			{
-				if (!ConvFor(att->atttypid, &r->conv[j]))
-					ereport(ERROR,
-							(errcode(ERRCODE_DATATYPE_MISMATCH),
-							 errmsg("column \"%s\" has type %s, but feature \"%s\" must be numeric",
-									NameStr(att->attname),
-									format_type_be(att->atttypid),
-									m->feature_names[j])));
-				r->attnum[j] = a + 1;
-				last = Max(last, a + 1);
-				break;
-			}
-		}
-		if (r->attnum[j] == InvalidAttrNumber)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("row has no column \"%s\", a feature of model \"%s\"",
-							m->feature_names[j], text_to_cstring(r->ref)),
-					 errhint("The row form matches columns to features by name.")));
-	}
-	/*
-	 * Where each feature sits in a row that has no NULLs, if every column up
-	 * to the last feature has a fixed width: then the row is read in place,
-	 * not deformed (the offsets are those heap_fill_tuple lays out).
-	 */
-	r->offset = palloc(sizeof(int) * m->nfeat);
 	r->fixed_end = 0;
 	for (a = 0; a < last; a++)
 	{
@@ -354,15 +314,57 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 
 		if (att->attisdropped || att->attlen <= 0)
 		{
-			pfree(r->offset);
-			r->offset = NULL;
-			break;
+			pfree(offset);
+			return;
 		}
 		r->fixed_end = att_align_nominal(r->fixed_end, att->attalign);
-		for (j = 0; j < m->nfeat; j++)
+		for (j = 0; j < nfeat; j++)
 			if (r->attnum[j] == a + 1)
-				r->offset[j] = r->fixed_end;
+				offset[j] = r->fixed_end;
 		r->fixed_end += att->attlen;
+	}
+	r->offset = offset;
+}
+
+/*
+ * Map the model's columns to those of a row type, by name: a plain
+ * spec's columns are its features; any other spec's get an encoder.
+ */
+static void
+MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
+	   int32 typmod)
+{
+	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
+	const MlopsModel *m = r->model;
+	const MlopsFeatureSpec *spec = m->spec;
+	MemoryContext old = MemoryContextSwitchTo(ps->cxt);
+	int			last = 0;
+	int			j;
+
+	r->attnum = palloc(sizeof(AttrNumber) * spec->ncolumns);
+	r->conv = palloc(sizeof(MlopsConv) * spec->ncolumns);
+	for (j = 0; j < spec->ncolumns; j++)
+	{
+		r->attnum[j] = RowColumn(tupdesc, spec->columns[j].name, r);
+		last = Max(last, r->attnum[j]);
+	}
+	r->encoder = NULL;
+	r->offset = NULL;
+	if (!MlopsSpecIsPlain(spec))
+	{
+		Oid		   *types = palloc(sizeof(Oid) * spec->ncolumns);
+
+		for (j = 0; j < spec->ncolumns; j++)
+			types[j] = TupleDescAttr(tupdesc, r->attnum[j] - 1)->atttypid;
+		r->encoder = MlopsSpecEncoderCreate(spec, types, text_to_cstring(r->ref));
+		r->values = palloc(sizeof(NullableDatum) * spec->ncolumns);
+	}
+	else
+	{
+		for (j = 0; j < spec->ncolumns; j++)
+			CheckNumericColumn(TupleDescAttr(tupdesc, r->attnum[j] - 1),
+							   &spec->columns[j], r, &r->conv[j]);
+		FixedOffsets(r, tupdesc, last);
 	}
 	r->rowtype = typid;
 	r->rowtypmod = typmod;
@@ -380,7 +382,7 @@ static const double *
 NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 {
 	Oid			elemtype = ARR_ELEMTYPE(arr);
-	FeatureConv conv;
+	MlopsConv	conv;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
@@ -391,7 +393,7 @@ NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 
 	if (elemtype == FLOAT8OID)
 		return MlopsScoringArray(arr, r->model->nfeat);
-	if (!ConvFor(elemtype, &conv))
+	if (!MlopsConvFor(elemtype, &conv))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("features must be numbers, not %s",
@@ -413,7 +415,7 @@ NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("feature %d is NULL", j + 1)));
-		ps->x[j] = Convert(elems[j], conv);
+		ps->x[j] = MlopsConvert(elems[j], conv);
 		if (!isfinite(ps->x[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
@@ -421,6 +423,28 @@ NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 							isnan(ps->x[j]) ? "NaN" : "infinite")));
 	}
 	return ps->x;
+}
+
+/*
+ * The features of a deformed row through the model's encoder, or NULL
+ * when a numeric or boolean column is NULL; all finite.
+ */
+static const double *
+EncodedFeatures(Resolved *r, const Datum *values, const bool *isnull, double *x)
+{
+	const MlopsModel *m = r->model;
+	int			j;
+
+	for (j = 0; j < m->spec->ncolumns; j++)
+	{
+		r->values[j].value = values[r->attnum[j] - 1];
+		r->values[j].isnull = isnull[r->attnum[j] - 1];
+	}
+	if (!MlopsSpecEncodeRow(r->encoder, r->values, x))
+		return NULL;
+	for (j = 0; j < m->nfeat; j++)
+		CheckFeature(m, j, x[j]);
+	return x;
 }
 
 /*
@@ -497,14 +521,16 @@ CallFeatures(FunctionCallInfo fcinfo, Resolved *r, bool check)
 	slot_getsomeattrs(r->slot, r->lastatt);
 	values = r->slot->tts_values;
 	isnull = r->slot->tts_isnull;
+	if (r->encoder != NULL)
+		return EncodedFeatures(r, values, isnull, x);
 	for (j = 0; j < m->nfeat; j++)
 	{
 		int			a = r->attnum[j] - 1;
 
 		if (isnull[a])
 			return NULL;
-		x[j] = r->conv[j] == CONV_FLOAT8 ? DatumGetFloat8(values[a]) :
-			Convert(values[a], r->conv[j]);
+		x[j] = r->conv[j] == MLOPS_CONV_FLOAT8 ? DatumGetFloat8(values[a]) :
+			MlopsConvert(values[a], r->conv[j]);
 		CheckFeature(m, j, x[j]);
 	}
 	return x;

@@ -1,8 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * preprocess.c
- *	  Turning SQL values into feature vectors: array checks for training
- *	  and scoring, finiteness checks, and the train/test split.
+ *	  Turning SQL values into feature vectors: the feature spec learned at
+ *	  training (which columns, how each encodes: numbers, 0/1 booleans,
+ *	  one-hot categories) and its application to a row, which the
+ *	  training passes and the row form of every scoring function share;
+ *	  array checks for training and scoring, finiteness checks, and the
+ *	  train/test split.
  *
  * The split is a hash of the row's values and the seed, so the same data
  * and seed give the same split whatever the scan order, in a serial or a
@@ -18,13 +22,23 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
+#include "featurespec.h"
 #include "mlops.h"
+#include "pass_state.h"
 #include "preprocess.h"
 
 /*
@@ -55,54 +69,152 @@ MlopsTrainingRow(ArrayType *arr, int *nfeat)
 	return (const double *) ARR_DATA_PTR(arr);
 }
 
-/* Scratch row of a VARIADIC "any" transition function, in fn_extra. */
+/*
+ * What a VARIADIC "any" transition's call site keeps: the values' types,
+ * checked once per query, and the row's scratch; with a feature spec,
+ * the spec (and its bytes, to see it is the same on the next call) and
+ * its encoder.
+ */
 typedef struct VariadicRow
 {
+	int			nvalues;		/* features, or the spec's columns */
+	bytea	   *spec_bytes;
+	bool		spec_stable;	/* a constant: never compared again */
+	MlopsSpecEncoder *encoder;
+	NullableDatum *values;		/* a spec's columns, in its order */
 	int			nfeat;
-	double		x[FLEXIBLE_ARRAY_MEMBER];
+	double	   *x;
 } VariadicRow;
 
-/*
- * A training row passed as separate float8 arguments, target first, from
- * argument "first" on: what mlops.train's queries use, since building an
- * array per row costs more than the scan itself.  y == NULL: the row has
- * no target (clustering, decomposition), only features from "first" on.
- * The argument types are checked once per query.  Returns NULL when any
- * value is NULL.
- */
-const double *
-MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
-					 double *y)
+/* The spec argument at argno, decoded; an invalid one is an error. */
+static MlopsFeatureSpec *
+SpecArg(FunctionCallInfo fcinfo, int argno, bytea **bytes)
 {
-	VariadicRow *row = (VariadicRow *) fcinfo->flinfo->fn_extra;
-	int			ntarget = y != NULL ? 1 : 0;
-	int			n = PG_NARGS() - first - ntarget;
+	MlopsFeatureSpec *spec;
+	const char *error;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the feature spec of a training row must not be NULL")));
+	*bytes = PG_GETARG_BYTEA_PP(argno);
+	spec = MlopsSpecDecode(VARDATA_ANY(*bytes), VARSIZE_ANY_EXHDR(*bytes), &error);
+	if (spec == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid feature spec: %s", error)));
+	return spec;
+}
+
+/* Set up a call site's row: types checked, spec decoded, scratch. */
+static VariadicRow *
+NewVariadicRow(FunctionCallInfo fcinfo, int first, int ntarget)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	VariadicRow *row = palloc0(sizeof(VariadicRow));
+	bool		has_spec = PG_NARGS() > first &&
+		get_fn_expr_argtype(fcinfo->flinfo, first) == BYTEAOID;
+	int			vfirst = first + (has_spec ? 1 : 0);
+	int			n = PG_NARGS() - vfirst - ntarget;
 	int			j;
 
-	if (row == NULL)
-	{
-		if (n < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 y != NULL ?
-					 errmsg("a training row needs a target and at least one feature") :
-					 errmsg("a training row needs at least one feature")));
-		for (j = first; j < PG_NARGS(); j++)
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 ntarget ?
+				 errmsg("a training row needs a target and at least one feature") :
+				 errmsg("a training row needs at least one feature")));
+	for (j = first + (has_spec ? 1 : 0); j < PG_NARGS(); j++)
+		if (!has_spec || j < vfirst + ntarget)
+		{
 			if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("training values must be double precision")));
-		row = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-								 offsetof(VariadicRow, x) + sizeof(double) * n);
-		row->nfeat = n;
-		fcinfo->flinfo->fn_extra = row;
+		}
+	row->nvalues = n;
+	row->nfeat = n;
+	if (has_spec)
+	{
+		MlopsFeatureSpec *spec = SpecArg(fcinfo, first, &row->spec_bytes);
+		Oid		   *types = palloc(sizeof(Oid) * n);
+
+		if (n != spec->ncolumns)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a training row has %d columns, its feature spec %d",
+							n, spec->ncolumns)));
+		for (j = 0; j < n; j++)
+			types[j] = get_fn_expr_argtype(fcinfo->flinfo, vfirst + ntarget + j);
+		row->spec_bytes = (bytea *) PG_DETOAST_DATUM_COPY(PointerGetDatum(row->spec_bytes));
+		row->spec_stable = MlopsPassStateArgIsStable(fcinfo, first);
+		row->encoder = MlopsSpecEncoderCreate(spec, types, NULL);
+		row->nfeat = spec->nfeat;
+	}
+	row->x = palloc(sizeof(double) * row->nfeat);
+	MemoryContextSwitchTo(old);
+	return row;
+}
+
+/* A spec argument that is not a constant must stay the one decoded. */
+static void
+CheckSameSpec(FunctionCallInfo fcinfo, int argno, const VariadicRow *row)
+{
+	bytea	   *b;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the feature spec of a training row must not be NULL")));
+	b = PG_GETARG_BYTEA_PP(argno);
+	if (VARSIZE_ANY_EXHDR(b) != VARSIZE_ANY_EXHDR(row->spec_bytes) ||
+		memcmp(VARDATA_ANY(b), VARDATA_ANY(row->spec_bytes), VARSIZE_ANY_EXHDR(b)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the feature spec of a training pass must be the same for every row")));
+}
+
+/*
+ * A training row passed as separate arguments from argument "first" on:
+ * what mlops.train's queries use, since building an array per row costs
+ * more than the scan itself.  Either every value is float8, target first
+ * (y == NULL: the row has no target, only features), or "first" is a
+ * feature spec (bytea), followed by the target (float8) and the spec's
+ * columns as they are, which the spec encodes into features.  *cache
+ * keeps the call site's state (fn_extra, unless the caller keeps its
+ * own there).  Returns NULL when the row is skipped: a NULL target, a
+ * NULL feature, or a NULL in a numeric or boolean column.
+ */
+const double *
+MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first, int *nfeat,
+					   double *y, void **cache)
+{
+	VariadicRow *row = (VariadicRow *) *cache;
+	int			ntarget = y != NULL ? 1 : 0;
+	int			vfirst;
+	int			j;
+
+	if (row == NULL)
+		*cache = row = NewVariadicRow(fcinfo, first, ntarget);
+	*nfeat = row->nfeat;
+	vfirst = first + (row->encoder ? 1 : 0);
+	if (ntarget && fcinfo->args[vfirst].isnull)
+		return NULL;
+	if (ntarget)
+		*y = DatumGetFloat8(fcinfo->args[vfirst].value);
+	if (row->encoder != NULL)
+	{
+		if (!row->spec_stable)
+			CheckSameSpec(fcinfo, first, row);
+		return MlopsSpecEncodeRow(row->encoder, fcinfo->args + vfirst + ntarget,
+								  row->x) ? row->x : NULL;
 	}
 	{
-		const NullableDatum *args = fcinfo->args + first + ntarget;
-		bool		anynull = y != NULL && fcinfo->args[first].isnull;
+		const NullableDatum *args = fcinfo->args + vfirst + ntarget;
+		bool		anynull = false;
 
 		/* one pass, no branch per value: float8 is passed by value */
-		for (j = 0; j < n; j++)
+		for (j = 0; j < row->nvalues; j++)
 		{
 			anynull |= args[j].isnull;
 			row->x[j] = DatumGetFloat8(args[j].value);
@@ -110,10 +222,16 @@ MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
 		if (anynull)
 			return NULL;
 	}
-	if (y != NULL)
-		*y = PG_GETARG_FLOAT8(first);
-	*nfeat = n;
 	return row->x;
+}
+
+/* The same, keeping the call site's state in fn_extra. */
+const double *
+MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first, int *nfeat,
+					 double *y)
+{
+	return MlopsTrainingRowArgsIn(fcinfo, first, nfeat, y,
+								  &fcinfo->flinfo->fn_extra);
 }
 
 /*
@@ -283,4 +401,596 @@ MlopsRowIsTest(const double *x, int nfeat, double y, int64 seed,
 	uint64		h = MlopsRowHash(x, nfeat, y, seed);
 
 	return (double) (h >> 11) * (1.0 / 9007199254740992.0) < test_size;
+}
+
+/* ---- numbers of any numeric type, as predict's row form reads them ---- */
+
+/* How a numeric type converts to double, or false when it is not one. */
+bool
+MlopsConvFor(Oid type, MlopsConv *conv)
+{
+	switch (getBaseType(type))
+	{
+		case FLOAT8OID:
+			*conv = MLOPS_CONV_FLOAT8;
+			return true;
+		case FLOAT4OID:
+			*conv = MLOPS_CONV_FLOAT4;
+			return true;
+		case INT2OID:
+			*conv = MLOPS_CONV_INT2;
+			return true;
+		case INT4OID:
+			*conv = MLOPS_CONV_INT4;
+			return true;
+		case INT8OID:
+			*conv = MLOPS_CONV_INT8;
+			return true;
+		case NUMERICOID:
+			*conv = MLOPS_CONV_NUMERIC;
+			return true;
+		default:
+			return false;
+	}
+}
+
+double
+MlopsConvert(Datum d, MlopsConv conv)
+{
+	switch (conv)
+	{
+		case MLOPS_CONV_FLOAT8:
+			return DatumGetFloat8(d);
+		case MLOPS_CONV_FLOAT4:
+			return (double) DatumGetFloat4(d);
+		case MLOPS_CONV_INT2:
+			return (double) DatumGetInt16(d);
+		case MLOPS_CONV_INT4:
+			return (double) DatumGetInt32(d);
+		case MLOPS_CONV_INT8:
+			return (double) DatumGetInt64(d);
+		case MLOPS_CONV_NUMERIC:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+	}
+	return 0;					/* keep compiler quiet */
+}
+
+/* ---- which columns can be features, and how ---- */
+
+/*
+ * A column type's kind and family (domains unwrapped), or false when no
+ * feature can be made of it.
+ */
+bool
+MlopsColumnKindFor(Oid type, MlopsColumnKind *kind, MlopsTypeFamily *family)
+{
+	Oid			base = getBaseType(type);
+
+	switch (base)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+			*kind = MLOPS_COLUMN_NUMERIC;
+			*family = MLOPS_TYPES_INTEGER;
+			return true;
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+			*kind = MLOPS_COLUMN_NUMERIC;
+			*family = MLOPS_TYPES_FLOAT;
+			return true;
+		case BOOLOID:
+			*kind = MLOPS_COLUMN_BOOLEAN;
+			*family = MLOPS_TYPES_BOOLEAN;
+			return true;
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			*kind = MLOPS_COLUMN_CATEGORICAL;
+			*family = MLOPS_TYPES_TEXT;
+			return true;
+		default:
+			if (type_is_enum(base))
+			{
+				*kind = MLOPS_COLUMN_CATEGORICAL;
+				*family = MLOPS_TYPES_ENUM;
+				return true;
+			}
+			return false;
+	}
+}
+
+/* ---- applying a spec to a row ---- */
+
+/* A category's position in its column's list, by its text. */
+typedef struct CategorySlot
+{
+	const char *str;			/* NULL: empty slot */
+	int			len;
+	int			index;
+} CategorySlot;
+
+typedef struct EncoderColumn
+{
+	const MlopsSpecColumn *col;
+	MlopsConv	conv;			/* numeric */
+	bool		is_bpchar;		/* trailing blanks do not count */
+	Oid			enum_type;		/* an enum's values: by OID, below */
+	CategorySlot *slots;		/* categorical: open addressing */
+	uint32		mask;
+	int			nenum;
+	Oid		   *enum_oids;		/* sorted, with their indexes */
+	int		   *enum_index;
+} EncoderColumn;
+
+struct MlopsSpecEncoder
+{
+	const MlopsFeatureSpec *spec;
+	EncoderColumn *cols;
+};
+
+static int
+FindCategory(const EncoderColumn *ec, const char *str, int len)
+{
+	uint32		h = hash_bytes((const unsigned char *) str, len) & ec->mask;
+
+	for (;; h = (h + 1) & ec->mask)
+	{
+		const CategorySlot *s = &ec->slots[h];
+
+		if (s->str == NULL)
+			return -1;
+		if (s->len == len && memcmp(s->str, str, len) == 0)
+			return s->index;
+	}
+}
+
+static void
+BuildCategoryTable(EncoderColumn *ec)
+{
+	const MlopsSpecColumn *c = ec->col;
+	uint32		size = 4;
+	int			i;
+
+	while (size < 2 * (uint32) c->ncategories)
+		size <<= 1;
+	ec->slots = palloc0(sizeof(CategorySlot) * size);
+	ec->mask = size - 1;
+	for (i = 0; i < c->ncategories; i++)
+	{
+		int			len = strlen(c->categories[i]);
+		uint32		h = hash_bytes((const unsigned char *) c->categories[i], len) & ec->mask;
+
+		while (ec->slots[h].str != NULL)
+			h = (h + 1) & ec->mask;
+		ec->slots[h].str = c->categories[i];
+		ec->slots[h].len = len;
+		ec->slots[h].index = i;
+	}
+}
+
+static int
+CompareOids(const void *a, const void *b)
+{
+	Oid			x = *(const Oid *) a;
+	Oid			y = *(const Oid *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * An enum's values by OID: each label's category index (-1: none), so a
+ * row's value is found without a catalog lookup.
+ */
+static void
+BuildEnumTable(EncoderColumn *ec, Oid enum_type)
+{
+	CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME, ObjectIdGetDatum(enum_type));
+	Oid		   *pairs = palloc(sizeof(Oid) * 2 * Max(list->n_members, 1));
+	int			i;
+
+	for (i = 0; i < list->n_members; i++)
+	{
+		Form_pg_enum e = (Form_pg_enum) GETSTRUCT(&list->members[i]->tuple);
+		const char *label = NameStr(e->enumlabel);
+
+		pairs[2 * i] = e->oid;
+		pairs[2 * i + 1] = (Oid) (FindCategory(ec, label, strlen(label)) + 1);
+	}
+	ec->nenum = list->n_members;
+	ReleaseSysCacheList(list);
+	qsort(pairs, ec->nenum, 2 * sizeof(Oid), CompareOids);
+	ec->enum_oids = palloc(sizeof(Oid) * Max(ec->nenum, 1));
+	ec->enum_index = palloc(sizeof(int) * Max(ec->nenum, 1));
+	for (i = 0; i < ec->nenum; i++)
+	{
+		ec->enum_oids[i] = pairs[2 * i];
+		ec->enum_index[i] = (int) pairs[2 * i + 1] - 1;
+	}
+	ec->enum_type = enum_type;
+}
+
+static int
+FindEnum(const EncoderColumn *ec, Oid v)
+{
+	int			lo = 0;
+	int			hi = ec->nenum - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (ec->enum_oids[mid] == v)
+			return ec->enum_index[mid];
+		if (ec->enum_oids[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;					/* a label added since: unseen */
+}
+
+/*
+ * An encoder of the spec's columns given with these types (one per
+ * column, in spec order), in the current memory context.  A type outside
+ * the family the column had at training is an error naming the column,
+ * both types and, when scoring, the model.
+ */
+MlopsSpecEncoder *
+MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
+					   const char *model)
+{
+	MlopsSpecEncoder *enc = palloc0(sizeof(MlopsSpecEncoder));
+	int			i;
+
+	enc->spec = spec;
+	enc->cols = palloc0(sizeof(EncoderColumn) * spec->ncolumns);
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+		EncoderColumn *ec = &enc->cols[i];
+		MlopsColumnKind kind;
+		MlopsTypeFamily family;
+		Oid			base = getBaseType(types[i]);
+
+		ec->col = c;
+		if (!MlopsColumnKindFor(types[i], &kind, &family) || family != c->family)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 model ?
+					 errmsg("column \"%s\" has type %s, but model \"%s\" was trained on it as %s",
+							c->name, format_type_be(types[i]), model, c->type_name) :
+					 errmsg("column \"%s\" has type %s, but the feature spec has %s",
+							c->name, format_type_be(types[i]), c->type_name),
+					 errhint("Cast the column to a %s type, or train a new version.",
+							 MlopsTypeFamilyName(c->family))));
+		if (kind == MLOPS_COLUMN_NUMERIC)
+			(void) MlopsConvFor(types[i], &ec->conv);
+		if (kind != MLOPS_COLUMN_CATEGORICAL)
+			continue;
+		BuildCategoryTable(ec);
+		ec->is_bpchar = base == BPCHAROID;
+		if (family == MLOPS_TYPES_ENUM)
+			BuildEnumTable(ec, base);
+	}
+	return enc;
+}
+
+/* A categorical value's category index, or -1 when it has none. */
+static int
+CategoryOf(const EncoderColumn *ec, Datum d)
+{
+	text	   *t;
+	const char *str;
+	int			len;
+
+	if (ec->enum_type != InvalidOid)
+		return FindEnum(ec, DatumGetObjectId(d));
+	t = DatumGetTextPP(d);
+	str = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	if (ec->is_bpchar)
+		len = bpchartruelen((char *) str, len);
+	return FindCategory(ec, str, len);
+}
+
+/*
+ * Encode a row's columns (in spec order) into x (spec->nfeat values).
+ * False when the row has no features: a NULL numeric or boolean column.
+ * A categorical NULL is its NULL feature, a value it never saw at
+ * training its __other__ feature, or with neither all zeros (the
+ * reference level, when the first category is dropped).
+ */
+bool
+MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
+				   double *x)
+{
+	const MlopsFeatureSpec *spec = enc->spec;
+	int			i;
+
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const EncoderColumn *ec = &enc->cols[i];
+		const MlopsSpecColumn *c = ec->col;
+		double	   *out = x + c->offset;
+		int			drop;
+		int			k;
+
+		switch (c->kind)
+		{
+			case MLOPS_COLUMN_NUMERIC:
+				if (values[i].isnull)
+					return false;
+				*out = MlopsConvert(values[i].value, ec->conv);
+				break;
+			case MLOPS_COLUMN_BOOLEAN:
+				if (values[i].isnull)
+					return false;
+				*out = DatumGetBool(values[i].value) ? 1.0 : 0.0;
+				break;
+			case MLOPS_COLUMN_CATEGORICAL:
+				memset(out, 0, sizeof(double) * c->width);
+				if (values[i].isnull)
+				{
+					if (c->flags & MLOPS_SPEC_NULL)
+						out[c->width - 1] = 1.0;
+					break;
+				}
+				drop = (c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0;
+				k = CategoryOf(ec, values[i].value);
+				if (k >= drop)
+					out[k - drop] = 1.0;
+				else if (k < 0 && (c->flags & MLOPS_SPEC_OTHER))
+					out[c->ncategories - drop] = 1.0;
+				break;
+		}
+	}
+	return true;
+}
+
+/*
+ * A row as a spec's aggregates receive it (MlopsTrainingRowArgs): the
+ * spec as a constant, the target (target_sql, or none when NULL) and the
+ * spec's columns.
+ */
+char *
+MlopsSpecArgsSql(const MlopsFeatureSpec *spec, const char *target_sql)
+{
+	bytea	   *bytes = MlopsSpecEncode(spec);
+	char	   *hex = palloc(2 * VARSIZE_ANY_EXHDR(bytes) + 1);
+	StringInfoData sql;
+	int			i;
+
+	hex[hex_encode(VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes), hex)] = '\0';
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "pg_catalog.decode('%s', 'hex')", hex);
+	if (target_sql != NULL)
+		appendStringInfo(&sql, ", %s", target_sql);
+	for (i = 0; i < spec->ncolumns; i++)
+		appendStringInfo(&sql, ", %s", quote_identifier(spec->columns[i].name));
+	return sql.data;
+}
+
+/* ---- learning a spec at training ---- */
+
+/* grouping() takes at most 31 arguments: categories are read in chunks */
+#define CATEGORY_CHUNK 31
+
+/*
+ * The categories of columns cols[0 .. m) (indexes into req's columns),
+ * all categorical, from one scan: each column's distinct values among the
+ * rows training reads, in the column's order (its collation, or enum
+ * order), at most max_categories of them, the most frequent (ties going
+ * to the first in that order); rarer ones pool into __other__, or with
+ * on_overflow error are an error.  SPI is connected.
+ */
+static void
+LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
+				const int *cols, int m, const char *where)
+{
+	StringInfoData sql;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1];
+	uint64		r;
+	int			i;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT g, v, nd FROM (SELECT g, v, ");
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, "o%d, ", i);
+	appendStringInfoString(&sql, "pg_catalog.row_number() OVER (PARTITION BY g, v IS NULL ORDER BY n DESC");
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, ", o%d", i);
+	appendStringInfoString(&sql, ") AS r, pg_catalog.count(*) OVER (PARTITION BY g, v IS NULL) AS nd "
+						   "FROM (SELECT GROUPING(");
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, "%s%s", i ? ", " : "", quote_identifier(req->columns[cols[i]]));
+	appendStringInfoString(&sql, ") AS g, COALESCE(");
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, "%s%s::pg_catalog.text", i ? ", " : "",
+						 quote_identifier(req->columns[cols[i]]));
+	appendStringInfoString(&sql, ") AS v, ");
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, "%s AS o%d, ", quote_identifier(req->columns[cols[i]]), i);
+	appendStringInfo(&sql, "pg_catalog.count(*) AS n FROM %s%s GROUP BY GROUPING SETS (",
+					 req->relname, where);
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, "%s(%s)", i ? ", " : "", quote_identifier(req->columns[cols[i]]));
+	appendStringInfoString(&sql, ")) s) w WHERE r <= $1 ORDER BY g");
+	for (i = 0; i < m; i++)
+		appendStringInfo(&sql, ", o%d", i);
+
+	args[0] = Int64GetDatum((int64) req->max_categories);
+	if (SPI_execute_with_args(sql.data, 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the categories failed");
+
+	for (i = 0; i < m; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[cols[i]];
+		/* in the set grouping column i alone, every other bit is set */
+		int64		g = ((INT64CONST(1) << m) - 1) & ~(INT64CONST(1) << (m - 1 - i));
+		int64		nd = 0;
+
+		c->categories = palloc(sizeof(char *) * Min(req->max_categories, Max(SPI_processed, 1)));
+		c->ncategories = 0;
+		for (r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			char	   *v;
+
+			if (DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) != g)
+				continue;
+			v = SPI_getvalue(tup, desc, 2);
+			if (v == NULL)
+			{
+				c->flags |= MLOPS_SPEC_NULL;
+				continue;
+			}
+			nd = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+			if (strlen(v) > MLOPS_MAX_LABEL_LEN)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("column \"%s\" holds a value of %zu bytes, longer than the %d a category can have",
+								c->name, strlen(v), MLOPS_MAX_LABEL_LEN),
+						 errhint("Leave the column out, or shorten its values in a view.")));
+			c->categories[c->ncategories++] = v;
+		}
+		if (nd > req->max_categories && req->overflow_error)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("column \"%s\" has %lld categories, more than max_categories (%d)",
+							c->name, (long long) nd, req->max_categories),
+					 errhint("Raise max_categories, or let rarer categories pool into __other__ with \"on_overflow\": \"other\".")));
+		if (nd > req->max_categories)
+			c->flags |= MLOPS_SPEC_OTHER;
+	}
+}
+
+/*
+ * Report what makes a categorical column no feature: no value but NULL,
+ * or a single category that is the reference level.
+ */
+static void
+CheckCategorical(const MlopsSpecRequest *req, const MlopsSpecColumn *c)
+{
+	if (c->ncategories == 0 && (c->flags & MLOPS_SPEC_NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("column \"%s\" holds only NULL values in the rows training reads",
+						c->name),
+				 errhint("Leave the column out of the features.")));
+	if (c->ncategories == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Relation %s returned no rows.", req->relname)));
+	if (c->ncategories == 1 && c->flags == MLOPS_SPEC_DROP_FIRST)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("column \"%s\" holds a single category, \"%s\", which cannot explain anything",
+						c->name, c->categories[0]),
+				 errhint("Leave the column out of the features.")));
+}
+
+/*
+ * Learn the spec of the request's columns: each column's kind from its
+ * type, and a categorical one's categories from the rows training reads
+ * (a target and no NULL numeric or boolean column).  SPI is connected.
+ */
+MlopsFeatureSpec *
+MlopsLearnSpec(const MlopsSpecRequest *req)
+{
+	MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
+	StringInfoData where;
+	int		   *cats = palloc(sizeof(int) * req->ncolumns);
+	int			ncat = 0;
+	const char *error;
+	int			i;
+
+	spec->ncolumns = req->ncolumns;
+	spec->columns = palloc0(sizeof(MlopsSpecColumn) * req->ncolumns);
+	initStringInfo(&where);
+	if (req->target != NULL)
+		appendStringInfo(&where, " WHERE %s IS NOT NULL", quote_identifier(req->target));
+	for (i = 0; i < req->ncolumns; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[i];
+
+		c->name = req->columns[i];
+		c->type_name = format_type_be(req->types[i]);
+		if (!MlopsColumnKindFor(req->types[i], &c->kind, &c->family))
+			elog(ERROR, "column \"%s\" of type %s cannot be a feature",
+				 c->name, c->type_name);
+		if (c->kind == MLOPS_COLUMN_CATEGORICAL)
+		{
+			cats[ncat++] = i;
+			c->flags = req->drop_first ? MLOPS_SPEC_DROP_FIRST : 0;
+		}
+		else
+			appendStringInfo(&where, "%s %s IS NOT NULL", where.len ? " AND" : " WHERE",
+							 quote_identifier(c->name));
+	}
+	for (i = 0; i < ncat; i += CATEGORY_CHUNK)
+		LearnCategories(req, spec, cats + i, Min(CATEGORY_CHUNK, ncat - i), where.data);
+	for (i = 0; i < ncat; i++)
+		CheckCategorical(req, &spec->columns[cats[i]]);
+	if (!MlopsSpecLayout(spec, &error))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the features cannot be encoded: %s", error),
+				 errdetail("A model has at most %d features, categories included.",
+						   MLOPS_MAX_FEATURES)));
+	return spec;
+}
+
+/*
+ * The spec as the version's features jsonb: per column its name and
+ * type, and, unless numeric, its encoding ("boolean", or "onehot" with
+ * the categories, the reference level or null, and whether __other__
+ * and NULL have features).
+ */
+Jsonb *
+MlopsSpecJson(const MlopsFeatureSpec *spec)
+{
+	StringInfoData s;
+	int			i;
+	int			j;
+
+	initStringInfo(&s);
+	appendStringInfoChar(&s, '[');
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+
+		appendStringInfoString(&s, i ? ", {\"name\": " : "{\"name\": ");
+		escape_json(&s, c->name);
+		appendStringInfoString(&s, ", \"type\": ");
+		escape_json(&s, c->type_name);
+		if (c->kind == MLOPS_COLUMN_BOOLEAN)
+			appendStringInfoString(&s, ", \"encoding\": \"boolean\"");
+		if (c->kind == MLOPS_COLUMN_CATEGORICAL)
+		{
+			appendStringInfoString(&s, ", \"encoding\": \"onehot\", \"categories\": [");
+			for (j = 0; j < c->ncategories; j++)
+			{
+				if (j)
+					appendStringInfoString(&s, ", ");
+				escape_json(&s, c->categories[j]);
+			}
+			appendStringInfoString(&s, "], \"reference\": ");
+			if (c->flags & MLOPS_SPEC_DROP_FIRST)
+				escape_json(&s, c->categories[0]);
+			else
+				appendStringInfoString(&s, "null");
+			appendStringInfo(&s, ", \"other\": %s, \"null\": %s",
+							 (c->flags & MLOPS_SPEC_OTHER) ? "true" : "false",
+							 (c->flags & MLOPS_SPEC_NULL) ? "true" : "false");
+		}
+		appendStringInfoChar(&s, '}');
+	}
+	appendStringInfoChar(&s, ']');
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
 }

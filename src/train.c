@@ -59,6 +59,7 @@
 #include "metrics.h"
 #include "mlops.h"
 #include "pass.h"
+#include "preprocess.h"
 #include "train.h"
 
 typedef struct TrainArgs
@@ -74,9 +75,13 @@ typedef struct TrainArgs
 	char	   *deploy;
 	/* resolved */
 	char	   *relname;		/* schema-qualified and quoted */
-	int			nfeat;
+	int			nfeat;			/* feature columns */
 	char	  **features;
 	Oid		   *feature_types;
+	MlopsFeatureSpec *spec;		/* how they encode */
+	char	  **encoded;		/* the features' names, spec->nfeat */
+	int			max_categories; /* feature options, of every family */
+	int			on_overflow;	/* 0: __other__, 1: error */
 	Oid			target_type;
 	char	   *target_sql;		/* the target as the passes receive it */
 	char	   *row_sql;		/* how the passes receive a row */
@@ -237,9 +242,39 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 	}
 }
 
+/* The feature options, keys of every family's hyperparams. */
+static const char *const overflow_choices[] = {"other", "error", NULL};
+static const MlopsParamDef feature_params[] = {
+	{"max_categories", MLOPS_PARAM_INT, offsetof(TrainArgs, max_categories), 100, 1,
+	MLOPS_MAX_FEATURES, NULL},
+	{"on_overflow", MLOPS_PARAM_ENUM, offsetof(TrainArgs, on_overflow), 0, 0, 0,
+	overflow_choices},
+	{NULL, 0, 0, 0, 0, 0, NULL}
+};
+
+/* Defaults of a params struct. */
+static void
+SetDefaults(const MlopsParamDef *defs, void *params)
+{
+	const MlopsParamDef *p;
+
+	for (p = defs; p->name != NULL; p++)
+	{
+		char	   *field = (char *) params + p->offset;
+
+		if (p->kind == MLOPS_PARAM_BOOL)
+			*(bool *) field = p->dflt != 0;
+		else if (p->kind == MLOPS_PARAM_INT || p->kind == MLOPS_PARAM_ENUM)
+			*(int *) field = (int) p->dflt;
+		else
+			*(double *) field = p->dflt;
+	}
+}
+
 /*
  * The family's hyperparameters from mlops.train's hyperparams, defaults
- * first; seed is everyone's (it seeds the split).
+ * first; seed is everyone's (it seeds the split), and so are the feature
+ * options (feature_params), which are fields of a.
  */
 static void
 ParseHyperparams(Jsonb *hp, TrainArgs *a)
@@ -251,17 +286,8 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 	char	   *key = NULL;
 
 	a->params = palloc0(a->algo->params_size);
-	for (p = a->algo->params; p->name != NULL; p++)
-	{
-		char	   *field = (char *) a->params + p->offset;
-
-		if (p->kind == MLOPS_PARAM_BOOL)
-			*(bool *) field = p->dflt != 0;
-		else if (p->kind == MLOPS_PARAM_INT || p->kind == MLOPS_PARAM_ENUM)
-			*(int *) field = (int) p->dflt;
-		else
-			*(double *) field = p->dflt;
-	}
+	SetDefaults(a->algo->params, a->params);
+	SetDefaults(feature_params, a);
 	if (!JB_ROOT_IS_OBJECT(hp) || JB_ROOT_IS_SCALAR(hp))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -283,6 +309,14 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"seed\" must be an integer")));
 			a->seed = NumericToSeed(v.val.numeric);
+			continue;
+		}
+		for (p = feature_params; p->name != NULL; p++)
+			if (strcmp(key, p->name) == 0)
+				break;
+		if (p->name != NULL)
+		{
+			SetParam(p, a, &v);
 			continue;
 		}
 		for (p = a->algo->params; p->name != NULL; p++)
@@ -328,7 +362,7 @@ FindColumn(TupleDesc desc, const char *name, const char *relname)
 	return NULL;				/* keep compiler quiet */
 }
 
-/* The feature columns found not to be numeric, for one error naming all. */
+/* The feature columns of types no feature is made of, for one error naming all. */
 typedef struct NonNumeric
 {
 	int			count;
@@ -339,7 +373,10 @@ typedef struct NonNumeric
 static void
 NoteNonNumeric(NonNumeric *nn, Form_pg_attribute att)
 {
-	if (IsNumericType(att->atttypid))
+	MlopsColumnKind kind;
+	MlopsTypeFamily family;
+
+	if (MlopsColumnKindFor(att->atttypid, &kind, &family))
 		return;
 	if (nn->count == 0)
 	{
@@ -352,11 +389,11 @@ NoteNonNumeric(NonNumeric *nn, Form_pg_attribute att)
 }
 
 /*
- * One error naming every non-numeric feature column with its type; the
- * hint depends on whether the features were defaulted or listed.  Until
- * typed features (categorical, boolean, date) exist, a default feature
- * list with such a column is refused rather than trimmed, so that the
- * same call will not silently train on other columns once they do.
+ * One error naming every feature column of a type no feature is made of;
+ * the hint depends on whether the features were defaulted or listed.  A
+ * default feature list with such a column is refused rather than
+ * trimmed, so that the same call will not silently train on other
+ * columns once that type can be a feature.
  */
 static void
 ReportNonNumeric(const NonNumeric *nn, bool defaulted)
@@ -366,14 +403,14 @@ ReportNonNumeric(const NonNumeric *nn, bool defaulted)
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 nn->count == 1 ?
-			 errmsg("feature column \"%s\" has type %s, which is not numeric",
+			 errmsg("feature column \"%s\" has type %s, which cannot be a feature",
 					NameStr(nn->first->attname),
 					format_type_be(nn->first->atttypid)) :
-			 errmsg("%d feature columns are not numeric", nn->count),
-			 nn->count > 1 ? errdetail("Not numeric: %s.", nn->list.data) : 0,
+			 errmsg("%d feature columns have types that cannot be features", nn->count),
+			 nn->count > 1 ? errdetail("Not features: %s.", nn->list.data) : 0,
 			 defaulted ?
-			 errhint("Features default to every column except the target, and only smallint, integer, bigint, real, double precision and numeric columns can be features: list the features, or cast the columns in a view.") :
-			 errhint("Only smallint, integer, bigint, real, double precision and numeric columns can be features: leave these out, or cast them in a view.")));
+			 errhint("Features default to every column except the target, and only numeric (smallint, integer, bigint, real, double precision, numeric), boolean and categorical (text, varchar, char, enum) columns can be features: list the features, or cast the columns in a view.") :
+			 errhint("Only numeric (smallint, integer, bigint, real, double precision, numeric), boolean and categorical (text, varchar, char, enum) columns can be features: leave these out, or cast them in a view.")));
 }
 
 
@@ -729,6 +766,55 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 }
 
 /*
+ * The feature spec: each column's encoding, categories learned from the
+ * rows training reads; the features' names must differ.
+ */
+static void
+LearnSpec(TrainArgs *a)
+{
+	MlopsSpecRequest req;
+	int			i;
+	int			j;
+
+	req.relname = a->relname;
+	req.target = a->target;
+	req.ncolumns = a->nfeat;
+	req.columns = a->features;
+	req.types = a->feature_types;
+	req.drop_first = a->algo->drops_reference && a->algo->drops_reference(a->params);
+	req.max_categories = a->max_categories;
+	req.overflow_error = a->on_overflow == 1;
+	a->spec = MlopsLearnSpec(&req);
+	a->encoded = MlopsSpecFeatureNames(a->spec);
+	if (MlopsSpecIsPlain(a->spec))
+		return;
+	for (i = 0; i < a->spec->nfeat; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(a->encoded[i], a->encoded[j]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("two features would be named \"%s\"", a->encoded[i]),
+						 errdetail("A categorical column's features are named column=category, column=__other__ and column IS NULL."),
+						 errhint("Rename a column or a category in a view.")));
+}
+
+/*
+ * The row of a spec with categorical or boolean columns: the spec, the
+ * target and the columns as they are, for MlopsTrainingRowArgs to encode.
+ */
+static void
+BuildSpecRowSql(const TrainArgs *a, StringInfo sql)
+{
+	if (a->nfeat > MLOPS_MAX_ARGS_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a model with boolean or categorical columns can have at most %d columns, not %d",
+						MLOPS_MAX_ARGS_FEATURES, a->nfeat),
+				 errhint("Train on fewer columns, or encode these in a view.")));
+	appendStringInfoString(sql, MlopsSpecArgsSql(a->spec, a->target_sql));
+}
+
+/*
  * How the passes receive a row: the target (as a number, or a
  * classifier's class index) and features as separate arguments after
  * their options, or, past MLOPS_MAX_ARGS_FEATURES, as ARRAY[features],
@@ -741,6 +827,13 @@ BuildRowSql(TrainArgs *a)
 	int			i;
 
 	initStringInfo(&sql);
+	a->row_dd_sql = NULL;
+	if (!MlopsSpecIsPlain(a->spec))
+	{
+		BuildSpecRowSql(a, &sql);
+		a->row_sql = sql.data;
+		return;
+	}
 	if (a->nfeat <= MLOPS_MAX_ARGS_FEATURES)
 	{
 		if (a->target_sql != NULL)
@@ -870,6 +963,12 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	artifact = MlopsFetchArtifact(&ref);
 	PopActiveSnapshot();
 	cmp->other = model;
+	if (!MlopsSpecIsPlain(a->spec) || !MlopsSpecIsPlain(model->spec))
+	{
+		cmp->problem = psprintf("Version %d and the new version cannot be compared on held-out rows yet when either reads boolean or categorical columns.",
+								ref.version);
+		return;
+	}
 
 	rel = relation_open(a->relid, AccessShareLock);
 	op = palloc(sizeof(Datum) * model->nfeat);
@@ -931,9 +1030,9 @@ TrainJob(TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 	job->target = a->target;
 	job->target_sql = a->target_sql;
 	job->target_type = a->target_type;
-	job->nfeat = a->nfeat;
-	job->features = a->features;
-	job->feature_types = a->feature_types;
+	job->nfeat = a->spec->nfeat;
+	job->features = a->encoded;
+	job->spec = a->spec;
 	job->row_sql = a->row_sql;
 	job->row_dd_sql = a->row_dd_sql;
 	job->test_size = a->test_size;
@@ -960,21 +1059,7 @@ TrainJob(TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 static Jsonb *
 FeaturesJson(const TrainArgs *a)
 {
-	StringInfoData s;
-	int			i;
-
-	initStringInfo(&s);
-	appendStringInfoChar(&s, '[');
-	for (i = 0; i < a->nfeat; i++)
-	{
-		appendStringInfoString(&s, i ? ", {\"name\": " : "{\"name\": ");
-		escape_json(&s, a->features[i]);
-		appendStringInfoString(&s, ", \"type\": ");
-		escape_json(&s, format_type_be(a->feature_types[i]));
-		appendStringInfoChar(&s, '}');
-	}
-	appendStringInfoChar(&s, ']');
-	return MlopsJsonbFromString(s.data);
+	return MlopsSpecJson(a->spec);
 }
 
 /* The hyperparameters as stored with the version, defaults included. */
@@ -983,10 +1068,18 @@ HyperparamsJson(const TrainArgs *a)
 {
 	StringInfoData s;
 	const MlopsParamDef *p;
+	int			i;
 
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"seed\": %lld", (long long) a->seed);
 	MlopsJsonNumber(&s, "test_size", a->test_size);
+	for (i = 0; i < a->spec->ncolumns; i++)
+		if (a->spec->columns[i].kind == MLOPS_COLUMN_CATEGORICAL)
+		{
+			appendStringInfo(&s, ", \"max_categories\": %d, \"on_overflow\": \"%s\"",
+							 a->max_categories, overflow_choices[a->on_overflow]);
+			break;
+		}
 	for (p = a->algo->params; p->name != NULL; p++)
 	{
 		const char *field = (const char *) a->params + p->offset;
@@ -1337,6 +1430,7 @@ mlops_train(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	if (a.label_kind != MLOPS_LABEL_NONE)
 		ResolveClasses(&a, a.algo->confirms_classes);
+	LearnSpec(&a);
 	BuildRowSql(&a);
 	memset(&cmp, 0, sizeof(cmp));
 	if (strcmp(a.deploy, "best") == 0)
@@ -1470,6 +1564,9 @@ BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
 		else
 			problem = ScoreProblem(&c, newest,
 								   psprintf("version %d, the newest,", refs[nver - 1].version));
+		if (problem == NULL && !MlopsSpecIsPlain(m->spec))
+			problem = psprintf("Version %d reads boolean or categorical columns, which comparing on a relation does not support yet.",
+							   refs[v].version);
 		for (i = 0; problem == NULL && i < m->nfeat; i++)
 			if (get_attnum(relid, m->feature_names[i]) == InvalidAttrNumber)
 				problem = psprintf("Version %d reads column \"%s\", which relation %s does not have.",
@@ -1635,6 +1732,9 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 							   refs[v].version, targets[v] ? targets[v] : "",
 							   target);
 		m = problem ? NULL : MlopsGetModel(&refs[v], CurrentMemoryContext);
+		if (m != NULL && !MlopsSpecIsPlain(m->spec))
+			problem = psprintf("Version %d reads boolean or categorical columns, which comparing on a relation does not support yet.",
+							   refs[v].version);
 		for (j = 0; m != NULL && j < m->nfeat && problem == NULL; j++)
 			problem = ColumnProblem(desc, relid, relname, refs[v].version,
 									m->feature_names[j]);

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_artifact.c
- *	  libFuzzer target for the artifact decoder (src/artifact.c).
+ *	  libFuzzer target for the artifact decoder (src/artifact.c) and the
+ *	  feature spec decoder (src/featurespec.c).
  *
  * Built outside the server (-DFRONTEND, libpgcommon, libpgport) by
  * test/fuzz/run.sh.  Each input is decoded twice: as given, and with its
@@ -38,6 +39,7 @@
 
 #include "algorithm.h"
 #include "artifact.h"
+#include "featurespec.h"
 
 extern int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -148,14 +150,17 @@ CheckModel(const MlopsModel *m, const unsigned char *data, size_t size)
 		Fail("feature count out of range");
 	if (m->nclasses < 0 || m->nclasses == 1 || m->nclasses > MLOPS_MAX_CLASSES)
 		Fail("class count out of range");
+	if (m->spec == NULL || m->spec->nfeat != m->nfeat)
+		Fail("feature spec missing or of another width");
 	for (i = 0; i < m->nfeat + m->nclasses; i++)
 	{
 		bool		is_name = i < m->nfeat;
 		const char *s = is_name ? m->feature_names[i] : m->classes[i - m->nfeat];
-		size_t		len = strnlen(s, MLOPS_MAX_LABEL_LEN + 1);
+		size_t		len = strnlen(s, MLOPS_MAX_NAME_LEN + 2 + MLOPS_MAX_LABEL_LEN);
 
-		if ((is_name && (len < 1 || len > MLOPS_MAX_NAME_LEN)) ||
-			len > MLOPS_MAX_LABEL_LEN)
+		/* a categorical column's features are "column=category" */
+		if ((is_name && (len < 1 || len > MLOPS_MAX_NAME_LEN + 1 + MLOPS_MAX_LABEL_LEN)) ||
+			(!is_name && len > MLOPS_MAX_LABEL_LEN))
 			Fail("feature name or class label empty, too long or not terminated");
 		if (pg_encoding_verifymbstr(PG_UTF8, s, (int) len) != (int) len)
 			Fail("feature name or class label not valid UTF-8");
@@ -199,6 +204,40 @@ CheckModel(const MlopsModel *m, const unsigned char *data, size_t size)
 	pfree(again);
 }
 
+/*
+ * The input as a feature spec (the training aggregates' argument): one
+ * accepted has columns whose widths add up, and re-encodes to the bytes
+ * it came from.
+ */
+static void
+DecodeSpec(const unsigned char *data, size_t size)
+{
+	const char *error = NULL;
+	MlopsFeatureSpec *spec = MlopsSpecDecode((const char *) data, size, &error);
+	bytea	   *again;
+	int			total = 0;
+	int			i;
+
+	if (spec == NULL)
+	{
+		if (error == NULL)
+			Fail("spec rejected without a reason");
+		return;
+	}
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		if (spec->columns[i].offset != total || spec->columns[i].width < 1)
+			Fail("spec columns do not tile the features");
+		total += spec->columns[i].width;
+	}
+	if (total != spec->nfeat || total > MLOPS_MAX_FEATURES)
+		Fail("spec width out of range");
+	(void) MlopsSpecFeatureNames(spec);
+	again = MlopsSpecEncode(spec);
+	if (VARSIZE(again) - VARHDRSZ != size || memcmp(VARDATA(again), data, size) != 0)
+		Fail("re-encoding differs from the accepted spec");
+}
+
 static void
 DecodeOne(const unsigned char *data, size_t size)
 {
@@ -228,6 +267,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0)
 		memcpy(copy, data, size);
 	DecodeOne(copy, size);
+	DecodeSpec(copy, size);
 
 	if (size >= MLOPS_ARTIFACT_HEADER)
 	{

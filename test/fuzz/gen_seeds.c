@@ -10,7 +10,8 @@
  * standard errors and sigma) and extreme but finite doubles; elastic net:
  * a lasso's zeros, no intercept, the maximum feature count and extreme
  * doubles; pca: some or all components, scaled or not, the maximum
- * feature count and the largest centres the decoder accepts.  Built by
+ * feature count and the largest centres the decoder accepts; a model over
+ * numeric, categorical, boolean and enum columns, and its spec alone.  Built by
  * test/fuzz/run.sh at test time, so no binary is committed.  A one-shot
  * program: it never frees, and run.sh turns leak detection off for it.
  *
@@ -28,6 +29,7 @@
 #include "algo_elastic_net.h"
 #include "algo_linear.h"
 #include "artifact.h"
+#include "featurespec.h"
 
 static const char *outdir;
 
@@ -106,6 +108,60 @@ Write(const char *name, const MlopsModel *m)
 	}
 	pfree(art);
 	pfree(path);
+}
+
+/*
+ * A linear model over typed columns: x numeric, g categorical (its first
+ * category the reference, __other__ and NULL features), b boolean, e an
+ * enum's every level; also written as a spec alone (the training
+ * aggregates' argument).
+ */
+static void
+WriteTyped(const char *name)
+{
+	static char *gcats[] = {"a", "b", "c"};
+	static char *ecats[] = {"low", "mid", "high"};
+	MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
+	MlopsSpecColumn *c = palloc0(sizeof(MlopsSpecColumn) * 4);
+	const char *error;
+	MlopsModel *m;
+	bytea	   *bytes;
+	char	   *path;
+	FILE	   *f;
+	int			i;
+
+	c[0] = (MlopsSpecColumn) {.name = "x", .type_name = "double precision",
+	.kind = MLOPS_COLUMN_NUMERIC, .family = MLOPS_TYPES_FLOAT};
+	c[1] = (MlopsSpecColumn) {.name = "g", .type_name = "text",
+		.kind = MLOPS_COLUMN_CATEGORICAL, .family = MLOPS_TYPES_TEXT,
+		.flags = MLOPS_SPEC_DROP_FIRST | MLOPS_SPEC_OTHER | MLOPS_SPEC_NULL,
+	.ncategories = 3, .categories = gcats};
+	c[2] = (MlopsSpecColumn) {.name = "b", .type_name = "boolean",
+	.kind = MLOPS_COLUMN_BOOLEAN, .family = MLOPS_TYPES_BOOLEAN};
+	c[3] = (MlopsSpecColumn) {.name = "e", .type_name = "level",
+		.kind = MLOPS_COLUMN_CATEGORICAL, .family = MLOPS_TYPES_ENUM,
+	.ncategories = 3, .categories = ecats};
+	spec->ncolumns = 4;
+	spec->columns = c;
+	if (!MlopsSpecLayout(spec, &error))
+	{
+		fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+		exit(1);
+	}
+	m = MakeModel(spec->nfeat, true, "t");
+	m->spec = spec;
+	m->feature_names = MlopsSpecFeatureNames(spec);
+	Write(name, m);
+
+	bytes = MlopsSpecEncode(spec);
+	path = psprintf("%s/%s_spec", outdir, name);
+	f = fopen(path, "wb");
+	i = VARSIZE(bytes) - VARHDRSZ;
+	if (f == NULL || fwrite(VARDATA(bytes), 1, i, f) != (size_t) i || fclose(f) != 0)
+	{
+		perror(path);
+		exit(1);
+	}
 }
 
 /* Give m the family part encoded in part, through its decoder. */
@@ -273,6 +329,7 @@ main(int argc, char **argv)
 	outdir = argv[1];
 
 	Write("one_feature", MakeModel(1, true, "x"));
+	WriteTyped("typed_columns");
 	Write("twenty_features", MakeModel(20, true, "f"));
 	Write("no_intercept", MakeModel(3, false, "v"));
 	Write("max_features", MakeModel(MLOPS_MAX_FEATURES, true, "c"));

@@ -27,7 +27,7 @@ CFLAGS="-g -O1 -DFRONTEND -I$PGINC -Iinclude -Wall -Wextra -Werror
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBS="$PGLIB/libpgcommon.a $PGLIB/libpgport.a -lm"
 # every file that defines a family routine (its frontend-safe part)
-DECODER="src/artifact.c src/algorithm.c $(grep -l "^const MlopsAlgorithmRoutine" src/algo_*.c)"
+DECODER="src/artifact.c src/featurespec.c src/algorithm.c $(grep -l "^const MlopsAlgorithmRoutine" src/algo_*.c)"
 
 rm -rf "$B"
 mkdir -p "$B/seeds" "$B/corpus"

@@ -4,7 +4,7 @@
 -- shared by the regress suites (\i after \getenv abs_srcdir
 -- PG_ABS_SRCDIR), not a test itself.
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS bc, iris, wine, diabetes, separated, quasi CASCADE;
+DROP TABLE IF EXISTS bc, iris, wine, diabetes, separated, quasi, mtcars CASCADE;
 RESET client_min_messages;
 \cd :abs_srcdir/../data
 CREATE TABLE bc (mean_radius float8, mean_texture float8, mean_perimeter float8,
@@ -40,4 +40,9 @@ CREATE TABLE separated (x float8, y boolean);
 \copy separated FROM 'separated.csv' (FORMAT csv, HEADER)
 CREATE TABLE quasi (x float8, y boolean);
 \copy quasi FROM 'quasi_separated.csv' (FORMAT csv, HEADER)
+CREATE TABLE mtcars (model text, mpg float8, cyl text, disp float8, hp float8,
+	drat float8, wt float8, qsec float8, vs boolean, am boolean, gear text,
+	carb float8);
+\copy mtcars FROM 'mtcars.csv' (FORMAT csv, HEADER)
+ALTER TABLE mtcars ADD COLUMN id serial;
 \cd :abs_srcdir

@@ -20,11 +20,7 @@ sets <- list(iris = as.matrix(iris[, 1:4]),
              iris_scaled = scale(as.matrix(iris[, 1:4])),
              wine = as.matrix(wine[, 1:13]),
              wine_scaled = scale(as.matrix(wine[, 1:13])))
-section <- function(name, columns, rows) {
-  cat(sprintf("-- %s (%s)\n", name, paste(columns, collapse = ", ")))
-  cat(rows, sep = ",\n")
-  cat("\n\n")
-}
+source("test/reference/refutil.R")
 fit_rows <- character(0)
 centre_rows <- character(0)
 for (name in names(sets)) {

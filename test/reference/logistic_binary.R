@@ -41,11 +41,7 @@ cases <- list(
                  data = vv, rows = vv$row))
 fits <- lapply(cases, function(k) glm(k$formula, family = binomial,
                                       data = k$data, control = ctl))
-section <- function(name, columns, rows) {
-  cat(sprintf("-- %s (%s)\n", name, paste(columns, collapse = ", ")))
-  cat(rows, sep = ",\n")
-  cat("\n\n")
-}
+source("test/reference/refutil.R")
 coef_rows <- unlist(lapply(names(fits), function(k) {
   s <- coef(summary(fits[[k]]))
   sprintf("('%s', '%s', %.17g, %.17g, %.17g, %.17g)", k, rownames(s),

@@ -13,11 +13,7 @@
 iris <- read.csv("data/iris.csv")
 diabetes <- read.csv("data/diabetes.csv")
 sets <- list(iris = iris[, 1:4], diabetes = diabetes[, 1:10])
-section <- function(name, columns, rows) {
-  cat(sprintf("-- %s (%s)\n", name, paste(columns, collapse = ", ")))
-  cat(rows, sep = ",\n")
-  cat("\n\n")
-}
+source("test/reference/refutil.R")
 var_rows <- character(0)
 rot_rows <- character(0)
 for (name in names(sets)) {

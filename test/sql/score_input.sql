@@ -92,12 +92,17 @@ INSERT INTO si_wide VALUES ('one', 1, 99, 1, 1), ('null c', NULL, 0, 1, 1),
                            ('two', 2, NULL, 2, 2);
 SELECT note, round(mlops.predict('si_m', w)::numeric, 6) AS p
 FROM si_wide w ORDER BY note;
--- a composite type, a domain over a number, an anonymous record
+-- a composite type, a domain over a number, an anonymous record: any type
+-- of the family a column had at training (a float8, b integer, c numeric)
 CREATE DOMAIN si_posint AS integer CHECK (VALUE >= 0);
-CREATE TYPE si_row AS (b si_posint, c float8, a smallint);
+CREATE TYPE si_row AS (b si_posint, c float8, a real);
 SELECT round(mlops.predict('si_m', ROW(1, 1, 1)::si_row)::numeric, 6) AS composite;
 SELECT round(mlops.predict('si_m', r)::numeric, 6) AS subquery_row
-FROM (SELECT 1 AS a, 1.0 AS b, 1::float4 AS c) r;
+FROM (SELECT 1.0 AS a, 1::bigint AS b, 1::float4 AS c) r;
+-- another family is a changed type: an error naming the column and both types
+SELECT pg_temp.try($$SELECT mlops.predict('si_m', r) FROM (SELECT 1 AS a, 1 AS b, 1.0 AS c) r$$);
+SELECT pg_temp.try($$SELECT mlops.predict('si_m', r) FROM (SELECT 1.0 AS a, 1.5 AS b, 1.0 AS c) r$$);
+SELECT pg_temp.try($$SELECT mlops.predict('si_m', r) FROM (SELECT 1.0 AS a, 1 AS b, true AS c) r$$);
 SELECT pg_temp.try($$SELECT mlops.predict('si_m', ROW(1, 1, 1))$$);
 -- missing and non-numeric columns, NaN in a column
 CREATE TABLE si_missing (a float8, b float8);
@@ -106,17 +111,17 @@ SELECT pg_temp.try($$SELECT mlops.predict('si_m', m) FROM si_missing m$$);
 CREATE TABLE si_text (a float8, b text, c float8);
 INSERT INTO si_text VALUES (1, '1', 1);
 SELECT pg_temp.try($$SELECT mlops.predict('si_m', t) FROM si_text t$$);
-CREATE TABLE si_nan (a float8, b float8, c float8);
-INSERT INTO si_nan VALUES (1, 'NaN', 1);
+CREATE TABLE si_nan (a float8, b integer, c float8);
+INSERT INTO si_nan VALUES (1, 1, 'NaN');
 SELECT pg_temp.try($$SELECT mlops.predict('si_m', n) FROM si_nan n$$);
-UPDATE si_nan SET b = '-Infinity';
+UPDATE si_nan SET c = '-Infinity';
 SELECT pg_temp.try($$SELECT mlops.predict('si_m', n) FROM si_nan n$$);
 -- a dropped column is not a feature column
 ALTER TABLE si_missing ADD COLUMN c float8;
 ALTER TABLE si_missing DROP COLUMN c;
 SELECT pg_temp.try($$SELECT mlops.predict('si_m', m) FROM si_missing m$$);
 -- a score that overflows is infinite, not an error: the features are finite
-UPDATE si_nan SET a = 1e308, b = 1e308, c = 0;
+UPDATE si_nan SET a = 1e308, b = 0, c = 1e308;
 SELECT mlops.predict('si_m', n) AS overflow FROM si_nan n;
 -- rows without NULLs, fixed-width columns up to the last feature: read in
 -- place, mixed widths and alignments, the same as the array form; a row
@@ -190,13 +195,14 @@ UPDATE mlops.model_version v SET artifact = CASE v.version
     WHEN 5 THEN set_byte(artifact, 10, 99)
     -- one flipped bit in the payload: the checksum catches it
     WHEN 6 THEN set_byte(artifact, 40, get_byte(artifact, 40) # 1)
-    -- a NaN first coefficient (after the features a, b, c, the class count,
-    -- the label kind, the flags and the intercept), resealed so the
-    -- checksum matches
-    WHEN 7 THEN pg_temp.reseal(overlay(artifact PLACING '\x000000000000f87f'::bytea FROM 58))
-    -- nfeat says 4 but 3 are present; nfeat 2^32 - 1
-    WHEN 8 THEN pg_temp.reseal(set_byte(artifact, 24, 4))
-    WHEN 9 THEN pg_temp.reseal(overlay(artifact PLACING '\xffffffff'::bytea FROM 25))
+    -- a NaN first coefficient (after the feature spec: its 3 type names
+    -- "double precision", "integer", "numeric" and columns a, b, c; the
+    -- class count, the label kind, the flags and the intercept), resealed
+    -- so the checksum matches
+    WHEN 7 THEN pg_temp.reseal(overlay(artifact PLACING '\x000000000000f87f'::bytea FROM 107))
+    -- the spec's column count says 4 but 3 are present; 2^32 - 1
+    WHEN 8 THEN pg_temp.reseal(set_byte(artifact, 64, 4))
+    WHEN 9 THEN pg_temp.reseal(overlay(artifact PLACING '\xffffffff'::bytea FROM 65))
     -- the length field promises more bytes than there are
     WHEN 10 THEN overlay(artifact PLACING pg_temp.le32(length(artifact)) FROM 13)
     -- trailing bytes after a valid payload (the deployed version)

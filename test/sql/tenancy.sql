@@ -116,6 +116,8 @@ INSERT INTO pg_temp.hidden_calls VALUES
   ('predict_label pinned', 'c', $$SELECT mlops.predict_label('%1$s@1', ARRAY[1, 2]::float8[])$$),
   ('classes', 'c', $$SELECT mlops.classes('%1$s')$$),
   ('classes pinned', 'c', $$SELECT mlops.classes('%1$s@1')$$),
+  ('feature_names', 'c', $$SELECT mlops.feature_names('%1$s')$$),
+  ('feature_names pinned', 'k', $$SELECT mlops.feature_names('%1$s@1')$$),
   ('evaluate', 'c', $$SELECT mlops.evaluate('%1$s', '%2$s', 'label')$$),
   ('confusion_matrix', 'c', $$SELECT * FROM mlops.confusion_matrix('%1$s', '%2$s', 'label')$$),
   ('roc_curve', 'c', $$SELECT * FROM mlops.roc_curve('%1$s', '%2$s', 'label')$$),

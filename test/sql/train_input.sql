@@ -30,13 +30,15 @@ SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'xmin', features => '{x1
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,X2}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,x2,x1}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,y}')$$);
+-- a text column of distinct values is one category per row: some hold
+-- only held-out rows, so the fit is singular, and the error names one
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y', features => '{x1,label}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'label', features => '{x1}')$$);
--- the default feature list is every other column, so the text column fails it
+-- the default feature list is every other column, that text column too
 SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y')$$);
--- only numeric columns (and domains over them) are features: one error names
--- every other column with its type, whether the features are defaulted or
--- listed, and the hints say which case it is
+-- numeric, boolean and categorical columns (and domains over them) are
+-- features: one error names every other column with its type, whether the
+-- features are defaulted or listed, and the hints say which case it is
 CREATE DOMAIN ti_positive AS numeric CHECK (VALUE > 0);
 CREATE TABLE ti_types (a float8, flag boolean, label text, day date,
                        d ti_positive, tags int[], y float8);
@@ -53,7 +55,8 @@ SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,label}'
 SELECT * FROM mlops.train('ti_types_m', 'ti_types', 'label');
 \set SHOW_CONTEXT errors
 SELECT count(*) AS versions FROM mlops.versions WHERE model = 'ti_types_m';
--- the numeric ones train, a domain over numeric included
+-- a boolean column trained above; the numeric ones train, a domain over
+-- numeric included
 SELECT version, (metrics->>'n_train')::int + (metrics->>'n')::int AS rows
 FROM mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,d}');
 SELECT mlops.drop_model('ti_types_m');

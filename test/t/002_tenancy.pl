@@ -134,6 +134,7 @@ my @calls = (
 	[ 'c', q{SELECT mlops.predict_label('%s', ARRAY[1, 2])} ],
 	[ 'c', q{SELECT mlops.predict_label('%s@1', f) FROM %s f LIMIT 1} ],
 	[ 'c', q{SELECT mlops.classes('%s')} ],
+	[ 'k', q{SELECT mlops.feature_names('%s')} ],
 	[ 'c', q{SELECT mlops.evaluate('%s', '%s', 'label')} ],
 	[ 'c', q{SELECT * FROM mlops.confusion_matrix('%s', '%s', 'label')} ],
 	[ 'c', q{SELECT * FROM mlops.roc_curve('%s', '%s', 'label')} ],

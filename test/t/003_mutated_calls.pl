@@ -1029,6 +1029,7 @@ for my $f (qw(predict_proba predict_label transform))
 	};
 }
 $gen{classes} = sub { 'SELECT mlops.classes(' . model_arg() . ')' };
+$gen{feature_names} = sub { 'SELECT mlops.feature_names(' . model_arg() . ')' };
 for my $f (qw(evaluate confusion_matrix roc_curve))
 {
 	$gen{$f} = sub {
@@ -1748,7 +1749,7 @@ my %covers = (
 	_score_accum => '_score_accum',
 	_score_combine => '_score_combine',
 	_score_state => '_score_state',
-	classes => 'classes', predict_proba => 'predict_proba_', predict_label => 'predict_label_',
+	classes => 'classes', feature_names => 'feature_names', predict_proba => 'predict_proba_', predict_label => 'predict_label_',
 	transform => 'transform_', centers => 'centers', components => 'components',
 	evaluate => 'evaluate', confusion_matrix => 'confusion_matrix', roc_curve => 'roc_curve',
 	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',

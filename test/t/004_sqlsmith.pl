@@ -89,13 +89,15 @@ $node->safe_psql('postgres', q{
 	SELECT mlops.train('sm_p', 'sm_lab', NULL, 'pca', features => '{x1,x2,x3}');
 	SELECT mlops.train('sm_e', 'sm_lab', 'y', 'elastic_net', '{"alpha": 0.1}',
 	                   features => '{x1,x2}');
+	-- a categorical column as a feature: the row form encodes it
+	SELECT mlops.train('sm_t', 'sm_lab', 'y', features => '{x1,label}');
 	-- sqlsmith picks functions among thousands in pg_catalog, so it rarely
 	-- calls ours by itself; it picks relations among a few dozen, and
 	-- these views call mlops in whatever query it builds around them
 	CREATE TABLE sm_names (name text);
 	INSERT INTO sm_names VALUES ('sm_a'), ('sm_a@1'), ('sm_b'), ('sm_v'), ('sm_w'),
 		('sm_a@9'), ('nope'), (''), ('sm_a@'), (repeat('é', 40)), (NULL),
-		('sm_c'), ('sm_c@1'), ('sm_nb'), ('sm_k'), ('sm_k@2'), ('sm_p'), ('sm_e');
+		('sm_c'), ('sm_c@1'), ('sm_nb'), ('sm_k'), ('sm_k@2'), ('sm_p'), ('sm_e'), ('sm_t');
 	CREATE VIEW sm_scored AS
 	SELECT t.*, mlops.predict('sm_a', ARRAY[x1, x2]) AS p_array,
 	       mlops.predict('sm_a@1', t) AS p_row,
@@ -119,11 +121,12 @@ $node->safe_psql('postgres', q{
 	       mlops.predict('sm_nb', t) AS class_nb,
 	       mlops.transform('sm_k', t) AS dist_k, mlops.predict('sm_k', ARRAY[x1, x2]) AS cluster_k,
 	       mlops.transform('sm_p', t) AS scores_p, mlops.transform('sm_p@1', ARRAY[x1, x2, x3]) AS scores_p1,
-	       mlops.predict('sm_e', t) AS p_e
+	       mlops.predict('sm_e', t) AS p_e, mlops.predict('sm_t', t) AS p_t
 	FROM sm_lab t;
 	CREATE VIEW sm_any_class AS
 	SELECT n.name, t.x1, mlops.predict_proba(n.name, ARRAY[t.x1, t.y]) AS proba,
 	       mlops.predict_label(n.name, t) AS label, mlops.classes(n.name) AS classes,
+	       mlops.feature_names(n.name) AS feature_names,
 	       mlops.transform(n.name, ARRAY[t.x1, t.y]) AS tr
 	FROM sm_names n CROSS JOIN sm_small t;
 	CREATE VIEW sm_inspect AS
@@ -241,7 +244,7 @@ is($signals, 0, 'no backend was terminated by a signal')
   or diag(join("\n", grep { /terminated|Failed process/ } split /\n/, $log));
 is($crashes, 0, 'no server process terminated abnormally');
 cmp_ok($mlops_calls, '>', 0, 'the queries called mlops functions');
-foreach my $f (qw(predict_proba predict_label classes transform centers components
+foreach my $f (qw(predict_proba predict_label classes feature_names transform centers components
 	evaluate confusion_matrix roc_curve))
 {
 	cmp_ok($new_calls{$f} // 0, '>', 0, "sqlsmith's queries called mlops.$f ("
@@ -252,7 +255,7 @@ is($xx000_mlops, 0, 'no XX000 raised by mlops code')
   if $log_errors;
 is($broken, 0, 'sqlsmith never lost its connection');
 is($node->safe_psql('postgres', "SELECT count(*) FROM mlops.model WHERE name LIKE 'sm\\_%'"),
-	'9', 'the server answers and the models are still there');
+	'10', 'the server answers and the models are still there');
 is($node->safe_psql('postgres', "SELECT count(mlops.predict('sm_w', t)) FROM sm_wide t"),
 	'400', 'the wide model still scores');
 is($node->safe_psql('postgres', "SELECT count(*) FROM sm_lab_scored"),

@@ -1,0 +1,86 @@
+/*-------------------------------------------------------------------------
+ *
+ * featurespec.h
+ *	  The feature spec: which columns a version reads, of which types, and
+ *	  how each becomes features (a number, a 0/1 boolean, or one-hot
+ *	  indicators of categories learned at training).  Its binary form is
+ *	  a section of the artifact, and the argument that tells the training
+ *	  aggregates how to encode a row; both decode here, frontend-safe.
+ *	  Learning a spec and applying it to a row are in preprocess.c.
+ *
+ * IDENTIFICATION
+ *	  include/featurespec.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MLOPS_FEATURESPEC_H
+#define MLOPS_FEATURESPEC_H
+
+#include "lib/stringinfo.h"
+
+#include "mlops.h"
+
+struct MlopsReader;
+
+/* How a column becomes features. */
+typedef enum MlopsColumnKind
+{
+	MLOPS_COLUMN_NUMERIC = 0,	/* its value, as a double */
+	MLOPS_COLUMN_BOOLEAN,		/* one 0/1 feature */
+	MLOPS_COLUMN_CATEGORICAL	/* one-hot indicators */
+} MlopsColumnKind;
+
+/*
+ * The family of compatible types a column had at training (after
+ * unwrapping domains): scoring accepts any type of the same family.
+ */
+typedef enum MlopsTypeFamily
+{
+	MLOPS_TYPES_INTEGER = 0,	/* smallint, integer, bigint */
+	MLOPS_TYPES_FLOAT,			/* real, double precision, numeric */
+	MLOPS_TYPES_BOOLEAN,
+	MLOPS_TYPES_TEXT,			/* text, varchar, char */
+	MLOPS_TYPES_ENUM
+} MlopsTypeFamily;
+
+/* categorical columns: what follows the listed categories */
+#define MLOPS_SPEC_DROP_FIRST	0x01	/* the first is the reference: no feature */
+#define MLOPS_SPEC_OTHER		0x02	/* a feature for pooled rarer values */
+#define MLOPS_SPEC_NULL			0x04	/* a feature for NULL */
+#define MLOPS_SPEC_FLAGS		0x07
+
+typedef struct MlopsSpecColumn
+{
+	char	   *name;			/* the column */
+	char	   *type_name;		/* its type at training, for messages */
+	MlopsColumnKind kind;
+	MlopsTypeFamily family;
+	uint8		flags;			/* MLOPS_SPEC_* */
+	int			ncategories;
+	char	  **categories;		/* in the column's order (collation, enum) */
+	int			offset;			/* first feature; derived */
+	int			width;			/* features; derived */
+} MlopsSpecColumn;
+
+typedef struct MlopsFeatureSpec
+{
+	int			ncolumns;
+	MlopsSpecColumn *columns;
+	int			nfeat;			/* features in all; derived */
+} MlopsFeatureSpec;
+
+#define MLOPS_SPEC_MAGIC "MLOPSSPC"
+#define MLOPS_SPEC_FORMAT 1
+
+extern bool MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error);
+extern bool MlopsSpecIsPlain(const MlopsFeatureSpec *spec);
+extern char **MlopsSpecFeatureNames(const MlopsFeatureSpec *spec);
+extern void MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec);
+extern bool MlopsSpecRead(struct MlopsReader *r, MlopsFeatureSpec *spec,
+						  const char **error);
+extern bytea *MlopsSpecEncode(const MlopsFeatureSpec *spec);
+extern MlopsFeatureSpec *MlopsSpecDecode(const char *data, Size len,
+										 const char **error);
+extern const char *MlopsTypeFamilyName(MlopsTypeFamily family);
+
+#endif							/* MLOPS_FEATURESPEC_H */

@@ -1,0 +1,382 @@
+/*-------------------------------------------------------------------------
+ *
+ * featurespec.c
+ *	  The feature spec's layout, encoded names and binary form.
+ *
+ * Binary form (little-endian; the start of the artifact's payload, and,
+ * after a header of its own, the training aggregates' argument):
+ *
+ *	 u32 ntypes, the type names (each a u16 length and its bytes), u32
+ *	 ncolumns, then per column: its name, u16 index of its type name, u8
+ *	 kind | family << 2 | flags << 5, and for a categorical column u32
+ *	 ncategories and the categories.
+ *
+ * A column's features: numeric and boolean one; categorical one per
+ * category but the first when MLOPS_SPEC_DROP_FIRST (the reference
+ * level, all zeros), then "__other__" with MLOPS_SPEC_OTHER, then NULL
+ * with MLOPS_SPEC_NULL.  The features' names derive from the spec
+ * (MlopsSpecFeatureNames), so the artifact does not store them.
+ *
+ * Frontend-safe: the artifact fuzzer links this file.
+ *
+ * IDENTIFICATION
+ *	  src/featurespec.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+
+#include "algorithm.h"
+#include "artifact.h"
+#include "featurespec.h"
+
+static bool
+KindMatchesFamily(MlopsColumnKind kind, MlopsTypeFamily family)
+{
+	switch (kind)
+	{
+		case MLOPS_COLUMN_NUMERIC:
+			return family == MLOPS_TYPES_INTEGER || family == MLOPS_TYPES_FLOAT;
+		case MLOPS_COLUMN_BOOLEAN:
+			return family == MLOPS_TYPES_BOOLEAN;
+		case MLOPS_COLUMN_CATEGORICAL:
+			return family == MLOPS_TYPES_TEXT || family == MLOPS_TYPES_ENUM;
+	}
+	return false;
+}
+
+static int
+CompareStrings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Are the n strings all different?  O(n log n): wide specs are decoded often. */
+static bool
+AllDistinct(char *const *strs, int n)
+{
+	char	  **sorted;
+	bool		distinct = true;
+	int			i;
+
+	if (n < 2)
+		return true;
+	sorted = palloc(sizeof(char *) * n);
+	memcpy(sorted, strs, sizeof(char *) * n);
+	qsort(sorted, n, sizeof(char *), CompareStrings);
+	for (i = 1; i < n && distinct; i++)
+		distinct = strcmp(sorted[i - 1], sorted[i]) != 0;
+	pfree(sorted);
+	return distinct;
+}
+
+/*
+ * Check a spec and derive each column's offset and width and the
+ * feature count.  False, with *error, when it is not a valid spec.
+ */
+bool
+MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
+{
+	char	  **names;
+	int			off = 0;
+	int			i;
+
+	if (spec->ncolumns < 1 || spec->ncolumns > MLOPS_MAX_FEATURES)
+	{
+		*error = "invalid column count";
+		return false;
+	}
+	names = palloc(sizeof(char *) * spec->ncolumns);
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[i];
+		int			width;
+
+		if (!KindMatchesFamily(c->kind, c->family) || (c->flags & ~MLOPS_SPEC_FLAGS) != 0 ||
+			(c->kind != MLOPS_COLUMN_CATEGORICAL && (c->flags != 0 || c->ncategories != 0)))
+		{
+			*error = "invalid column encoding";
+			return false;
+		}
+		width = c->kind != MLOPS_COLUMN_CATEGORICAL ? 1 :
+			c->ncategories - ((c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0) +
+			((c->flags & MLOPS_SPEC_OTHER) ? 1 : 0) + ((c->flags & MLOPS_SPEC_NULL) ? 1 : 0);
+		if (width < 1 || (c->kind == MLOPS_COLUMN_CATEGORICAL && c->ncategories < 1) ||
+			off > MLOPS_MAX_FEATURES - width)
+		{
+			*error = "invalid column width";
+			return false;
+		}
+		if (!AllDistinct(c->categories, c->ncategories))
+		{
+			*error = "duplicate category";
+			return false;
+		}
+		names[i] = c->name;
+		c->offset = off;
+		c->width = width;
+		off += width;
+	}
+	if (!AllDistinct(names, spec->ncolumns))
+	{
+		*error = "duplicate column";
+		return false;
+	}
+	pfree(names);
+	spec->nfeat = off;
+	return true;
+}
+
+/* Is every column numeric: one feature each, named as the column? */
+bool
+MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
+{
+	int			i;
+
+	for (i = 0; i < spec->ncolumns; i++)
+		if (spec->columns[i].kind != MLOPS_COLUMN_NUMERIC)
+			return false;
+	return true;
+}
+
+/*
+ * The features' names, in order: a numeric or boolean column's name, and
+ * for a categorical one "column=category", "column=__other__" and
+ * "column IS NULL".
+ */
+char **
+MlopsSpecFeatureNames(const MlopsFeatureSpec *spec)
+{
+	char	  **names = palloc(sizeof(char *) * spec->nfeat);
+	int			n = 0;
+	int			i;
+	int			j;
+
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+		{
+			names[n++] = psprintf("%s", c->name);
+			continue;
+		}
+		for (j = (c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0; j < c->ncategories; j++)
+			names[n++] = psprintf("%s=%s", c->name, c->categories[j]);
+		if (c->flags & MLOPS_SPEC_OTHER)
+			names[n++] = psprintf("%s=__other__", c->name);
+		if (c->flags & MLOPS_SPEC_NULL)
+			names[n++] = psprintf("%s IS NULL", c->name);
+	}
+	Assert(n == spec->nfeat);
+	return names;
+}
+
+/*
+ * A column's kind, type family and flags in one byte: bits 0-1, 2-4 and
+ * 5-7.
+ */
+#define PACK(c) ((c)->kind | ((c)->family << 2) | ((c)->flags << 5))
+
+/* Append the spec's binary form. */
+void
+MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec)
+{
+	const char **types = palloc(sizeof(char *) * spec->ncolumns);
+	uint16	   *type_of = palloc(sizeof(uint16) * spec->ncolumns);
+	int			ntypes = 0;
+	int			i;
+	int			j;
+
+	/* the type names, each once: a wide table has few types */
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		for (j = 0; j < ntypes; j++)
+			if (strcmp(types[j], spec->columns[i].type_name) == 0)
+				break;
+		if (j == ntypes)
+			types[ntypes++] = spec->columns[i].type_name;
+		type_of[i] = (uint16) j;
+	}
+	MlopsPutU32(buf, ntypes);
+	for (j = 0; j < ntypes; j++)
+		MlopsPutString(buf, types[j]);
+	MlopsPutU32(buf, spec->ncolumns);
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+		unsigned char packed = (unsigned char) PACK(c);
+
+		MlopsPutString(buf, c->name);
+		MlopsPutU16(buf, type_of[i]);
+		appendBinaryStringInfo(buf, (char *) &packed, 1);
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+			continue;
+		MlopsPutU32(buf, c->ncategories);
+		for (j = 0; j < c->ncategories; j++)
+			MlopsPutString(buf, c->categories[j]);
+	}
+	pfree(types);
+	pfree(type_of);
+}
+
+/* Read a spec's binary form and check it (MlopsSpecLayout). */
+bool
+MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
+{
+	uint32		ntypes = (uint32) MlopsGetLE(r, 4);
+	char	  **types;
+	uint32		next_type = 0;
+	uint32		ncol;
+	int			i;
+	int			j;
+
+	/* each name needs at least 3 bytes: reject before palloc */
+	if (!r->ok || ntypes < 1 || ntypes > MLOPS_MAX_FEATURES || r->left < (Size) ntypes * 3)
+	{
+		*error = "invalid type count";
+		return false;
+	}
+	types = palloc(sizeof(char *) * ntypes);
+	for (j = 0; j < (int) ntypes; j++)
+		if ((types[j] = MlopsGetString(r, 1, MLOPS_MAX_LABEL_LEN)) == NULL)
+		{
+			*error = "invalid type name";
+			return false;
+		}
+	if (!AllDistinct(types, ntypes))
+	{
+		*error = "duplicate type name";
+		return false;
+	}
+	ncol = (uint32) MlopsGetLE(r, 4);
+	/* each column needs at least 6 bytes */
+	if (!r->ok || ncol < 1 || ncol > MLOPS_MAX_FEATURES || r->left < (Size) ncol * 6)
+	{
+		*error = "invalid column count";
+		return false;
+	}
+	spec->ncolumns = (int) ncol;
+	spec->columns = palloc0(sizeof(MlopsSpecColumn) * ncol);
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[i];
+		uint32		type;
+		uint32		packed;
+		uint32		ncat;
+
+		if ((c->name = MlopsGetString(r, 1, MLOPS_MAX_NAME_LEN)) == NULL)
+		{
+			*error = "invalid column name";
+			return false;
+		}
+		type = (uint32) MlopsGetLE(r, 2);
+		packed = (uint32) MlopsGetLE(r, 1);
+		/* in order of first use, as MlopsSpecWrite lists them */
+		if (!r->ok || type > next_type || type >= ntypes)
+		{
+			*error = "invalid column type";
+			return false;
+		}
+		if (type == next_type)
+			next_type++;
+		c->type_name = types[type];
+		c->kind = (MlopsColumnKind) (packed & 0x03);
+		c->family = (MlopsTypeFamily) ((packed >> 2) & 0x07);
+		c->flags = (uint8) (packed >> 5);
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+			continue;
+		ncat = (uint32) MlopsGetLE(r, 4);
+		/* each category needs at least 2 bytes */
+		if (!r->ok || ncat > MLOPS_MAX_FEATURES + 1 || r->left < (Size) ncat * 2)
+		{
+			*error = "invalid category count";
+			return false;
+		}
+		c->ncategories = (int) ncat;
+		c->categories = ncat ? palloc(sizeof(char *) * ncat) : NULL;
+		for (j = 0; j < c->ncategories; j++)
+			if ((c->categories[j] = MlopsGetString(r, 0, MLOPS_MAX_LABEL_LEN)) == NULL)
+			{
+				*error = "invalid category";
+				return false;
+			}
+	}
+	if (next_type != ntypes)
+	{
+		*error = "unused type name";
+		return false;
+	}
+	return MlopsSpecLayout(spec, error);
+}
+
+/* The spec as the training aggregates' argument: a header, then the spec. */
+bytea *
+MlopsSpecEncode(const MlopsFeatureSpec *spec)
+{
+	StringInfoData buf;
+	bytea	   *result;
+
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, MLOPS_SPEC_MAGIC, 8);
+	MlopsPutU16(&buf, MLOPS_SPEC_FORMAT);
+	MlopsSpecWrite(&buf, spec);
+	result = palloc(VARHDRSZ + buf.len);
+	SET_VARSIZE(result, VARHDRSZ + buf.len);
+	memcpy(VARDATA(result), buf.data, buf.len);
+	pfree(buf.data);
+	return result;
+}
+
+/* Decode that argument; NULL with *error when it is not a valid spec. */
+MlopsFeatureSpec *
+MlopsSpecDecode(const char *data, Size len, const char **error)
+{
+	MlopsReader r;
+	MlopsFeatureSpec *spec;
+
+	*error = NULL;
+	if (len < 10 || memcmp(data, MLOPS_SPEC_MAGIC, 8) != 0)
+	{
+		*error = "not a feature spec (bad magic)";
+		return NULL;
+	}
+	r.p = (const unsigned char *) data + 8;
+	r.left = len - 8;
+	r.ok = true;
+	if (MlopsGetLE(&r, 2) != MLOPS_SPEC_FORMAT)
+	{
+		*error = "unsupported feature spec format";
+		return NULL;
+	}
+	spec = palloc0(sizeof(MlopsFeatureSpec));
+	if (!MlopsSpecRead(&r, spec, error))
+		return NULL;
+	if (r.left != 0)
+	{
+		*error = "trailing bytes after the feature spec";
+		return NULL;
+	}
+	return spec;
+}
+
+const char *
+MlopsTypeFamilyName(MlopsTypeFamily family)
+{
+	switch (family)
+	{
+		case MLOPS_TYPES_INTEGER:
+			return "integer";
+		case MLOPS_TYPES_FLOAT:
+			return "floating-point";
+		case MLOPS_TYPES_BOOLEAN:
+			return "boolean";
+		case MLOPS_TYPES_TEXT:
+			return "text";
+		case MLOPS_TYPES_ENUM:
+			return "enum";
+	}
+	return "unknown";
+}
