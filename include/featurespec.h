@@ -49,13 +49,28 @@ typedef enum MlopsTypeFamily
 #define MLOPS_SPEC_NULL			0x04	/* a feature for NULL */
 #define MLOPS_SPEC_FLAGS		0x07
 
+/*
+ * What a NULL in a numeric or boolean column becomes: the row is skipped
+ * (drop), or the value learned at training (mean, median) or given
+ * (constant) stands in for it.
+ */
+typedef enum MlopsImpute
+{
+	MLOPS_IMPUTE_DROP = 0,
+	MLOPS_IMPUTE_MEAN,
+	MLOPS_IMPUTE_MEDIAN,
+	MLOPS_IMPUTE_CONSTANT
+} MlopsImpute;
+
 typedef struct MlopsSpecColumn
 {
 	char	   *name;			/* the column */
 	char	   *type_name;		/* its type at training, for messages */
 	MlopsColumnKind kind;
 	MlopsTypeFamily family;
-	uint8		flags;			/* MLOPS_SPEC_* */
+	uint8		flags;			/* categorical: MLOPS_SPEC_* */
+	MlopsImpute impute;			/* numeric and boolean */
+	double		impute_value;	/* unless MLOPS_IMPUTE_DROP */
 	int			ncategories;
 	char	  **categories;		/* in the column's order (collation, enum) */
 	int			offset;			/* first feature; derived */
@@ -82,5 +97,6 @@ extern bytea *MlopsSpecEncode(const MlopsFeatureSpec *spec);
 extern MlopsFeatureSpec *MlopsSpecDecode(const char *data, Size len,
 										 const char **error);
 extern const char *MlopsTypeFamilyName(MlopsTypeFamily family);
+extern const char *MlopsImputeName(MlopsImpute impute);
 
 #endif							/* MLOPS_FEATURESPEC_H */

@@ -41,6 +41,8 @@ typedef struct MlopsSpecRequest
 	bool		drop_first;		/* treatment coding: a reference level */
 	int			max_categories;
 	bool		overflow_error; /* more categories: an error, not __other__ */
+	const MlopsImpute *impute;	/* per column (numeric and boolean ones) */
+	double		impute_value;	/* for MLOPS_IMPUTE_CONSTANT */
 } MlopsSpecRequest;
 
 typedef struct MlopsSpecEncoder MlopsSpecEncoder;

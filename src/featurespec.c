@@ -8,8 +8,9 @@
  *
  *	 u32 ntypes, the type names (each a u16 length and its bytes), u32
  *	 ncolumns, then per column: its name, u16 index of its type name, u8
- *	 kind | family << 2 | flags << 5, and for a categorical column u32
- *	 ncategories and the categories.
+ *	 kind | family << 2 | flags << 5, then for a categorical column u32
+ *	 ncategories and the categories, for any other u8 impute (MlopsImpute)
+ *	 and, unless drop, the f64 that stands in for NULL.
  *
  * A column's features: numeric and boolean one; categorical one per
  * category but the first when MLOPS_SPEC_DROP_FIRST (the reference
@@ -25,6 +26,8 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #include "lib/stringinfo.h"
 
@@ -95,7 +98,10 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 		int			width;
 
 		if (!KindMatchesFamily(c->kind, c->family) || (c->flags & ~MLOPS_SPEC_FLAGS) != 0 ||
-			(c->kind != MLOPS_COLUMN_CATEGORICAL && (c->flags != 0 || c->ncategories != 0)))
+			(c->kind != MLOPS_COLUMN_CATEGORICAL && (c->flags != 0 || c->ncategories != 0)) ||
+			(c->kind == MLOPS_COLUMN_CATEGORICAL && c->impute != MLOPS_IMPUTE_DROP) ||
+			c->impute > MLOPS_IMPUTE_CONSTANT ||
+			(c->impute != MLOPS_IMPUTE_DROP && !isfinite(c->impute_value)))
 		{
 			*error = "invalid column encoding";
 			return false;
@@ -129,14 +135,18 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 	return true;
 }
 
-/* Is every column numeric: one feature each, named as the column? */
+/*
+ * Is every column numeric, without imputation: one feature each, named as
+ * the column, a row with a NULL skipped?
+ */
 bool
 MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
 {
 	int			i;
 
 	for (i = 0; i < spec->ncolumns; i++)
-		if (spec->columns[i].kind != MLOPS_COLUMN_NUMERIC)
+		if (spec->columns[i].kind != MLOPS_COLUMN_NUMERIC ||
+			spec->columns[i].impute != MLOPS_IMPUTE_DROP)
 			return false;
 	return true;
 }
@@ -213,7 +223,14 @@ MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec)
 		MlopsPutU16(buf, type_of[i]);
 		appendBinaryStringInfo(buf, (char *) &packed, 1);
 		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+		{
+			unsigned char impute = (unsigned char) c->impute;
+
+			appendBinaryStringInfo(buf, (char *) &impute, 1);
+			if (c->impute != MLOPS_IMPUTE_DROP)
+				MlopsPutF64(buf, c->impute_value);
 			continue;
+		}
 		MlopsPutU32(buf, c->ncategories);
 		for (j = 0; j < c->ncategories; j++)
 			MlopsPutString(buf, c->categories[j]);
@@ -287,7 +304,17 @@ MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
 		c->family = (MlopsTypeFamily) ((packed >> 2) & 0x07);
 		c->flags = (uint8) (packed >> 5);
 		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+		{
+			c->impute = (MlopsImpute) MlopsGetLE(r, 1);
+			if (c->impute != MLOPS_IMPUTE_DROP)
+				c->impute_value = MlopsGetF64(r);
+			if (!r->ok)
+			{
+				*error = "invalid imputation";
+				return false;
+			}
 			continue;
+		}
 		ncat = (uint32) MlopsGetLE(r, 4);
 		/* each category needs at least 2 bytes */
 		if (!r->ok || ncat > MLOPS_MAX_FEATURES + 1 || r->left < (Size) ncat * 2)
@@ -360,6 +387,23 @@ MlopsSpecDecode(const char *data, Size len, const char **error)
 		return NULL;
 	}
 	return spec;
+}
+
+const char *
+MlopsImputeName(MlopsImpute impute)
+{
+	switch (impute)
+	{
+		case MLOPS_IMPUTE_DROP:
+			return "drop";
+		case MLOPS_IMPUTE_MEAN:
+			return "mean";
+		case MLOPS_IMPUTE_MEDIAN:
+			return "median";
+		case MLOPS_IMPUTE_CONSTANT:
+			return "constant";
+	}
+	return "unknown";
 }
 
 const char *

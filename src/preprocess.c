@@ -697,7 +697,8 @@ CategoryOf(const EncoderColumn *ec, Datum d)
 
 /*
  * Encode a row's columns (in spec order) into x (spec->nfeat values).
- * False when the row has no features: a NULL numeric or boolean column.
+ * False when the row has no features: a NULL numeric or boolean column
+ * without imputation; with it, the stored value stands in.
  * A categorical NULL is its NULL feature, a value it never saw at
  * training its __other__ feature, or with neither all zeros (the
  * reference level, when the first category is dropped).
@@ -720,14 +721,17 @@ MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 		switch (c->kind)
 		{
 			case MLOPS_COLUMN_NUMERIC:
-				if (values[i].isnull)
-					return false;
-				*out = MlopsConvert(values[i].value, ec->conv);
-				break;
 			case MLOPS_COLUMN_BOOLEAN:
 				if (values[i].isnull)
-					return false;
-				*out = DatumGetBool(values[i].value) ? 1.0 : 0.0;
+				{
+					if (c->impute == MLOPS_IMPUTE_DROP)
+						return false;
+					*out = c->impute_value;
+				}
+				else if (c->kind == MLOPS_COLUMN_NUMERIC)
+					*out = MlopsConvert(values[i].value, ec->conv);
+				else
+					*out = DatumGetBool(values[i].value) ? 1.0 : 0.0;
 				break;
 			case MLOPS_COLUMN_CATEGORICAL:
 				memset(out, 0, sizeof(double) * c->width);
@@ -870,6 +874,65 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 }
 
 /*
+ * The means and medians that stand in for NULLs, over the values of the
+ * rows training reads, in one scan.  SPI is connected.
+ */
+static void
+LearnImputation(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
+				const char *where)
+{
+	StringInfoData sql;
+	int			n = 0;
+	int			i;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+		const char *col = quote_identifier(c->name);
+		const char *num = c->kind == MLOPS_COLUMN_BOOLEAN ?
+			psprintf("%s::pg_catalog.int4::pg_catalog.float8", col) :
+			psprintf("%s::pg_catalog.float8", col);
+
+		if (c->impute == MLOPS_IMPUTE_MEAN)
+			appendStringInfo(&sql, "%spg_catalog.avg(%s)", n++ ? ", " : "", num);
+		else if (c->impute == MLOPS_IMPUTE_MEDIAN)
+			appendStringInfo(&sql, "%spg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
+							 n++ ? ", " : "", num);
+	}
+	if (n == 0)
+		return;
+	appendStringInfo(&sql, " FROM %s%s", req->relname, where);
+	if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "computing the imputed values failed");
+	n = 0;
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[i];
+		bool		isnull;
+		Datum		d;
+
+		if (c->impute != MLOPS_IMPUTE_MEAN && c->impute != MLOPS_IMPUTE_MEDIAN)
+			continue;
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, ++n, &isnull);
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("column \"%s\" holds only NULL values in the rows training reads, so it has no %s to impute",
+							c->name, MlopsImputeName(c->impute)),
+					 errhint("Leave the column out, or impute a constant.")));
+		c->impute_value = DatumGetFloat8(d);
+		if (!isfinite(c->impute_value))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("column \"%s\" has a %s of %g, which cannot stand in for NULL",
+							c->name, MlopsImputeName(c->impute), c->impute_value),
+					 errhint("Filter out the NaN and infinite values.")));
+	}
+}
+
+/*
  * Report what makes a categorical column no feature: no value but NULL,
  * or a single category that is the reference level.
  */
@@ -928,13 +991,17 @@ MlopsLearnSpec(const MlopsSpecRequest *req)
 		{
 			cats[ncat++] = i;
 			c->flags = req->drop_first ? MLOPS_SPEC_DROP_FIRST : 0;
+			continue;
 		}
-		else
+		c->impute = req->impute[i];
+		c->impute_value = req->impute_value;
+		if (c->impute == MLOPS_IMPUTE_DROP)
 			appendStringInfo(&where, "%s %s IS NOT NULL", where.len ? " AND" : " WHERE",
 							 quote_identifier(c->name));
 	}
 	for (i = 0; i < ncat; i += CATEGORY_CHUNK)
 		LearnCategories(req, spec, cats + i, Min(CATEGORY_CHUNK, ncat - i), where.data);
+	LearnImputation(req, spec, where.data);
 	for (i = 0; i < ncat; i++)
 		CheckCategorical(req, &spec->columns[cats[i]]);
 	if (!MlopsSpecLayout(spec, &error))
@@ -950,7 +1017,7 @@ MlopsLearnSpec(const MlopsSpecRequest *req)
  * The spec as the version's features jsonb: per column its name and
  * type, and, unless numeric, its encoding ("boolean", or "onehot" with
  * the categories, the reference level or null, and whether __other__
- * and NULL have features).
+ * and NULL have features); with imputation, the strategy and the value.
  */
 Jsonb *
 MlopsSpecJson(const MlopsFeatureSpec *spec)
@@ -971,6 +1038,12 @@ MlopsSpecJson(const MlopsFeatureSpec *spec)
 		escape_json(&s, c->type_name);
 		if (c->kind == MLOPS_COLUMN_BOOLEAN)
 			appendStringInfoString(&s, ", \"encoding\": \"boolean\"");
+		if (c->impute != MLOPS_IMPUTE_DROP)
+		{
+			appendStringInfo(&s, ", \"impute\": \"%s\"", MlopsImputeName(c->impute));
+			/* finite: the decoder and the learning check it */
+			appendStringInfo(&s, ", \"impute_value\": %.17g", c->impute_value);
+		}
 		if (c->kind == MLOPS_COLUMN_CATEGORICAL)
 		{
 			appendStringInfoString(&s, ", \"encoding\": \"onehot\", \"categories\": [");

@@ -26,6 +26,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -82,6 +83,9 @@ typedef struct TrainArgs
 	char	  **encoded;		/* the features' names, spec->nfeat */
 	int			max_categories; /* feature options, of every family */
 	int			on_overflow;	/* 0: __other__, 1: error */
+	char	   *impute_all;		/* "impute": one strategy for every column, */
+	Jsonb	   *impute_columns; /* or an object of column: strategy; or NULL */
+	double		impute_value;	/* NaN unless given */
 	Oid			target_type;
 	char	   *target_sql;		/* the target as the passes receive it */
 	char	   *row_sql;		/* how the passes receive a row */
@@ -249,6 +253,9 @@ static const MlopsParamDef feature_params[] = {
 	MLOPS_MAX_FEATURES, NULL},
 	{"on_overflow", MLOPS_PARAM_ENUM, offsetof(TrainArgs, on_overflow), 0, 0, 0,
 	overflow_choices},
+	/* any finite number (max <= min: no upper bound); NaN: not given */
+	{"impute_value", MLOPS_PARAM_REAL, offsetof(TrainArgs, impute_value), NAN, -DBL_MAX,
+	-DBL_MAX, NULL},
 	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
@@ -309,6 +316,19 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"seed\" must be an integer")));
 			a->seed = NumericToSeed(v.val.numeric);
+			continue;
+		}
+		if (strcmp(key, "impute") == 0)
+		{
+			if (v.type == jbvString)
+				a->impute_all = pnstrdup(v.val.string.val, v.val.string.len);
+			else if (v.type == jbvBinary && JsonContainerIsObject(v.val.binary.data))
+				a->impute_columns = JsonbValueToJsonb(&v);
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"impute\" must be a strategy or an object of column: strategy"),
+						 errhint("Strategies: \"drop\", \"mean\", \"median\", \"constant\" (with impute_value).")));
 			continue;
 		}
 		for (p = feature_params; p->name != NULL; p++)
@@ -765,6 +785,97 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 
 }
 
+/* A strategy's MlopsImpute, or an error naming it. */
+static MlopsImpute
+ImputeStrategy(const char *name)
+{
+	MlopsImpute i;
+
+	for (i = MLOPS_IMPUTE_DROP; i <= MLOPS_IMPUTE_CONSTANT; i++)
+		if (strcmp(name, MlopsImputeName(i)) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown impute strategy \"%s\"", name),
+			 errhint("Strategies: \"drop\", \"mean\", \"median\", \"constant\" (with impute_value).")));
+	return MLOPS_IMPUTE_DROP;	/* keep compiler quiet */
+}
+
+/*
+ * Each column's imputation from hyperparams' impute: one strategy for
+ * every numeric and boolean column, or per column; a column named that is
+ * not a feature, or is categorical (a NULL there is a category), is an
+ * error, and so is constant without impute_value or impute_value without
+ * constant.
+ */
+static MlopsImpute *
+ImputeByColumn(const TrainArgs *a)
+{
+	MlopsImpute *imp = palloc0(sizeof(MlopsImpute) * a->nfeat);
+	bool		constant = false;
+	int			i;
+
+	for (i = 0; i < a->nfeat; i++)
+	{
+		MlopsColumnKind kind;
+		MlopsTypeFamily family;
+
+		(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
+		if (a->impute_all != NULL && kind != MLOPS_COLUMN_CATEGORICAL)
+			imp[i] = ImputeStrategy(a->impute_all);
+	}
+	if (a->impute_all != NULL)
+		(void) ImputeStrategy(a->impute_all);
+	if (a->impute_columns != NULL)
+	{
+		JsonbIterator *it = JsonbIteratorInit(&a->impute_columns->root);
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+		char	   *key = NULL;
+
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			MlopsColumnKind kind;
+			MlopsTypeFamily family;
+
+			if (tok == WJB_KEY)
+			{
+				key = pnstrdup(v.val.string.val, v.val.string.len);
+				continue;
+			}
+			if (tok != WJB_VALUE)
+				continue;
+			for (i = 0; i < a->nfeat; i++)
+				if (strcmp(a->features[i], key) == 0)
+					break;
+			if (i == a->nfeat)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("impute names column \"%s\", which is not a feature", key)));
+			(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
+			if (kind == MLOPS_COLUMN_CATEGORICAL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("impute names column \"%s\", which is categorical", key),
+						 errdetail("A NULL in a categorical column is a category of its own.")));
+			if (v.type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the impute strategy of column \"%s\" must be a string", key)));
+			imp[i] = ImputeStrategy(pnstrdup(v.val.string.val, v.val.string.len));
+		}
+	}
+	for (i = 0; i < a->nfeat; i++)
+		constant |= imp[i] == MLOPS_IMPUTE_CONSTANT;
+	if (constant != !isnan(a->impute_value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 constant ?
+				 errmsg("impute \"constant\" needs impute_value, the number that stands in for NULL") :
+				 errmsg("impute_value is only used with impute \"constant\"")));
+	return imp;
+}
+
 /*
  * The feature spec: each column's encoding, categories learned from the
  * rows training reads; the features' names must differ.
@@ -784,6 +895,8 @@ LearnSpec(TrainArgs *a)
 	req.drop_first = a->algo->drops_reference && a->algo->drops_reference(a->params);
 	req.max_categories = a->max_categories;
 	req.overflow_error = a->on_overflow == 1;
+	req.impute = ImputeByColumn(a);
+	req.impute_value = a->impute_value;
 	a->spec = MlopsLearnSpec(&req);
 	a->encoded = MlopsSpecFeatureNames(a->spec);
 	if (MlopsSpecIsPlain(a->spec))
@@ -1073,6 +1186,17 @@ HyperparamsJson(const TrainArgs *a)
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"seed\": %lld", (long long) a->seed);
 	MlopsJsonNumber(&s, "test_size", a->test_size);
+	if (a->impute_all != NULL)
+	{
+		appendStringInfoString(&s, ", \"impute\": ");
+		escape_json(&s, a->impute_all);
+	}
+	if (a->impute_columns != NULL)
+		appendStringInfo(&s, ", \"impute\": %s",
+						 JsonbToCString(NULL, &a->impute_columns->root,
+										VARSIZE(a->impute_columns)));
+	if (!isnan(a->impute_value))
+		MlopsJsonNumber(&s, "impute_value", a->impute_value);
 	for (i = 0; i < a->spec->ncolumns; i++)
 		if (a->spec->columns[i].kind == MLOPS_COLUMN_CATEGORICAL)
 		{

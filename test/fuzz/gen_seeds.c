@@ -111,7 +111,7 @@ Write(const char *name, const MlopsModel *m)
 }
 
 /*
- * A linear model over typed columns: x numeric, g categorical (its first
+ * A linear model over typed columns: x numeric (NULL imputed), g categorical (its first
  * category the reference, __other__ and NULL features), b boolean, e an
  * enum's every level; also written as a spec alone (the training
  * aggregates' argument).
@@ -131,7 +131,8 @@ WriteTyped(const char *name)
 	int			i;
 
 	c[0] = (MlopsSpecColumn) {.name = "x", .type_name = "double precision",
-	.kind = MLOPS_COLUMN_NUMERIC, .family = MLOPS_TYPES_FLOAT};
+		.kind = MLOPS_COLUMN_NUMERIC, .family = MLOPS_TYPES_FLOAT,
+	.impute = MLOPS_IMPUTE_MEDIAN, .impute_value = -2.5};
 	c[1] = (MlopsSpecColumn) {.name = "g", .type_name = "text",
 		.kind = MLOPS_COLUMN_CATEGORICAL, .family = MLOPS_TYPES_TEXT,
 		.flags = MLOPS_SPEC_DROP_FIRST | MLOPS_SPEC_OTHER | MLOPS_SPEC_NULL,

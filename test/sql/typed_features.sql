@@ -4,7 +4,8 @@
 -- and applied identically at scoring (preprocess.c): fits against R's lm
 -- and glm with factor and logical predictors (treatment coding), the row
 -- form of scoring on other row types, unseen and pooled categories, NULL
--- as a category, and the errors, each with its SQLSTATE.
+-- as a category, imputation of NULL numbers, and the errors, each with
+-- its SQLSTATE.
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
@@ -33,7 +34,12 @@ INSERT INTO r_coef VALUES
 	('iris_lm', 'sepal_width', 0.43221720877198649, 0.081389819077474598),
 	('iris_lm', 'petal_length', 0.7756294582811506, 0.064245662454852373),
 	('iris_lm', 'species=versicolor', -0.95581230089869251, 0.21519853375086032),
-	('iris_lm', 'species=virginica', -1.3940978715874246, 0.28566053125132346);
+	('iris_lm', 'species=virginica', -1.3940978715874246, 0.28566053125132346),
+	('mtcars_na', '(Intercept)', 36.231157704181491, 2.0531708807623072),
+	('mtcars_na', 'wt', -3.5370605910579092, 0.70583078097508201),
+	('mtcars_na', 'hp', -0.020299056794287625, 0.010797480784927793),
+	('mtcars_na', 'cyl=6', -3.0827606552052891, 1.3063125040394976),
+	('mtcars_na', 'cyl=8', -3.1090989855617917, 2.0446111314683564);
 CREATE TEMP TABLE r_fitted (fit text, row int, fitted float8);
 INSERT INTO r_fitted VALUES
 	('mtcars_lm', 1, 21.394430394017185),
@@ -281,7 +287,33 @@ INSERT INTO r_fitted VALUES
 	('iris_lm', 147, 5.9549815820708831),
 	('iris_lm', 148, 6.3262160781131076),
 	('iris_lm', 149, 6.6542288532781315),
-	('iris_lm', 150, 6.2486531322849919);
+	('iris_lm', 150, 6.2486531322849919),
+	('mtcars_na', 1, 21.648402053032836),
+	('mtcars_na', 2, 20.746451602313073),
+	('mtcars_na', 4, 19.543851001353385),
+	('mtcars_na', 6, 18.778766440515636),
+	('mtcars_na', 7, 15.521483493942494),
+	('mtcars_na', 8, 23.689392897460927),
+	('mtcars_na', 9, 23.161006446891751),
+	('mtcars_na', 11, 18.484124630039616),
+	('mtcars_na', 12, 15.072391890042233),
+	('mtcars_na', 13, 16.274992491001925),
+	('mtcars_na', 14, 16.09813946144903),
+	('mtcars_na', 15, 10.391183972736711),
+	('mtcars_na', 16, 9.5727448619497562),
+	('mtcars_na', 18, 27.109886655431104),
+	('mtcars_na', 19, 29.463253896320008),
+	('mtcars_na', 21, 25.543294838177843),
+	('mtcars_na', 22, 17.626746918952712),
+	('mtcars_na', 23, 17.927397069192637),
+	('mtcars_na', 25, 15.969725807001701),
+	('mtcars_na', 26, 28.04720771206145),
+	('mtcars_na', 27, 26.81463387103739),
+	('mtcars_na', 28, 28.58579161215637),
+	('mtcars_na', 29, 16.550625651274192),
+	('mtcars_na', 30, 19.798404272745458),
+	('mtcars_na', 31, 13.694568382456609),
+	('mtcars_na', 32, 24.18553207046315);
 
 -- lm(mpg ~ wt + cyl + am): cyl text, am boolean
 SELECT model, algorithm, deployed
@@ -384,6 +416,57 @@ JOIN (SELECT row_number() OVER () AS k, estimate FROM mlops.coefficients('tf_nul
 SELECT bool_and(mlops.predict('tf_null', n) = mlops.predict('tf_null_text', t)) AS same_scores
 FROM tf_nulls n JOIN tf_nulls_text t USING (id);
 
+-- NULL numbers: "drop" (the default) skips the row, as R's na.omit;
+-- "mean", "median" and "constant" fill in the value learned at training
+-- (or given), as a table filled by SQL does, and so does scoring
+CREATE TABLE tf_na AS
+SELECT id, mpg, CASE WHEN id IN (3, 10, 17, 24) THEN NULL ELSE wt END AS wt,
+       CASE WHEN id IN (5, 20) THEN NULL ELSE hp END AS hp, cyl
+FROM mtcars;
+SELECT model, (metrics->>'n_train')::int AS n_train, (metrics->>'rows_skipped')::int AS skipped
+FROM mlops.train('tf_drop', 'tf_na', 'mpg', 'linear', features => '{wt,hp,cyl}', test_size => 0);
+SELECT count(*) AS terms,
+       max(pg_temp.relerr(c.estimate, r.estimate)) < 1e-10 AS estimate_ok,
+       max(pg_temp.relerr(c.std_error, r.std_error)) < 1e-10 AS std_error_ok
+FROM mlops.coefficients('tf_drop') c JOIN r_coef r ON r.fit = 'mtcars_na' AND r.term = c.term;
+SELECT count(*) FILTER (WHERE p IS NULL) AS null_scores,
+       max(abs(p - r.fitted)) < 1e-10 AS fitted_ok
+FROM (SELECT id, mlops.predict('tf_drop', t) AS p FROM tf_na t) s
+LEFT JOIN r_fitted r ON r.fit = 'mtcars_na' AND r.row = s.id;
+SELECT model, (metrics->>'n_train')::int AS n_train, (metrics->>'rows_skipped')::int AS skipped
+FROM mlops.train('tf_mean', 'tf_na', 'mpg', 'linear', '{"impute": "mean"}',
+                 features => '{wt,hp,cyl}', test_size => 0);
+SELECT model FROM mlops.train('tf_mixed', 'tf_na', 'mpg', 'linear',
+                              '{"impute": {"wt": "median", "hp": "constant"}, "impute_value": 100}',
+                              features => '{wt,hp,cyl}', test_size => 0);
+SELECT hyperparams->'impute' AS impute, hyperparams->'impute_value' AS impute_value,
+       jsonb_path_query_array(features, '$[*] ? (@.impute != null)') AS imputed
+FROM mlops.versions WHERE model IN ('tf_mean', 'tf_mixed') ORDER BY model;
+CREATE VIEW tf_na_mean AS
+SELECT id, mpg, coalesce(wt, (SELECT avg(wt) FROM tf_na)) AS wt,
+       coalesce(hp, (SELECT avg(hp) FROM tf_na)) AS hp, cyl FROM tf_na;
+CREATE VIEW tf_na_mixed AS
+SELECT id, mpg, coalesce(wt, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wt) FROM tf_na)) AS wt,
+       coalesce(hp, 100) AS hp, cyl FROM tf_na;
+SELECT model FROM mlops.train('tf_mean_sql', 'tf_na_mean', 'mpg', 'linear', features => '{wt,hp,cyl}', test_size => 0);
+SELECT model FROM mlops.train('tf_mixed_sql', 'tf_na_mixed', 'mpg', 'linear', features => '{wt,hp,cyl}', test_size => 0);
+SELECT a.m, max(pg_temp.relerr(a.estimate, b.estimate)) < 1e-12 AS same_fit
+FROM (SELECT m, term, estimate FROM unnest('{tf_mean,tf_mixed}'::text[]) m, mlops.coefficients(m)) a
+JOIN (SELECT m, term, estimate FROM unnest('{tf_mean,tf_mixed}'::text[]) m,
+      mlops.coefficients(m || '_sql')) b USING (m, term)
+GROUP BY a.m ORDER BY a.m;
+SELECT bool_and(abs(mlops.predict('tf_mean', t) - mlops.predict('tf_mean_sql', f)) < 1e-12) AS mean_scores,
+       bool_and(abs(mlops.predict('tf_mixed', t) - mlops.predict('tf_mixed_sql', g)) < 1e-12) AS mixed_scores
+FROM tf_na t JOIN tf_na_mean f USING (id) JOIN tf_na_mixed g USING (id);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"impute": {"nope": "mean"}}', features => '{wt,hp,cyl}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"impute": {"cyl": "mean"}}', features => '{wt,hp,cyl}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"impute": "mode"}', features => '{wt,hp,cyl}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"impute": "constant"}', features => '{wt,hp,cyl}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"impute_value": 1}', features => '{wt,hp,cyl}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"impute": 3}', features => '{wt,hp,cyl}')$$);
+CREATE TABLE tf_na_all AS SELECT mpg, NULL::float8 AS w, cyl FROM mtcars;
+SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na_all', 'mpg', 'linear', '{"impute": "mean"}', features => '{w,cyl}')$$);
+
 -- max_categories: the most frequent stay (cyl 8: 14 rows, 4: 11, 6: 7),
 -- the rest pool into __other__, the same fit as a view doing it by hand;
 -- a value pooled at training scores as __other__
@@ -453,7 +536,7 @@ DROP TABLE tf_wide;
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, '\x00'::bytea, mpg, cyl) FROM mtcars$$);
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, NULL::bytea, mpg, cyl) FROM mtcars$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
-DROP VIEW tf_view, tf_nulls_text, tf_pooled;
-DROP TABLE tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
+SELECT mlops.drop_model(m) FROM unnest('{tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
+DROP VIEW tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed;
+DROP TABLE tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
 DROP TYPE tf_gear;
