@@ -27,7 +27,8 @@ typedef enum MlopsColumnKind
 {
 	MLOPS_COLUMN_NUMERIC = 0,	/* its value, as a double */
 	MLOPS_COLUMN_BOOLEAN,		/* one 0/1 feature */
-	MLOPS_COLUMN_CATEGORICAL	/* one-hot indicators */
+	MLOPS_COLUMN_CATEGORICAL,	/* one-hot indicators */
+	MLOPS_COLUMN_ARRAY			/* a number per element, of a fixed length */
 } MlopsColumnKind;
 
 /*
@@ -40,8 +41,30 @@ typedef enum MlopsTypeFamily
 	MLOPS_TYPES_FLOAT,			/* real, double precision, numeric */
 	MLOPS_TYPES_BOOLEAN,
 	MLOPS_TYPES_TEXT,			/* text, varchar, char */
-	MLOPS_TYPES_ENUM
+	MLOPS_TYPES_ENUM,
+	MLOPS_TYPES_DATE,
+	MLOPS_TYPES_TIMESTAMP,
+	MLOPS_TYPES_TIMESTAMPTZ
 } MlopsTypeFamily;
+
+#define MLOPS_IS_TIME_FAMILY(f) \
+	((f) == MLOPS_TYPES_DATE || (f) == MLOPS_TYPES_TIMESTAMP || (f) == MLOPS_TYPES_TIMESTAMPTZ)
+
+/*
+ * A part of a date or time, as a categorical feature of its own (in UTC
+ * for timestamptz); NONE: the column itself, as epoch seconds.
+ */
+typedef enum MlopsDatePart
+{
+	MLOPS_PART_NONE = 0,
+	MLOPS_PART_DOW,				/* day of the week, 0 = Sunday */
+	MLOPS_PART_DAY,				/* of the month */
+	MLOPS_PART_MONTH,
+	MLOPS_PART_QUARTER,
+	MLOPS_PART_HOUR
+} MlopsDatePart;
+
+#define MLOPS_PART_LAST MLOPS_PART_HOUR
 
 /* categorical columns: what follows the listed categories */
 #define MLOPS_SPEC_DROP_FIRST	0x01	/* the first is the reference: no feature */
@@ -71,6 +94,8 @@ typedef struct MlopsSpecColumn
 	uint8		flags;			/* categorical: MLOPS_SPEC_* */
 	MlopsImpute impute;			/* numeric and boolean */
 	double		impute_value;	/* unless MLOPS_IMPUTE_DROP */
+	MlopsDatePart part;			/* a date or time column's categorical part */
+	int			array_length;	/* an array column's elements */
 	int			ncategories;
 	char	  **categories;		/* in the column's order (collation, enum) */
 	int			offset;			/* first feature; derived */
@@ -98,5 +123,6 @@ extern MlopsFeatureSpec *MlopsSpecDecode(const char *data, Size len,
 										 const char **error);
 extern const char *MlopsTypeFamilyName(MlopsTypeFamily family);
 extern const char *MlopsImputeName(MlopsImpute impute);
+extern const char *MlopsDatePartName(MlopsDatePart part);
 
 #endif							/* MLOPS_FEATURESPEC_H */

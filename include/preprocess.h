@@ -27,7 +27,9 @@ typedef enum MlopsConv
 	MLOPS_CONV_INT2,
 	MLOPS_CONV_INT4,
 	MLOPS_CONV_INT8,
-	MLOPS_CONV_NUMERIC
+	MLOPS_CONV_NUMERIC,
+	MLOPS_CONV_DATE,			/* epoch seconds of a date's midnight */
+	MLOPS_CONV_TIMESTAMP		/* of a timestamp (as UTC) or timestamptz */
 } MlopsConv;
 
 /* What learning a spec needs: the relation, its columns, the options. */
@@ -42,6 +44,7 @@ typedef struct MlopsSpecRequest
 	int			max_categories;
 	bool		overflow_error; /* more categories: an error, not __other__ */
 	const MlopsImpute *impute;	/* per column (numeric and boolean ones) */
+	const uint32 *parts;		/* per column: 1 << MlopsDatePart, a time one's parts */
 	double		impute_value;	/* for MLOPS_IMPUTE_CONSTANT */
 } MlopsSpecRequest;
 

@@ -8,9 +8,10 @@
  *
  *	 u32 ntypes, the type names (each a u16 length and its bytes), u32
  *	 ncolumns, then per column: its name, u16 index of its type name, u8
- *	 kind | family << 2 | flags << 5, then for a categorical column u32
- *	 ncategories and the categories, for any other u8 impute (MlopsImpute)
- *	 and, unless drop, the f64 that stands in for NULL.
+ *	 kind | family << 2 | flags << 5, for a date or time column u8 part
+ *	 (MlopsDatePart), then for a categorical column u32 ncategories and the
+ *	 categories, for an array u32 length, for any other u8 impute
+ *	 (MlopsImpute) and, unless drop, the f64 that stands in for NULL.
  *
  * A column's features: numeric and boolean one; categorical one per
  * category but the first when MLOPS_SPEC_DROP_FIRST (the reference
@@ -35,17 +36,35 @@
 #include "artifact.h"
 #include "featurespec.h"
 
+/*
+ * Do a column's kind, family and part go together?  A time family's
+ * categorical column is one of its parts (a date has no hour); any other
+ * column has none.
+ */
+static bool
+PartMatches(const MlopsSpecColumn *c)
+{
+	if (c->kind == MLOPS_COLUMN_CATEGORICAL && MLOPS_IS_TIME_FAMILY(c->family))
+		return c->part > MLOPS_PART_NONE && c->part <= MLOPS_PART_LAST &&
+			!(c->family == MLOPS_TYPES_DATE && c->part == MLOPS_PART_HOUR);
+	return c->part == MLOPS_PART_NONE;
+}
+
 static bool
 KindMatchesFamily(MlopsColumnKind kind, MlopsTypeFamily family)
 {
 	switch (kind)
 	{
 		case MLOPS_COLUMN_NUMERIC:
-			return family == MLOPS_TYPES_INTEGER || family == MLOPS_TYPES_FLOAT;
+			return family == MLOPS_TYPES_INTEGER || family == MLOPS_TYPES_FLOAT ||
+				MLOPS_IS_TIME_FAMILY(family);
 		case MLOPS_COLUMN_BOOLEAN:
 			return family == MLOPS_TYPES_BOOLEAN;
 		case MLOPS_COLUMN_CATEGORICAL:
-			return family == MLOPS_TYPES_TEXT || family == MLOPS_TYPES_ENUM;
+			return family == MLOPS_TYPES_TEXT || family == MLOPS_TYPES_ENUM ||
+				MLOPS_IS_TIME_FAMILY(family);
+		case MLOPS_COLUMN_ARRAY:
+			return family == MLOPS_TYPES_INTEGER || family == MLOPS_TYPES_FLOAT;
 	}
 	return false;
 }
@@ -97,19 +116,27 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 		MlopsSpecColumn *c = &spec->columns[i];
 		int			width;
 
-		if (!KindMatchesFamily(c->kind, c->family) || (c->flags & ~MLOPS_SPEC_FLAGS) != 0 ||
+		if (!KindMatchesFamily(c->kind, c->family) || !PartMatches(c) ||
+			(c->flags & ~MLOPS_SPEC_FLAGS) != 0 ||
 			(c->kind != MLOPS_COLUMN_CATEGORICAL && (c->flags != 0 || c->ncategories != 0)) ||
-			(c->kind == MLOPS_COLUMN_CATEGORICAL && c->impute != MLOPS_IMPUTE_DROP) ||
+			(c->kind != MLOPS_COLUMN_NUMERIC && c->kind != MLOPS_COLUMN_BOOLEAN &&
+			 c->impute != MLOPS_IMPUTE_DROP) ||
 			c->impute > MLOPS_IMPUTE_CONSTANT ||
-			(c->impute != MLOPS_IMPUTE_DROP && !isfinite(c->impute_value)))
+			(c->impute != MLOPS_IMPUTE_DROP && !isfinite(c->impute_value)) ||
+			(c->kind == MLOPS_COLUMN_ARRAY) != (c->array_length != 0))
 		{
 			*error = "invalid column encoding";
 			return false;
 		}
-		width = c->kind != MLOPS_COLUMN_CATEGORICAL ? 1 :
-			c->ncategories - ((c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0) +
-			((c->flags & MLOPS_SPEC_OTHER) ? 1 : 0) + ((c->flags & MLOPS_SPEC_NULL) ? 1 : 0);
-		if (width < 1 || (c->kind == MLOPS_COLUMN_CATEGORICAL && c->ncategories < 1) ||
+		if (c->kind == MLOPS_COLUMN_ARRAY)
+			width = c->array_length;
+		else if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+			width = 1;
+		else
+			width = c->ncategories - ((c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0) +
+				((c->flags & MLOPS_SPEC_OTHER) ? 1 : 0) + ((c->flags & MLOPS_SPEC_NULL) ? 1 : 0);
+		if (width < 1 || width > MLOPS_MAX_FEATURES ||
+			(c->kind == MLOPS_COLUMN_CATEGORICAL && c->ncategories < 1) ||
 			off > MLOPS_MAX_FEATURES - width)
 		{
 			*error = "invalid column width";
@@ -120,7 +147,8 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 			*error = "duplicate category";
 			return false;
 		}
-		names[i] = c->name;
+		/* a column, once per part */
+		names[i] = psprintf("%d:%s", (int) c->part, c->name);
 		c->offset = off;
 		c->width = width;
 		off += width;
@@ -136,8 +164,8 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 }
 
 /*
- * Is every column numeric, without imputation: one feature each, named as
- * the column, a row with a NULL skipped?
+ * Is every column a number (not a date or time), without imputation: one
+ * feature each, named as the column, a row with a NULL skipped?
  */
 bool
 MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
@@ -146,15 +174,17 @@ MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
 
 	for (i = 0; i < spec->ncolumns; i++)
 		if (spec->columns[i].kind != MLOPS_COLUMN_NUMERIC ||
+			MLOPS_IS_TIME_FAMILY(spec->columns[i].family) ||
 			spec->columns[i].impute != MLOPS_IMPUTE_DROP)
 			return false;
 	return true;
 }
 
 /*
- * The features' names, in order: a numeric or boolean column's name, and
- * for a categorical one "column=category", "column=__other__" and
- * "column IS NULL".
+ * The features' names, in order: a numeric or boolean column's name, an
+ * array's "column[1]", ..., and for a categorical one "column=category",
+ * "column=__other__" and "column IS NULL" (a part of a date or time:
+ * "column.part=value", ...).
  */
 char **
 MlopsSpecFeatureNames(const MlopsFeatureSpec *spec)
@@ -168,17 +198,26 @@ MlopsSpecFeatureNames(const MlopsFeatureSpec *spec)
 	{
 		const MlopsSpecColumn *c = &spec->columns[i];
 
+		const char *base = c->part == MLOPS_PART_NONE ? c->name :
+			psprintf("%s.%s", c->name, MlopsDatePartName(c->part));
+
+		if (c->kind == MLOPS_COLUMN_ARRAY)
+		{
+			for (j = 0; j < c->array_length; j++)
+				names[n++] = psprintf("%s[%d]", c->name, j + 1);
+			continue;
+		}
 		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 		{
 			names[n++] = psprintf("%s", c->name);
 			continue;
 		}
 		for (j = (c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0; j < c->ncategories; j++)
-			names[n++] = psprintf("%s=%s", c->name, c->categories[j]);
+			names[n++] = psprintf("%s=%s", base, c->categories[j]);
 		if (c->flags & MLOPS_SPEC_OTHER)
-			names[n++] = psprintf("%s=__other__", c->name);
+			names[n++] = psprintf("%s=__other__", base);
 		if (c->flags & MLOPS_SPEC_NULL)
-			names[n++] = psprintf("%s IS NULL", c->name);
+			names[n++] = psprintf("%s IS NULL", base);
 	}
 	Assert(n == spec->nfeat);
 	return names;
@@ -222,6 +261,17 @@ MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec)
 		MlopsPutString(buf, c->name);
 		MlopsPutU16(buf, type_of[i]);
 		appendBinaryStringInfo(buf, (char *) &packed, 1);
+		if (MLOPS_IS_TIME_FAMILY(c->family))
+		{
+			unsigned char part = (unsigned char) c->part;
+
+			appendBinaryStringInfo(buf, (char *) &part, 1);
+		}
+		if (c->kind == MLOPS_COLUMN_ARRAY)
+		{
+			MlopsPutU32(buf, c->array_length);
+			continue;
+		}
 		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 		{
 			unsigned char impute = (unsigned char) c->impute;
@@ -303,6 +353,20 @@ MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
 		c->kind = (MlopsColumnKind) (packed & 0x03);
 		c->family = (MlopsTypeFamily) ((packed >> 2) & 0x07);
 		c->flags = (uint8) (packed >> 5);
+		if (MLOPS_IS_TIME_FAMILY(c->family))
+			c->part = (MlopsDatePart) MlopsGetLE(r, 1);
+		if (c->kind == MLOPS_COLUMN_ARRAY)
+		{
+			uint32		len = (uint32) MlopsGetLE(r, 4);
+
+			if (!r->ok || len < 1 || len > MLOPS_MAX_FEATURES)
+			{
+				*error = "invalid array length";
+				return false;
+			}
+			c->array_length = (int) len;
+			continue;
+		}
 		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 		{
 			c->impute = (MlopsImpute) MlopsGetLE(r, 1);
@@ -407,6 +471,27 @@ MlopsImputeName(MlopsImpute impute)
 }
 
 const char *
+MlopsDatePartName(MlopsDatePart part)
+{
+	switch (part)
+	{
+		case MLOPS_PART_NONE:
+			return "epoch";
+		case MLOPS_PART_DOW:
+			return "dow";
+		case MLOPS_PART_DAY:
+			return "day";
+		case MLOPS_PART_MONTH:
+			return "month";
+		case MLOPS_PART_QUARTER:
+			return "quarter";
+		case MLOPS_PART_HOUR:
+			return "hour";
+	}
+	return "unknown";
+}
+
+const char *
 MlopsTypeFamilyName(MlopsTypeFamily family)
 {
 	switch (family)
@@ -421,6 +506,12 @@ MlopsTypeFamilyName(MlopsTypeFamily family)
 			return "text";
 		case MLOPS_TYPES_ENUM:
 			return "enum";
+		case MLOPS_TYPES_DATE:
+			return "date";
+		case MLOPS_TYPES_TIMESTAMP:
+			return "timestamp";
+		case MLOPS_TYPES_TIMESTAMPTZ:
+			return "timestamptz";
 	}
 	return "unknown";
 }

@@ -227,7 +227,9 @@ ReadInPlace(const char *p, MlopsConv conv)
 		case MLOPS_CONV_INT8:
 			READ_AS(int64);
 		case MLOPS_CONV_NUMERIC:
-			break;				/* variable width: never read in place */
+		case MLOPS_CONV_DATE:
+		case MLOPS_CONV_TIMESTAMP:
+			break;				/* variable width, or not a plain spec's */
 	}
 	elog(ERROR, "feature conversion %d cannot be read in place", (int) conv);
 	return 0;					/* keep compiler quiet */

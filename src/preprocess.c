@@ -31,6 +31,10 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/timestamp.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -451,6 +455,18 @@ MlopsConvert(Datum d, MlopsConv conv)
 			return (double) DatumGetInt64(d);
 		case MLOPS_CONV_NUMERIC:
 			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+		case MLOPS_CONV_DATE:
+			if (DATE_NOT_FINITE(DatumGetDateADT(d)))
+				return DATE_IS_NOBEGIN(DatumGetDateADT(d)) ? -get_float8_infinity() :
+					get_float8_infinity();
+			return ((double) DatumGetDateADT(d) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)) *
+				SECS_PER_DAY;
+		case MLOPS_CONV_TIMESTAMP:
+			if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(d)))
+				return TIMESTAMP_IS_NOBEGIN(DatumGetTimestamp(d)) ? -get_float8_infinity() :
+					get_float8_infinity();
+			return (double) DatumGetTimestamp(d) / USECS_PER_SEC +
+				(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
 	}
 	return 0;					/* keep compiler quiet */
 }
@@ -490,7 +506,26 @@ MlopsColumnKindFor(Oid type, MlopsColumnKind *kind, MlopsTypeFamily *family)
 			*kind = MLOPS_COLUMN_CATEGORICAL;
 			*family = MLOPS_TYPES_TEXT;
 			return true;
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			*kind = MLOPS_COLUMN_NUMERIC;
+			*family = base == DATEOID ? MLOPS_TYPES_DATE :
+				base == TIMESTAMPOID ? MLOPS_TYPES_TIMESTAMP : MLOPS_TYPES_TIMESTAMPTZ;
+			return true;
 		default:
+			if (OidIsValid(get_element_type(base)))
+			{
+				MlopsConv	conv;
+				MlopsColumnKind ekind;
+
+				/* a one-dimensional array of numbers: its elements */
+				if (!MlopsConvFor(get_element_type(base), &conv))
+					return false;
+				(void) MlopsColumnKindFor(get_element_type(base), &ekind, family);
+				*kind = MLOPS_COLUMN_ARRAY;
+				return true;
+			}
 			if (type_is_enum(base))
 			{
 				*kind = MLOPS_COLUMN_CATEGORICAL;
@@ -514,7 +549,11 @@ typedef struct CategorySlot
 typedef struct EncoderColumn
 {
 	const MlopsSpecColumn *col;
-	MlopsConv	conv;			/* numeric */
+	MlopsConv	conv;			/* numeric, a time's epoch, an array's elements */
+	Oid			elem_type;		/* an array's */
+	int16		elem_len;
+	bool		elem_byval;
+	char		elem_align;
 	bool		is_bpchar;		/* trailing blanks do not count */
 	Oid			enum_type;		/* an enum's values: by OID, below */
 	CategorySlot *slots;		/* categorical: open addressing */
@@ -655,7 +694,8 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 		Oid			base = getBaseType(types[i]);
 
 		ec->col = c;
-		if (!MlopsColumnKindFor(types[i], &kind, &family) || family != c->family)
+		if (!MlopsColumnKindFor(types[i], &kind, &family) || family != c->family ||
+			(kind == MLOPS_COLUMN_ARRAY) != (c->kind == MLOPS_COLUMN_ARRAY))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 model ?
@@ -665,9 +705,18 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 							c->name, format_type_be(types[i]), c->type_name),
 					 errhint("Cast the column to a %s type, or train a new version.",
 							 MlopsTypeFamilyName(c->family))));
-		if (kind == MLOPS_COLUMN_NUMERIC)
+		if (MLOPS_IS_TIME_FAMILY(family))
+			ec->conv = family == MLOPS_TYPES_DATE ? MLOPS_CONV_DATE : MLOPS_CONV_TIMESTAMP;
+		else if (kind == MLOPS_COLUMN_NUMERIC)
 			(void) MlopsConvFor(types[i], &ec->conv);
-		if (kind != MLOPS_COLUMN_CATEGORICAL)
+		if (kind == MLOPS_COLUMN_ARRAY)
+		{
+			ec->elem_type = get_element_type(base);
+			(void) MlopsConvFor(ec->elem_type, &ec->conv);
+			get_typlenbyvalalign(ec->elem_type, &ec->elem_len, &ec->elem_byval,
+								 &ec->elem_align);
+		}
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 			continue;
 		BuildCategoryTable(ec);
 		ec->is_bpchar = base == BPCHAROID;
@@ -675,6 +724,79 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 			BuildEnumTable(ec, base);
 	}
 	return enc;
+}
+
+/*
+ * The part of a date or time a categorical column is (UTC for
+ * timestamptz, the stored fields for timestamp), or -1 for an infinite
+ * one.
+ */
+static int
+DatePartOf(const EncoderColumn *ec, Datum d)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (ec->col->family == MLOPS_TYPES_DATE)
+	{
+		DateADT		date = DatumGetDateADT(d);
+
+		if (DATE_NOT_FINITE(date))
+			return -1;
+		j2date(date + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+		tm.tm_hour = 0;
+	}
+	else if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(d)) ||
+			 timestamp2tm(DatumGetTimestamp(d), NULL, &tm, &fsec, NULL, NULL) != 0)
+		return -1;
+	switch (ec->col->part)
+	{
+		case MLOPS_PART_DOW:
+			return j2day(date2j(tm.tm_year, tm.tm_mon, tm.tm_mday));
+		case MLOPS_PART_DAY:
+			return tm.tm_mday;
+		case MLOPS_PART_MONTH:
+			return tm.tm_mon;
+		case MLOPS_PART_QUARTER:
+			return (tm.tm_mon - 1) / 3 + 1;
+		case MLOPS_PART_HOUR:
+			return tm.tm_hour;
+		case MLOPS_PART_NONE:
+			break;
+	}
+	return -1;
+}
+
+/*
+ * An array column's elements into out, or false when it holds a NULL; an
+ * array of another length than at training is an error naming it.
+ */
+static bool
+ArrayElements(const EncoderColumn *ec, Datum d, double *out)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	int			n = ARR_NDIM(arr) == 0 ? 0 : ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	Datum	   *elems;
+	bool	   *nulls;
+	int			j;
+
+	if (ARR_NDIM(arr) > 1 || n != ec->col->array_length)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("column \"%s\" holds an array of %d elements, not the %d it had at training",
+						ec->col->name, n, ec->col->array_length)));
+	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
+		return false;
+	if (ec->conv == MLOPS_CONV_FLOAT8)
+	{
+		memcpy(out, ARR_DATA_PTR(arr), sizeof(double) * n);
+		return true;
+	}
+	deconstruct_array(arr, ec->elem_type, ec->elem_len, ec->elem_byval, ec->elem_align,
+					  &elems, &nulls, &n);
+	for (j = 0; j < n; j++)
+		out[j] = MlopsConvert(elems[j], ec->conv);
+	return true;
 }
 
 /* A categorical value's category index, or -1 when it has none. */
@@ -687,6 +809,15 @@ CategoryOf(const EncoderColumn *ec, Datum d)
 
 	if (ec->enum_type != InvalidOid)
 		return FindEnum(ec, DatumGetObjectId(d));
+	if (ec->col->part != MLOPS_PART_NONE)
+	{
+		char		buf[16];
+		int			v = DatePartOf(ec, d);
+
+		if (v < 0)
+			return -1;
+		return FindCategory(ec, buf, snprintf(buf, sizeof(buf), "%d", v));
+	}
 	t = DatumGetTextPP(d);
 	str = VARDATA_ANY(t);
 	len = VARSIZE_ANY_EXHDR(t);
@@ -732,6 +863,10 @@ MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 					*out = MlopsConvert(values[i].value, ec->conv);
 				else
 					*out = DatumGetBool(values[i].value) ? 1.0 : 0.0;
+				break;
+			case MLOPS_COLUMN_ARRAY:
+				if (values[i].isnull || !ArrayElements(ec, values[i].value, out))
+					return false;
 				break;
 			case MLOPS_COLUMN_CATEGORICAL:
 				memset(out, 0, sizeof(double) * c->width);
@@ -782,7 +917,37 @@ MlopsSpecArgsSql(const MlopsFeatureSpec *spec, const char *target_sql)
 #define CATEGORY_CHUNK 31
 
 /*
- * The categories of columns cols[0 .. m) (indexes into req's columns),
+ * What a categorical spec column's categories are the values of: the
+ * column, or the part of a date or time (in UTC for timestamptz, as the
+ * encoder computes it).
+ */
+static char *
+CategoryExpr(const MlopsSpecColumn *c)
+{
+	const char *col = quote_identifier(c->name);
+
+	if (c->part == MLOPS_PART_NONE)
+		return pstrdup(col);
+	return psprintf("pg_catalog.date_part('%s', %s%s)::pg_catalog.int4",
+					MlopsDatePartName(c->part), col,
+					c->family == MLOPS_TYPES_TIMESTAMPTZ ? " AT TIME ZONE 'UTC'" : "");
+}
+
+/* A numeric, boolean or time column's value as float8, in SQL. */
+static char *
+NumberExpr(const MlopsSpecColumn *c)
+{
+	const char *col = quote_identifier(c->name);
+
+	if (c->kind == MLOPS_COLUMN_BOOLEAN)
+		return psprintf("%s::pg_catalog.int4::pg_catalog.float8", col);
+	if (MLOPS_IS_TIME_FAMILY(c->family))
+		return psprintf("pg_catalog.date_part('epoch', %s)", col);
+	return psprintf("%s::pg_catalog.float8", col);
+}
+
+/*
+ * The categories of columns cols[0 .. m) (indexes into the spec's columns),
  * all categorical, from one scan: each column's distinct values among the
  * rows training reads, in the column's order (its collation, or enum
  * order), at most max_categories of them, the most frequent (ties going
@@ -809,18 +974,18 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 	appendStringInfoString(&sql, ") AS r, pg_catalog.count(*) OVER (PARTITION BY g, v IS NULL) AS nd "
 						   "FROM (SELECT GROUPING(");
 	for (i = 0; i < m; i++)
-		appendStringInfo(&sql, "%s%s", i ? ", " : "", quote_identifier(req->columns[cols[i]]));
+		appendStringInfo(&sql, "%s%s", i ? ", " : "", CategoryExpr(&spec->columns[cols[i]]));
 	appendStringInfoString(&sql, ") AS g, COALESCE(");
 	for (i = 0; i < m; i++)
-		appendStringInfo(&sql, "%s%s::pg_catalog.text", i ? ", " : "",
-						 quote_identifier(req->columns[cols[i]]));
+		appendStringInfo(&sql, "%s(%s)::pg_catalog.text", i ? ", " : "",
+						 CategoryExpr(&spec->columns[cols[i]]));
 	appendStringInfoString(&sql, ") AS v, ");
 	for (i = 0; i < m; i++)
-		appendStringInfo(&sql, "%s AS o%d, ", quote_identifier(req->columns[cols[i]]), i);
+		appendStringInfo(&sql, "%s AS o%d, ", CategoryExpr(&spec->columns[cols[i]]), i);
 	appendStringInfo(&sql, "pg_catalog.count(*) AS n FROM %s%s GROUP BY GROUPING SETS (",
 					 req->relname, where);
 	for (i = 0; i < m; i++)
-		appendStringInfo(&sql, "%s(%s)", i ? ", " : "", quote_identifier(req->columns[cols[i]]));
+		appendStringInfo(&sql, "%s(%s)", i ? ", " : "", CategoryExpr(&spec->columns[cols[i]]));
 	appendStringInfoString(&sql, ")) s) w WHERE r <= $1 ORDER BY g");
 	for (i = 0; i < m; i++)
 		appendStringInfo(&sql, ", o%d", i);
@@ -874,65 +1039,6 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 }
 
 /*
- * The means and medians that stand in for NULLs, over the values of the
- * rows training reads, in one scan.  SPI is connected.
- */
-static void
-LearnImputation(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
-				const char *where)
-{
-	StringInfoData sql;
-	int			n = 0;
-	int			i;
-
-	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT ");
-	for (i = 0; i < spec->ncolumns; i++)
-	{
-		const MlopsSpecColumn *c = &spec->columns[i];
-		const char *col = quote_identifier(c->name);
-		const char *num = c->kind == MLOPS_COLUMN_BOOLEAN ?
-			psprintf("%s::pg_catalog.int4::pg_catalog.float8", col) :
-			psprintf("%s::pg_catalog.float8", col);
-
-		if (c->impute == MLOPS_IMPUTE_MEAN)
-			appendStringInfo(&sql, "%spg_catalog.avg(%s)", n++ ? ", " : "", num);
-		else if (c->impute == MLOPS_IMPUTE_MEDIAN)
-			appendStringInfo(&sql, "%spg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
-							 n++ ? ", " : "", num);
-	}
-	if (n == 0)
-		return;
-	appendStringInfo(&sql, " FROM %s%s", req->relname, where);
-	if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "computing the imputed values failed");
-	n = 0;
-	for (i = 0; i < spec->ncolumns; i++)
-	{
-		MlopsSpecColumn *c = &spec->columns[i];
-		bool		isnull;
-		Datum		d;
-
-		if (c->impute != MLOPS_IMPUTE_MEAN && c->impute != MLOPS_IMPUTE_MEDIAN)
-			continue;
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, ++n, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("column \"%s\" holds only NULL values in the rows training reads, so it has no %s to impute",
-							c->name, MlopsImputeName(c->impute)),
-					 errhint("Leave the column out, or impute a constant.")));
-		c->impute_value = DatumGetFloat8(d);
-		if (!isfinite(c->impute_value))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("column \"%s\" has a %s of %g, which cannot stand in for NULL",
-							c->name, MlopsImputeName(c->impute), c->impute_value),
-					 errhint("Filter out the NaN and infinite values.")));
-	}
-}
-
-/*
  * Report what makes a categorical column no feature: no value but NULL,
  * or a single category that is the reference level.
  */
@@ -959,28 +1065,160 @@ CheckCategorical(const MlopsSpecRequest *req, const MlopsSpecColumn *c)
 }
 
 /*
+ * The SQL aggregates over the rows training reads that column c needs:
+ * its mean or median when imputed so, an array's least and greatest
+ * length and dimensions.  Returns how many.
+ */
+static int
+StatsSql(const MlopsSpecColumn *c, StringInfo sql, int n)
+{
+	const char *col = quote_identifier(c->name);
+	const char *sep = n ? ", " : "";
+
+	if (c->impute == MLOPS_IMPUTE_MEAN)
+		appendStringInfo(sql, "%spg_catalog.avg(%s)", sep, NumberExpr(c));
+	else if (c->impute == MLOPS_IMPUTE_MEDIAN)
+		appendStringInfo(sql, "%spg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
+						 sep, NumberExpr(c));
+	else if (c->kind == MLOPS_COLUMN_ARRAY)
+	{
+		appendStringInfo(sql, "%spg_catalog.min(pg_catalog.cardinality(%s)), "
+						 "pg_catalog.max(pg_catalog.cardinality(%s)), "
+						 "pg_catalog.max(pg_catalog.array_ndims(%s))", sep, col, col, col);
+		return 3;
+	}
+	else
+		return 0;
+	return 1;
+}
+
+/* The mean or median the query gave, which stands in for NULLs. */
+static void
+SetImputed(MlopsSpecColumn *c, Datum d, bool isnull)
+{
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("column \"%s\" holds only NULL values in the rows training reads, so it has no %s to impute",
+						c->name, MlopsImputeName(c->impute)),
+				 errhint("Leave the column out, or impute a constant.")));
+	c->impute_value = DatumGetFloat8(d);
+	if (!isfinite(c->impute_value))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("column \"%s\" has a %s of %g, which cannot stand in for NULL",
+						c->name, MlopsImputeName(c->impute), c->impute_value),
+				 errhint("Filter out the NaN and infinite values.")));
+}
+
+/*
+ * An array column's length from its least and greatest length and
+ * dimensions: one, the same in every row, and at most a model's features.
+ */
+static void
+SetArrayLength(const MlopsSpecRequest *req, MlopsSpecColumn *c, HeapTuple tup,
+			   TupleDesc desc, int att)
+{
+	bool		null_min;
+	bool		null_dims;
+	int64		lo = DatumGetInt32(SPI_getbinval(tup, desc, att, &null_min));
+	int64		hi = DatumGetInt32(SPI_getbinval(tup, desc, att + 1, &null_min));
+	int64		dims = DatumGetInt32(SPI_getbinval(tup, desc, att + 2, &null_dims));
+
+	if (null_min)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 errdetail("Relation %s returned no rows.", req->relname)));
+	if (lo != hi || lo < 1 || (!null_dims && dims > 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 !null_dims && dims > 1 ?
+				 errmsg("column \"%s\" holds multi-dimensional arrays", c->name) :
+				 lo != hi ?
+				 errmsg("column \"%s\" holds arrays of %lld to %lld elements", c->name,
+						(long long) lo, (long long) hi) :
+				 errmsg("column \"%s\" holds empty arrays", c->name),
+				 errdetail("An array column is one feature per element, so its arrays must be one-dimensional and of one length."),
+				 errhint("Filter the rows, or pick the elements in a view.")));
+	if (hi > MLOPS_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("column \"%s\" holds arrays of %lld elements, more than the %d features a model can have",
+						c->name, (long long) hi, MLOPS_MAX_FEATURES)));
+	c->array_length = (int) lo;
+}
+
+/*
+ * The means and medians that stand in for NULLs and the arrays' lengths,
+ * over the rows training reads, in one scan.  SPI is connected.
+ */
+static void
+LearnColumnStats(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
+				 const char *where)
+{
+	StringInfoData sql;
+	int			n = 0;
+	int			i;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (i = 0; i < spec->ncolumns; i++)
+		n += StatsSql(&spec->columns[i], &sql, n);
+	if (n == 0)
+		return;
+	appendStringInfo(&sql, " FROM %s%s", req->relname, where);
+	if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "reading the columns' statistics failed");
+	n = 1;
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[i];
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		if (c->kind == MLOPS_COLUMN_ARRAY)
+		{
+			SetArrayLength(req, c, tup, desc, n);
+			n += 3;
+		}
+		else if (c->impute == MLOPS_IMPUTE_MEAN || c->impute == MLOPS_IMPUTE_MEDIAN)
+		{
+			Datum		d = SPI_getbinval(tup, desc, n++, &isnull);
+
+			SetImputed(c, d, isnull);
+		}
+	}
+}
+
+/*
  * Learn the spec of the request's columns: each column's kind from its
- * type, and a categorical one's categories from the rows training reads
- * (a target and no NULL numeric or boolean column).  SPI is connected.
+ * type (a date or time column also gives a categorical column per part
+ * asked), a categorical one's categories from the rows training reads (a
+ * target, no NULL in a numeric, boolean or array column without
+ * imputation), the imputed values and the arrays' length.  SPI is
+ * connected.
  */
 MlopsFeatureSpec *
 MlopsLearnSpec(const MlopsSpecRequest *req)
 {
 	MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
 	StringInfoData where;
-	int		   *cats = palloc(sizeof(int) * req->ncolumns);
+	int			maxcols = req->ncolumns * (MLOPS_PART_LAST + 1);
+	int		   *cats = palloc(sizeof(int) * maxcols);
 	int			ncat = 0;
 	const char *error;
 	int			i;
+	int			p;
 
-	spec->ncolumns = req->ncolumns;
-	spec->columns = palloc0(sizeof(MlopsSpecColumn) * req->ncolumns);
+	spec->columns = palloc0(sizeof(MlopsSpecColumn) * maxcols);
 	initStringInfo(&where);
 	if (req->target != NULL)
 		appendStringInfo(&where, " WHERE %s IS NOT NULL", quote_identifier(req->target));
 	for (i = 0; i < req->ncolumns; i++)
 	{
-		MlopsSpecColumn *c = &spec->columns[i];
+		MlopsSpecColumn *c = &spec->columns[spec->ncolumns++];
 
 		c->name = req->columns[i];
 		c->type_name = format_type_be(req->types[i]);
@@ -989,19 +1227,32 @@ MlopsLearnSpec(const MlopsSpecRequest *req)
 				 c->name, c->type_name);
 		if (c->kind == MLOPS_COLUMN_CATEGORICAL)
 		{
-			cats[ncat++] = i;
+			cats[ncat++] = spec->ncolumns - 1;
 			c->flags = req->drop_first ? MLOPS_SPEC_DROP_FIRST : 0;
 			continue;
 		}
-		c->impute = req->impute[i];
-		c->impute_value = req->impute_value;
+		if (c->kind != MLOPS_COLUMN_ARRAY)
+		{
+			c->impute = req->impute[i];
+			c->impute_value = req->impute_value;
+		}
 		if (c->impute == MLOPS_IMPUTE_DROP)
 			appendStringInfo(&where, "%s %s IS NOT NULL", where.len ? " AND" : " WHERE",
 							 quote_identifier(c->name));
+		for (p = MLOPS_PART_NONE + 1; p <= MLOPS_PART_LAST; p++)
+			if (req->parts[i] & (1 << p))
+			{
+				MlopsSpecColumn *pc = &spec->columns[spec->ncolumns++];
+
+				*pc = (MlopsSpecColumn) {.name = c->name, .type_name = c->type_name,
+					.kind = MLOPS_COLUMN_CATEGORICAL, .family = c->family, .part = p,
+				.flags = req->drop_first ? MLOPS_SPEC_DROP_FIRST : 0};
+				cats[ncat++] = spec->ncolumns - 1;
+			}
 	}
 	for (i = 0; i < ncat; i += CATEGORY_CHUNK)
 		LearnCategories(req, spec, cats + i, Min(CATEGORY_CHUNK, ncat - i), where.data);
-	LearnImputation(req, spec, where.data);
+	LearnColumnStats(req, spec, where.data);
 	for (i = 0; i < ncat; i++)
 		CheckCategorical(req, &spec->columns[cats[i]]);
 	if (!MlopsSpecLayout(spec, &error))
@@ -1038,6 +1289,13 @@ MlopsSpecJson(const MlopsFeatureSpec *spec)
 		escape_json(&s, c->type_name);
 		if (c->kind == MLOPS_COLUMN_BOOLEAN)
 			appendStringInfoString(&s, ", \"encoding\": \"boolean\"");
+		if (c->part != MLOPS_PART_NONE)
+			appendStringInfo(&s, ", \"part\": \"%s\"", MlopsDatePartName(c->part));
+		else if (MLOPS_IS_TIME_FAMILY(c->family))
+			appendStringInfoString(&s, ", \"encoding\": \"epoch\"");
+		if (c->kind == MLOPS_COLUMN_ARRAY)
+			appendStringInfo(&s, ", \"encoding\": \"elements\", \"length\": %d",
+							 c->array_length);
 		if (c->impute != MLOPS_IMPUTE_DROP)
 		{
 			appendStringInfo(&s, ", \"impute\": \"%s\"", MlopsImputeName(c->impute));

@@ -85,6 +85,7 @@ typedef struct TrainArgs
 	int			on_overflow;	/* 0: __other__, 1: error */
 	char	   *impute_all;		/* "impute": one strategy for every column, */
 	Jsonb	   *impute_columns; /* or an object of column: strategy; or NULL */
+	Jsonb	   *date_parts;		/* an array of parts, or an object of column: parts */
 	double		impute_value;	/* NaN unless given */
 	Oid			target_type;
 	char	   *target_sql;		/* the target as the passes receive it */
@@ -278,6 +279,28 @@ SetDefaults(const MlopsParamDef *defs, void *params)
 	}
 }
 
+/* A JSON object's keys and values, in its order; returns how many. */
+static int
+ObjectEntries(JsonbContainer *obj, char ***keys, JsonbValue **vals)
+{
+	JsonbIterator *it = JsonbIteratorInit(obj);
+	int			max = Max(JsonContainerSize(obj), 1);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0;
+
+	*keys = palloc(sizeof(char *) * max);
+	*vals = palloc(sizeof(JsonbValue) * max);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			(*keys)[n] = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+			(*vals)[n++] = v;
+	}
+	return n;
+}
+
 /*
  * The family's hyperparameters from mlops.train's hyperparams, defaults
  * first; seed is everyone's (it seeds the split), and so are the feature
@@ -286,11 +309,11 @@ SetDefaults(const MlopsParamDef *defs, void *params)
 static void
 ParseHyperparams(Jsonb *hp, TrainArgs *a)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
 	const MlopsParamDef *p;
-	char	   *key = NULL;
+	char	  **keys;
+	JsonbValue *vals;
+	int			n;
+	int			e;
 
 	a->params = palloc0(a->algo->params_size);
 	SetDefaults(a->algo->params, a->params);
@@ -299,16 +322,12 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("hyperparams must be a JSON object")));
-	it = JsonbIteratorInit(&hp->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	n = ObjectEntries(&hp->root, &keys, &vals);
+	for (e = 0; e < n; e++)
 	{
-		if (tok == WJB_KEY)
-		{
-			key = pnstrdup(v.val.string.val, v.val.string.len);
-			continue;
-		}
-		if (tok != WJB_VALUE)
-			continue;
+		const char *key = keys[e];
+		JsonbValue	v = vals[e];
+
 		if (strcmp(key, "seed") == 0)
 		{
 			if (v.type != jbvNumeric)
@@ -316,6 +335,16 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"seed\" must be an integer")));
 			a->seed = NumericToSeed(v.val.numeric);
+			continue;
+		}
+		if (strcmp(key, "date_parts") == 0)
+		{
+			if (v.type != jbvBinary)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"date_parts\" must be an array of parts or an object of column: parts"),
+						 errhint("Parts: \"dow\", \"day\", \"month\", \"quarter\", \"hour\".")));
+			a->date_parts = JsonbValueToJsonb(&v);
 			continue;
 		}
 		if (strcmp(key, "impute") == 0)
@@ -429,8 +458,8 @@ ReportNonNumeric(const NonNumeric *nn, bool defaulted)
 			 errmsg("%d feature columns have types that cannot be features", nn->count),
 			 nn->count > 1 ? errdetail("Not features: %s.", nn->list.data) : 0,
 			 defaulted ?
-			 errhint("Features default to every column except the target, and only numeric (smallint, integer, bigint, real, double precision, numeric), boolean and categorical (text, varchar, char, enum) columns can be features: list the features, or cast the columns in a view.") :
-			 errhint("Only numeric (smallint, integer, bigint, real, double precision, numeric), boolean and categorical (text, varchar, char, enum) columns can be features: leave these out, or cast them in a view.")));
+			 errhint("Features default to every column except the target, and only numeric (smallint, integer, bigint, real, double precision, numeric), boolean, categorical (text, varchar, char, enum), date and time (date, timestamp, timestamptz) and numeric array columns can be features: list the features, or cast the columns in a view.") :
+			 errhint("Only numeric (smallint, integer, bigint, real, double precision, numeric), boolean, categorical (text, varchar, char, enum), date and time (date, timestamp, timestamptz) and numeric array columns can be features: leave these out, or cast them in a view.")));
 }
 
 
@@ -785,6 +814,35 @@ ResolveColumns(TrainArgs *a, ArrayType *features)
 
 }
 
+/*
+ * The entries of a hyperparameter that is an object of column: value, each
+ * as its column's index and its value; a key that is not a feature is an
+ * error naming the hyperparameter (what) and the key.  Returns how many.
+ */
+static int
+ColumnEntries(const TrainArgs *a, Jsonb *obj, const char *what, int **cols,
+			  JsonbValue **vals)
+{
+	char	  **keys;
+	int			n = ObjectEntries(&obj->root, &keys, vals);
+	int			e;
+	int			i;
+
+	*cols = palloc(sizeof(int) * Max(n, 1));
+	for (e = 0; e < n; e++)
+	{
+		for (i = 0; i < a->nfeat; i++)
+			if (strcmp(a->features[i], keys[e]) == 0)
+				break;
+		if (i == a->nfeat)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s names column \"%s\", which is not a feature", what, keys[e])));
+		(*cols)[e] = i;
+	}
+	return n;
+}
+
 /* A strategy's MlopsImpute, or an error naming it. */
 static MlopsImpute
 ImputeStrategy(const char *name)
@@ -821,48 +879,40 @@ ImputeByColumn(const TrainArgs *a)
 		MlopsTypeFamily family;
 
 		(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
-		if (a->impute_all != NULL && kind != MLOPS_COLUMN_CATEGORICAL)
+		if (a->impute_all != NULL && (kind == MLOPS_COLUMN_NUMERIC || kind == MLOPS_COLUMN_BOOLEAN))
 			imp[i] = ImputeStrategy(a->impute_all);
 	}
 	if (a->impute_all != NULL)
 		(void) ImputeStrategy(a->impute_all);
 	if (a->impute_columns != NULL)
 	{
-		JsonbIterator *it = JsonbIteratorInit(&a->impute_columns->root);
-		JsonbValue	v;
-		JsonbIteratorToken tok;
-		char	   *key = NULL;
+		int		   *cols;
+		JsonbValue *vals;
+		int			n = ColumnEntries(a, a->impute_columns, "impute", &cols, &vals);
+		int			e;
 
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		for (e = 0; e < n; e++)
 		{
+			const char *col = a->features[cols[e]];
 			MlopsColumnKind kind;
 			MlopsTypeFamily family;
 
-			if (tok == WJB_KEY)
-			{
-				key = pnstrdup(v.val.string.val, v.val.string.len);
-				continue;
-			}
-			if (tok != WJB_VALUE)
-				continue;
-			for (i = 0; i < a->nfeat; i++)
-				if (strcmp(a->features[i], key) == 0)
-					break;
-			if (i == a->nfeat)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("impute names column \"%s\", which is not a feature", key)));
-			(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
+			(void) MlopsColumnKindFor(a->feature_types[cols[e]], &kind, &family);
 			if (kind == MLOPS_COLUMN_CATEGORICAL)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("impute names column \"%s\", which is categorical", key),
+						 errmsg("impute names column \"%s\", which is categorical", col),
 						 errdetail("A NULL in a categorical column is a category of its own.")));
-			if (v.type != jbvString)
+			if (kind == MLOPS_COLUMN_ARRAY)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the impute strategy of column \"%s\" must be a string", key)));
-			imp[i] = ImputeStrategy(pnstrdup(v.val.string.val, v.val.string.len));
+						 errmsg("impute names column \"%s\", an array, whose NULLs are not imputed", col)));
+			if (vals[e].type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the impute strategy of column \"%s\" must be a string", col)));
+			imp[cols[e]] = ImputeStrategy(pnstrdup(vals[e].val.string.val,
+												  vals[e].val.string.len));
 		}
 	}
 	for (i = 0; i < a->nfeat; i++)
@@ -874,6 +924,111 @@ ImputeByColumn(const TrainArgs *a)
 				 errmsg("impute \"constant\" needs impute_value, the number that stands in for NULL") :
 				 errmsg("impute_value is only used with impute \"constant\"")));
 	return imp;
+}
+
+/* The bit of a date part's name in a parts mask, or an error naming it. */
+static uint32
+PartBits(const JsonbValue *v)
+{
+	MlopsDatePart p;
+
+	for (p = MLOPS_PART_NONE + 1; v->type == jbvString && p <= MLOPS_PART_LAST; p++)
+		if (strlen(MlopsDatePartName(p)) == v->val.string.len &&
+			memcmp(MlopsDatePartName(p), v->val.string.val, v->val.string.len) == 0)
+			return 1 << p;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 v->type == jbvString ?
+			 errmsg("unknown date part \"%.*s\"", v->val.string.len, v->val.string.val) :
+			 errmsg("a date part must be a string"),
+			 errhint("Parts: \"dow\", \"day\", \"month\", \"quarter\", \"hour\".")));
+	return 0;					/* keep compiler quiet */
+}
+
+/* The parts mask of a JSON array of part names. */
+static uint32
+PartsOf(JsonbContainer *arr, const char *column)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	uint32		bits = 0;
+
+	if (!JsonContainerIsArray(arr) || JsonContainerIsScalar(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 column ?
+				 errmsg("the date parts of column \"%s\" must be an array of parts", column) :
+				 errmsg("hyperparameter \"date_parts\" must be an array of parts or an object of column: parts")));
+	it = JsonbIteratorInit(arr);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_ELEM)
+			bits |= PartBits(&v);
+	return bits;
+}
+
+/*
+ * Each column's date parts from hyperparams' date_parts: one list for
+ * every date and time column (a date has no hour: skipped), or per
+ * column, where a column that is no date or time, or an hour of a date,
+ * is an error.
+ */
+static uint32 *
+PartsByColumn(const TrainArgs *a)
+{
+	uint32	   *parts = palloc0(sizeof(uint32) * a->nfeat);
+	JsonbContainer *root;
+	int			i;
+
+	if (a->date_parts == NULL)
+		return parts;
+	root = &a->date_parts->root;
+	if (JsonContainerIsArray(root))
+	{
+		uint32		bits = PartsOf(root, NULL);
+
+		for (i = 0; i < a->nfeat; i++)
+		{
+			MlopsColumnKind kind;
+			MlopsTypeFamily family;
+
+			(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
+			if (MLOPS_IS_TIME_FAMILY(family))
+				parts[i] = family == MLOPS_TYPES_DATE ? bits & ~(1 << MLOPS_PART_HOUR) : bits;
+		}
+		return parts;
+	}
+	{
+		int		   *cols;
+		JsonbValue *vals;
+		int			n = ColumnEntries(a, a->date_parts, "date_parts", &cols, &vals);
+		int			e;
+
+		for (e = 0; e < n; e++)
+		{
+			const char *col = a->features[cols[e]];
+			MlopsColumnKind kind;
+			MlopsTypeFamily family;
+
+			i = cols[e];
+			(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
+			if (!MLOPS_IS_TIME_FAMILY(family))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("date_parts names column \"%s\", which has type %s, not a date or time",
+								col, format_type_be(a->feature_types[i]))));
+			if (vals[e].type != jbvBinary)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the date parts of column \"%s\" must be an array of parts", col)));
+			parts[i] = PartsOf(vals[e].val.binary.data, col);
+			if (family == MLOPS_TYPES_DATE && (parts[i] & (1 << MLOPS_PART_HOUR)))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column \"%s\" is a date, which has no hour", col)));
+		}
+	}
+	return parts;
 }
 
 /*
@@ -896,6 +1051,7 @@ LearnSpec(TrainArgs *a)
 	req.max_categories = a->max_categories;
 	req.overflow_error = a->on_overflow == 1;
 	req.impute = ImputeByColumn(a);
+	req.parts = PartsByColumn(a);
 	req.impute_value = a->impute_value;
 	a->spec = MlopsLearnSpec(&req);
 	a->encoded = MlopsSpecFeatureNames(a->spec);
@@ -918,11 +1074,12 @@ LearnSpec(TrainArgs *a)
 static void
 BuildSpecRowSql(const TrainArgs *a, StringInfo sql)
 {
-	if (a->nfeat > MLOPS_MAX_ARGS_FEATURES)
+	if (a->spec->ncolumns > MLOPS_MAX_ARGS_FEATURES)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("a model with boolean or categorical columns can have at most %d columns, not %d",
-						MLOPS_MAX_ARGS_FEATURES, a->nfeat),
+				 errmsg("a model with boolean, categorical, date or array columns can read at most %d columns, not %d",
+						MLOPS_MAX_ARGS_FEATURES, a->spec->ncolumns),
+				 errdetail("Each date part asked for counts as a column."),
 				 errhint("Train on fewer columns, or encode these in a view.")));
 	appendStringInfoString(sql, MlopsSpecArgsSql(a->spec, a->target_sql));
 }
@@ -1197,6 +1354,9 @@ HyperparamsJson(const TrainArgs *a)
 										VARSIZE(a->impute_columns)));
 	if (!isnan(a->impute_value))
 		MlopsJsonNumber(&s, "impute_value", a->impute_value);
+	if (a->date_parts != NULL)
+		appendStringInfo(&s, ", \"date_parts\": %s",
+						 JsonbToCString(NULL, &a->date_parts->root, VARSIZE(a->date_parts)));
 	for (i = 0; i < a->spec->ncolumns; i++)
 		if (a->spec->columns[i].kind == MLOPS_COLUMN_CATEGORICAL)
 		{

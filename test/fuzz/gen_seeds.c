@@ -113,7 +113,8 @@ Write(const char *name, const MlopsModel *m)
 /*
  * A linear model over typed columns: x numeric (NULL imputed), g categorical (its first
  * category the reference, __other__ and NULL features), b boolean, e an
- * enum's every level; also written as a spec alone (the training
+ * enum's every level, t a timestamptz with its hour, v a real[3]; also
+ * written as a spec alone (the training
  * aggregates' argument).
  */
 static void
@@ -121,8 +122,9 @@ WriteTyped(const char *name)
 {
 	static char *gcats[] = {"a", "b", "c"};
 	static char *ecats[] = {"low", "mid", "high"};
+	static char *hours[] = {"0", "9", "17"};
 	MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
-	MlopsSpecColumn *c = palloc0(sizeof(MlopsSpecColumn) * 4);
+	MlopsSpecColumn *c = palloc0(sizeof(MlopsSpecColumn) * 7);
 	const char *error;
 	MlopsModel *m;
 	bytea	   *bytes;
@@ -142,7 +144,15 @@ WriteTyped(const char *name)
 	c[3] = (MlopsSpecColumn) {.name = "e", .type_name = "level",
 		.kind = MLOPS_COLUMN_CATEGORICAL, .family = MLOPS_TYPES_ENUM,
 	.ncategories = 3, .categories = ecats};
-	spec->ncolumns = 4;
+	c[4] = (MlopsSpecColumn) {.name = "t", .type_name = "timestamp with time zone",
+	.kind = MLOPS_COLUMN_NUMERIC, .family = MLOPS_TYPES_TIMESTAMPTZ};
+	c[5] = (MlopsSpecColumn) {.name = "t", .type_name = "timestamp with time zone",
+		.kind = MLOPS_COLUMN_CATEGORICAL, .family = MLOPS_TYPES_TIMESTAMPTZ,
+		.part = MLOPS_PART_HOUR, .flags = MLOPS_SPEC_DROP_FIRST,
+	.ncategories = 3, .categories = hours};
+	c[6] = (MlopsSpecColumn) {.name = "v", .type_name = "real[]",
+	.kind = MLOPS_COLUMN_ARRAY, .family = MLOPS_TYPES_FLOAT, .array_length = 3};
+	spec->ncolumns = 7;
 	spec->columns = c;
 	if (!MlopsSpecLayout(spec, &error))
 	{

@@ -1485,7 +1485,7 @@ FROM mlops.train('bc_short', 'bc', 'diagnosis', 'logistic', test_size => 0,
 -- errors
 CREATE TEMP TABLE one_class AS SELECT x, 'only' AS t FROM kinds;
 SELECT pg_temp.try($$SELECT * FROM mlops.train('e1', 'one_class', 't', 'logistic')$$);
-CREATE TEMP TABLE kinds_dated AS SELECT x, b, date '2026-01-01' AS d FROM kinds;
+CREATE TEMP TABLE kinds_dated AS SELECT x, b, '{}'::jsonb AS d FROM kinds;
 SELECT pg_temp.try($$SELECT * FROM mlops.train('e2', 'kinds_dated', 'b', 'logistic')$$);
 SELECT pg_temp.try($$SELECT * FROM mlops.train('e3', 'kinds', NULL, 'logistic')$$);
 SELECT pg_temp.try($$SELECT * FROM mlops.train('e4', 'kinds', 'b', 'logistic', hyperparams => '{"alpha": -1}')$$);

@@ -40,10 +40,10 @@ SELECT pg_temp.try($$SELECT mlops.train('ti_m', 'ti_t', 'y')$$);
 -- features: one error names every other column with its type, whether the
 -- features are defaulted or listed, and the hints say which case it is
 CREATE DOMAIN ti_positive AS numeric CHECK (VALUE > 0);
-CREATE TABLE ti_types (a float8, flag boolean, label text, day date,
-                       d ti_positive, tags int[], y float8);
+CREATE TABLE ti_types (a float8, flag boolean, label text, day jsonb,
+                       d ti_positive, tags text[], y float8);
 INSERT INTO ti_types
-SELECT x, x > 0.5, 'l' || i, date '2024-01-01' + i, i, ARRAY[i], 2 * x + i
+SELECT x, x > 0.5, 'l' || i, jsonb_build_object('day', i), i, ARRAY['t' || i], 2 * x + i
 FROM (SELECT i, random() AS x FROM generate_series(1, 50) i) s;
 SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ti_types_m', 'ti_types', 'y', features => '{a,day,d,flag}')$$);

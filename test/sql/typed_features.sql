@@ -4,8 +4,8 @@
 -- and applied identically at scoring (preprocess.c): fits against R's lm
 -- and glm with factor and logical predictors (treatment coding), the row
 -- form of scoring on other row types, unseen and pooled categories, NULL
--- as a category, imputation of NULL numbers, and the errors, each with
--- its SQLSTATE.
+-- as a category, imputation of NULL numbers, dates and times with their
+-- parts, fixed-length arrays, and the errors, each with its SQLSTATE.
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
@@ -467,6 +467,66 @@ SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na', 'mpg', 'linear', '{"im
 CREATE TABLE tf_na_all AS SELECT mpg, NULL::float8 AS w, cyl FROM mtcars;
 SELECT pg_temp.try($$SELECT mlops.train('tf_e5', 'tf_na_all', 'mpg', 'linear', '{"impute": "mean"}', features => '{w,cyl}')$$);
 
+-- dates and times are epoch seconds (a timestamp as if UTC), with parts as
+-- categorical features when asked (timestamptz's in UTC whatever the
+-- session's TimeZone); the same fits and scores as a view computing them
+-- in SQL; fixed-length arrays are a feature per element
+SET TimeZone = 'America/New_York';
+CREATE TABLE tf_time AS
+SELECT g AS id, date '2024-01-01' + (g * 37 % 300) AS d,
+       timestamptz '2024-01-01 00:00:00+00' + g * interval '5 hours 7 minutes' AS ts,
+       timestamp '2023-06-01 12:00' + (g * 53 % 400) * interval '1 day 1 hour' AS lt,
+       ARRAY[(g * 13 % 17) * 0.5, g % 7]::float8[] AS arr, ARRAY[g % 5, g % 3]::int[] AS iarr,
+       (g % 7) * 2.0 + g * 0.01 + (g % 24) * 0.1 + (g * 7 % 11) AS y
+FROM generate_series(1, 400) g;
+CREATE VIEW tf_time_sql AS
+SELECT id, y, extract(epoch FROM d)::float8 AS d, extract(epoch FROM ts)::float8 AS ts,
+       extract(epoch FROM lt)::float8 AS lt,
+       extract(dow FROM d)::int::text AS d_dow, lpad(extract(hour FROM ts AT TIME ZONE 'UTC')::int::text, 2, '0') AS ts_hour,
+       lpad(extract(month FROM ts AT TIME ZONE 'UTC')::int::text, 2, '0') AS ts_month,
+       extract(quarter FROM lt)::int::text AS lt_quarter,
+       arr[1] AS arr1, arr[2] AS arr2, iarr[1] AS iarr1, iarr[2] AS iarr2
+FROM tf_time;
+SELECT model FROM mlops.train('tf_time', 'tf_time', 'y', 'linear',
+    '{"date_parts": {"d": ["dow"], "ts": ["hour", "month"], "lt": ["quarter"]}}',
+    features => '{d,ts,lt,arr,iarr}', test_size => 0);
+SELECT model FROM mlops.train('tf_time_sql', 'tf_time_sql', 'y', 'linear',
+    features => '{d,ts,lt,arr1,arr2,iarr1,iarr2,d_dow,ts_hour,ts_month,lt_quarter}', test_size => 0);
+SELECT array_length(mlops.feature_names('tf_time'), 1) AS features,
+       (mlops.feature_names('tf_time'))[1:8] AS first_eight;
+SELECT jsonb_path_query_array(features, '$[*] ? (@.name == "ts")') AS ts,
+       jsonb_path_query_array(features, '$[*] ? (@.name == "iarr")') AS iarr
+FROM mlops.versions WHERE model = 'tf_time';
+SELECT max(abs(mlops.predict('tf_time', t) - mlops.predict('tf_time_sql', v))) < 1e-9 AS same_scores
+FROM tf_time t JOIN tf_time_sql v USING (id);
+CREATE TEMP TABLE tf_time_ny AS SELECT id, mlops.predict('tf_time', t) AS p FROM tf_time t;
+SET TimeZone = 'Asia/Tokyo';
+SELECT bool_and(mlops.predict('tf_time', t) = n.p) AS timezone_invariant
+FROM tf_time t JOIN tf_time_ny n USING (id);
+RESET TimeZone;
+SELECT model FROM mlops.train('tf_time2', 'tf_time', 'y', 'linear', '{"date_parts": ["hour", "dow"]}',
+                              features => '{d,ts}', test_size => 0);
+SELECT count(*) FILTER (WHERE f LIKE 'd.%') AS d_parts, count(*) FILTER (WHERE f LIKE 'ts.%') AS ts_parts
+FROM unnest(mlops.feature_names('tf_time2')) f;
+-- scoring: another length, another time type, a NULL element
+SELECT pg_temp.try($$SELECT mlops.predict('tf_time', r) FROM (SELECT d, ts, lt, ARRAY[1, 2, 3]::float8[] AS arr, iarr FROM tf_time LIMIT 1) r$$);
+SELECT pg_temp.try($$SELECT mlops.predict('tf_time', r) FROM (SELECT d, ts::timestamp AS ts, lt, arr, iarr FROM tf_time LIMIT 1) r$$);
+SELECT mlops.predict('tf_time', r) IS NULL AS null_element
+FROM (SELECT d, ts, lt, ARRAY[1, NULL]::float8[] AS arr, iarr FROM tf_time LIMIT 1) r;
+-- errors
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', '{"date_parts": {"d": ["hour"]}}', features => '{d}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', '{"date_parts": {"arr": ["dow"]}}', features => '{d,arr}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', '{"date_parts": {"nope": ["dow"]}}', features => '{d}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', '{"date_parts": ["week"]}', features => '{d}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', '{"date_parts": "dow"}', features => '{d}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', '{"impute": {"arr": "mean"}}', features => '{arr}')$$);
+UPDATE tf_time SET arr = ARRAY[1, 2, 3] WHERE id = 7;
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', features => '{d,arr}')$$);
+UPDATE tf_time SET arr = ARRAY[[1, 2], [3, 4]] WHERE id = 7;
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', features => '{d,arr}')$$);
+CREATE TABLE tf_textarr AS SELECT y, ARRAY['a', 'b'] AS tags FROM tf_time;
+SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_textarr', 'y', 'linear')$$);
+
 -- max_categories: the most frequent stay (cyl 8: 14 rows, 4: 11, 6: 7),
 -- the rest pool into __other__, the same fit as a view doing it by hand;
 -- a value pooled at training scores as __other__
@@ -536,7 +596,7 @@ DROP TABLE tf_wide;
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, '\x00'::bytea, mpg, cyl) FROM mtcars$$);
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, NULL::bytea, mpg, cyl) FROM mtcars$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
-DROP VIEW tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed;
-DROP TABLE tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
+SELECT mlops.drop_model(m) FROM unnest('{tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
+DROP VIEW tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed, tf_time_sql;
+DROP TABLE tf_time, tf_textarr, tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
 DROP TYPE tf_gear;
