@@ -96,6 +96,9 @@ typedef struct MlopsSpecColumn
 	double		impute_value;	/* unless MLOPS_IMPUTE_DROP */
 	MlopsDatePart part;			/* a date or time column's categorical part */
 	int			array_length;	/* an array column's elements */
+	/* numeric, time and array columns with scale: (x - shift) / scale each */
+	double	   *shift;			/* width values, or NULL: not scaled */
+	double	   *scale;
 	int			ncategories;
 	char	  **categories;		/* in the column's order (collation, enum) */
 	int			offset;			/* first feature; derived */
@@ -107,6 +110,7 @@ typedef struct MlopsFeatureSpec
 	int			ncolumns;
 	MlopsSpecColumn *columns;
 	int			nfeat;			/* features in all; derived */
+	bool		scaled;			/* a column has a shift and scale; derived */
 } MlopsFeatureSpec;
 
 #define MLOPS_SPEC_MAGIC "MLOPSSPC"

@@ -46,7 +46,12 @@ typedef struct MlopsSpecRequest
 	const MlopsImpute *impute;	/* per column (numeric and boolean ones) */
 	const uint32 *parts;		/* per column: 1 << MlopsDatePart, a time one's parts */
 	double		impute_value;	/* for MLOPS_IMPUTE_CONSTANT */
+	int			scale;			/* MLOPS_SCALE_*: of numeric, time and array columns */
 } MlopsSpecRequest;
+
+#define MLOPS_SCALE_NONE 0
+#define MLOPS_SCALE_STANDARD 1		/* (x - mean) / population sd, as sklearn */
+#define MLOPS_SCALE_MINMAX 2		/* (x - min) / (max - min), into [0, 1] */
 
 typedef struct MlopsSpecEncoder MlopsSpecEncoder;
 
@@ -57,6 +62,8 @@ extern bool MlopsColumnKindFor(Oid type, MlopsColumnKind *kind,
 extern MlopsFeatureSpec *MlopsLearnSpec(const MlopsSpecRequest *req);
 extern Jsonb *MlopsSpecJson(const MlopsFeatureSpec *spec);
 extern char *MlopsSpecArgsSql(const MlopsFeatureSpec *spec, const char *target_sql);
+extern const double *MlopsSpecScaleArray(const MlopsFeatureSpec *spec,
+										 const double *x, double *out);
 extern MlopsSpecEncoder *MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec,
 												const Oid *types,
 												const char *model);

@@ -11,7 +11,9 @@
  *	 kind | family << 2 | flags << 5, for a date or time column u8 part
  *	 (MlopsDatePart), then for a categorical column u32 ncategories and the
  *	 categories, for an array u32 length, for any other u8 impute
- *	 (MlopsImpute) and, unless drop, the f64 that stands in for NULL.
+ *	 (MlopsImpute) and, unless drop, the f64 that stands in for NULL;
+ *	 then for numeric, time and array columns u8 scaled and, if 1, the
+ *	 f64 shift and scale of each of its features.
  *
  * A column's features: numeric and boolean one; categorical one per
  * category but the first when MLOPS_SPEC_DROP_FIRST (the reference
@@ -94,6 +96,21 @@ AllDistinct(char *const *strs, int n)
 	return distinct;
 }
 
+/* Is a scaled column's scaling usable: a number, finite, scales above 0? */
+static bool
+ScalingOk(const MlopsSpecColumn *c)
+{
+	int			n = c->kind == MLOPS_COLUMN_ARRAY ? c->array_length : 1;
+	int			j;
+
+	if (c->kind != MLOPS_COLUMN_NUMERIC && c->kind != MLOPS_COLUMN_ARRAY)
+		return false;
+	for (j = 0; j < n; j++)
+		if (!isfinite(c->shift[j]) || !isfinite(c->scale[j]) || !(c->scale[j] > 0))
+			return false;
+	return true;
+}
+
 /*
  * Check a spec and derive each column's offset and width and the
  * feature count.  False, with *error, when it is not a valid spec.
@@ -128,6 +145,11 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 			*error = "invalid column encoding";
 			return false;
 		}
+		if (c->shift != NULL && !ScalingOk(c))
+		{
+			*error = "invalid scaling";
+			return false;
+		}
 		if (c->kind == MLOPS_COLUMN_ARRAY)
 			width = c->array_length;
 		else if (c->kind != MLOPS_COLUMN_CATEGORICAL)
@@ -160,12 +182,16 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 	}
 	pfree(names);
 	spec->nfeat = off;
+	spec->scaled = false;
+	for (i = 0; i < spec->ncolumns; i++)
+		spec->scaled |= spec->columns[i].shift != NULL;
 	return true;
 }
 
 /*
- * Is every column a number (not a date or time), without imputation: one
- * feature each, named as the column, a row with a NULL skipped?
+ * Is every column a number (not a date or time), without imputation or
+ * scaling: one feature each, named as the column, a row with a NULL
+ * skipped?
  */
 bool
 MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
@@ -175,7 +201,7 @@ MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
 	for (i = 0; i < spec->ncolumns; i++)
 		if (spec->columns[i].kind != MLOPS_COLUMN_NUMERIC ||
 			MLOPS_IS_TIME_FAMILY(spec->columns[i].family) ||
-			spec->columns[i].impute != MLOPS_IMPUTE_DROP)
+			spec->columns[i].impute != MLOPS_IMPUTE_DROP || spec->columns[i].shift != NULL)
 			return false;
 	return true;
 }
@@ -229,6 +255,46 @@ MlopsSpecFeatureNames(const MlopsFeatureSpec *spec)
  */
 #define PACK(c) ((c)->kind | ((c)->family << 2) | ((c)->flags << 5))
 
+/* A numeric or array column's scaling: u8 scaled, then shift, scale pairs. */
+static void
+WriteScaling(StringInfo buf, const MlopsSpecColumn *c)
+{
+	unsigned char scaled = c->shift != NULL;
+	int			n = c->kind == MLOPS_COLUMN_ARRAY ? c->array_length : 1;
+	int			j;
+
+	appendBinaryStringInfo(buf, (char *) &scaled, 1);
+	for (j = 0; scaled && j < n; j++)
+	{
+		MlopsPutF64(buf, c->shift[j]);
+		MlopsPutF64(buf, c->scale[j]);
+	}
+}
+
+static bool
+ReadScaling(MlopsReader *r, MlopsSpecColumn *c)
+{
+	uint64		scaled = MlopsGetLE(r, 1);
+	int			n = c->kind == MLOPS_COLUMN_ARRAY ? c->array_length : 1;
+	int			j;
+
+	if (!r->ok || scaled > 1)
+		return false;
+	if (scaled == 0)
+		return true;
+	/* 16 bytes a feature: reject before palloc */
+	if (r->left < (Size) n * 16)
+		return false;
+	c->shift = palloc(sizeof(double) * n);
+	c->scale = palloc(sizeof(double) * n);
+	for (j = 0; j < n; j++)
+	{
+		c->shift[j] = MlopsGetF64(r);
+		c->scale[j] = MlopsGetF64(r);
+	}
+	return r->ok;
+}
+
 /* Append the spec's binary form. */
 void
 MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec)
@@ -268,22 +334,23 @@ MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec)
 			appendBinaryStringInfo(buf, (char *) &part, 1);
 		}
 		if (c->kind == MLOPS_COLUMN_ARRAY)
-		{
 			MlopsPutU32(buf, c->array_length);
-			continue;
-		}
-		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+		else if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 		{
 			unsigned char impute = (unsigned char) c->impute;
 
 			appendBinaryStringInfo(buf, (char *) &impute, 1);
 			if (c->impute != MLOPS_IMPUTE_DROP)
 				MlopsPutF64(buf, c->impute_value);
-			continue;
 		}
-		MlopsPutU32(buf, c->ncategories);
-		for (j = 0; j < c->ncategories; j++)
-			MlopsPutString(buf, c->categories[j]);
+		else
+		{
+			MlopsPutU32(buf, c->ncategories);
+			for (j = 0; j < c->ncategories; j++)
+				MlopsPutString(buf, c->categories[j]);
+		}
+		if (c->kind == MLOPS_COLUMN_NUMERIC || c->kind == MLOPS_COLUMN_ARRAY)
+			WriteScaling(buf, c);
 	}
 	pfree(types);
 	pfree(type_of);
@@ -365,9 +432,8 @@ MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
 				return false;
 			}
 			c->array_length = (int) len;
-			continue;
 		}
-		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+		else if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 		{
 			c->impute = (MlopsImpute) MlopsGetLE(r, 1);
 			if (c->impute != MLOPS_IMPUTE_DROP)
@@ -377,8 +443,18 @@ MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
 				*error = "invalid imputation";
 				return false;
 			}
+		}
+		if (c->kind == MLOPS_COLUMN_NUMERIC || c->kind == MLOPS_COLUMN_ARRAY)
+		{
+			if (!ReadScaling(r, c))
+			{
+				*error = "invalid scaling";
+				return false;
+			}
 			continue;
 		}
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+			continue;
 		ncat = (uint32) MlopsGetLE(r, 4);
 		/* each category needs at least 2 bytes */
 		if (!r->ok || ncat > MLOPS_MAX_FEATURES + 1 || r->left < (Size) ncat * 2)

@@ -204,6 +204,8 @@ mlops_predict(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat);
+	x = MlopsSpecScaleArray(r->model->spec, x,
+							((PredictState *) fcinfo->flinfo->fn_extra)->x);
 	PG_RETURN_FLOAT8(PredictValue(r->model, MlopsPredict(r->model, x)));
 }
 
@@ -489,7 +491,9 @@ CallFeatures(FunctionCallInfo fcinfo, Resolved *r, bool check)
 							format_type_be(argtype))));
 	}
 	if (ps->argkind == ARG_ARRAY)
-		return NumericArrayFeatures(r, ps, PG_GETARG_ARRAYTYPE_P(1));
+		return MlopsSpecScaleArray(r->model->spec,
+								   NumericArrayFeatures(r, ps, PG_GETARG_ARRAYTYPE_P(1)),
+								   ps->x);
 
 	td = PG_GETARG_HEAPTUPLEHEADER(1);
 	typid = HeapTupleHeaderGetTypeId(td);

@@ -27,6 +27,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -840,6 +841,7 @@ MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 {
 	const MlopsFeatureSpec *spec = enc->spec;
 	int			i;
+	int			j;
 
 	for (i = 0; i < spec->ncolumns; i++)
 	{
@@ -884,8 +886,36 @@ MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 					out[c->ncategories - drop] = 1.0;
 				break;
 		}
+		if (c->shift != NULL)
+			for (j = 0; j < c->width; j++)
+				out[j] = (out[j] - c->shift[j]) / c->scale[j];
 	}
 	return true;
+}
+
+/*
+ * A feature array as the array form of scoring takes it (raw values, as
+ * mlops.feature_names lists them), scaled as the spec says into out; x
+ * itself when nothing is scaled.
+ */
+const double *
+MlopsSpecScaleArray(const MlopsFeatureSpec *spec, const double *x, double *out)
+{
+	int			i;
+	int			j;
+
+	if (!spec->scaled)
+		return x;
+	if (out != x)
+		memcpy(out, x, sizeof(double) * spec->nfeat);
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+
+		for (j = 0; c->shift != NULL && j < c->width; j++)
+			out[c->offset + j] = (x[c->offset + j] - c->shift[j]) / c->scale[j];
+	}
+	return out;
 }
 
 /*
@@ -1192,6 +1222,86 @@ LearnColumnStats(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 	}
 }
 
+/* Feature j of a numeric, time or array column, as float8 SQL. */
+static char *
+ElementExpr(const MlopsSpecColumn *c, int j)
+{
+	const char *col = quote_identifier(c->name);
+
+	if (c->kind != MLOPS_COLUMN_ARRAY)
+		return NumberExpr(c);
+	return psprintf("(%s)[pg_catalog.array_lower(%s, 1) + %d]::pg_catalog.float8", col, col, j);
+}
+
+/*
+ * The shift and scale of every numeric, time and array column's features
+ * (standard: the mean and population standard deviation, as sklearn's
+ * StandardScaler; minmax: the least value and the range), over the
+ * values the rows training reads hold, in one scan; a feature of one
+ * value gets a scale of 1, as sklearn gives it.  SPI is connected.
+ */
+static void
+LearnScaling(const MlopsSpecRequest *req, MlopsFeatureSpec *spec, const char *where)
+{
+	StringInfoData sql;
+	const char *f1 = req->scale == MLOPS_SCALE_STANDARD ? "avg" : "min";
+	const char *f2 = req->scale == MLOPS_SCALE_STANDARD ? "stddev_pop" : "max";
+	int			n = 0;
+	int			att = 1;
+	int			i;
+	int			j;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+
+		if (c->kind != MLOPS_COLUMN_NUMERIC && c->kind != MLOPS_COLUMN_ARRAY)
+			continue;
+		for (j = 0; j < (c->kind == MLOPS_COLUMN_ARRAY ? c->array_length : 1); j++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			appendStringInfo(&sql, "%spg_catalog.%s(%s), pg_catalog.%s(%s)", n++ ? ", " : "",
+							 f1, ElementExpr(c, j), f2, ElementExpr(c, j));
+		}
+	}
+	if (n == 0)
+		return;
+	appendStringInfo(&sql, " FROM %s%s", req->relname, where);
+	if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "reading the columns' scaling failed");
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		MlopsSpecColumn *c = &spec->columns[i];
+		int			w = c->kind == MLOPS_COLUMN_ARRAY ? c->array_length : 1;
+
+		if (c->kind != MLOPS_COLUMN_NUMERIC && c->kind != MLOPS_COLUMN_ARRAY)
+			continue;
+		c->shift = palloc(sizeof(double) * w);
+		c->scale = palloc(sizeof(double) * w);
+		for (j = 0; j < w; j++)
+		{
+			bool		null1;
+			bool		null2;
+			double		a = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc, att++, &null1));
+			double		b = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc, att++, &null2));
+			double		scale = req->scale == MLOPS_SCALE_STANDARD ? b : b - a;
+
+			if (null1 || null2 || !isfinite(a) || !isfinite(scale))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("column \"%s\" cannot be scaled: its values are %s", c->name,
+								null1 || null2 ? "all NULL" : "too large or not finite"),
+						 errhint("Leave the column out, or train without scale.")));
+			c->shift[j] = a;
+			c->scale[j] = scale > 0 ? scale : 1.0;
+		}
+	}
+}
+
 /*
  * Learn the spec of the request's columns: each column's kind from its
  * type (a date or time column also gives a categorical column per part
@@ -1253,6 +1363,8 @@ MlopsLearnSpec(const MlopsSpecRequest *req)
 	for (i = 0; i < ncat; i += CATEGORY_CHUNK)
 		LearnCategories(req, spec, cats + i, Min(CATEGORY_CHUNK, ncat - i), where.data);
 	LearnColumnStats(req, spec, where.data);
+	if (req->scale != MLOPS_SCALE_NONE)
+		LearnScaling(req, spec, where.data);
 	for (i = 0; i < ncat; i++)
 		CheckCategorical(req, &spec->columns[cats[i]]);
 	if (!MlopsSpecLayout(spec, &error))
@@ -1296,6 +1408,18 @@ MlopsSpecJson(const MlopsFeatureSpec *spec)
 		if (c->kind == MLOPS_COLUMN_ARRAY)
 			appendStringInfo(&s, ", \"encoding\": \"elements\", \"length\": %d",
 							 c->array_length);
+		if (c->shift != NULL)
+		{
+			int			w = c->kind == MLOPS_COLUMN_ARRAY ? c->array_length : 1;
+
+			appendStringInfoString(&s, ", \"shift\": [");
+			for (j = 0; j < w; j++)
+				appendStringInfo(&s, "%s%.17g", j ? ", " : "", c->shift[j]);
+			appendStringInfoString(&s, "], \"scale\": [");
+			for (j = 0; j < w; j++)
+				appendStringInfo(&s, "%s%.17g", j ? ", " : "", c->scale[j]);
+			appendStringInfoChar(&s, ']');
+		}
 		if (c->impute != MLOPS_IMPUTE_DROP)
 		{
 			appendStringInfo(&s, ", \"impute\": \"%s\"", MlopsImputeName(c->impute));

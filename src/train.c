@@ -86,6 +86,7 @@ typedef struct TrainArgs
 	char	   *impute_all;		/* "impute": one strategy for every column, */
 	Jsonb	   *impute_columns; /* or an object of column: strategy; or NULL */
 	Jsonb	   *date_parts;		/* an array of parts, or an object of column: parts */
+	int			scale;			/* MLOPS_SCALE_*, unless the family scales itself */
 	double		impute_value;	/* NaN unless given */
 	Oid			target_type;
 	char	   *target_sql;		/* the target as the passes receive it */
@@ -247,8 +248,12 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 	}
 }
 
-/* The feature options, keys of every family's hyperparams. */
+/*
+ * The feature options, keys of every family's hyperparams (a family's own
+ * key of a name, as k-means' and PCA's scale, takes precedence).
+ */
 static const char *const overflow_choices[] = {"other", "error", NULL};
+static const char *const scale_choices[] = {"none", "standard", "minmax", NULL};
 static const MlopsParamDef feature_params[] = {
 	{"max_categories", MLOPS_PARAM_INT, offsetof(TrainArgs, max_categories), 100, 1,
 	MLOPS_MAX_FEATURES, NULL},
@@ -257,6 +262,8 @@ static const MlopsParamDef feature_params[] = {
 	/* any finite number (max <= min: no upper bound); NaN: not given */
 	{"impute_value", MLOPS_PARAM_REAL, offsetof(TrainArgs, impute_value), NAN, -DBL_MAX,
 	-DBL_MAX, NULL},
+	{"scale", MLOPS_PARAM_ENUM, offsetof(TrainArgs, scale), MLOPS_SCALE_NONE, 0, 0,
+	scale_choices},
 	{NULL, 0, 0, 0, 0, 0, NULL}
 };
 
@@ -360,6 +367,14 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 						 errhint("Strategies: \"drop\", \"mean\", \"median\", \"constant\" (with impute_value).")));
 			continue;
 		}
+		for (p = a->algo->params; p->name != NULL; p++)
+			if (strcmp(key, p->name) == 0)
+				break;
+		if (p->name != NULL)
+		{
+			SetParam(p, a->params, &v);
+			continue;
+		}
 		for (p = feature_params; p->name != NULL; p++)
 			if (strcmp(key, p->name) == 0)
 				break;
@@ -368,16 +383,11 @@ ParseHyperparams(Jsonb *hp, TrainArgs *a)
 			SetParam(p, a, &v);
 			continue;
 		}
-		for (p = a->algo->params; p->name != NULL; p++)
-			if (strcmp(key, p->name) == 0)
-				break;
-		if (p->name == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown hyperparameter \"%s\" for algorithm \"%s\"",
-							key, a->algo->name),
-					 errhint("%s takes %s.", a->algo->title, ParamList(a->algo))));
-		SetParam(p, a->params, &v);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown hyperparameter \"%s\" for algorithm \"%s\"",
+						key, a->algo->name),
+				 errhint("%s takes %s.", a->algo->title, ParamList(a->algo))));
 	}
 }
 
@@ -1052,6 +1062,7 @@ LearnSpec(TrainArgs *a)
 	req.overflow_error = a->on_overflow == 1;
 	req.impute = ImputeByColumn(a);
 	req.parts = PartsByColumn(a);
+	req.scale = a->scale;
 	req.impute_value = a->impute_value;
 	a->spec = MlopsLearnSpec(&req);
 	a->encoded = MlopsSpecFeatureNames(a->spec);
@@ -1354,6 +1365,8 @@ HyperparamsJson(const TrainArgs *a)
 										VARSIZE(a->impute_columns)));
 	if (!isnan(a->impute_value))
 		MlopsJsonNumber(&s, "impute_value", a->impute_value);
+	if (a->scale != MLOPS_SCALE_NONE)
+		appendStringInfo(&s, ", \"scale\": \"%s\"", scale_choices[a->scale]);
 	if (a->date_parts != NULL)
 		appendStringInfo(&s, ", \"date_parts\": %s",
 						 JsonbToCString(NULL, &a->date_parts->root, VARSIZE(a->date_parts)));

@@ -113,7 +113,7 @@ Write(const char *name, const MlopsModel *m)
 /*
  * A linear model over typed columns: x numeric (NULL imputed), g categorical (its first
  * category the reference, __other__ and NULL features), b boolean, e an
- * enum's every level, t a timestamptz with its hour, v a real[3]; also
+ * enum's every level, t a timestamptz with its hour, v a real[3], scaled; also
  * written as a spec alone (the training
  * aggregates' argument).
  */
@@ -123,6 +123,8 @@ WriteTyped(const char *name)
 	static char *gcats[] = {"a", "b", "c"};
 	static char *ecats[] = {"low", "mid", "high"};
 	static char *hours[] = {"0", "9", "17"};
+	static double vshift[] = {0.5, -1e300, 0};
+	static double vscale[] = {2, 1e-300, 1};
 	MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
 	MlopsSpecColumn *c = palloc0(sizeof(MlopsSpecColumn) * 7);
 	const char *error;
@@ -151,7 +153,8 @@ WriteTyped(const char *name)
 		.part = MLOPS_PART_HOUR, .flags = MLOPS_SPEC_DROP_FIRST,
 	.ncategories = 3, .categories = hours};
 	c[6] = (MlopsSpecColumn) {.name = "v", .type_name = "real[]",
-	.kind = MLOPS_COLUMN_ARRAY, .family = MLOPS_TYPES_FLOAT, .array_length = 3};
+		.kind = MLOPS_COLUMN_ARRAY, .family = MLOPS_TYPES_FLOAT, .array_length = 3,
+	.shift = vshift, .scale = vscale};
 	spec->ncolumns = 7;
 	spec->columns = c;
 	if (!MlopsSpecLayout(spec, &error))

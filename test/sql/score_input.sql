@@ -197,9 +197,9 @@ UPDATE mlops.model_version v SET artifact = CASE v.version
     WHEN 6 THEN set_byte(artifact, 40, get_byte(artifact, 40) # 1)
     -- a NaN first coefficient (after the feature spec: its 3 type names
     -- "double precision", "integer", "numeric" and columns a, b, c, each
-    -- with its imputation byte; the class count, the label kind, the flags
-    -- and the intercept), resealed so the checksum matches
-    WHEN 7 THEN pg_temp.reseal(overlay(artifact PLACING '\x000000000000f87f'::bytea FROM 110))
+    -- with its imputation and scaling bytes; the class count, the label
+    -- kind, the flags and the intercept), resealed so the checksum matches
+    WHEN 7 THEN pg_temp.reseal(overlay(artifact PLACING '\x000000000000f87f'::bytea FROM 113))
     -- the spec's column count says 4 but 3 are present; 2^32 - 1
     WHEN 8 THEN pg_temp.reseal(set_byte(artifact, 64, 4))
     WHEN 9 THEN pg_temp.reseal(overlay(artifact PLACING '\xffffffff'::bytea FROM 65))

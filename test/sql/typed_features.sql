@@ -5,7 +5,8 @@
 -- and glm with factor and logical predictors (treatment coding), the row
 -- form of scoring on other row types, unseen and pooled categories, NULL
 -- as a category, imputation of NULL numbers, dates and times with their
--- parts, fixed-length arrays, and the errors, each with its SQLSTATE.
+-- parts, fixed-length arrays, scaling, and the errors, each with its
+-- SQLSTATE.
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/include/try.sql
@@ -527,6 +528,46 @@ SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_time', 'y', 'linear', featu
 CREATE TABLE tf_textarr AS SELECT y, ARRAY['a', 'b'] AS tags FROM tf_time;
 SELECT pg_temp.try($$SELECT mlops.train('tf_e6', 'tf_textarr', 'y', 'linear')$$);
 
+-- scale: numeric, time and array features as (x - shift) / scale, learned
+-- at training (standard: mean and population sd, as sklearn's
+-- StandardScaler; minmax: least value and range), applied by the model to
+-- rows and to the array form's raw values alike; least squares with an
+-- intercept is invariant to it, a ridge fit equals one on a view scaled
+-- by SQL; indicators are not scaled
+SELECT model FROM mlops.train('tf_std', 'mtcars', 'mpg', 'linear', '{"scale": "standard"}',
+                              features => '{wt,hp,cyl,am}', test_size => 0);
+SELECT model FROM mlops.train('tf_minmax', 'mtcars', 'mpg', 'linear', '{"scale": "minmax"}',
+                              features => '{wt,hp,cyl,am}', test_size => 0);
+SELECT model FROM mlops.train('tf_raw', 'mtcars', 'mpg', 'linear', features => '{wt,hp,cyl,am}', test_size => 0);
+SELECT hyperparams->'scale' AS scale, jsonb_path_query_array(features, '$[*].shift') AS shift,
+       jsonb_path_query_array(features, '$[*].scale') AS scale
+FROM mlops.versions WHERE model = 'tf_std';
+SELECT abs((v.features->0->'shift'->>0)::float8 - avg(m.wt)) < 1e-12 AS mean_ok,
+       abs((v.features->0->'scale'->>0)::float8 - stddev_pop(m.wt)) < 1e-12 AS sd_ok
+FROM mlops.versions v, mtcars m WHERE v.model = 'tf_std' GROUP BY v.features;
+SELECT max(abs(mlops.predict('tf_std', m) - mlops.predict('tf_raw', m))) < 1e-10 AS std_invariant,
+       max(abs(mlops.predict('tf_minmax', m) - mlops.predict('tf_raw', m))) < 1e-10 AS minmax_invariant,
+       max(abs(mlops.predict('tf_std', ARRAY[wt, hp, (cyl = '6')::int, (cyl = '8')::int, am::int])
+               - mlops.predict('tf_std', m))) < 1e-12 AS array_form_scaled
+FROM mtcars m;
+SELECT max(abs(s.estimate - r.estimate * sd)) < 1e-9 AS coef_in_sd_units
+FROM mlops.coefficients('tf_std') s JOIN mlops.coefficients('tf_raw') r USING (term),
+     LATERAL (SELECT CASE term WHEN 'wt' THEN stddev_pop(wt) WHEN 'hp' THEN stddev_pop(hp) ELSE 1 END AS sd
+              FROM mtcars) d
+WHERE term <> '(Intercept)';
+CREATE VIEW tf_scaled AS
+SELECT id, mpg, (wt - avg(wt) OVER ()) / stddev_pop(wt) OVER () AS wt,
+       (hp - avg(hp) OVER ()) / stddev_pop(hp) OVER () AS hp, cyl, am FROM mtcars;
+SELECT model FROM mlops.train('tf_ridge_std', 'mtcars', 'mpg', 'linear', '{"alpha": 2, "scale": "standard"}',
+                              features => '{wt,hp,cyl,am}', test_size => 0);
+SELECT model FROM mlops.train('tf_ridge_sql', 'tf_scaled', 'mpg', 'linear', '{"alpha": 2}',
+                              features => '{wt,hp,cyl,am}', test_size => 0);
+SELECT max(abs(a.estimate - b.estimate)) < 1e-10 AS ridge_same_fit
+FROM mlops.coefficients('tf_ridge_std') a JOIN mlops.coefficients('tf_ridge_sql') b USING (term);
+-- k-means and PCA keep the scale of their own (none or standard)
+SELECT pg_temp.try($$SELECT mlops.train('tf_e7', 'mtcars', NULL, 'kmeans', '{"k": 2, "scale": "minmax"}', features => '{wt,hp}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('tf_e7', 'mtcars', 'mpg', 'linear', '{"scale": "robust"}', features => '{wt,hp}')$$);
+
 -- max_categories: the most frequent stay (cyl 8: 14 rows, 4: 11, 6: 7),
 -- the rest pool into __other__, the same fit as a view doing it by hand;
 -- a value pooled at training scores as __other__
@@ -596,7 +637,7 @@ DROP TABLE tf_wide;
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, '\x00'::bytea, mpg, cyl) FROM mtcars$$);
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, NULL::bytea, mpg, cyl) FROM mtcars$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
-DROP VIEW tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed, tf_time_sql;
+SELECT mlops.drop_model(m) FROM unnest('{tf_std,tf_minmax,tf_raw,tf_ridge_std,tf_ridge_sql,tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
+DROP VIEW tf_scaled, tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed, tf_time_sql;
 DROP TABLE tf_time, tf_textarr, tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
 DROP TYPE tf_gear;
