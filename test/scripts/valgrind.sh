@@ -26,9 +26,10 @@ cd "$(dirname "$0")/../.."
 # scoring input and the parallel aggregates, then every family's suite
 # (train, predict, predict_proba, predict_label, transform, centers,
 # components, their pass aggregates and crafted states) and evaluate
-# (evaluate, confusion_matrix, roc_curve of each task)
+# (evaluate, confusion_matrix, roc_curve of each task) and typed features
+# (the feature spec's learning, encoder and decoder)
 DEFAULT_TESTS="score_input agg_parallel algo_elastic_net algo_kmeans algo_logistic
-    algo_naive_bayes algo_pca evaluate"
+    algo_naive_bayes algo_pca evaluate typed_features"
 TESTS=${VALGRIND_TESTS:-$(echo $DEFAULT_TESTS)}
 BIN=$(pg_config --bindir)
 OUT=build/valgrind

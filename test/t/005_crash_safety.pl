@@ -109,7 +109,8 @@ $node->safe_psql('postgres', q{
 		x float8[];
 		k int;
 	BEGIN
-		FOR r IN SELECT m.name, m.task, v.version, jsonb_array_length(v.features) AS nfeat,
+		FOR r IN SELECT m.name, m.task, v.version,
+		                array_length(mlops.feature_names(m.name || '@' || v.version), 1) AS nfeat,
 		                substring(v.source from 'y_([0-9]+)')::float8 AS expect
 		         FROM mlops.model_version v JOIN mlops.model m USING (model_id)
 		LOOP
@@ -470,6 +471,18 @@ foreach my $round (1 .. 2)
 			delay => 0.2,
 			redo => "SELECT mlops.train('cs_enet', '" . next_view('cs_enet')
 			  . "', 'y', 'elastic_net', '{\"alpha\": 0.5}', test_size => 0, deploy => 'always')");
+		# a categorical feature and scaling: the feature spec is learned
+		# before the passes, and stored with the version or not at all
+		crash_at(
+			point => 'training pass (typed features)',
+			run => "$round.6",
+			setup => "SELECT setval('fam_rows', 1, false)",
+			victim => "SELECT * FROM mlops.train('cs_typed', 'fam_after_500', 'cls', 'logistic', "
+			  . "'{\"scale\": \"standard\"}', features => '{x1,label}', deploy => 'always')",
+			wait => qr{Timeout/PgSleep},
+			delay => 0.2,
+			redo => "SELECT mlops.train('cs_typed', 'fam', 'cls', 'logistic', "
+			  . "'{\"scale\": \"standard\"}', features => '{x1,label}', deploy => 'always')");
 	}
 
 	# --- 2. while writing the version: before the first write (the model's row
