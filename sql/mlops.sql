@@ -683,6 +683,10 @@ CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, VARIADI
     RETURNS internal
     AS 'MODULE_PATHNAME', 'mlops_eval_accum_args'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@._held_out(test_size float8, seed bigint, VARIADIC "any")
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'mlops_held_out'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE @extschema@._eval_state(bytea, float8, bigint, VARIADIC "any") (
     SFUNC = @extschema@._eval_accum,
     STYPE = internal,

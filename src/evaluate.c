@@ -343,6 +343,39 @@ mlops_eval_accum_args(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/*
+ * mlops._held_out(test_size, seed, VARIADIC row) returns boolean: whether
+ * the training split of a version with this test_size and seed holds the
+ * row out, the row given as its training passes receive it (float8
+ * target and features, or a feature spec, the target and the spec's
+ * columns); NULL for a row training skips.  What deploy => 'best'
+ * filters the rows with when the versions read typed columns.
+ */
+PG_FUNCTION_INFO_V1(mlops_held_out);
+Datum
+mlops_held_out(PG_FUNCTION_ARGS)
+{
+	double		test_size;
+	double		y = 0;
+	int			nfeat = 0;
+	const double *x;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("_held_out options must not be NULL")));
+	test_size = PG_GETARG_FLOAT8(0);
+	if (!(test_size >= 0 && test_size < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("test_size must be at least 0 and less than 1, not %g", test_size)));
+	x = MlopsTrainingRowArgs(fcinfo, 2, &nfeat, &y);
+	if (x == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(test_size > 0 &&
+				   MlopsRowIsTest(x, nfeat, y, PG_GETARG_INT64(1), test_size));
+}
+
 PGDLLEXPORT Datum mlops_eval_serialize(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum mlops_eval_deserialize(PG_FUNCTION_ARGS);
 

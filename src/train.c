@@ -100,6 +100,8 @@ typedef struct TrainArgs
 } TrainArgs;
 
 static bool HasExactDigits(Oid type);
+struct Compare;
+static void CompareTotalsFrom(MlopsTrainJob *job, struct Compare *cmp, Datum m, bool isnull);
 static void AppendExact(StringInfo sql, const char *col, Oid type);
 
 static bool
@@ -1195,7 +1197,52 @@ typedef struct Compare
 	char	   *problem;		/* why the two cannot be compared, or NULL */
 	const MlopsModel *other;	/* the deployed version's model */
 	MlopsCompare pass;			/* what the family's pass compares with */
+	bool		by_filter;		/* either reads typed columns: CompareFiltered */
 } Compare;
+
+/*
+ * Why the deployed version's spec cannot read the relation's rows, or
+ * NULL: a column it reads missing, of another type family, unreadable by
+ * the current role, or the target.
+ */
+static char *
+SpecColumnProblem(const TrainArgs *a, const MlopsFeatureSpec *spec, int32 version)
+{
+	Relation	rel = relation_open(a->relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	char	   *problem = NULL;
+	int			i;
+
+	for (i = 0; i < spec->ncolumns && problem == NULL; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+		Form_pg_attribute att = LookUpColumn(desc, c->name);
+		MlopsColumnKind kind;
+		MlopsTypeFamily family;
+
+		if (att == NULL)
+			problem = psprintf("Version %d reads column \"%s\", which relation %s does not have.",
+							   version, c->name, a->relname);
+		else if (!MlopsColumnKindFor(att->atttypid, &kind, &family) || family != c->family ||
+				 (kind == MLOPS_COLUMN_ARRAY) != (c->kind == MLOPS_COLUMN_ARRAY))
+			problem = psprintf("Version %d reads column \"%s\" as %s, which has type %s in relation %s.",
+							   version, c->name, c->type_name, format_type_be(att->atttypid),
+							   a->relname);
+		else if (a->target != NULL && strcmp(c->name, a->target) == 0)
+			problem = psprintf("Version %d reads column \"%s\", the target.", version, c->name);
+		else if (pg_class_aclcheck(a->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+				 pg_attribute_aclcheck(a->relid, att->attnum, GetUserId(),
+									   ACL_SELECT) != ACLCHECK_OK)
+			problem = psprintf("Version %d reads column \"%s\" of relation %s, which the current role may not read.",
+							   version, c->name, a->relname);
+	}
+	/* the new version's row as separate arguments, for mlops._held_out */
+	if (problem == NULL && MlopsSpecIsPlain(a->spec) && a->nfeat > MLOPS_MAX_ARGS_FEATURES)
+		problem = psprintf("The new version reads %d columns, more than a comparison with version %d, which reads typed columns, can read (%d).",
+						   a->nfeat, version, MLOPS_MAX_ARGS_FEATURES);
+	relation_close(rel, AccessShareLock);
+	return problem;
+}
 
 /*
  * Look the deployed version up (as the catalog owner: DeployFor made sure
@@ -1246,8 +1293,9 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	cmp->other = model;
 	if (!MlopsSpecIsPlain(a->spec) || !MlopsSpecIsPlain(model->spec))
 	{
-		cmp->problem = psprintf("Version %d and the new version cannot be compared on held-out rows yet when either reads boolean or categorical columns.",
-								ref.version);
+		cmp->by_filter = true;
+		cmp->pass.artifact = PointerGetDatum(artifact);
+		cmp->problem = SpecColumnProblem(a, model->spec, ref.version);
 		return;
 	}
 
@@ -1322,7 +1370,8 @@ TrainJob(TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 	job->label_kind = a->label_kind;
 	job->nclasses = a->nclasses;
 	job->classes = a->classes;
-	job->compare = cmp->deployed && cmp->problem == NULL ? &cmp->pass : NULL;
+	job->compare = cmp->deployed && cmp->problem == NULL && !cmp->by_filter ?
+		&cmp->pass : NULL;
 	if (a->classes_sampled)
 		job->class_check_sql =
 			psprintf("pg_catalog.count(*) FILTER (WHERE %s IS NOT NULL AND %s IS NULL)",
@@ -1489,48 +1538,95 @@ ScoreProblem(const Compare *cmp, const MlopsModel *cand, const char *cand_name)
 	return NULL;
 }
 
+/* ARRAY[columns]::float8[] of feature names, in SQL. */
+static void
+AppendFloatArray(StringInfo sql, char **names, int n)
+{
+	int			i;
+
+	appendStringInfoString(sql, "ARRAY[");
+	for (i = 0; i < n; i++)
+		appendStringInfo(sql, "%s%s::pg_catalog.float8", i ? ", " : "", quote_identifier(names[i]));
+	appendStringInfoString(sql, "]::pg_catalog.float8[]");
+}
+
 /*
- * deploy => 'best' for a family whose passes do not compare: score the
- * deployed version with the evaluation pass on the rows the new version
- * held out (the split decided from the new version's features and
- * target, so exactly its test rows; every row for clustering), and
- * compare its score with the new version's, which the same rows gave.
+ * The evaluation pass of the deployed version on the new version's
+ * held-out rows.  Both plain: the deployed version's features and the new
+ * one's, which decide the split, as arrays.  Either reading typed columns
+ * (by_filter): the rows mlops._held_out says the new version's split
+ * holds out, each version's row read through its own spec.
+ */
+static char *
+ScoreCompareSql(const TrainArgs *a, const Compare *cmp)
+{
+	const MlopsModel *o = cmp->other;
+	const char *target_sql = a->target_sql ? a->target_sql : "NULL::pg_catalog.float8";
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	if (!cmp->by_filter)
+	{
+		appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s, ", target_sql);
+		AppendFloatArray(&sql, o->feature_names, o->nfeat);
+		appendStringInfoString(&sql, ", ");
+		AppendFloatArray(&sql, a->features, a->nfeat);
+		appendStringInfo(&sql, ") FROM %s", a->relname);
+		return sql.data;
+	}
+	appendStringInfoString(&sql, "SELECT mlops._eval_state($1, 0, 0, ");
+	if (MlopsSpecIsPlain(o->spec))
+	{
+		appendStringInfo(&sql, "%s, ", target_sql);
+		AppendFloatArray(&sql, o->feature_names, o->nfeat);
+	}
+	else
+		appendStringInfoString(&sql, MlopsSpecArgsSql(o->spec, a->target_sql));
+	appendStringInfo(&sql, ") FROM %s", a->relname);
+	/* clustering is compared on every row */
+	if (a->test_size > 0)
+		appendStringInfo(&sql, " WHERE mlops._held_out($2, $3, %s)", a->row_sql);
+	return sql.data;
+}
+
+/*
+ * deploy => 'best' for a family whose passes do not compare, or when
+ * either version reads typed columns: score the deployed version with
+ * the evaluation pass on the rows the new version held out (the split
+ * decided from the new version's features and target, so exactly its
+ * test rows; every row for clustering), and compare its score with the
+ * new version's, which the same rows gave.
  */
 static void
 CompareByScore(const TrainArgs *a, MlopsTrainJob *job, Compare *cmp)
 {
-	CompareTotals *t = &cmp->pass.totals;
 	const char *error;
 	MlopsModel *cand = MlopsArtifactDecode(VARDATA_ANY(job->artifact),
 										   VARSIZE_ANY_EXHDR(job->artifact), &error);
-	StringInfoData sql;
 	Oid			types[3] = {BYTEAOID, FLOAT8OID, INT8OID};
 	Datum		values[3];
 	bool		isnull;
 	Datum		m;
-	JsonbValue *metric;
-	int			i;
 
 	if (cand == NULL)
 		elog(ERROR, "the new version's artifact is invalid: %s", error);
 	cmp->problem = ScoreProblem(cmp, cand, "the new version");
 	if (cmp->problem != NULL)
 		return;
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT mlops._eval_state($1, $2, $3, %s, ARRAY[",
-					 a->target_sql ? a->target_sql : "NULL::pg_catalog.float8");
-	for (i = 0; i < cmp->other->nfeat; i++)
-		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(cmp->other->feature_names[i]));
-	appendStringInfoString(&sql, "]::pg_catalog.float8[], ARRAY[");
-	for (i = 0; i < a->nfeat; i++)
-		appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(a->features[i]));
-	appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", a->relname);
 	values[0] = cmp->pass.artifact;
 	values[1] = Float8GetDatum(a->test_size);
 	values[2] = Int64GetDatum(a->seed);
-	m = MlopsRunPass(sql.data, 3, types, values, &isnull);
+	m = MlopsRunPass(ScoreCompareSql(a, cmp), 3, types, values, &isnull);
+	CompareTotalsFrom(job, cmp, m, isnull);
+}
+
+/* The totals of a comparison by score, from the deployed version's metrics. */
+static void
+CompareTotalsFrom(MlopsTrainJob *job, Compare *cmp, Datum m, bool isnull)
+{
+	CompareTotals *t = &cmp->pass.totals;
+	JsonbValue *metric;
+
 	metric = getKeyJsonValueFromContainer(&job->metrics->root, "score_metric", 12, NULL);
 	t->by_score = true;
 	t->metric = metric && metric->type == jbvString ?
@@ -1734,6 +1830,8 @@ mlops_train(PG_FUNCTION_ARGS)
 		PrepareCompare(&a, &cmp);
 	TrainJob(&a, &cmp, &job);
 	if (job.compare != NULL && !job.compare->totals.done)
+		CompareByScore(&a, &job, &cmp);
+	if (cmp.by_filter && cmp.problem == NULL)
 		CompareByScore(&a, &job, &cmp);
 
 	TimestampDifference(start, GetCurrentTimestamp(), &secs, &usecs);

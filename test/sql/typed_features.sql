@@ -610,10 +610,25 @@ CREATE TABLE tf_char AS SELECT id, mpg, wt, cyl::char(4) AS cyl FROM mtcars;
 SELECT model FROM mlops.train('tf_char', 'tf_char', 'mpg', 'linear', features => '{wt,cyl}', test_size => 0);
 SELECT mlops.feature_names('tf_char');
 
--- deploy => 'best' cannot yet compare versions with such columns: the
--- deployed version stays, and a NOTICE says why
-SELECT version, deployed FROM mlops.train('tf_lm', 'mtcars', 'mpg', 'linear',
-                                          features => '{wt,cyl,am}');
+-- deploy => 'best' with typed columns: the deployed version is scored on
+-- the rows the new version's split holds out, each reading the rows
+-- through its own spec (a plain numeric version, a typed one), and the
+-- scores on those rows go to the deployment's detail
+CREATE TABLE tf_cmp AS SELECT m.*, (m.id * 7919) % 13 AS h FROM mtcars m CROSS JOIN generate_series(1, 6) g;
+UPDATE tf_cmp SET mpg = mpg + ((h - 6) / 10.0);
+SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt}');
+SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt,cyl,am}');
+SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{cyl}');
+SELECT version, detail - 'relation' AS detail FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at;
+SELECT v.metrics->>'n' = d.detail->>'n' AS same_rows,
+       (v.metrics->>'r2')::float8 = (d.detail->'candidate'->>'score')::float8 AS same_score
+FROM mlops.versions v JOIN mlops.deployments d USING (model, version)
+WHERE v.model = 'tf_cmp' AND v.version = 2;
+SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt,cyl,am,hp}');
+SELECT version FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at DESC LIMIT 1;
+-- the deployed version reads a column the new relation lacks: kept, with a NOTICE
+CREATE VIEW tf_cmp_nocyl AS SELECT id, mpg, wt, am, hp FROM tf_cmp;
+SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp_nocyl', 'mpg', 'linear', features => '{wt,am,hp}');
 
 -- errors, each with its SQLSTATE
 CREATE TABLE tf_bad AS SELECT id, mpg, wt, NULL::text AS empty, 'one'::text AS single,
@@ -637,7 +652,7 @@ DROP TABLE tf_wide;
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, '\x00'::bytea, mpg, cyl) FROM mtcars$$);
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, NULL::bytea, mpg, cyl) FROM mtcars$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{tf_std,tf_minmax,tf_raw,tf_ridge_std,tf_ridge_sql,tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
-DROP VIEW tf_scaled, tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed, tf_time_sql;
-DROP TABLE tf_time, tf_textarr, tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
+SELECT mlops.drop_model(m) FROM unnest('{tf_cmp,tf_std,tf_minmax,tf_raw,tf_ridge_std,tf_ridge_sql,tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
+DROP VIEW tf_cmp_nocyl, tf_scaled, tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed, tf_time_sql;
+DROP TABLE tf_cmp, tf_time, tf_textarr, tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
 DROP TYPE tf_gear;

@@ -1223,6 +1223,16 @@ $gen{_eval_state} = sub {
 	  . (chance(0.3) ? ', ' . pick('ARRAY[x2]', 'NULL::float8[]', "'{}'::float8[]", array_arg('float8')) : '')
 	  . ') FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty');
 };
+# the held-out test deploy => 'best' filters on: float8 rows, or a feature
+# spec's bytes (bad magic, truncated, NULL) with the target and columns
+$gen{_held_out} = sub {
+	my $spec = pick("'\\x00'::bytea", 'NULL::bytea', "'\\x4d4c4f505353504301'::bytea",
+		"'\\x4d4c4f5053535043010001000000'::bytea");
+	return 'SELECT count(*) FILTER (WHERE mlops._held_out(' . float_arg([ '0', '0.25', '0.999' ])
+	  . ', ' . pick('0', '7', 'NULL') . '::bigint' . join('', map { ", $_" } variadic_args())
+	  . ')) FROM ' . pick('fz_tab', 'fz_nan', 'fz_empty') if chance(0.6);
+	return 'SELECT mlops._held_out(0.25, 0::bigint, ' . $spec . ', y, x1, x2) FROM fz_tab';
+};
 for my $f (qw(_eval_accum _eval_combine _eval_serialize _eval_deserialize _eval_final))
 {
 	$gen{$f} = sub {
@@ -1753,7 +1763,7 @@ my %covers = (
 	transform => 'transform_', centers => 'centers', components => 'components',
 	evaluate => 'evaluate', confusion_matrix => 'confusion_matrix', roc_curve => 'roc_curve',
 	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',
-	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum',
+	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum', _held_out => '_held_out',
 	_naive_bayes_accum => '_naive_bayes_accum',
 	_naive_bayes_combine => '_naive_bayes_combine',
 	_naive_bayes_state => '_naive_bayes_state',
