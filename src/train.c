@@ -1206,9 +1206,10 @@ typedef struct Compare
  * the current role, or the target.
  */
 static char *
-SpecColumnProblem(const TrainArgs *a, const MlopsFeatureSpec *spec, int32 version)
+SpecColumnProblem(Oid relid, const char *relname, const char *target,
+				  const MlopsFeatureSpec *spec, int32 version)
 {
-	Relation	rel = relation_open(a->relid, AccessShareLock);
+	Relation	rel = relation_open(relid, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
 	char	   *problem = NULL;
 	int			i;
@@ -1222,24 +1223,20 @@ SpecColumnProblem(const TrainArgs *a, const MlopsFeatureSpec *spec, int32 versio
 
 		if (att == NULL)
 			problem = psprintf("Version %d reads column \"%s\", which relation %s does not have.",
-							   version, c->name, a->relname);
+							   version, c->name, relname);
 		else if (!MlopsColumnKindFor(att->atttypid, &kind, &family) || family != c->family ||
 				 (kind == MLOPS_COLUMN_ARRAY) != (c->kind == MLOPS_COLUMN_ARRAY))
 			problem = psprintf("Version %d reads column \"%s\" as %s, which has type %s in relation %s.",
 							   version, c->name, c->type_name, format_type_be(att->atttypid),
-							   a->relname);
-		else if (a->target != NULL && strcmp(c->name, a->target) == 0)
+							   relname);
+		else if (target != NULL && strcmp(c->name, target) == 0)
 			problem = psprintf("Version %d reads column \"%s\", the target.", version, c->name);
-		else if (pg_class_aclcheck(a->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
-				 pg_attribute_aclcheck(a->relid, att->attnum, GetUserId(),
+		else if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+				 pg_attribute_aclcheck(relid, att->attnum, GetUserId(),
 									   ACL_SELECT) != ACLCHECK_OK)
 			problem = psprintf("Version %d reads column \"%s\" of relation %s, which the current role may not read.",
-							   version, c->name, a->relname);
+							   version, c->name, relname);
 	}
-	/* the new version's row as separate arguments, for mlops._held_out */
-	if (problem == NULL && MlopsSpecIsPlain(a->spec) && a->nfeat > MLOPS_MAX_ARGS_FEATURES)
-		problem = psprintf("The new version reads %d columns, more than a comparison with version %d, which reads typed columns, can read (%d).",
-						   a->nfeat, version, MLOPS_MAX_ARGS_FEATURES);
 	relation_close(rel, AccessShareLock);
 	return problem;
 }
@@ -1295,7 +1292,13 @@ PrepareCompare(const TrainArgs *a, Compare *cmp)
 	{
 		cmp->by_filter = true;
 		cmp->pass.artifact = PointerGetDatum(artifact);
-		cmp->problem = SpecColumnProblem(a, model->spec, ref.version);
+		cmp->problem = SpecColumnProblem(a->relid, a->relname, a->target, model->spec,
+										 ref.version);
+		/* the new version's row as separate arguments, for mlops._held_out */
+		if (cmp->problem == NULL && MlopsSpecIsPlain(a->spec) &&
+			a->nfeat > MLOPS_MAX_ARGS_FEATURES)
+			cmp->problem = psprintf("The new version reads %d columns, more than a comparison with version %d, which reads typed columns, can read (%d).",
+									a->nfeat, ref.version, MLOPS_MAX_ARGS_FEATURES);
 		return;
 	}
 
@@ -1960,9 +1963,8 @@ BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
 			problem = ScoreProblem(&c, newest,
 								   psprintf("version %d, the newest,", refs[nver - 1].version));
 		if (problem == NULL && !MlopsSpecIsPlain(m->spec))
-			problem = psprintf("Version %d reads boolean or categorical columns, which comparing on a relation does not support yet.",
-							   refs[v].version);
-		for (i = 0; problem == NULL && i < m->nfeat; i++)
+			problem = SpecColumnProblem(relid, relname, target, m->spec, refs[v].version);
+		for (i = 0; problem == NULL && MlopsSpecIsPlain(m->spec) && i < m->nfeat; i++)
 			if (get_attnum(relid, m->feature_names[i]) == InvalidAttrNumber)
 				problem = psprintf("Version %d reads column \"%s\", which relation %s does not have.",
 								   refs[v].version, m->feature_names[i], relname);
@@ -1976,11 +1978,16 @@ BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
 			continue;
 		}
 		initStringInfo(&sql);
-		appendStringInfo(&sql, "SELECT mlops._eval_state($1, 0, 0, %s, ARRAY[", target_sql);
-		for (i = 0; i < m->nfeat; i++)
-			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i ? ", " : "",
-							 quote_identifier(m->feature_names[i]));
-		appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", relname);
+		appendStringInfoString(&sql, "SELECT mlops._eval_state($1, 0, 0, ");
+		if (MlopsSpecIsPlain(m->spec))
+		{
+			appendStringInfo(&sql, "%s, ", target_sql);
+			AppendFloatArray(&sql, m->feature_names, m->nfeat);
+		}
+		else
+			appendStringInfoString(&sql, MlopsSpecArgsSql(m->spec, target == NULL ? NULL :
+														  target_sql));
+		appendStringInfo(&sql, ") FROM %s", relname);
 		values[0] = PointerGetDatum(MlopsFetchArtifact(&refs[v]));
 		res = MlopsRunPass(sql.data, 1, types, values, &isnull);
 		score = isnull ? get_float8_nan() : MetricOf(DatumGetJsonbP(res), "score");
@@ -2128,7 +2135,7 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 							   target);
 		m = problem ? NULL : MlopsGetModel(&refs[v], CurrentMemoryContext);
 		if (m != NULL && !MlopsSpecIsPlain(m->spec))
-			problem = psprintf("Version %d reads boolean or categorical columns, which comparing on a relation does not support yet.",
+			problem = psprintf("Version %d reads typed columns (boolean, categorical, date, array, imputed or scaled), which comparing regressions on a relation does not support yet.",
 							   refs[v].version);
 		for (j = 0; m != NULL && j < m->nfeat && problem == NULL; j++)
 			problem = ColumnProblem(desc, relid, relname, refs[v].version,

@@ -352,6 +352,13 @@ SELECT (e->>'n')::int AS n, (e->>'accuracy')::float8 = (
          FROM mtcars m) AS accuracy_ok
 FROM mlops.evaluate('tf_glm', 'mtcars', 'am') e;
 
+-- comparing versions on a relation reads each through its own spec
+SELECT version FROM mlops.train('tf_glm', 'mtcars', 'am', 'logistic', features => '{hp}',
+                                test_size => 0, deploy => 'never');
+SELECT mlops.deploy('tf_glm', 'best', 'mtcars', 'am') AS best;
+SELECT detail->'versions' AS versions FROM mlops.deployments WHERE model = 'tf_glm'
+ORDER BY deployed_at DESC LIMIT 1;
+
 -- an enum's categories come in enum order: the first label is the reference
 CREATE TYPE tf_gear AS ENUM ('5', '4', '3');
 CREATE TABLE tf_enum AS SELECT id, mpg, wt, gear::tf_gear AS gear FROM mtcars;
