@@ -400,5 +400,28 @@ line kb bscan 2 2 "kmeans on blobs, per pass / its scan" "${PASSES[kb]}"
 printf '%-44s %9.1f %9.1f\n' "sigm: sum(1 / (1 + exp(-(b0 + b1*x1 ...))))" "${MED[sigm,0]}" "${MED[sigm,2]}"
 line proba sigm 1.5 1.5 "sum(predict_proba('lg', t)[2]) / sigm"
 
+# typed features (issue 10): a table of 5 text columns, 2 dates and 13
+# numbers; training a linear fit on all of them against a scan that reads
+# every column, and the row form through the feature spec's encoder
+# against the row form of a model of the 13 numbers on the same rows
+$PSQL -v rows="$ROWS" -f "$(dirname "$0")/typed_table.sql" >/dev/null
+$PSQL -c "SELECT mlops.train('ty', 'typed', 'y', 'linear', test_size => 0)" \
+	-c "SELECT mlops.train('tn', 'typed', 'y', 'linear', test_size => 0,
+	    features => '{n1,n2,n3,n4,n5,n6,n7,n8,n9,n10,n11,n12,n13}')" >/dev/null
+Q[yscan]="SELECT sum(n1+n2+n3+n4+n5+n6+n7+n8+n9+n10+n11+n12+n13),
+          sum(octet_length(t1)+octet_length(t2)+octet_length(t3)+octet_length(t4)+octet_length(t5)),
+          max(d1), max(d2) FROM typed"
+SESSION[yscan]=sql
+Q[ytrain]="SELECT * FROM mlops.train('ty', 'typed', 'y', 'linear', test_size => 0, deploy => 'never')"
+Q[yrow]="SELECT sum(mlops.predict('ty', t)) FROM typed t"
+Q[nrow]="SELECT sum(mlops.predict('tn', t)) FROM typed t"
+rounds "$TRAIN_REPS" yscan ytrain yrow nrow
+echo
+printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "typed features (median of $TRAIN_REPS, ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
+printf '%-44s %9.1f %9.1f\n' "scan of typed (every column)" "${MED[yscan,0]}" "${MED[yscan,2]}"
+line ytrain yscan 2 2 "train linear, $($PSQL -Atc "SELECT array_length(mlops.feature_names('ty'), 1)") features / scan"
+printf '%-44s %9.1f %9.1f\n' "row form, the 13 numbers' model" "${MED[nrow,0]}" "${MED[nrow,2]}"
+line yrow nrow 2.5 2.5 "row form, typed model / 13 numbers'"
+
 echo
 if [ $fail = 0 ]; then echo "bench: all targets met"; else echo "bench: some targets MISSED"; fi

@@ -1,7 +1,14 @@
--- The table of bench/README.md's typed-features measurement: 1,000,000 rows,
--- 5 text columns of 10 to 50 categories, 2 dates, 13 numbers and a target,
--- all from a hash of the row number (the same table every run).
+-- The typed-features table of make bench (bench/bench.sh): :rows rows
+-- (default 1,000,000), 5 text columns of 10 to 50 categories, 2 dates, 13
+-- numbers and a target, all from a hash of the row number (the same table
+-- every run).  psql -v rows=N -f bench/typed_table.sql
+\if :{?rows}
+\else
+\set rows 1000000
+\endif
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS typed;
+RESET client_min_messages;
 CREATE TABLE typed AS
 SELECT 't' || (abs(hashint8(i * 32 + 1)) % 10) AS t1, 't' || (abs(hashint8(i * 32 + 2)) % 20) AS t2,
        't' || (abs(hashint8(i * 32 + 3)) % 30) AS t3, 't' || (abs(hashint8(i * 32 + 4)) % 40) AS t4,
@@ -16,5 +23,5 @@ SELECT 't' || (abs(hashint8(i * 32 + 1)) % 10) AS t1, 't' || (abs(hashint8(i * 3
        hashint8(i * 32 + 18)::float8 / 2147483648.0 AS n11, hashint8(i * 32 + 19)::float8 / 2147483648.0 AS n12,
        hashint8(i * 32 + 20)::float8 / 2147483648.0 AS n13,
        hashint8(i * 32 + 21)::float8 / 2147483648.0 AS y
-FROM generate_series(1, 1000000) i;
+FROM generate_series(1, :rows) i;
 VACUUM (FREEZE, ANALYZE) typed;
