@@ -121,6 +121,8 @@ NewVariadicRow(FunctionCallInfo fcinfo, int first, int ntarget)
 		get_fn_expr_argtype(fcinfo->flinfo, first) == BYTEAOID;
 	int			vfirst = first + (has_spec ? 1 : 0);
 	int			n = PG_NARGS() - vfirst - ntarget;
+	/* the float8 values: all of them, or a spec's target */
+	int			last_float = has_spec ? vfirst + ntarget : PG_NARGS();
 	int			j;
 
 	if (n < 1)
@@ -129,14 +131,11 @@ NewVariadicRow(FunctionCallInfo fcinfo, int first, int ntarget)
 				 ntarget ?
 				 errmsg("a training row needs a target and at least one feature") :
 				 errmsg("a training row needs at least one feature")));
-	for (j = first + (has_spec ? 1 : 0); j < PG_NARGS(); j++)
-		if (!has_spec || j < vfirst + ntarget)
-		{
-			if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("training values must be double precision")));
-		}
+	for (j = vfirst; j < last_float; j++)
+		if (get_fn_expr_argtype(fcinfo->flinfo, j) != FLOAT8OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("training values must be double precision")));
 	row->nvalues = n;
 	row->nfeat = n;
 	if (has_spec)
