@@ -633,6 +633,14 @@ FROM mlops.versions v JOIN mlops.deployments d USING (model, version)
 WHERE v.model = 'tf_cmp' AND v.version = 2;
 SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt,cyl,am,hp}');
 SELECT version FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at DESC LIMIT 1;
+-- mlops._held_out is the split training makes: on a plain row its count
+-- is the held-out rows of a version trained with that test_size and seed
+SELECT (metrics->>'n')::int = (SELECT count(*) FILTER (WHERE mlops._held_out(0.25, 0::bigint, mpg, wt, hp))
+                               FROM mtcars) AS same_split
+FROM mlops.train('tf_split', 'mtcars', 'mpg', 'linear', features => '{wt,hp}');
+SELECT mlops._held_out(0, 0::bigint, 1.0::float8, 2.0::float8) AS no_test_split,
+       mlops._held_out(0.5, 0::bigint, NULL::float8, 2.0::float8) IS NULL AS skipped_row;
+SELECT pg_temp.try($$SELECT mlops._held_out(1, 0::bigint, 1.0::float8, 2.0::float8)$$);
 -- the deployed version reads a column the new relation lacks: kept, with a NOTICE
 CREATE VIEW tf_cmp_nocyl AS SELECT id, mpg, wt, am, hp FROM tf_cmp;
 SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp_nocyl', 'mpg', 'linear', features => '{wt,am,hp}');
@@ -659,7 +667,7 @@ DROP TABLE tf_wide;
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, '\x00'::bytea, mpg, cyl) FROM mtcars$$);
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, NULL::bytea, mpg, cyl) FROM mtcars$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{tf_cmp,tf_std,tf_minmax,tf_raw,tf_ridge_std,tf_ridge_sql,tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
+SELECT mlops.drop_model(m) FROM unnest('{tf_split,tf_cmp,tf_std,tf_minmax,tf_raw,tf_ridge_std,tf_ridge_sql,tf_time,tf_time_sql,tf_time2,tf_drop,tf_mean,tf_mixed,tf_mean_sql,tf_mixed_sql,tf_lm,tf_glm,tf_enum,tf_iris,tf_null,tf_null_text,tf_pool,tf_pool_hand,tf_ridge,tf_l2,tf_km,tf_nb,tf_char}'::text[]) m;
 DROP VIEW tf_cmp_nocyl, tf_scaled, tf_view, tf_nulls_text, tf_pooled, tf_na_mean, tf_na_mixed, tf_time_sql;
 DROP TABLE tf_cmp, tf_time, tf_textarr, tf_na, tf_na_all, tf_enum, tf_other, tf_nulls, tf_char, tf_bad, tf_long;
 DROP TYPE tf_gear;
