@@ -157,7 +157,12 @@ NearestClass(const MlopsModel *m, const double *x)
 	return best;
 }
 
-/* Class probabilities: exp(jll - logsumexp(jll)), as predict_proba. */
+/*
+ * Class probabilities: exp(jll - logsumexp(jll)), as predict_proba,
+ * computed as exp(jll - max) / sum: when the joint log likelihoods are
+ * beyond 2^53 in magnitude, max + log(sum) rounds to max, and the
+ * logsumexp form would give every tied class a probability of 1.
+ */
 static void
 NaiveBayesProba(const MlopsModel *m, const double *x, double *out)
 {
@@ -165,7 +170,6 @@ NaiveBayesProba(const MlopsModel *m, const double *x, double *out)
 	int			K = m->nclasses;
 	double		mx;
 	double		s = 0;
-	double		lse;
 	int			k;
 
 	if (!JointLogLikelihood(m, x, jll))
@@ -178,10 +182,9 @@ NaiveBayesProba(const MlopsModel *m, const double *x, double *out)
 	}
 	mx = jll[MlopsArgmax(jll, K)];
 	for (k = 0; k < K; k++)
-		s += exp(jll[k] - mx);
-	lse = log(s) + mx;
+		s += (out[k] = exp(jll[k] - mx));
 	for (k = 0; k < K; k++)
-		out[k] = exp(jll[k] - lse);
+		out[k] /= s;
 }
 
 /* The most probable class (largest joint log likelihood, the first of a tie). */

@@ -296,6 +296,37 @@ WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale)
 }
 
 /*
+ * A naive Bayes model whose classes tie with joint log likelihoods beyond
+ * 2^53 in magnitude at the probes (every mean 5, every variance 1e-20):
+ * where max + log(sum) rounds to max, as the first finding of the spec's
+ * seeds showed; each class must still get 1/K.
+ */
+static void
+WriteNaiveBayesTied(const char *name, int nfeat, int nclasses)
+{
+	extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "t");
+	StringInfoData part;
+	int			i;
+
+	m->algo = &mlops_naive_bayes_routine;
+	m->nclasses = nclasses;
+	m->label_kind = MLOPS_LABEL_TEXT;
+	m->classes = palloc(sizeof(char *) * nclasses);
+	for (i = 0; i < nclasses; i++)
+		m->classes[i] = psprintf("tie %d", i);
+	initStringInfo(&part);
+	for (i = 0; i < nclasses; i++)
+		MlopsPutF64(&part, -log((double) nclasses));
+	for (i = 0; i < nclasses * nfeat; i++)
+		MlopsPutF64(&part, 5.0);
+	for (i = 0; i < nclasses * nfeat; i++)
+		MlopsPutF64(&part, 1e-20);
+	DecodePart(name, m, &part);
+	Write(name, m);
+}
+
+/*
  * A kmeans model of k centres over nfeat features, scaled or not: its
  * part is k, the scaled flag, nfeat scales (1 unscaled) and k x nfeat
  * centres, built through the decoder from bytes as for logistic.
@@ -398,6 +429,7 @@ main(int argc, char **argv)
 	WriteNaiveBayes("nb_iris_like", 4, 3, 1);
 	WriteNaiveBayes("nb_one_feature", 1, 2, 1);
 	WriteNaiveBayes("nb_far", 3, 4, 1e150);
+	WriteNaiveBayesTied("nb_tied_huge_jll", 3, 4);
 
 	WriteKmeans("kmeans_one", 1, 1, false);
 	WriteKmeans("kmeans_scaled", 4, 3, true);
