@@ -268,9 +268,13 @@ WritePca(const char *name, int nfeat, int k, bool scaled, double mean)
  * part is nclasses log priors, then nclasses x nfeat means and as many
  * variances (scale times a small positive number; a huge scale makes
  * every joint log likelihood -Infinity at the probes far from the means).
+ * With tied_var > 0 instead every mean is 5 and every variance tied_var:
+ * with 1e-20 the classes tie with joint log likelihoods beyond 2^53 in
+ * magnitude at the probes, where max + log(sum) rounds to max (a fuzz
+ * finding); each class must still get 1/K.
  */
 static void
-WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale)
+WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale, double tied_var)
 {
 	extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
 	MlopsModel *m = MakeModel(nfeat, true, "g");
@@ -288,40 +292,9 @@ WriteNaiveBayes(const char *name, int nfeat, int nclasses, double scale)
 	for (i = 0; i < nclasses; i++)
 		MlopsPutF64(&part, -log((double) nclasses));
 	for (i = 0; i < n; i++)
-		MlopsPutF64(&part, (i % 5 - 2) * scale);
+		MlopsPutF64(&part, tied_var > 0 ? 5.0 : (i % 5 - 2) * scale);
 	for (i = 0; i < n; i++)
-		MlopsPutF64(&part, (0.5 + i % 3) / scale);
-	DecodePart(name, m, &part);
-	Write(name, m);
-}
-
-/*
- * A naive Bayes model whose classes tie with joint log likelihoods beyond
- * 2^53 in magnitude at the probes (every mean 5, every variance 1e-20):
- * where max + log(sum) rounds to max, as the first finding of the spec's
- * seeds showed; each class must still get 1/K.
- */
-static void
-WriteNaiveBayesTied(const char *name, int nfeat, int nclasses)
-{
-	extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
-	MlopsModel *m = MakeModel(nfeat, true, "t");
-	StringInfoData part;
-	int			i;
-
-	m->algo = &mlops_naive_bayes_routine;
-	m->nclasses = nclasses;
-	m->label_kind = MLOPS_LABEL_TEXT;
-	m->classes = palloc(sizeof(char *) * nclasses);
-	for (i = 0; i < nclasses; i++)
-		m->classes[i] = psprintf("tie %d", i);
-	initStringInfo(&part);
-	for (i = 0; i < nclasses; i++)
-		MlopsPutF64(&part, -log((double) nclasses));
-	for (i = 0; i < nclasses * nfeat; i++)
-		MlopsPutF64(&part, 5.0);
-	for (i = 0; i < nclasses * nfeat; i++)
-		MlopsPutF64(&part, 1e-20);
+		MlopsPutF64(&part, tied_var > 0 ? tied_var : (0.5 + i % 3) / scale);
 	DecodePart(name, m, &part);
 	Write(name, m);
 }
@@ -426,10 +399,10 @@ main(int argc, char **argv)
 	WritePca("pca_one", 1, 1, true, 0.0);
 	WritePca("pca_max_features", MLOPS_MAX_FEATURES, 2, false, 1.0);
 	WritePca("pca_large_centre", 3, 3, false, 1e299);
-	WriteNaiveBayes("nb_iris_like", 4, 3, 1);
-	WriteNaiveBayes("nb_one_feature", 1, 2, 1);
-	WriteNaiveBayes("nb_far", 3, 4, 1e150);
-	WriteNaiveBayesTied("nb_tied_huge_jll", 3, 4);
+	WriteNaiveBayes("nb_iris_like", 4, 3, 1, 0);
+	WriteNaiveBayes("nb_one_feature", 1, 2, 1, 0);
+	WriteNaiveBayes("nb_far", 3, 4, 1e150, 0);
+	WriteNaiveBayes("nb_tied_huge_jll", 3, 4, 1, 1e-20);
 
 	WriteKmeans("kmeans_one", 1, 1, false);
 	WriteKmeans("kmeans_scaled", 4, 3, true);
