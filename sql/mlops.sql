@@ -683,6 +683,9 @@ CREATE FUNCTION @extschema@._eval_accum(internal, bytea, float8, bigint, VARIADI
     RETURNS internal
     AS 'MODULE_PATHNAME', 'mlops_eval_accum_args'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- Left executable by PUBLIC, unlike the other internal functions:
+-- deploy => 'best' runs it as the caller, and it reads nothing but its
+-- arguments (whether the split of a test_size and seed holds the row out).
 CREATE FUNCTION @extschema@._held_out(test_size float8, seed bigint, VARIADIC "any")
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'mlops_held_out'
