@@ -13,6 +13,7 @@ OBJS = \
 	src/algorithm.o \
 	src/algo_linear.o \
 	src/algo_linear_train.o \
+	src/algo_linear_gram.o \
 	src/algo_logistic.o \
 	src/algo_kmeans.o \
 	src/evalmetrics.o \

@@ -27,6 +27,8 @@
  * in place by the transition function.
  */
 #define LINEAR_PASS_QR 1
+/* ... or (algo_linear_gram.c) the Gram matrix of the shifted rows */
+#define LINEAR_PASS_GRAM 2
 #define LINEAR_FIT_INTERCEPT 0x0001
 
 #define LINEAR_NCOL(st)		((st)->dims[0])	/* nfeat + intercept + 1 (the target) */
@@ -58,7 +60,9 @@ extern void MlopsLinearTrain(struct MlopsTrainJob *job);
 
 /* algo_linear_train.c: the passes, for families built on the R factor */
 extern struct MlopsPassState *MlopsLinearStatePass(struct MlopsTrainJob *job,
-										 bool fit_intercept);
+												   bool fit_intercept,
+												   bool full_rank,
+												   double *gram_cond);
 extern void MlopsLinearPredictorMetrics(struct MlopsTrainJob *job,
 										const double *coef, int nparams,
 										bool fit_intercept, int64 nheld,
@@ -111,5 +115,21 @@ typedef struct LinearStateR
 } LinearStateR;
 
 extern void MlopsLinearStateR(const struct MlopsPassState *st, LinearStateR *out);
+
+/* algo_linear_gram.c */
+struct MlopsOneHotLayout;
+extern const char *MlopsLinearGramProblem(const struct MlopsPassState *st);
+extern struct MlopsPassState *MlopsLinearGramSized(struct MlopsPassState *st,
+												   int nfeat,
+												   const struct MlopsOneHotLayout *l);
+extern void MlopsLinearGramAbsorb(struct MlopsPassState *st, const double *x,
+								  double y, const struct MlopsOneHotLayout *l);
+extern void MlopsLinearGramCompact(struct MlopsPassState *st);
+extern void MlopsLinearGramCountUnseen(struct MlopsPassState *st,
+									   const struct MlopsOneHotLayout *l);
+extern double MlopsLinearGramUnseen(const struct MlopsPassState *st);
+extern void MlopsLinearGramMerge(struct MlopsPassState *a,
+								 const struct MlopsPassState *b);
+extern double *MlopsLinearGramR(const struct MlopsPassState *st, double *cond);
 
 #endif							/* MLOPS_ALGO_LINEAR_H */

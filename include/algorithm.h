@@ -123,6 +123,13 @@ typedef struct MlopsAlgorithmRoutine
 	bool		confirms_classes;
 
 	/*
+	 * A family whose first full pass confirms a feature spec's categories
+	 * listed from a sample (pass.h, categories_incomplete): train.c then
+	 * lists them from a block sample of a big relation.
+	 */
+	bool		confirms_categories;
+
+	/*
 	 * Backend only, may be NULL (keep every level): whether a fit with
 	 * these hyperparameters is unpenalised with an intercept, so that a
 	 * categorical column's first category must be its reference level

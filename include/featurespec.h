@@ -111,6 +111,8 @@ typedef struct MlopsFeatureSpec
 	MlopsSpecColumn *columns;
 	int			nfeat;			/* features in all; derived */
 	bool		scaled;			/* a column has a shift and scale; derived */
+	/* at training: categories listed from a sample, unconfirmed; not stored */
+	bool		sampled;
 } MlopsFeatureSpec;
 
 #define MLOPS_SPEC_MAGIC "MLOPSSPC"
@@ -118,6 +120,7 @@ typedef struct MlopsFeatureSpec
 
 extern bool MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error);
 extern bool MlopsSpecIsPlain(const MlopsFeatureSpec *spec);
+extern int	MlopsSpecOneHot(const MlopsFeatureSpec *spec, bool *mask);
 extern char **MlopsSpecFeatureNames(const MlopsFeatureSpec *spec);
 extern void MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec);
 extern bool MlopsSpecRead(struct MlopsReader *r, MlopsFeatureSpec *spec,

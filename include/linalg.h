@@ -20,6 +20,8 @@ extern void MlopsTriInverse(double *R, int ld, int k);
 extern double MlopsTriRcond(const double *R, int ld, int k);
 extern int	MlopsCholesky(double *A, int n);
 extern void MlopsSyrkRows(double *C, int n, const double *A, int k, int ld);
+extern void MlopsSyrkRowsInto(double *C, int ldc, int n, const double *A,
+							  int k, int ld);
 extern void MlopsGemvRows(const double *A, int k, int n, int ld,
 						  const double *x, int incx, double *y);
 extern void MlopsGemmAdd(bool transa, bool transb, int m, int n, int k,

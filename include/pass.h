@@ -83,6 +83,8 @@ typedef struct MlopsTrainJob
 	int64		n_train;
 	int64		n_test;
 	bool		classes_incomplete; /* a row's label is not in classes: train again */
+	/* the spec's sampled categories missed one, or could not be checked */
+	bool		categories_incomplete;
 } MlopsTrainJob;
 
 extern char *MlopsPassSql(const MlopsTrainJob *job, const char *aggregate,

@@ -47,6 +47,13 @@ typedef struct MlopsSpecRequest
 	const uint32 *parts;		/* per column: 1 << MlopsDatePart, a time one's parts */
 	double		impute_value;	/* for MLOPS_IMPUTE_CONSTANT */
 	int			scale;			/* MLOPS_SCALE_*: of numeric, time and array columns */
+	/*
+	 * A TABLESAMPLE clause to list the categories from, or NULL: the
+	 * spec's are then unconfirmed (MlopsFeatureSpec.sampled) unless the
+	 * sample could not stand for the relation (a column with more than
+	 * max_categories, or too few), when they are listed from every row.
+	 */
+	const char *sample;
 } MlopsSpecRequest;
 
 #define MLOPS_SCALE_NONE 0
@@ -69,6 +76,9 @@ extern MlopsSpecEncoder *MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec,
 												const char *model);
 extern bool MlopsSpecEncodeRow(const MlopsSpecEncoder *enc,
 							   const NullableDatum *values, double *x);
+extern bool MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc,
+								  const NullableDatum *values, double *x,
+								  int *hot);
 
 extern const double *MlopsScoringArray(ArrayType *arr, int nfeat);
 extern void MlopsNumericToDoubleDouble(Datum num, double *hi, double *lo);
@@ -78,6 +88,54 @@ extern bool MlopsRowIsTest(const double *x, int nfeat, double y,
 extern const double *MlopsTrainingRow(ArrayType *arr, int *nfeat);
 extern const double *MlopsTrainingRowArgs(FunctionCallInfo fcinfo, int first,
 										  int *nfeat, double *y);
+/*
+ * A feature spec's features split into the one-hot indicators of its
+ * categorical columns and the rest (dense), each list ascending.
+ */
+typedef struct MlopsOneHotLayout
+{
+	int			nfeat;
+	int			ndense;
+	int		   *dense;
+	int			n_one_hot;
+	int		   *one_hot;
+	int		   *rank;			/* per feature: its index in one_hot, or -1 */
+	int			ngroups;		/* categorical columns */
+	/*
+	 * Of the row last read: per categorical column the feature set, -1
+	 * for none (the reference level), or MLOPS_HOT_UNSEEN for a value or
+	 * a NULL that the spec does not list and cannot pool.
+	 */
+	int		   *hot;
+} MlopsOneHotLayout;
+
+#define MLOPS_HOT_UNSEEN (-2)
+
+/* Are a row's dense features (l: which they are) and its target finite? */
+static inline bool
+MlopsDenseFinite(const double *x, const MlopsOneHotLayout *l, double y)
+{
+	double		zero = y * 0.0;	/* NaN unless finite */
+	int			i;
+
+	for (i = 0; i < l->ndense; i++)
+		zero += x[l->dense[i]] * 0.0;
+	return zero == 0;
+}
+
+/* Did the row last read hold a category its spec does not list? */
+static inline bool
+MlopsOneHotRowUnseen(const MlopsOneHotLayout *l)
+{
+	int			g;
+
+	for (g = 0; g < l->ngroups; g++)
+		if (l->hot[g] == MLOPS_HOT_UNSEEN)
+			return true;
+	return false;
+}
+
+extern const MlopsOneHotLayout *MlopsTrainingRowOneHot(FunctionCallInfo fcinfo);
 extern const double *MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first,
 											int *nfeat, double *y, void **cache);
 extern void MlopsCheckFinite(const double *x, int nfeat, double y,

@@ -416,6 +416,20 @@ CREATE AGGREGATE @extschema@._linear_train_state(boolean, float8, bigint, text[]
     COMBINEFUNC = @extschema@._linear_combine,
     PARALLEL = SAFE
 );
+-- The first pass of a fit with an intercept on a feature spec's sparse
+-- (one-hot) rows: the Gram matrix, updated with each row's nonzeros.
+CREATE FUNCTION @extschema@._linear_gram_accum(@extschema@.pass_state, boolean, float8,
+        bigint, text[], VARIADIC "any")
+    RETURNS @extschema@.pass_state
+    AS 'MODULE_PATHNAME', 'mlops_linear_gram_accum_args'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE @extschema@._linear_gram_state(boolean, float8, bigint, text[],
+        VARIADIC "any") (
+    SFUNC = @extschema@._linear_gram_accum,
+    STYPE = @extschema@.pass_state,
+    COMBINEFUNC = @extschema@._linear_combine,
+    PARALLEL = SAFE
+);
 CREATE FUNCTION @extschema@._linear_eval_accum(float8[], float8[], boolean, float8,
         bigint, boolean, VARIADIC "any")
     RETURNS float8[]
@@ -949,7 +963,7 @@ COMMENT ON FUNCTION @extschema@."revoke"(text, text, text) IS
 -- aggregate of its own and feed them any state.  PostgreSQL checks the
 -- aggregate owner's right to call its transition and combine functions,
 -- not the caller's, so the exported aggregates and the training passes
--- (mlops._linear_train_state, mlops._linear_eval_state,
+-- (mlops._linear_train_state, _linear_gram_state, mlops._linear_eval_state,
 -- mlops._linear_compare_state, which mlops.train runs as the caller, and
 -- mlops._score_state, which mlops.deploy runs) keep working for
 -- every role.
@@ -959,6 +973,7 @@ REVOKE ALL ON FUNCTION @extschema@._linear_accum(@extschema@.pass_state, float8[
 REVOKE ALL ON FUNCTION @extschema@._linear_combine(@extschema@.pass_state, @extschema@.pass_state) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.pass_state, float8[], float8, boolean, float8, bigint, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_train_accum(@extschema@.pass_state, boolean, float8, bigint, text[], "any") FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._linear_gram_accum(@extschema@.pass_state, boolean, float8, bigint, text[], "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any") FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._linear_eval_combine(float8[], float8[]) FROM PUBLIC;

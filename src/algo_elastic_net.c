@@ -478,11 +478,15 @@ ElasticNetTrain(MlopsTrainJob *a)
 	int			nonzero = 0;
 	int			off = p->fit_intercept ? 1 : 0;
 	int			j;
+	MlopsPassState *pass;
 	StringInfoData m;
 
 	/* fail before the scan when the fit cannot fit in memory */
 	MlopsLinearCheckMemory(a->nfeat, p->fit_intercept);
-	MlopsLinearStateR(MlopsLinearStatePass(a, p->fit_intercept), &st);
+	pass = MlopsLinearStatePass(a, p->fit_intercept, false, NULL);
+	if (pass == NULL)
+		return;					/* categories unconfirmed: train.c starts again */
+	MlopsLinearStateR(pass, &st);
 	if (st.R == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -608,4 +612,5 @@ const MlopsAlgorithmRoutine mlops_elastic_net_routine = {
 	.train = ElasticNetTrain,
 	.coefficients = ElasticNetCoefficients,
 #endif
+	.confirms_categories = true,
 };

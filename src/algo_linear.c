@@ -210,18 +210,23 @@ MlopsLinearCheckMemory(int nfeat, bool fit_intercept)
 									   mul_size(mul_size(3 * sizeof(double), ncol), ncol)));
 }
 
+/*
+ * A new state of pass LINEAR_PASS_QR, or (with an intercept, nfeat < 0)
+ * a dimensionless LINEAR_PASS_GRAM one, which algo_linear_gram.c sizes.
+ */
 static MlopsPassState *
-NewState(MemoryContext cxt, int nfeat, bool fit_intercept)
+NewState(MemoryContext cxt, int pass, int nfeat, bool fit_intercept)
 {
 	int32		dims[MLOPS_PASS_STATE_NDIMS] = {0, 0, 0, 0};
 
+	Assert(pass == LINEAR_PASS_QR || (fit_intercept && nfeat < 0));
 	if (nfeat >= 0)
 	{
 		MlopsLinearCheckMemory(nfeat, fit_intercept);
 		dims[0] = nfeat + (fit_intercept ? 1 : 0) + 1;
 		dims[1] = BufferRows(dims[0]);
 	}
-	return MlopsPassStateNew(cxt, mlops_linear_routine.id, LINEAR_PASS_QR,
+	return MlopsPassStateNew(cxt, mlops_linear_routine.id, pass,
 							 fit_intercept ? LINEAR_FIT_INTERCEPT : 0, nfeat,
 							 dims, StateDoubles(dims[0], dims[1]));
 }
@@ -247,7 +252,9 @@ FlushBuffer(MlopsPassState *st)
 static void
 LinearStateCompact(MlopsPassState *st)
 {
-	if (LINEAR_NBUF(st) > 0)
+	if (st->pass == LINEAR_PASS_GRAM)
+		MlopsLinearGramCompact(st);
+	else if (LINEAR_NBUF(st) > 0)
 	{
 		FlushBuffer(st);
 		memset(STATE_BUF(st), 0,
@@ -259,7 +266,7 @@ LinearStateCompact(MlopsPassState *st)
 static MlopsPassState *
 SizeState(MemoryContext cxt, MlopsPassState *st, int nfeat)
 {
-	MlopsPassState *sized = NewState(cxt, nfeat,
+	MlopsPassState *sized = NewState(cxt, LINEAR_PASS_QR, nfeat,
 									 (st->flags & LINEAR_FIT_INTERCEPT) != 0);
 
 	sized->nrows = st->nrows;
@@ -283,13 +290,15 @@ StateProblem(const MlopsPassState *st)
 	int32		bufcap = LINEAR_BUFCAP(st);
 	int32		nbuf = LINEAR_NBUF(st);
 
-	if (st->pass != LINEAR_PASS_QR || (st->flags & ~LINEAR_FIT_INTERCEPT) != 0)
+	if ((st->pass != LINEAR_PASS_QR && st->pass != LINEAR_PASS_GRAM) ||
+		(st->flags & ~LINEAR_FIT_INTERCEPT) != 0 ||
+		(st->pass == LINEAR_PASS_GRAM && !(st->flags & LINEAR_FIT_INTERCEPT)))
 		return "its pass or flags are wrong";
 	if (st->nfeat < -1 || st->nfeat > MLOPS_MAX_FEATURES)
 		return "its feature count is out of range";
 	if (st->nfeat < 0)
 	{
-		if (ncol != 0 || bufcap != 0 || nbuf != 0 || st->nrows != 0)
+		if (ncol != 0 || st->nrows != 0)
 			return "it has rows but no dimensions";
 	}
 	else
@@ -298,11 +307,16 @@ StateProblem(const MlopsPassState *st)
 			return "its column count does not match its feature count";
 		if (ncol < 2)
 			return "it has no parameter to fit";
-		/* a full buffer is folded at once: the next row needs a slot */
-		if (bufcap < 1 || bufcap > STATE_MAX_BUFCAP ||
-			nbuf < 0 || nbuf >= bufcap || st->nrows < nbuf)
-			return "its buffer length is out of range";
 	}
+	if (st->pass == LINEAR_PASS_GRAM)
+		return MlopsLinearGramProblem(st);
+	if (st->nfeat < 0 && (bufcap != 0 || nbuf != 0))
+		return "it has rows but no dimensions";
+	/* a full buffer is folded at once: the next row needs a slot */
+	if (st->nfeat >= 0 &&
+		(bufcap < 1 || bufcap > STATE_MAX_BUFCAP ||
+		 nbuf < 0 || nbuf >= bufcap || st->nrows < nbuf))
+		return "its buffer length is out of range";
 	if (st->dims[3] != 0)
 		return "its unused dimension is not zero";
 	/* ncol <= MLOPS_MAX_FEATURES + 2 and bufcap <= 65536: no overflow */
@@ -336,9 +350,9 @@ MlopsLinearStateFromDatum(Datum d)
  * Returns the (possibly new) state; in place whenever possible.
  */
 static Datum
-LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
-			int64 seed, ArrayType *names, const double *x, int nfeat,
-			double y)
+LinearAccum(FunctionCallInfo fcinfo, int pass, bool fit_intercept,
+			double test_size, int64 seed, ArrayType *names, const double *x,
+			int nfeat, double y, const MlopsOneHotLayout *layout)
 {
 	MlopsPassState *st;
 	double	   *buf;
@@ -347,7 +361,13 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 
 	MlopsPassStateCheckAggregate(fcinfo, "linear_state transition");
 	if (PG_ARGISNULL(0))
-		st = NewState(CurrentMemoryContext, -1, fit_intercept);
+	{
+		if (pass == LINEAR_PASS_GRAM && !fit_intercept)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a Gram pass needs an intercept")));
+		st = NewState(CurrentMemoryContext, pass, -1, fit_intercept);
+	}
 	else
 		st = StateArg(fcinfo, 0);
 	MlopsPassStateCheckCanCountRow(st);
@@ -357,9 +377,13 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1);
+	/* an encoder's indicators are 0 or 1: only the rest need a look */
+	if (layout == NULL || !MlopsDenseFinite(x, layout, y))
+		MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1);
 
-	if (st->nfeat < 0)
+	if (st->pass == LINEAR_PASS_GRAM && (st->nfeat < 0 || nfeat == st->nfeat))
+		st = MlopsLinearGramSized(st, nfeat, layout);
+	else if (st->nfeat < 0)
 		st = SizeState(CurrentMemoryContext, st, nfeat);
 	else if (nfeat != st->nfeat)
 		ereport(ERROR,
@@ -367,9 +391,20 @@ LinearAccum(FunctionCallInfo fcinfo, bool fit_intercept, double test_size,
 				 errmsg("training row has %d features, expected %d",
 						nfeat, st->nfeat)));
 
+	if (st->pass == LINEAR_PASS_GRAM)
+		MlopsLinearGramCountUnseen(st, layout);
 	if (test_size > 0 && MlopsRowIsTest(x, nfeat, y, seed, test_size))
 	{
 		st->nheld++;
+		PG_RETURN_POINTER(st);
+	}
+
+	if (st->pass == LINEAR_PASS_GRAM)
+	{
+		MlopsLinearGramAbsorb(st, x, y, layout);
+		st->nrows++;
+		if ((st->nrows & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
 		PG_RETURN_POINTER(st);
 	}
 
@@ -420,20 +455,21 @@ mlops_linear_accum(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 		fit_intercept = PG_GETARG_BOOL(3);
 	x = ArrayRow(fcinfo, &nfeat, &y);
-	return LinearAccum(fcinfo, fit_intercept, 0.0, 0, NULL, x, nfeat, y);
+	return LinearAccum(fcinfo, LINEAR_PASS_QR, fit_intercept, 0.0, 0, NULL,
+					   x, nfeat, y, NULL);
 }
 
 /* The training options (fit_intercept, test_size, seed, names) from opt on. */
 static Datum
-TrainAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
-		   double y)
+TrainAccum(FunctionCallInfo fcinfo, int pass, int opt, const double *x,
+		   int nfeat, double y, const MlopsOneHotLayout *layout)
 {
-	return LinearAccum(fcinfo,
+	return LinearAccum(fcinfo, pass,
 					   PG_ARGISNULL(opt) ? true : PG_GETARG_BOOL(opt),
 					   PG_ARGISNULL(opt + 1) ? 0.0 : PG_GETARG_FLOAT8(opt + 1),
 					   PG_ARGISNULL(opt + 2) ? 0 : PG_GETARG_INT64(opt + 2),
 					   PG_ARGISNULL(opt + 3) ? NULL : PG_GETARG_ARRAYTYPE_P(opt + 3),
-					   x, nfeat, y);
+					   x, nfeat, y, layout);
 }
 
 /*
@@ -450,7 +486,22 @@ mlops_linear_train_accum(PG_FUNCTION_ARGS)
 	double		y = 0;
 	const double *x = ArrayRow(fcinfo, &nfeat, &y);
 
-	return TrainAccum(fcinfo, 3, x, nfeat, y);
+	return TrainAccum(fcinfo, LINEAR_PASS_QR, 3, x, nfeat, y, NULL);
+}
+
+/*
+ * A row as separate arguments (VARIADIC target, features... or spec,
+ * target, columns...) after the options, into a state of the pass.
+ */
+static Datum
+ArgsAccum(FunctionCallInfo fcinfo, int pass)
+{
+	int			nfeat = 0;
+	double		y = 0;
+	const double *x = MlopsTrainingRowArgs(fcinfo, 5, &nfeat, &y);
+
+	return TrainAccum(fcinfo, pass, 1, x, nfeat, y,
+					  pass == LINEAR_PASS_GRAM ? MlopsTrainingRowOneHot(fcinfo) : NULL);
 }
 
 /*
@@ -462,11 +513,20 @@ PG_FUNCTION_INFO_V1(mlops_linear_train_accum_args);
 Datum
 mlops_linear_train_accum_args(PG_FUNCTION_ARGS)
 {
-	int			nfeat = 0;
-	double		y = 0;
-	const double *x = MlopsTrainingRowArgs(fcinfo, 5, &nfeat, &y);
+	return ArgsAccum(fcinfo, LINEAR_PASS_QR);
+}
 
-	return TrainAccum(fcinfo, 1, x, nfeat, y);
+/*
+ * _linear_gram_state(fit_intercept, test_size, seed, names, VARIADIC
+ * spec, target, columns...) transition: the same rows into a Gram state
+ * (algo_linear_gram.c), for a spec's sparse rows; fit_intercept must be
+ * true.
+ */
+PG_FUNCTION_INFO_V1(mlops_linear_gram_accum_args);
+Datum
+mlops_linear_gram_accum_args(PG_FUNCTION_ARGS)
+{
+	return ArgsAccum(fcinfo, LINEAR_PASS_GRAM);
 }
 
 /* Merge two states: the combine function, and linear_merge's transition. */
@@ -490,11 +550,21 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot merge linear states with and without an intercept")));
+	if (a->pass != b->pass)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot merge a QR linear state with a Gram linear state")));
 	MlopsPassStateMergedCounts(a, b, &counts);
 	if (b->nfeat < 0)
 	{
 		a->nskipped = counts.nskipped;
 		a->nheld = counts.nheld;
+		PG_RETURN_POINTER(a);
+	}
+	if (a->nfeat < 0 && a->pass == LINEAR_PASS_GRAM)
+	{
+		a = MlopsPassStateCopy(b);
+		MlopsPassStateSetCounts(a, &counts);
 		PG_RETURN_POINTER(a);
 	}
 	if (a->nfeat < 0)
@@ -506,6 +576,12 @@ mlops_linear_combine(PG_FUNCTION_ARGS)
 						a->nfeat, b->nfeat)));
 
 	CHECK_FOR_INTERRUPTS();
+	if (a->pass == LINEAR_PASS_GRAM)
+	{
+		MlopsLinearGramMerge(a, b);
+		MlopsPassStateSetCounts(a, &counts);
+		PG_RETURN_POINTER(a);
+	}
 	FlushBuffer(a);
 	if (LINEAR_NBUF(b) > 0)
 	{
@@ -531,11 +607,18 @@ static double *
 FoldedR(const MlopsPassState *st)
 {
 	int			ncol = LINEAR_NCOL(st);
-	double	   *R = palloc(sizeof(double) * ncol * ncol);
+	double	   *R;
+	double		cond;
 	int			i;
 
-	memcpy(R, STATE_R(st), sizeof(double) * ncol * ncol);
-	if (LINEAR_NBUF(st) > 0)
+	if (st->pass == LINEAR_PASS_GRAM)
+		R = MlopsLinearGramR(st, &cond);
+	else
+	{
+		R = palloc(sizeof(double) * ncol * ncol);
+		memcpy(R, STATE_R(st), sizeof(double) * ncol * ncol);
+	}
+	if (st->pass == LINEAR_PASS_QR && LINEAR_NBUF(st) > 0)
 	{
 		Size		n = (Size) LINEAR_BUFCAP(st) * ncol;
 		double	   *rows = palloc(n * sizeof(double));
@@ -988,5 +1071,6 @@ const MlopsAlgorithmRoutine mlops_linear_routine = {
 	.state_problem = LinearStateProblem,
 	.state_compact = LinearStateCompact,
 #endif
+	.confirms_categories = true,
 	.state_fit = "linear fit",
 };

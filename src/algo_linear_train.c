@@ -795,11 +795,40 @@ MetricsSql(const MlopsTrainJob *a, const MlopsCompare *cmp, const char *row)
 }
 
 /*
- * Pass 1 of a family built on the R factor (linear, elastic_net): the
- * state of [1 | X | y] over the job's training rows, checked.
+ * Past this shifted, column-scaled condition number a Gram pass's
+ * coefficients (error about cond^2 * DBL_EPSILON) could be wrong in the
+ * eighth digit: the rows are read again by TSQR.
  */
-MlopsPassState *
-MlopsLinearStatePass(MlopsTrainJob *a, bool fit_intercept)
+#define GRAM_MAX_COND 1e4
+
+/*
+ * A Gram pass's fit is refined past this shifted condition number, where
+ * its error bound cond^2 * DBL_EPSILON passes 2e-10.  Below it a
+ * refinement pass (a scan, and X'r over every feature in double-double)
+ * would cost more than the whole fit for digits far past statistical
+ * precision: on make bench's typed table (shifted condition 169) the
+ * fit is within 4.5e-13 (normwise) of the refined one.
+ */
+#define GRAM_REFINE_COND 1e3
+
+/*
+ * Does pass 1 read the rows into a Gram state (algo_linear_gram.c)?  For
+ * a fit with an intercept on rows at least half of whose features are
+ * one-hot: there the Gram update, which only touches a row's nonzeros,
+ * costs a fraction of TSQR's.
+ */
+static bool
+UseGram(const MlopsTrainJob *a, bool fit_intercept)
+{
+	int			one_hot = MlopsSpecOneHot(a->spec, NULL);
+
+	return fit_intercept && MlopsRowAsArgs(a) && one_hot > 0 &&
+		2 * one_hot >= a->nfeat;
+}
+
+/* One first pass, by the aggregate named, checked. */
+static MlopsPassState *
+StatePass(MlopsTrainJob *a, const char *aggregate, bool fit_intercept)
 {
 	char	   *sql;
 	Oid			types[4];
@@ -807,7 +836,7 @@ MlopsLinearStatePass(MlopsTrainJob *a, bool fit_intercept)
 	bool		isnull;
 	Datum		state;
 
-	sql = MlopsPassSql(a, "_linear_train_state", "$1, $2, $3, $4");
+	sql = MlopsPassSql(a, aggregate, "$1, $2, $3, $4");
 	types[0] = BOOLOID;
 	values[0] = BoolGetDatum(fit_intercept);
 	types[1] = FLOAT8OID;
@@ -824,6 +853,59 @@ MlopsLinearStatePass(MlopsTrainJob *a, bool fit_intercept)
 				 errmsg("training set is empty"),
 				 errdetail("Relation %s returned no rows.", a->relname)));
 	return MlopsLinearStateFromDatum(state);
+}
+
+/*
+ * Pass 1 of a family built on the R factor (linear, elastic_net): the
+ * state of [1 | X | y] over the job's training rows, checked.  A Gram
+ * pass (UseGram) whose factor is too ill-conditioned to trust, or, when
+ * full_rank (a fit without a penalty), rank-deficient, is followed by a
+ * TSQR pass, which fits or names the column.  *gram_cond (NULL: not
+ * wanted) is the kept Gram state's condition number, 0 for a QR state.
+ *
+ * A spec whose categories were listed from a sample (spec->sampled) is
+ * confirmed by the Gram pass, which counts the rows holding a category
+ * the list lacks; when there are any, or the rows are not read into a
+ * Gram state, job->categories_incomplete is set and NULL returned: the
+ * family returns at once, and train.c lists every row's categories and
+ * calls it again.
+ */
+MlopsPassState *
+MlopsLinearStatePass(MlopsTrainJob *a, bool fit_intercept, bool full_rank,
+					 double *gram_cond)
+{
+	MlopsPassState *st;
+	double		cond = 0;
+
+	if (a->spec->sampled && !UseGram(a, fit_intercept))
+	{
+		a->categories_incomplete = true;
+		return NULL;
+	}
+	if (UseGram(a, fit_intercept))
+	{
+		st = StatePass(a, "_linear_gram_state", fit_intercept);
+		if (a->spec->sampled && MlopsLinearGramUnseen(st) > 0)
+		{
+			a->categories_incomplete = true;
+			return NULL;
+		}
+		a->spec->sampled = false;
+		if (st->nfeat < 0 || st->nrows == 0)
+			cond = 1;			/* nothing to factor: the solve reports it */
+		else
+			pfree(MlopsLinearGramR(st, &cond));
+		/* a penalty makes a zero pivot (every level kept) harmless */
+		if (!full_rank || cond <= GRAM_MAX_COND)
+		{
+			if (gram_cond)
+				*gram_cond = cond;
+			return st;
+		}
+	}
+	if (gram_cond)
+		*gram_cond = 0;
+	return StatePass(a, "_linear_train_state", fit_intercept);
 }
 
 /*
@@ -964,6 +1046,8 @@ MlopsLinearTrain(MlopsTrainJob *a)
 	double		prev_step = 0;
 	double	   *prev_coef = NULL;
 	double	   *prev_lo = NULL;
+	double		gram_cond;
+	MlopsPassState *st;
 	EvalTotals	ev;
 	StringInfoData m;
 	int			i;
@@ -974,11 +1058,16 @@ MlopsLinearTrain(MlopsTrainJob *a)
 	MlopsLinearCheckMemory(a->nfeat, params->fit_intercept);
 
 	/* pass 1: the R factor of the training rows */
-	MlopsLinearSolve(MlopsLinearStatePass(a, params->fit_intercept),
-					 params->alpha, (const char *const *) a->features, &fit);
+	st = MlopsLinearStatePass(a, params->fit_intercept, params->alpha == 0,
+							  &gram_cond);
+	if (st == NULL)
+		return;					/* categories unconfirmed: train.c starts again */
+	MlopsLinearSolve(st, params->alpha, (const char *const *) a->features, &fit);
 
 	cond = fit.rcond > 0 ? 1.0 / fit.rcond : get_float8_infinity();
 	refine = (params->alpha == 0 && cond > REFINE_MIN_COND && cond < REFINE_MAX_COND);
+	if (gram_cond > 0)
+		refine = (params->alpha == 0 && gram_cond > GRAM_REFINE_COND);
 
 	/* pass 2 (and more while refinement still moves): metrics, X'r */
 	while (fit.nheld > 0 || refine)
@@ -1053,7 +1142,8 @@ MlopsLinearTrain(MlopsTrainJob *a)
 	initStringInfo(&m);
 	MetricsHead(&m, &ev, fit.n, fit.nskipped, fit.rss, fit.tss);
 	MlopsJsonNumber(&m, "condition_number", cond);
-	appendStringInfo(&m, ", \"refinement_passes\": %d}", passes);
+	appendStringInfo(&m, ", \"refinement_passes\": %d, \"solver\": \"%s\"}", passes,
+					 gram_cond > 0 ? "gram" : "qr");
 	a->metrics = MlopsJsonbFromString(m.data);
 }
 

@@ -207,6 +207,35 @@ MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
 }
 
 /*
+ * The one-hot features of a spec's categorical columns (and date parts):
+ * their count, and in mask (NULL: not wanted; else nfeat entries) which
+ * features they are.  Each row has at most one of a column's set.
+ */
+int
+MlopsSpecOneHot(const MlopsFeatureSpec *spec, bool *mask)
+{
+	int			n = 0;
+	int			i;
+	int			j;
+
+	if (mask != NULL)
+		memset(mask, 0, sizeof(bool) * spec->nfeat);
+	for (i = 0; i < spec->ncolumns; i++)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+
+		/* scaled indicators would not be zero when unset */
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL || c->shift != NULL)
+			continue;
+		n += c->width;
+		if (mask != NULL)
+			for (j = 0; j < c->width; j++)
+				mask[c->offset + j] = true;
+	}
+	return n;
+}
+
+/*
  * The features' names, in order: a numeric or boolean column's name, an
  * array's "column[1]", ..., and for a categorical one "column=category",
  * "column=__other__" and "column IS NULL" (a part of a date or time:
@@ -453,7 +482,8 @@ MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
 			}
 			continue;
 		}
-		if (c->kind != MLOPS_COLUMN_CATEGORICAL)
+		/* scaled indicators would not be zero when unset */
+		if (c->kind != MLOPS_COLUMN_CATEGORICAL || c->shift != NULL)
 			continue;
 		ncat = (uint32) MlopsGetLE(r, 4);
 		/* each category needs at least 2 bytes */

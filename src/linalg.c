@@ -308,12 +308,19 @@ MlopsSymmetricEigen(double *A, int n, double *w)
 void
 MlopsSyrkRows(double *C, int n, const double *A, int k, int ld)
 {
-	CheckDims("dsyrk", n >= 1 && k >= 0 && ld >= n);
+	MlopsSyrkRowsInto(C, n, n, A, k, ld);
+}
+
+/* The same into the leading n x n block of a column-major C of stride ldc. */
+void
+MlopsSyrkRowsInto(double *C, int ldc, int n, const double *A, int k, int ld)
+{
+	CheckDims("dsyrk", n >= 1 && k >= 0 && ld >= n && ldc >= n);
 	if (k == 0)
 		return;
 	LoadBlas();
 	blas.dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, n, k, 1.0, A, ld,
-			   1.0, C, n);
+			   1.0, C, ldc);
 }
 
 /*

@@ -89,6 +89,7 @@ typedef struct VariadicRow
 	NullableDatum *values;		/* a spec's columns, in its order */
 	int			nfeat;
 	double	   *x;
+	MlopsOneHotLayout *one_hot;	/* a spec's, or NULL */
 } VariadicRow;
 
 /* The spec argument at argno, decoded; an invalid one is an error. */
@@ -109,6 +110,34 @@ SpecArg(FunctionCallInfo fcinfo, int argno, bytea **bytes)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid feature spec: %s", error)));
 	return spec;
+}
+
+/* Which of a spec's features are one-hot (MlopsOneHotLayout). */
+static MlopsOneHotLayout *
+OneHotLayout(const MlopsFeatureSpec *spec)
+{
+	MlopsOneHotLayout *l = palloc0(sizeof(MlopsOneHotLayout));
+	bool	   *mask = palloc(sizeof(bool) * Max(spec->nfeat, 1));
+	int			j;
+
+	MlopsSpecOneHot(spec, mask);
+	l->nfeat = spec->nfeat;
+	l->dense = palloc(sizeof(int) * Max(spec->nfeat, 1));
+	l->one_hot = palloc(sizeof(int) * Max(spec->nfeat, 1));
+	l->rank = palloc(sizeof(int) * Max(spec->nfeat, 1));
+	for (j = 0; j < spec->nfeat; j++)
+	{
+		l->rank[j] = mask[j] ? l->n_one_hot : -1;
+		if (mask[j])
+			l->one_hot[l->n_one_hot++] = j;
+		else
+			l->dense[l->ndense++] = j;
+	}
+	for (j = 0; j < spec->ncolumns; j++)
+		l->ngroups += spec->columns[j].kind == MLOPS_COLUMN_CATEGORICAL;
+	l->hot = palloc(sizeof(int) * Max(l->ngroups, 1));
+	pfree(mask);
+	return l;
 }
 
 /* Set up a call site's row: types checked, spec decoded, scratch. */
@@ -154,6 +183,7 @@ NewVariadicRow(FunctionCallInfo fcinfo, int first, int ntarget)
 		row->spec_stable = MlopsPassStateArgIsStable(fcinfo, first);
 		row->encoder = MlopsSpecEncoderCreate(spec, types, NULL);
 		row->nfeat = spec->nfeat;
+		row->one_hot = OneHotLayout(spec);
 	}
 	row->x = palloc(sizeof(double) * row->nfeat);
 	MemoryContextSwitchTo(old);
@@ -210,8 +240,8 @@ MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first, int *nfeat,
 	{
 		if (!row->spec_stable)
 			CheckSameSpec(fcinfo, first, row);
-		return MlopsSpecEncodeRow(row->encoder, fcinfo->args + vfirst + ntarget,
-								  row->x) ? row->x : NULL;
+		return MlopsSpecEncodeRowHot(row->encoder, fcinfo->args + vfirst + ntarget,
+									 row->x, row->one_hot->hot) ? row->x : NULL;
 	}
 	{
 		const NullableDatum *args = fcinfo->args + vfirst + ntarget;
@@ -227,6 +257,18 @@ MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first, int *nfeat,
 			return NULL;
 	}
 	return row->x;
+}
+
+/*
+ * Which features of the rows MlopsTrainingRowArgs read at this call site
+ * are one-hot indicators (NULL: a plain row); after its first call.
+ */
+const MlopsOneHotLayout *
+MlopsTrainingRowOneHot(FunctionCallInfo fcinfo)
+{
+	VariadicRow *row = (VariadicRow *) fcinfo->flinfo->fn_extra;
+
+	return row ? row->one_hot : NULL;
 }
 
 /* The same, keeping the call site's state in fn_extra. */
@@ -281,7 +323,23 @@ void
 MlopsCheckFinite(const double *x, int nfeat, double y, ArrayType *names,
 				 int64 ordinal)
 {
+	const uint64 exponent = UINT64CONST(0x7ff0000000000000);
+	uint64		bad = 0;
 	int			j;
+
+	/*
+	 * The common case first, branch-free (vectorised): only an exponent of
+	 * all ones (NaN, infinity) carries into bit 63 when 1 is added to it.
+	 */
+	for (j = 0; j < nfeat; j++)
+	{
+		uint64		bits;
+
+		memcpy(&bits, &x[j], sizeof(bits));
+		bad |= (bits & exponent) + (UINT64CONST(1) << 52);
+	}
+	if ((bad >> 63) == 0 && isfinite(y))
+		return;
 
 	if (!isfinite(y))
 		ereport(ERROR,
@@ -542,6 +600,7 @@ MlopsColumnKindFor(Oid type, MlopsColumnKind *kind, MlopsTypeFamily *family)
 typedef struct CategorySlot
 {
 	const char *str;			/* NULL: empty slot */
+	uint64		head;			/* its first 8 bytes (CategoryHead) */
 	int			len;
 	int			index;
 } CategorySlot;
@@ -569,10 +628,35 @@ struct MlopsSpecEncoder
 	EncoderColumn *cols;
 };
 
+/*
+ * A category's first 8 bytes, zero-padded: for the short values
+ * categories mostly are, the whole of them, so that a lookup compares
+ * and hashes one word, not bytes.
+ */
+static inline uint64
+CategoryHead(const char *str, int len)
+{
+	uint64		head = 0;
+	int			i;
+
+	for (i = 0; i < len && i < 8; i++)
+		head |= (uint64) (unsigned char) str[i] << (8 * i);
+	return head;
+}
+
+static inline uint32
+CategoryHash(const char *str, int len, uint64 head)
+{
+	if (len <= 8)
+		return (uint32) (((head ^ (uint64) len) * UINT64CONST(0x9E3779B97F4A7C15)) >> 32);
+	return hash_bytes((const unsigned char *) str, len);
+}
+
 static int
 FindCategory(const EncoderColumn *ec, const char *str, int len)
 {
-	uint32		h = hash_bytes((const unsigned char *) str, len) & ec->mask;
+	uint64		head = CategoryHead(str, len);
+	uint32		h = CategoryHash(str, len, head) & ec->mask;
 
 	for (;; h = (h + 1) & ec->mask)
 	{
@@ -580,7 +664,8 @@ FindCategory(const EncoderColumn *ec, const char *str, int len)
 
 		if (s->str == NULL)
 			return -1;
-		if (s->len == len && memcmp(s->str, str, len) == 0)
+		if (s->head == head && s->len == len &&
+			(len <= 8 || memcmp(s->str + 8, str + 8, len - 8) == 0))
 			return s->index;
 	}
 }
@@ -599,11 +684,13 @@ BuildCategoryTable(EncoderColumn *ec)
 	for (i = 0; i < c->ncategories; i++)
 	{
 		int			len = strlen(c->categories[i]);
-		uint32		h = hash_bytes((const unsigned char *) c->categories[i], len) & ec->mask;
+		uint64		head = CategoryHead(c->categories[i], len);
+		uint32		h = CategoryHash(c->categories[i], len, head) & ec->mask;
 
 		while (ec->slots[h].str != NULL)
 			h = (h + 1) & ec->mask;
 		ec->slots[h].str = c->categories[i];
+		ec->slots[h].head = head;
 		ec->slots[h].len = len;
 		ec->slots[h].index = i;
 	}
@@ -838,6 +925,18 @@ bool
 MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 				   double *x)
 {
+	return MlopsSpecEncodeRowHot(enc, values, x, NULL);
+}
+
+/*
+ * The same, and in hot (NULL: not wanted) for each categorical column in
+ * turn the feature it set, -1 (the reference level) or MLOPS_HOT_UNSEEN
+ * (a value or NULL it neither lists nor pools).
+ */
+bool
+MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
+					  double *x, int *hot)
+{
 	const MlopsFeatureSpec *spec = enc->spec;
 	int			i;
 	int			j;
@@ -871,18 +970,25 @@ MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 				break;
 			case MLOPS_COLUMN_CATEGORICAL:
 				memset(out, 0, sizeof(double) * c->width);
-				if (values[i].isnull)
-				{
-					if (c->flags & MLOPS_SPEC_NULL)
-						out[c->width - 1] = 1.0;
-					break;
-				}
 				drop = (c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0;
-				k = CategoryOf(ec, values[i].value);
-				if (k >= drop)
-					out[k - drop] = 1.0;
-				else if (k < 0 && (c->flags & MLOPS_SPEC_OTHER))
-					out[c->ncategories - drop] = 1.0;
+				if (values[i].isnull)
+					k = (c->flags & MLOPS_SPEC_NULL) ? c->width - 1 : MLOPS_HOT_UNSEEN;
+				else
+				{
+					k = CategoryOf(ec, values[i].value);
+					if (k >= drop)
+						k -= drop;
+					else if (k >= 0)
+						k = -1; /* the reference level */
+					else if (c->flags & MLOPS_SPEC_OTHER)
+						k = c->ncategories - drop;
+					else
+						k = MLOPS_HOT_UNSEEN;
+				}
+				if (k >= 0)
+					out[k] = 1.0;
+				if (hot != NULL)
+					*hot++ = k >= 0 ? c->offset + k : k;
 				break;
 		}
 		if (c->shift != NULL)
@@ -981,11 +1087,15 @@ NumberExpr(const MlopsSpecColumn *c)
  * rows training reads, in the column's order (its collation, or enum
  * order), at most max_categories of them, the most frequent (ties going
  * to the first in that order); rarer ones pool into __other__, or with
- * on_overflow error are an error.  SPI is connected.
+ * on_overflow error are an error.  From a sample (a TABLESAMPLE clause,
+ * else ""), returns false, without an error, when a column has more than
+ * max_categories or fewer than two: only every row can say which are
+ * the most frequent, or whether the column is a feature at all.  SPI is
+ * connected.
  */
-static void
+static bool
 LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
-				const int *cols, int m, const char *where)
+				const int *cols, int m, const char *where, const char *sample)
 {
 	StringInfoData sql;
 	Oid			argtypes[1] = {INT8OID};
@@ -1011,8 +1121,8 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 	appendStringInfoString(&sql, ") AS v, ");
 	for (i = 0; i < m; i++)
 		appendStringInfo(&sql, "%s AS o%d, ", CategoryExpr(&spec->columns[cols[i]]), i);
-	appendStringInfo(&sql, "pg_catalog.count(*) AS n FROM %s%s GROUP BY GROUPING SETS (",
-					 req->relname, where);
+	appendStringInfo(&sql, "pg_catalog.count(*) AS n FROM %s%s%s GROUP BY GROUPING SETS (",
+					 req->relname, sample, where);
 	for (i = 0; i < m; i++)
 		appendStringInfo(&sql, "%s(%s)", i ? ", " : "", CategoryExpr(&spec->columns[cols[i]]));
 	appendStringInfoString(&sql, ")) s) w WHERE r <= $1 ORDER BY g");
@@ -1032,6 +1142,7 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 
 		c->categories = palloc(sizeof(char *) * Min(req->max_categories, Max(SPI_processed, 1)));
 		c->ncategories = 0;
+		c->flags &= MLOPS_SPEC_DROP_FIRST;
 		for (r = 0; r < SPI_processed; r++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[r];
@@ -1056,6 +1167,8 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 						 errhint("Leave the column out, or shorten its values in a view.")));
 			c->categories[c->ncategories++] = v;
 		}
+		if (*sample && (nd > req->max_categories || c->ncategories < 2))
+			return false;
 		if (nd > req->max_categories && req->overflow_error)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1065,6 +1178,25 @@ LearnCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
 		if (nd > req->max_categories)
 			c->flags |= MLOPS_SPEC_OTHER;
 	}
+	return true;
+}
+
+/*
+ * The categories of the spec's categorical columns cats[0 .. ncat), in
+ * chunks of CATEGORY_CHUNK columns a scan, from the sample (NULL: every
+ * row); false when the sample cannot stand for the relation.
+ */
+static bool
+ListCategories(const MlopsSpecRequest *req, MlopsFeatureSpec *spec,
+			   const int *cats, int ncat, const char *where, const char *sample)
+{
+	int			i;
+
+	for (i = 0; i < ncat; i += CATEGORY_CHUNK)
+		if (!LearnCategories(req, spec, cats + i, Min(CATEGORY_CHUNK, ncat - i),
+							 where, sample ? sample : ""))
+			return false;
+	return true;
 }
 
 /*
@@ -1359,8 +1491,11 @@ MlopsLearnSpec(const MlopsSpecRequest *req)
 				cats[ncat++] = spec->ncolumns - 1;
 			}
 	}
-	for (i = 0; i < ncat; i += CATEGORY_CHUNK)
-		LearnCategories(req, spec, cats + i, Min(CATEGORY_CHUNK, ncat - i), where.data);
+	/* sampled categories stand unconfirmed until the fit pass checks them */
+	spec->sampled = ncat > 0 && req->sample != NULL &&
+		ListCategories(req, spec, cats, ncat, where.data, req->sample);
+	if (!spec->sampled)
+		ListCategories(req, spec, cats, ncat, where.data, NULL);
 	LearnColumnStats(req, spec, where.data);
 	if (req->scale != MLOPS_SCALE_NONE)
 		LearnScaling(req, spec, where.data);

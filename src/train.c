@@ -1047,8 +1047,18 @@ PartsByColumn(const TrainArgs *a)
  * The feature spec: each column's encoding, categories learned from the
  * rows training reads; the features' names must differ.
  */
+/* Rows of the block sample a big relation's categories are first listed from. */
+#define CATEGORY_SAMPLE_ROWS 30000
+
+/*
+ * The feature spec: the columns' kinds, and what training learns of them
+ * (categories, imputed values, scaling).  With may_sample, a big
+ * relation's categories are listed from a block sample, and stand
+ * unconfirmed (spec->sampled) until the family's first pass checks them
+ * against every row (TrainJob).
+ */
 static void
-LearnSpec(TrainArgs *a)
+LearnSpec(TrainArgs *a, bool may_sample)
 {
 	MlopsSpecRequest req;
 	int			i;
@@ -1066,6 +1076,8 @@ LearnSpec(TrainArgs *a)
 	req.parts = PartsByColumn(a);
 	req.scale = a->scale;
 	req.impute_value = a->impute_value;
+	req.sample = may_sample ?
+		MlopsSampleClauseFor(a->relid, a->seed, CATEGORY_SAMPLE_ROWS) : NULL;
 	a->spec = MlopsLearnSpec(&req);
 	a->encoded = MlopsSpecFeatureNames(a->spec);
 	if (MlopsSpecIsPlain(a->spec))
@@ -1384,6 +1396,14 @@ TrainJob(TrainArgs *a, Compare *cmp, MlopsTrainJob *job)
 	{
 		/* a label the sample did not hold: list every row's, train again */
 		ResolveClasses(a, false);
+		BuildRowSql(a);
+		TrainJob(a, cmp, job);
+	}
+	else if (job->categories_incomplete)
+	{
+		/* the same for a category */
+		elog(DEBUG1, "the categories of a sample were incomplete: listing every row's");
+		LearnSpec(a, false);
 		BuildRowSql(a);
 		TrainJob(a, cmp, job);
 	}
@@ -1826,7 +1846,7 @@ mlops_train(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	if (a.label_kind != MLOPS_LABEL_NONE)
 		ResolveClasses(&a, a.algo->confirms_classes);
-	LearnSpec(&a);
+	LearnSpec(&a, a.algo->confirms_categories);
 	BuildRowSql(&a);
 	memset(&cmp, 0, sizeof(cmp));
 	if (strcmp(a.deploy, "best") == 0)

@@ -166,7 +166,7 @@ RESET max_parallel_workers_per_gather;
 -- arguments get clean errors, never a crash
 --
 -- every support function, to grant and revoke
-\set support_functions 'mlops._linear_accum(mlops.pass_state, float8[], float8), mlops._linear_accum(mlops.pass_state, float8[], float8, boolean), mlops._linear_combine(mlops.pass_state, mlops.pass_state), mlops._linear_train_accum(mlops.pass_state, float8[], float8, boolean, float8, bigint, text[]), mlops._linear_train_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"), mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"), mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean), mlops._linear_eval_combine(float8[], float8[])'
+\set support_functions 'mlops._linear_accum(mlops.pass_state, float8[], float8), mlops._linear_accum(mlops.pass_state, float8[], float8, boolean), mlops._linear_combine(mlops.pass_state, mlops.pass_state), mlops._linear_train_accum(mlops.pass_state, float8[], float8, boolean, float8, bigint, text[]), mlops._linear_train_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"), mlops._linear_gram_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"), mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"), mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8, bigint, boolean), mlops._linear_eval_combine(float8[], float8[])'
 GRANT EXECUTE ON FUNCTION :support_functions TO regress_sf_granted;
 SET ROLE regress_sf_granted;
 
@@ -303,7 +303,7 @@ FROM sf_s, (VALUES ('nfeat -2', 12, 'fffffffe'), ('nfeat 1601', 12, '00000641'),
                    ('nfeat 3', 12, '00000003'), ('nbuf -1', 24, 'ffffffff'),
                    ('nbuf 9999', 24, '0000270f'), ('flags 2', 10, '0002'),
                    ('format 2', 4, '0002'), ('magic', 0, '00000000'),
-                   ('algorithm 2', 6, '0002'), ('pass 2', 8, '0002'),
+                   ('algorithm 2', 6, '0002'), ('pass 3', 8, '0003'),
                    ('ncol 5', 16, '00000005'), ('bufcap 0', 20, '00000000'),
                    ('dims[3] 1', 28, '00000001'), ('length', 56, '00000010')) f(field, at, hex);
 -- a full buffer (nbuf = bufcap = 520 for one feature): the next row
@@ -389,6 +389,41 @@ SELECT pg_temp.try($$SELECT pg_temp.evil_trargs(true, 0, 0, NULL,
 SELECT mlops.linear_final(pg_temp.evil_trargs(true, 0, 0, NULL, y, x1, x2)) IS NOT NULL
        AS variadic_fits
 FROM sf_t;
+
+-- The Gram state (pass 2), which mlops.train uses for a spec's one-hot
+-- rows: from plain rows every feature is dense, and the fit is the QR
+-- one's to rounding, serial or merged from parts with other shifts
+CREATE AGGREGATE pg_temp.evil_gram(boolean, float8, bigint, text[], VARIADIC "any") (
+    SFUNC = mlops._linear_gram_accum, STYPE = mlops.pass_state,
+    COMBINEFUNC = mlops._linear_combine);
+SELECT pg_temp.maxdiff(mlops.linear_final(pg_temp.evil_gram(true, 0, 0, NULL, y, x1, x2)),
+                       (SELECT c FROM sf_ref)) < 1e-9 AS gram_is_qr
+FROM sf_t;
+SELECT pg_temp.maxdiff(mlops.linear_final(s), (SELECT c FROM sf_ref)) < 1e-9 AS merged_is_qr
+FROM (SELECT mlops.linear_merge(s) AS s
+      FROM (SELECT pg_temp.evil_gram(true, 0, 0, NULL, y, x1, x2) AS s
+            FROM sf_t GROUP BY id % 7) p) v;
+-- no intercept, a NaN, the two kinds merged
+SELECT pg_temp.try($$SELECT pg_temp.evil_gram(false, 0, 0, NULL, y, x1, x2) FROM sf_t$$);
+SELECT pg_temp.try($$SELECT pg_temp.evil_gram(true, 0, 0, '{x1,x2,y}', y, x1,
+                     CASE WHEN id = 2 THEN 'NaN' ELSE x2 END) FROM sf_t WHERE id <= 3$$);
+SELECT pg_temp.try($$SELECT mlops.linear_merge(s) FROM
+                     (SELECT pg_temp.evil_gram(true, 0, 0, NULL, y, x1, x2) AS s FROM sf_t
+                      UNION ALL SELECT mlops.linear_state(ARRAY[x1, x2], y) FROM sf_t) v$$);
+-- a Gram state's header and body mutated: refused on input (header), or
+-- at the solve (its column order, which no row reads)
+WITH g AS (SELECT pg_temp.evil_gram(true, 0, 0, NULL, y, x1, x2)::text AS s
+           FROM sf_t WHERE id <= 100)
+SELECT f.field, pg_temp.try(format('SELECT mlops.linear_final(%L::mlops.pass_state)',
+                                   pg_temp.patch(s, f.at, f.hex)))
+FROM g, (VALUES ('flags 0', 10, '0000'), ('dense 1', 20, '00000001'),
+                   ('dense 5', 20, '00000005'), ('bufcap 0', 24, '00000000'),
+                   ('nbuf = bufcap', 28, '00000400'), ('nbuf -1', 28, 'ffffffff'),
+                   ('length', 56, '00000010'),
+                   -- perm[0] (body double 5) = 1: the intercept not first
+                   ('order', 64 + 5 * 8, '3ff0000000000000'),
+                   -- perm[1] = 7: out of range
+                   ('order range', 64 + 6 * 8, '401c000000000000')) f(field, at, hex);
 RESET ROLE;
 
 -- revoked again: back to 42501, even for the aggregates it made

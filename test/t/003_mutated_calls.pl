@@ -185,7 +185,11 @@ $node->safe_psql('postgres', q{
 	UNION ALL SELECT 6, mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab WHERE id <= 10
 	UNION ALL SELECT 7, mlops.linear_state(array_fill(x1, ARRAY[100]), y) FROM fz_tab
 	UNION ALL SELECT 8, mlops.linear_state(ARRAY[x1, x2], y)
-	          FROM (SELECT * FROM fz_tab ORDER BY id LIMIT 2000) t;
+	          FROM (SELECT * FROM fz_tab ORDER BY id LIMIT 2000) t
+	-- Gram states (pass 2): folded, and with rows still buffered
+	UNION ALL SELECT 9, mlops._linear_gram_state(true, 0, 0, NULL, y::float8, x1, x2) FROM fz_tab
+	UNION ALL SELECT 10, mlops._linear_gram_state(true, 0.25, 7, NULL, y::float8, x1, x2, x3::float8)
+	          FROM fz_tab WHERE id <= 10;
 	GRANT SELECT ON fz_states TO fz_user, fz_trainer, fz_granted;
 	-- stored models of 2, 4, 1 and 100 features, for the support functions
 	-- that take artifacts
@@ -558,7 +562,7 @@ sub state_arg
 {
 	my $r = rand() * $MUT / 0.4;
 	return 'NULL::mlops.pass_state' if $r < 0.03;
-	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')' if $r < 0.35;
+	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(10))) . ')' if $r < 0.35;
 	return "'" . pick(@state_hex) . "'::mlops.pass_state" if $r < 0.45;
 	return '(SELECT mlops.linear_state(ARRAY[x1, x2], y) FROM fz_tab WHERE id < '
 	  . int(rand(20)) . ')' if $r < 0.55;
@@ -882,6 +886,21 @@ my %gen = (
 		  . float_arg([ '0', '0.25' ]) . ', '
 		  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
 		  . "$v)::text FROM generate_series(1, " . pick(1, 3, 600) . ') g';
+	},
+	_linear_gram_accum => sub {
+		return 'SELECT mlops._linear_gram_accum(' . state_arg() . ', '
+		  . pick('true', 'false', 'NULL::boolean') . ', '
+		  . float_arg([ '0', '0.25' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
+		  . join('', map { ", $_" } variadic_args()) . ')::text';
+	},
+	_linear_gram_state => sub {
+		my $v = join('', map { ", $_" } variadic_args());
+		return 'SELECT mlops._linear_gram_state('
+		  . pick('true', 'false', 'NULL::boolean') . ', '
+		  . float_arg([ '0', '0.25' ]) . ', '
+		  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
+		  . "$v)::text FROM generate_series(1, " . pick(1, 3, 600, 1100) . ') g';
 	},
 	_linear_eval_accum => sub {
 		if (chance(0.5))
@@ -1267,6 +1286,7 @@ my %support = (
 	_linear_train_accum => [
 		'mlops.pass_state, float8[], float8, boolean, float8, bigint, text[]',
 		'mlops.pass_state, boolean, float8, bigint, text[], "any"' ],
+	_linear_gram_accum => ['mlops.pass_state, boolean, float8, bigint, text[], "any"'],
 	_linear_eval_accum => [
 		'float8[], float8[], boolean, float8, bigint, boolean, "any"',
 		'float8[], float8[], float8, float8[], boolean, float8, bigint, boolean' ],
@@ -1305,7 +1325,7 @@ sub parse_safe_arg
 		  1 .. pick(1, 2, 3)) if $type eq '"any"';
 	return "NULL::$type" if chance(0.15);
 	return pick("'" . pick(@small_hex) . "'::mlops.pass_state",
-		'(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')')
+		'(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(10))) . ')')
 	  if $type eq 'mlops.pass_state';
 	if ($type eq 'float8[]')
 	{
@@ -1428,6 +1448,9 @@ my @evil_base = (
 	[ 'tr_args', '(boolean, float8, bigint, text[], VARIADIC "any") ('
 		  . 'SFUNC = mlops._linear_train_accum, STYPE = mlops.pass_state, '
 		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ],
+	[ 'gr_args', '(boolean, float8, bigint, text[], VARIADIC "any") ('
+		  . 'SFUNC = mlops._linear_gram_accum, STYPE = mlops.pass_state, '
+		  . 'COMBINEFUNC = mlops._linear_combine, PARALLEL = SAFE', 'state' ],
 	[ 'pc_args', '(text[], VARIADIC "any") (SFUNC = mlops._pca_train_accum, '
 		  . 'STYPE = mlops.pass_state, COMBINEFUNC = mlops._pca_combine, PARALLEL = SAFE',
 		'pca' ],
@@ -1497,6 +1520,7 @@ $node->safe_psql('postgres', q{
 		mlops._linear_train_accum(mlops.pass_state, float8[], float8, boolean, float8,
 			bigint, text[]),
 		mlops._linear_train_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"),
+		mlops._linear_gram_accum(mlops.pass_state, boolean, float8, bigint, text[], "any"),
 		mlops._linear_eval_accum(float8[], float8[], boolean, float8, bigint, boolean, "any"),
 		mlops._linear_eval_accum(float8[], float8[], float8, float8[], boolean, float8,
 			bigint, boolean),
@@ -1563,7 +1587,7 @@ sub small_state_arg
 {
 	my $r = rand();
 	return 'NULL::mlops.pass_state' if $r < 0.03;
-	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(9))) . ')' if $r < 0.4;
+	return '(SELECT s FROM fz_states WHERE id = ' . (1 + int(rand(10))) . ')' if $r < 0.4;
 	return "'" . pick(@small_hex) . "'::mlops.pass_state" if $r < 0.5;
 	return lit(hex_mutant(@small_hex)) . '::mlops.pass_state';
 }
@@ -1714,6 +1738,17 @@ my %granted = (
 		  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
 		  . pick(1, 3, 600) . ') g';
 	});
+$granted{gr_args} = sub {
+	my $agg = pick(@{ $evil{gr_args} });
+	return maybe_parallel() . "SELECT mlops.linear_final($agg("
+	  . pick('true', 'false') . ', ' . float_arg([ '0', '0.25' ])
+	  . ", 0, NULL, y::float8, x1, x2)) FROM fz_tab" if chance(0.3);
+	return "SELECT $agg(" . pick('true', 'false', 'NULL::boolean') . ', '
+	  . float_arg([ '0', '0.25' ]) . ', '
+	  . pick('0', '7', '-1', 'NULL') . '::bigint, ' . names_arg()
+	  . join('', map { ", $_" } variadic_args()) . ')::text FROM generate_series(1, '
+	  . pick(1, 3, 600, 1100) . ') g';
+};
 $granted{pc_args} = sub {
 	my $agg = pick(@{ $evil{pc_args} });
 	return maybe_parallel() . "SELECT $agg(" . names_arg() . ', x1, '
@@ -1750,6 +1785,8 @@ my %covers = (
 	pass_state_send => 'pass_state_in', _linear_accum => '_linear_accum',
 	_linear_combine => '_linear_combine', _linear_train_accum => '_linear_train_accum',
 	_linear_train_state => '_linear_train_state',
+	_linear_gram_accum => '_linear_gram_accum',
+	_linear_gram_state => '_linear_gram_state',
 	_linear_eval_accum => '_linear_eval_accum',
 	_linear_eval_combine => '_linear_eval_combine',
 	_linear_eval_state => '_linear_eval_state',
