@@ -40,6 +40,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "featurespec.h"
 #include "mlops.h"
@@ -85,11 +86,22 @@ typedef struct VariadicRow
 	int			nvalues;		/* features, or the spec's columns */
 	bytea	   *spec_bytes;
 	bool		spec_stable;	/* a constant: never compared again */
+	MlopsFeatureSpec *spec;		/* NULL: a plain row of float8 */
 	MlopsSpecEncoder *encoder;
-	NullableDatum *values;		/* a spec's columns, in its order */
+	NullableDatum *values;		/* a record's columns, in the spec's order */
 	int			nfeat;
 	double	   *x;
 	MlopsOneHotLayout *one_hot;	/* a spec's, or NULL */
+	/*
+	 * Past MLOPS_MAX_ARGS_FEATURES columns a spec's columns come as one
+	 * record (MlopsSpecArgsSql), deformed into values; its type and
+	 * typmod are those of the first row, the encoder made for them.
+	 */
+	bool		composite;
+	Oid			row_type;
+	int32		row_typmod;
+	Datum	   *dvalues;
+	bool	   *dnulls;
 } VariadicRow;
 
 /* The spec argument at argno, decoded; an invalid one is an error. */
@@ -170,24 +182,88 @@ NewVariadicRow(FunctionCallInfo fcinfo, int first, int ntarget)
 	if (has_spec)
 	{
 		MlopsFeatureSpec *spec = SpecArg(fcinfo, first, &row->spec_bytes);
-		Oid		   *types = palloc(sizeof(Oid) * n);
 
-		if (n != spec->ncolumns)
+		row->composite = n == 1 && spec->ncolumns != 1 &&
+			type_is_rowtype(get_fn_expr_argtype(fcinfo->flinfo, vfirst + ntarget));
+		if (n != spec->ncolumns && !row->composite)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a training row has %d columns, its feature spec %d",
 							n, spec->ncolumns)));
-		for (j = 0; j < n; j++)
-			types[j] = get_fn_expr_argtype(fcinfo->flinfo, vfirst + ntarget + j);
 		row->spec_bytes = (bytea *) PG_DETOAST_DATUM_COPY(PointerGetDatum(row->spec_bytes));
 		row->spec_stable = MlopsPassStateArgIsStable(fcinfo, first);
-		row->encoder = MlopsSpecEncoderCreate(spec, types, NULL);
+		row->spec = spec;
 		row->nfeat = spec->nfeat;
 		row->one_hot = OneHotLayout(spec);
+		if (!row->composite)
+		{
+			Oid		   *types = palloc(sizeof(Oid) * n);
+
+			for (j = 0; j < n; j++)
+				types[j] = get_fn_expr_argtype(fcinfo->flinfo, vfirst + ntarget + j);
+			row->encoder = MlopsSpecEncoderCreate(spec, types, NULL);
+		}
 	}
 	row->x = palloc(sizeof(double) * row->nfeat);
 	MemoryContextSwitchTo(old);
 	return row;
+}
+
+/*
+ * The spec's columns of a row passed as one record, as NullableDatum in
+ * the row's scratch; the first row's type makes the encoder, every other
+ * row must have it.
+ */
+static const NullableDatum *
+DeformRow(FunctionCallInfo fcinfo, VariadicRow *row, Datum d)
+{
+	HeapTupleHeader td = DatumGetHeapTupleHeader(d);
+	Oid			type = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	HeapTupleData tuple;
+	TupleDesc	desc;
+	int			n = row->spec->ncolumns;
+	int			j;
+
+	if (row->encoder == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		Oid		   *types = palloc(sizeof(Oid) * n);
+
+		desc = lookup_rowtype_tupdesc(type, typmod);
+		if (desc->natts != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a training row has %d columns, its feature spec %d",
+							desc->natts, n)));
+		for (j = 0; j < n; j++)
+			types[j] = TupleDescAttr(desc, j)->atttypid;
+		ReleaseTupleDesc(desc);
+		row->encoder = MlopsSpecEncoderCreate(row->spec, types, NULL);
+		row->row_type = type;
+		row->row_typmod = typmod;
+		row->dvalues = palloc(sizeof(Datum) * n);
+		row->dnulls = palloc(sizeof(bool) * n);
+		row->values = palloc(sizeof(NullableDatum) * n);
+		MemoryContextSwitchTo(old);
+	}
+	else if (type != row->row_type || typmod != row->row_typmod)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the rows of a training pass must all be of one type")));
+	desc = lookup_rowtype_tupdesc(type, typmod);
+	tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = td;
+	heap_deform_tuple(&tuple, desc, row->dvalues, row->dnulls);
+	ReleaseTupleDesc(desc);
+	for (j = 0; j < n; j++)
+	{
+		row->values[j].value = row->dvalues[j];
+		row->values[j].isnull = row->dnulls[j];
+	}
+	return row->values;
 }
 
 /* A spec argument that is not a constant must stay the one decoded. */
@@ -231,17 +307,25 @@ MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first, int *nfeat,
 	if (row == NULL)
 		*cache = row = NewVariadicRow(fcinfo, first, ntarget);
 	*nfeat = row->nfeat;
-	vfirst = first + (row->encoder ? 1 : 0);
+	vfirst = first + (row->spec ? 1 : 0);
 	if (ntarget && fcinfo->args[vfirst].isnull)
 		return NULL;
 	if (ntarget)
 		*y = DatumGetFloat8(fcinfo->args[vfirst].value);
-	if (row->encoder != NULL)
+	if (row->spec != NULL)
 	{
+		const NullableDatum *values = fcinfo->args + vfirst + ntarget;
+
 		if (!row->spec_stable)
 			CheckSameSpec(fcinfo, first, row);
-		return MlopsSpecEncodeRowHot(row->encoder, fcinfo->args + vfirst + ntarget,
-									 row->x, row->one_hot->hot) ? row->x : NULL;
+		if (row->composite)
+		{
+			if (values->isnull)
+				return NULL;
+			values = DeformRow(fcinfo, row, values->value);
+		}
+		return MlopsSpecEncodeRowHot(row->encoder, values, row->x,
+									 row->one_hot->hot) ? row->x : NULL;
 	}
 	{
 		const NullableDatum *args = fcinfo->args + vfirst + ntarget;
@@ -1041,8 +1125,14 @@ MlopsSpecArgsSql(const MlopsFeatureSpec *spec, const char *target_sql)
 	appendStringInfo(&sql, "pg_catalog.decode('%s', 'hex')", hex);
 	if (target_sql != NULL)
 		appendStringInfo(&sql, ", %s", target_sql);
+	/* past the 100 arguments of a function call: the columns as one record */
+	if (spec->ncolumns > MLOPS_MAX_ARGS_FEATURES)
+		appendStringInfoString(&sql, ", ROW(");
 	for (i = 0; i < spec->ncolumns; i++)
-		appendStringInfo(&sql, ", %s", quote_identifier(spec->columns[i].name));
+		appendStringInfo(&sql, "%s%s", i == 0 && spec->ncolumns > MLOPS_MAX_ARGS_FEATURES ?
+						 "" : ", ", quote_identifier(spec->columns[i].name));
+	if (spec->ncolumns > MLOPS_MAX_ARGS_FEATURES)
+		appendStringInfoChar(&sql, ')');
 	return sql.data;
 }
 

@@ -1093,23 +1093,6 @@ LearnSpec(TrainArgs *a, bool may_sample)
 }
 
 /*
- * The row of a spec with categorical or boolean columns: the spec, the
- * target and the columns as they are, for MlopsTrainingRowArgs to encode.
- */
-static void
-BuildSpecRowSql(const TrainArgs *a, StringInfo sql)
-{
-	if (a->spec->ncolumns > MLOPS_MAX_ARGS_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("a model with boolean, categorical, date or array columns can read at most %d columns, not %d",
-						MLOPS_MAX_ARGS_FEATURES, a->spec->ncolumns),
-				 errdetail("Each date part asked for counts as a column."),
-				 errhint("Train on fewer columns, or encode these in a view.")));
-	appendStringInfoString(sql, MlopsSpecArgsSql(a->spec, a->target_sql));
-}
-
-/*
  * How the passes receive a row: the target (as a number, or a
  * classifier's class index) and features as separate arguments after
  * their options, or, past MLOPS_MAX_ARGS_FEATURES, as ARRAY[features],
@@ -1125,7 +1108,8 @@ BuildRowSql(TrainArgs *a)
 	a->row_dd_sql = NULL;
 	if (!MlopsSpecIsPlain(a->spec))
 	{
-		BuildSpecRowSql(a, &sql);
+		/* the spec, the target and the columns as they are, to encode */
+		appendStringInfoString(&sql, MlopsSpecArgsSql(a->spec, a->target_sql));
 		a->row_sql = sql.data;
 		return;
 	}

@@ -658,11 +658,6 @@ SELECT pg_temp.try($$SELECT mlops.train('tf_e2', 'tf_bad', 'mpg', 'linear', feat
 -- a value too long to be a category
 CREATE TABLE tf_long AS SELECT mpg, wt, CASE WHEN id = 1 THEN repeat('x', 2000) ELSE cyl END AS cyl FROM mtcars;
 SELECT pg_temp.try($$SELECT mlops.train('tf_e3', 'tf_long', 'mpg', 'linear', features => '{wt,cyl}')$$);
--- past 90 columns the passes would exceed the 100 arguments of a function
-SELECT format('CREATE TABLE tf_wide AS SELECT mpg, cyl, %s FROM mtcars',
-              string_agg(format('wt + %s AS w%s', i, i), ', ')) FROM generate_series(1, 90) i \gexec
-SELECT pg_temp.try($$SELECT mlops.train('tf_e4', 'tf_wide', 'mpg', 'linear')$$);
-DROP TABLE tf_wide;
 -- the feature spec argument of the internal aggregates is checked
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, '\x00'::bytea, mpg, cyl) FROM mtcars$$);
 SELECT pg_temp.try($$SELECT mlops._linear_train_state(true, 0, 0, NULL, NULL::bytea, mpg, cyl) FROM mtcars$$);

@@ -122,6 +122,38 @@ FROM mlops.train('ts_ill', 'ts_ill', 'y', 'linear', features => '{g2,x1,x3}', te
 SELECT pg_temp.try($$SELECT mlops.train('ts_coll', 'ts_ill', 'y', 'linear',
                      features => '{g1,g1_again,x1}', test_size => 0)$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{ts_fit,ts_qr,ts_pool,ts_ridge,ts_ridge_qr,ts_ill}'::text[]) m;
-DROP VIEW ts_sql, ts_sql_all;
-DROP TABLE ts_big, ts_ill;
+-- past 90 columns (a function call takes 100 arguments) the passes read
+-- the columns as one record: 92 text columns of 3 categories and 3
+-- numbers (187 features, a Gram fit), trained, evaluated, compared by
+-- deploy => 'best' and scored as the same design encoded by SQL (a plain
+-- spec read as an array, a QR fit)
+SELECT format('CREATE TABLE ts_wide AS SELECT i AS id, %s, hashint4(i) / 2147483648.0 AS x1, '
+              'hashint4(i + 7) / 2147483648.0 AS x2, hashint4(i + 11) / 2147483648.0 AS x3, '
+              '(abs(hashint4(i + 13)) %% 1000) / 1000.0 + hashint4(i) / 2147483648.0 AS y '
+              'FROM generate_series(1, 3000) i',
+              string_agg(format('''k'' || (abs(hashint4(i * 97 + %s)) %% 3) AS t%s', j, j), ', '))
+FROM generate_series(1, 92) j \gexec
+UPDATE ts_wide SET y = y + CASE WHEN t1 = 'k1' THEN 0.3 ELSE 0 END - CASE WHEN t92 = 'k2' THEN 0.2 ELSE 0 END;
+SELECT format('CREATE VIEW ts_wide_sql AS SELECT id, y, x1, x2, x3, %s FROM ts_wide',
+              string_agg(format('(t%s = %L)::int::float8 AS %I', j, k, format('t%s=%s', j, k)), ', '))
+FROM generate_series(1, 92) j, unnest('{k1,k2}'::text[]) k \gexec
+SELECT model, metrics->>'solver' AS solver
+FROM mlops.train('ts_wide', 'ts_wide', 'y', 'linear', test_size => 0);
+SELECT model, metrics->>'solver' AS solver
+FROM mlops.train('ts_wide_sql', 'ts_wide_sql', 'y', 'linear', test_size => 0);
+SELECT count(*) AS terms,
+       max(abs(g.estimate - q.estimate) / q.std_error) < 1e-10 AS estimates_agree
+FROM mlops.coefficients('ts_wide') g JOIN mlops.coefficients('ts_wide_sql') q USING (term);
+SELECT abs((mlops.evaluate('ts_wide', 'ts_wide', 'y')->>'r2')::float8
+           - (metrics->>'train_r2')::float8) < 1e-12 AS evaluate_r2_as_trained
+FROM mlops.versions WHERE model = 'ts_wide';
+-- a second version with a test split: deploy => 'best' scores version 1
+-- on the rows it holds out (mlops._held_out reads them as records too)
+SELECT version, deployed, (metrics->>'n')::int AS n_test
+FROM mlops.train('ts_wide', 'ts_wide', 'y', 'linear', '{"alpha": 0.5}');
+SELECT max(abs(mlops.predict('ts_wide', w) - mlops.predict('ts_wide_sql', s))) < 1e-10 AS scores_agree
+FROM ts_wide w JOIN ts_wide_sql s USING (id);
+
+SELECT mlops.drop_model(m) FROM unnest('{ts_fit,ts_qr,ts_pool,ts_ridge,ts_ridge_qr,ts_ill,ts_wide,ts_wide_sql}'::text[]) m;
+DROP VIEW ts_sql, ts_sql_all, ts_wide_sql;
+DROP TABLE ts_big, ts_ill, ts_wide;

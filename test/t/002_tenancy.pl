@@ -127,6 +127,14 @@ foreach my $kind (sort keys %family)
 		as_role($role, "SELECT mlops.grant('${team}_$kind', 'own', 'team_$team')");
 	}
 }
+# a one-hot majority: the Gram pass's aggregate runs as the trainer too
+($rc, $out, $err) = as_role('alice',
+	"SELECT metrics->>'solver' FROM mlops.train('a_typed', 'flowers_a', 'x1', 'linear', "
+	  . "features => '{label,x2}', test_size => 0)");
+is($out, 'gram', 'alice trains on a text column through the Gram pass') or diag($err);
+($rc, $out, $err) = as_role('bob',
+	"SELECT mlops.train('b_typed', 'flowers_a', 'x1', 'linear', features => '{label,x2}')");
+like($err, qr/42501: permission denied to train on column "x1"/, 'bob cannot train on it');
 my @calls = (
 	[ 'c', q{SELECT mlops.predict('%s', ARRAY[1, 2]::float8[])} ],
 	[ 'c', q{SELECT mlops.predict_proba('%s', ARRAY[1, 2]::float8[])} ],
@@ -250,7 +258,7 @@ is($out, '0', 'the analyst, with no privilege left on sales_m, sees none of its 
 ($rc, $out, $err) = as_role('ann', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
 is($out, 'a_c,a_k,a_p', '... and sees the audit of the models granted to her');
 ($rc, $out, $err) = as_role('alice', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
-is($out, 'a_c,a_k,a_p,sales_m', 'alice sees the audit of her team\'s models only');
+is($out, 'a_c,a_k,a_p,a_typed,sales_m', 'alice sees the audit of her team\'s models only');
 ($rc, $out, $err) = as_role('bob', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
 is($out, 'b_c,b_k,b_m,b_p', 'bob sees the audit of his team\'s models only');
 
