@@ -1878,13 +1878,14 @@ mlops_train(PG_FUNCTION_ARGS)
 
 /*
  * mlops.deploy(model, 'best', relation, target) for classification and
- * clustering: every version comparable with the newest one (the same
+ * clustering, and for a regression with a version that reads typed
+ * columns: every version comparable with the newest one (the same
  * target and classes; for clustering the same k and features) is scored
- * by the evaluation pass on every row of the relation, one scan each,
- * and the best score wins (inertia the lowest, any other the highest; a
- * tie, within 1e-12 relative, goes to the deployed version, else to the
- * newer).  The relation is read as the caller; a label the newest
- * version never saw is an error naming it.  SPI is connected.
+ * by the evaluation pass on every row of the relation it can score, one
+ * scan each, and the best score wins (inertia the lowest, any other the
+ * highest; a tie, within 1e-12 relative, goes to the deployed version,
+ * else to the newer).  The relation is read as the caller; a label the
+ * newest version never saw is an error naming it.  SPI is connected.
  */
 static char *
 BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
@@ -1915,7 +1916,9 @@ BestByScoreOnRelation(const char *name, Oid relid, const char *relname,
 				 errmsg("model \"%s\" is a %s model, whose versions are not compared",
 						name, newest->algo->name),
 				 errhint("Deploy a version by number with mlops.deploy(model, version).")));
-	if (target != NULL)
+	if (target != NULL && newest->algo->task == MLOPS_TASK_REGRESSION)
+		target_sql = psprintf("%s::pg_catalog.float8", quote_identifier(target));
+	else if (target != NULL)
 	{
 		AttrNumber	att = get_attnum(relid, target);
 		char	   *label_sql;
@@ -2120,6 +2123,15 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to compare versions on column \"%s\" of relation %s",
 						target, relname)));
+	/* a version reading typed columns is scored through its own spec */
+	for (v = 0; v < nver; v++)
+		if (targets[v] != NULL && strcmp(targets[v], target) == 0 &&
+			!MlopsSpecIsPlain(MlopsGetModel(&refs[v], CurrentMemoryContext)->spec))
+		{
+			relation_close(rel, AccessShareLock);
+			return BestByScoreOnRelation(name, relid, relname, target, refs, targets,
+										 nver, current, best);
+		}
 
 	/* each version's features as positions among the pass's columns */
 	scored = palloc(sizeof(int32) * nver);
@@ -2138,9 +2150,6 @@ MlopsBestOnRelation(int64 model_id, const char *name, Oid relid,
 							   refs[v].version, targets[v] ? targets[v] : "",
 							   target);
 		m = problem ? NULL : MlopsGetModel(&refs[v], CurrentMemoryContext);
-		if (m != NULL && !MlopsSpecIsPlain(m->spec))
-			problem = psprintf("Version %d reads typed columns (boolean, categorical, date, array, imputed or scaled), which comparing regressions on a relation does not support yet.",
-							   refs[v].version);
 		for (j = 0; m != NULL && j < m->nfeat && problem == NULL; j++)
 			problem = ColumnProblem(desc, relid, relname, refs[v].version,
 									m->feature_names[j]);

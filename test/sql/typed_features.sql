@@ -633,6 +633,17 @@ FROM mlops.versions v JOIN mlops.deployments d USING (model, version)
 WHERE v.model = 'tf_cmp' AND v.version = 2;
 SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt,cyl,am,hp}');
 SELECT version FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at DESC LIMIT 1;
+-- mlops.deploy(model, 'best', relation, target) with typed regression
+-- versions: each scored by its evaluation pass on the relation, through
+-- its own spec, each score mlops.evaluate's r2 there
+SELECT mlops.deploy('tf_cmp', 'best', 'tf_cmp', 'mpg') AS best;
+SELECT (x->>'version')::int AS version, (x->>'n')::int AS n,
+       (x->>'score')::float8 = (mlops.evaluate('tf_cmp@' || (x->>'version'), 'tf_cmp', 'mpg')->>'r2')::float8
+       AS score_is_evaluate
+FROM mlops.deployments d, jsonb_array_elements(d.detail->'versions') x
+WHERE d.model = 'tf_cmp' AND d.detail ? 'versions'
+ORDER BY d.deployed_at DESC, 1 LIMIT 4;
+SELECT version FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at DESC LIMIT 1;
 -- mlops._held_out is the split training makes: on a plain row its count
 -- is the held-out rows of a version trained with that test_size and seed
 SELECT (metrics->>'n')::int = (SELECT count(*) FILTER (WHERE mlops._held_out(0.25, 0::bigint, mpg, wt, hp))
