@@ -20,6 +20,8 @@ OBJS = \
 	src/algo_elastic_net.o \
 	src/algo_pca.o \
 	src/algo_naive_bayes.o \
+	src/algo_xgboost.o \
+	src/xgboost.o \
 	src/pass.o \
 	src/pass_state.o \
 	src/sqlexec.o \
@@ -50,8 +52,11 @@ OPTFLAGS ?=
 # training needs it, so that parallel workers, which load every library
 # their leader has, do not relocate it for statements that never call it.
 BLAS_SONAME := $(shell objdump -p $(shell pkg-config --variable=libdir openblas)/libopenblas.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+# XGBoost (tree models) is loaded the same way, by src/xgboost.c.
+XGBOOST_SONAME := $(shell objdump -p /usr/lib/$(shell gcc -print-multiarch 2>/dev/null)/libxgboost.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
 PG_CPPFLAGS = -I$(srcdir)/include $(shell pkg-config --cflags openblas) \
-	$(if $(BLAS_SONAME),-DMLOPS_BLAS_LIBRARY='"$(BLAS_SONAME)"')
+	$(if $(BLAS_SONAME),-DMLOPS_BLAS_LIBRARY='"$(BLAS_SONAME)"') \
+	$(if $(XGBOOST_SONAME),-DMLOPS_XGBOOST_LIBRARY='"$(XGBOOST_SONAME)"')
 PG_CFLAGS += $(OPTFLAGS) -ftree-vectorize -fno-trapping-math
 SHLIB_LINK += -lm
 

@@ -130,6 +130,13 @@ typedef struct MlopsAlgorithmRoutine
 	bool		confirms_categories;
 
 	/*
+	 * Backend only, may be NULL: for a family of two routines of one name
+	 * (xgboost's regressor and classifier), the one to train with these
+	 * hyperparameters, on a target of labels or of numbers.
+	 */
+	const struct MlopsAlgorithmRoutine *(*resolve) (const void *params, bool labels);
+
+	/*
 	 * Backend only, may be NULL (keep every level): whether a fit with
 	 * these hyperparameters is unpenalised with an intercept, so that a
 	 * categorical column's first category must be its reference level

@@ -24,6 +24,8 @@ extern const MlopsAlgorithmRoutine mlops_logistic_routine;
 extern const MlopsAlgorithmRoutine mlops_pca_routine;
 extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
 extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
+extern const MlopsAlgorithmRoutine mlops_xgboost_routine;
+extern const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
@@ -32,6 +34,8 @@ static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_pca_routine,
 	&mlops_naive_bayes_routine,
 	&mlops_kmeans_routine,
+	&mlops_xgboost_routine,		/* by name, the first of the two */
+	&mlops_xgboost_classifier_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */
@@ -115,6 +119,7 @@ MlopsAlgorithmNames(void)
 
 	initStringInfo(&buf);
 	for (i = 0; i < lengthof(families); i++)
-		appendStringInfo(&buf, "%s%s", i ? ", " : "", families[i]->name);
+		if (i == 0 || strcmp(families[i]->name, families[i - 1]->name) != 0)
+			appendStringInfo(&buf, "%s%s", i ? ", " : "", families[i]->name);
 	return buf.data;
 }

@@ -43,6 +43,7 @@
 
 #include "sqlexec.h"
 #include "mlops.h"
+#include "xgboost.h"
 
 PG_MODULE_MAGIC;
 
@@ -71,6 +72,13 @@ _PG_init(void)
 							 false,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("mlops.xgboost_threads",
+							"Threads XGBoost trains with (its nthread).",
+							"Parallelism comes from PostgreSQL's own workers; more threads make one training use more cores of the server.",
+							&mlops_xgboost_threads,
+							1, 1, 64,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("mlops");
 }
 

@@ -1823,6 +1823,12 @@ mlops_train(PG_FUNCTION_ARGS)
 	a.algorithm = pstrdup(a.algo->name);
 	CheckTargetGiven(&a);
 	ParseHyperparams(PG_GETARG_JSONB_P(4), &a);
+	/* a family of two routines (xgboost): the one for this target */
+	if (a.algo->resolve != NULL)
+		a.algo = a.algo->resolve(a.params, task != NULL ?
+								 strcmp(task, "classification") == 0 :
+								 AutoAlgorithm(a.target, a.relid)->task ==
+								 MLOPS_TASK_CLASSIFICATION);
 
 	ResolveColumns(&a, PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5));
 

@@ -333,6 +333,61 @@ WriteKmeans(const char *name, int nfeat, int k, bool scaled)
 	Write(name, m);
 }
 
+/*
+ * An xgboost model (regression when nclasses is 0) of ntrees complete
+ * trees of depth depth over nfeat features, each class's trees in turn:
+ * its part is objective, groups, base margin, rounds, trees, then per
+ * tree its group, nodes (children 2i+1 and 2i+2) and a short JSON.
+ */
+static void
+WriteXgboost(const char *name, int nfeat, int nclasses, int ntrees, int depth)
+{
+	extern const MlopsAlgorithmRoutine mlops_xgboost_routine;
+	extern const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine;
+	MlopsModel *m = MakeModel(nfeat, true, "t");
+	int			groups = nclasses > 2 ? nclasses : 1;
+	int			nnodes = (1 << (depth + 1)) - 1;
+	int			inner = (1 << depth) - 1;
+	const char *json = "{\"learner\": {}}";
+	StringInfoData part;
+	int			t;
+	int			i;
+
+	m->algo = nclasses ? &mlops_xgboost_classifier_routine : &mlops_xgboost_routine;
+	m->nclasses = nclasses;
+	m->label_kind = nclasses ? MLOPS_LABEL_TEXT : MLOPS_LABEL_NONE;
+	m->classes = nclasses ? palloc(sizeof(char *) * nclasses) : NULL;
+	for (i = 0; i < nclasses; i++)
+		m->classes[i] = psprintf("x%d", i);
+	initStringInfo(&part);
+	MlopsPutU32(&part, nclasses == 0 ? 0 : nclasses == 2 ? 1 : 2);
+	MlopsPutU32(&part, groups);
+	MlopsPutF64(&part, nclasses ? 0.0 : 0.5);
+	MlopsPutU32(&part, ntrees / groups);
+	MlopsPutU32(&part, ntrees);
+	for (t = 0; t < ntrees; t++)
+	{
+		MlopsPutU32(&part, t % groups);
+		MlopsPutU32(&part, nnodes);
+		for (i = 0; i < nnodes; i++)
+		{
+			float		v = i < inner ? (i % 7) * 0.1f - 0.3f : 0.01f * (i % 11) - 0.05f;
+			uint32		bits;
+
+			memcpy(&bits, &v, sizeof(bits));
+			MlopsPutU32(&part, i < inner ? 2 * i + 1 : (uint32) -1);
+			MlopsPutU32(&part, i < inner ? 2 * i + 2 : (uint32) -1);
+			MlopsPutU32(&part, i < inner ? (i + t) % nfeat : 0);
+			MlopsPutU32(&part, bits);
+			appendStringInfoChar(&part, i % 2);
+		}
+	}
+	MlopsPutU32(&part, strlen(json));
+	appendBinaryStringInfo(&part, json, strlen(json));
+	DecodePart(name, m, &part);
+	Write(name, m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -407,5 +462,9 @@ main(int argc, char **argv)
 	WriteKmeans("kmeans_one", 1, 1, false);
 	WriteKmeans("kmeans_scaled", 4, 3, true);
 	WriteKmeans("kmeans_many", 13, 8, false);
+
+	WriteXgboost("xgboost_reg", 3, 0, 4, 2);
+	WriteXgboost("xgboost_binary", 5, 2, 3, 3);
+	WriteXgboost("xgboost_multi", 4, 3, 6, 1);
 	return 0;
 }

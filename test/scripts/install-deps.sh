@@ -4,7 +4,7 @@
 set -e
 
 PKGS="make gcc pkg-config postgresql-15 postgresql-server-dev-15 postgresql-common
-      libopenblas-dev libipc-run-perl
+      libopenblas-dev libxgboost-dev libipc-run-perl
       clang libclang-rt-14-dev valgrind sqlsmith"
 
 missing=""

@@ -1,0 +1,834 @@
+/*-------------------------------------------------------------------------
+ *
+ * algo_xgboost.c
+ *	  Gradient-boosted trees through XGBoost: two routines of one name,
+ *	  "xgboost", a regressor and a classifier (train.c picks by the target
+ *	  or the objective), sharing everything below.
+ *
+ * Training loads the rows the feature spec encodes into a dense float
+ * matrix (a DestReceiver on the scan: no tuple is copied), the held-out
+ * test rows left out and, with early stopping, a validation part of the
+ * training rows split off by a hash of its own; XGBoost boosts on it
+ * (xgboost.c) one round at a time, cancellable between rounds.
+ *
+ * The stored model is XGBoost's own (its JSON, kept as it is for export)
+ * and, decoded from it once at training, the trees in a compact form that
+ * scoring walks in C, comparing float32 feature values with float32
+ * thresholds and summing float32 leaf values as XGBoost's predictor
+ * does, so that predictions are XGBoost's to rounding; the library is
+ * never called to score.  The decoder checks every node: children come
+ * after their parent (so every walk ends), features exist, values are
+ * finite.
+ *
+ * Payload (after the common part): u32 objective, u32 groups (1, or the
+ * classes of multi:softprob), f64 base margin, u32 rounds, u32 trees, then
+ * per tree u32 group, u32 nodes and per node i32 left (-1: a leaf), i32
+ * right, u32 feature, f32 value (threshold, or the leaf's value), u8
+ * default_left; last u32 length and XGBoost's JSON model.
+ *
+ * IDENTIFICATION
+ *	  src/algo_xgboost.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "algorithm.h"
+#include "artifact.h"
+
+#ifndef FRONTEND
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "tcop/dest.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#include "metrics.h"
+#include "pass.h"
+#include "preprocess.h"
+#include "xgboost.h"
+#endif
+
+#define XGB_REGRESSOR_ID 7
+#define XGB_CLASSIFIER_ID 8
+
+/* objectives, as stored */
+#define XGB_OBJ_SQUAREDERROR 0
+#define XGB_OBJ_BINARY_LOGISTIC 1
+#define XGB_OBJ_MULTI_SOFTPROB 2
+
+/* bounds the decoder holds a model to */
+#define XGB_MAX_TREES 1000000
+#define XGB_MAX_NODES (1 << 24)
+#define XGB_NODE_BYTES 17
+
+typedef struct XgbNode
+{
+	int32		left;			/* -1: a leaf */
+	int32		right;
+	int32		feature;
+	float		value;			/* the split's threshold, or the leaf's value */
+	bool		default_left;	/* where a missing value goes */
+} XgbNode;
+
+typedef struct XgbTree
+{
+	int32		group;			/* the class it scores (multi:softprob), else 0 */
+	int32		nnodes;
+	XgbNode    *nodes;
+} XgbTree;
+
+typedef struct XgbModel
+{
+	int32		objective;
+	int32		ngroups;
+	double		base_margin;
+	int32		rounds;
+	int32		ntrees;
+	XgbTree    *trees;
+	uint32		json_len;
+	const char *json;			/* XGBoost's model, as it saved it */
+} XgbModel;
+
+extern const MlopsAlgorithmRoutine mlops_xgboost_routine;
+extern const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine;
+
+static void
+XgbEncode(const MlopsModel *m, StringInfo buf)
+{
+	const XgbModel *xm = (const XgbModel *) m->payload;
+	int			t;
+	int			i;
+
+	MlopsPutU32(buf, xm->objective);
+	MlopsPutU32(buf, xm->ngroups);
+	MlopsPutF64(buf, xm->base_margin);
+	MlopsPutU32(buf, xm->rounds);
+	MlopsPutU32(buf, xm->ntrees);
+	for (t = 0; t < xm->ntrees; t++)
+	{
+		const XgbTree *tr = &xm->trees[t];
+
+		MlopsPutU32(buf, tr->group);
+		MlopsPutU32(buf, tr->nnodes);
+		for (i = 0; i < tr->nnodes; i++)
+		{
+			const XgbNode *n = &tr->nodes[i];
+			uint32		bits;
+
+			MlopsPutU32(buf, (uint32) n->left);
+			MlopsPutU32(buf, (uint32) n->right);
+			MlopsPutU32(buf, (uint32) n->feature);
+			memcpy(&bits, &n->value, sizeof(bits));
+			MlopsPutU32(buf, bits);
+			appendStringInfoChar(buf, n->default_left ? 1 : 0);
+		}
+	}
+	MlopsPutU32(buf, xm->json_len);
+	appendBinaryStringInfo(buf, xm->json, xm->json_len);
+}
+
+/* One node, checked: a leaf, or a split on a feature into later nodes. */
+static bool
+ReadNode(MlopsReader *r, XgbNode *n, int i, int nnodes, int nfeat)
+{
+	uint32		bits;
+	int			dl;
+
+	n->left = (int32) MlopsGetLE(r, 4);
+	n->right = (int32) MlopsGetLE(r, 4);
+	n->feature = (int32) MlopsGetLE(r, 4);
+	bits = (uint32) MlopsGetLE(r, 4);
+	memcpy(&n->value, &bits, sizeof(bits));
+	dl = (int) MlopsGetLE(r, 1);
+	n->default_left = dl == 1;
+	if (!r->ok || dl > 1 || !isfinite(n->value))
+		return false;
+	if (n->left == -1)
+		return n->right == -1;
+	return n->left > i && n->left < nnodes && n->right > i && n->right < nnodes &&
+		n->feature >= 0 && n->feature < nfeat;
+}
+
+static bool
+XgbDecode(MlopsReader *r, MlopsModel *m, const char **error)
+{
+	XgbModel   *xm = palloc0(sizeof(XgbModel));
+	bool		classifier = m->algo->task == MLOPS_TASK_CLASSIFICATION;
+	int			t;
+	int			i;
+
+	xm->objective = (int32) MlopsGetLE(r, 4);
+	xm->ngroups = (int32) MlopsGetLE(r, 4);
+	xm->base_margin = MlopsGetF64(r);
+	xm->rounds = (int32) MlopsGetLE(r, 4);
+	xm->ntrees = (int32) MlopsGetLE(r, 4);
+	if (!r->ok ||
+		!(classifier ? (xm->objective == XGB_OBJ_BINARY_LOGISTIC && m->nclasses == 2 &&
+						xm->ngroups == 1) ||
+		  (xm->objective == XGB_OBJ_MULTI_SOFTPROB && m->nclasses >= 2 &&
+		   xm->ngroups == m->nclasses)
+		  : xm->objective == XGB_OBJ_SQUAREDERROR && m->nclasses == 0 && xm->ngroups == 1))
+	{
+		*error = "invalid XGBoost objective or classes";
+		return false;
+	}
+	if (!isfinite(xm->base_margin) || xm->ntrees < 1 || xm->ntrees > XGB_MAX_TREES ||
+		xm->rounds < 1 || xm->rounds > xm->ntrees)
+	{
+		*error = "invalid XGBoost model header";
+		return false;
+	}
+	/* each tree takes at least its header and a node: bound before allocating */
+	if ((Size) xm->ntrees * (8 + XGB_NODE_BYTES) > r->left)
+	{
+		*error = "invalid XGBoost model length";
+		return false;
+	}
+	xm->trees = palloc0(sizeof(XgbTree) * xm->ntrees);
+	for (t = 0; t < xm->ntrees; t++)
+	{
+		XgbTree    *tr = &xm->trees[t];
+
+		tr->group = (int32) MlopsGetLE(r, 4);
+		tr->nnodes = (int32) MlopsGetLE(r, 4);
+		if (!r->ok || tr->group < 0 || tr->group >= xm->ngroups || tr->nnodes < 1 ||
+			tr->nnodes > XGB_MAX_NODES || (Size) tr->nnodes * XGB_NODE_BYTES > r->left)
+		{
+			*error = "invalid XGBoost tree header";
+			return false;
+		}
+		tr->nodes = palloc(sizeof(XgbNode) * tr->nnodes);
+		for (i = 0; i < tr->nnodes; i++)
+			if (!ReadNode(r, &tr->nodes[i], i, tr->nnodes, m->nfeat))
+			{
+				*error = "invalid XGBoost tree node";
+				return false;
+			}
+	}
+	xm->json_len = (uint32) MlopsGetLE(r, 4);
+	if (!r->ok || xm->json_len != r->left)
+	{
+		*error = "invalid XGBoost model length";
+		return false;
+	}
+	xm->json = palloc(xm->json_len + 1);
+	memcpy((char *) xm->json, r->p, xm->json_len);
+	((char *) xm->json)[xm->json_len] = '\0';
+	r->p += xm->json_len;
+	r->left = 0;
+	m->payload = xm;
+	return true;
+}
+
+/* The leaf a row reaches in one tree (a NaN, missing, goes the default way). */
+static inline float
+Leaf(const XgbNode *nodes, const double *x)
+{
+	int			i = 0;
+
+	while (nodes[i].left >= 0)
+	{
+		float		f = (float) x[nodes[i].feature];
+
+		i = isnan(f) ? (nodes[i].default_left ? nodes[i].left : nodes[i].right)
+			: f < nodes[i].value ? nodes[i].left : nodes[i].right;
+	}
+	return nodes[i].value;
+}
+
+/*
+ * The margins of a row, per group: the base margin plus each tree's leaf,
+ * summed in float32 and tree order as XGBoost's CPU predictor sums them,
+ * a value compared as float32.  Should the float32 sum overflow (leaves
+ * no fit makes), it is taken again in double, which cannot.
+ */
+static void
+Margins(const XgbModel *xm, const double *x, double *margin)
+{
+	float		f[MLOPS_MAX_CLASSES];
+	bool		finite = true;
+	int			g;
+	int			t;
+
+	for (g = 0; g < xm->ngroups; g++)
+		f[g] = (float) xm->base_margin;
+	for (t = 0; t < xm->ntrees; t++)
+		f[xm->trees[t].group] += Leaf(xm->trees[t].nodes, x);
+	for (g = 0; g < xm->ngroups; g++)
+	{
+		margin[g] = f[g];
+		finite &= isfinite(f[g]);
+	}
+	if (finite)
+		return;
+	for (g = 0; g < xm->ngroups; g++)
+		margin[g] = xm->base_margin;
+	for (t = 0; t < xm->ntrees; t++)
+		margin[xm->trees[t].group] += Leaf(xm->trees[t].nodes, x);
+}
+
+/*
+ * Class probabilities from margins: the logistic or softmax function, in
+ * double (XGBoost's are float32: they differ by rounding, about 1e-7),
+ * so that they sum to 1.
+ */
+static void
+Probabilities(const XgbModel *xm, const double *margin, int nclasses, double *out)
+{
+	if (xm->objective == XGB_OBJ_BINARY_LOGISTIC)
+	{
+		out[1] = 1.0 / (1.0 + exp(-margin[0]));
+		out[0] = 1.0 / (1.0 + exp(margin[0]));
+	}
+	else
+	{
+		double		mx = margin[0];
+		double		sum = 0;
+		int			k;
+
+		for (k = 1; k < nclasses; k++)
+			mx = Max(mx, margin[k]);
+		for (k = 0; k < nclasses; k++)
+			sum += (out[k] = exp(margin[k] - mx));
+		for (k = 0; k < nclasses; k++)
+			out[k] /= sum;
+	}
+}
+
+static int
+XgbOutputs(const MlopsModel *m)
+{
+	return m->nclasses > 0 ? m->nclasses : 1;
+}
+
+static void
+XgbPredictVector(const MlopsModel *m, const double *x, double *out)
+{
+	const XgbModel *xm = (const XgbModel *) m->payload;
+	double		margin[MLOPS_MAX_CLASSES];
+
+	Margins(xm, x, margin);
+	if (m->nclasses == 0)
+		out[0] = margin[0];
+	else
+		Probabilities(xm, margin, m->nclasses, out);
+}
+
+static double
+XgbPredict(const MlopsModel *m, const double *x)
+{
+	double		p[MLOPS_MAX_CLASSES];
+
+	XgbPredictVector(m, x, p);
+	return m->nclasses == 0 ? p[0] : MlopsArgmax(p, m->nclasses);
+}
+
+#ifndef FRONTEND
+
+/* Hyperparameters: XGBoost's names, defaults and ranges. */
+typedef struct XgbParams
+{
+	int			n_estimators;
+	int			max_depth;
+	double		eta;
+	double		subsample;
+	double		colsample_bytree;
+	double		colsample_bylevel;
+	double		colsample_bynode;
+	double		min_child_weight;
+	double		lambda;
+	double		alpha;
+	double		gamma;
+	int			max_bin;
+	int			tree_method;
+	int			objective;
+	int			early_stopping_rounds;
+	double		validation_fraction;
+} XgbParams;
+
+static const char *const tree_methods[] = {"auto", "exact", "approx", "hist", NULL};
+static const char *const objectives[] = {"auto", "reg:squarederror", "binary:logistic",
+"multi:softprob", NULL};
+
+/*
+ * What the loader keeps: the encoder of the scan's columns (the target
+ * first), the rows boosted on and, with early stopping, the validation
+ * rows, as float32 row-major matrices that grow by doubling within the
+ * memory allowed.
+ */
+typedef struct XgbRows
+{
+	float	   *x;
+	float	   *y;
+	int64		n;
+	int64		cap;
+} XgbRows;
+
+typedef struct XgbLoader
+{
+	DestReceiver pub;
+	MlopsTrainJob *job;
+	MlopsSpecEncoder *enc;
+	int			ncols;
+	NullableDatum *values;
+	double	   *x;
+	ArrayType  *names;
+	double		valid_fraction;
+	Size		limit;			/* bytes the matrices may take */
+	MemoryContext cxt;			/* theirs: the caller's, not the scan's */
+	XgbRows		train;
+	XgbRows		valid;
+	int64		seen;
+	int64		nskipped;
+	int64		nheld;
+} XgbLoader;
+
+/*
+ * XGBoost copies the matrix into its own (a value and an index per
+ * entry, then its quantile sketch): about three times the float32 matrix
+ * in all, which maintenance_work_mem must hold.
+ */
+#define XGB_MEMORY_FACTOR 3
+
+static void
+AppendRow(XgbLoader *ld, XgbRows *rows, double y)
+{
+	int			p = ld->job->nfeat;
+	int			j;
+
+	if (rows->n == rows->cap)
+	{
+		int64		cap = Max(1024, rows->cap * 2);
+		Size		need = (Size) (ld->train.cap + ld->valid.cap - rows->cap + cap) *
+			(p + 1) * sizeof(float) * XGB_MEMORY_FACTOR;
+
+		if (need > ld->limit)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("an XGBoost fit of %d features on more than " INT64_FORMAT " rows needs more than maintenance_work_mem (%zu kB)",
+							p, ld->train.n + ld->valid.n, ld->limit / 1024),
+					 errdetail("The rows are loaded into a matrix of 4 bytes a value, which XGBoost copies: about %d bytes a value in all.",
+							   (int) (XGB_MEMORY_FACTOR * sizeof(float))),
+					 errhint("Raise maintenance_work_mem, or train on fewer rows or features.")));
+		rows->x = rows->x ? repalloc_huge(rows->x, (Size) cap * p * sizeof(float))
+			: MemoryContextAllocHuge(ld->cxt, (Size) cap * p * sizeof(float));
+		rows->y = rows->y ? repalloc_huge(rows->y, (Size) cap * sizeof(float))
+			: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(float));
+		rows->cap = cap;
+	}
+	for (j = 0; j < p; j++)
+		rows->x[rows->n * p + j] = (float) ld->x[j];
+	rows->y[rows->n++] = (float) y;
+}
+
+static void
+LoaderStartup(DestReceiver *self, int operation, TupleDesc desc)
+{
+	XgbLoader  *ld = (XgbLoader *) self;
+	Oid		   *types = palloc(sizeof(Oid) * ld->ncols);
+	int			i;
+
+	for (i = 0; i < ld->ncols; i++)
+		types[i] = TupleDescAttr(desc, i + 1)->atttypid;
+	ld->enc = MlopsSpecEncoderCreate(ld->job->spec, types, NULL);
+}
+
+static bool
+LoaderReceive(TupleTableSlot *slot, DestReceiver *self)
+{
+	XgbLoader  *ld = (XgbLoader *) self;
+	MlopsTrainJob *job = ld->job;
+	double		y;
+	int			i;
+
+	if ((++ld->seen & 4095) == 0)
+		CHECK_FOR_INTERRUPTS();
+	slot_getallattrs(slot);
+	if (slot->tts_isnull[0])
+	{
+		ld->nskipped++;
+		return true;
+	}
+	y = DatumGetFloat8(slot->tts_values[0]);
+	for (i = 0; i < ld->ncols; i++)
+	{
+		ld->values[i].value = slot->tts_values[i + 1];
+		ld->values[i].isnull = slot->tts_isnull[i + 1];
+	}
+	if (!MlopsSpecEncodeRow(ld->enc, ld->values, ld->x))
+	{
+		ld->nskipped++;
+		return true;
+	}
+	MlopsCheckFinite(ld->x, job->nfeat, y, ld->names, ld->seen);
+	if (job->test_size > 0 && MlopsRowIsTest(ld->x, job->nfeat, y, job->seed, job->test_size))
+		ld->nheld++;
+	else if (ld->valid_fraction > 0 &&
+			 MlopsRowIsTest(ld->x, job->nfeat, y, ~job->seed, ld->valid_fraction))
+		AppendRow(ld, &ld->valid, y);
+	else
+		AppendRow(ld, &ld->train, y);
+	return true;
+}
+
+static void
+LoaderNoop(DestReceiver *self)
+{
+}
+
+/* The job's rows, encoded, into ld's matrices: one scan, read as the caller. */
+static void
+LoadRows(MlopsTrainJob *job, XgbLoader *ld)
+{
+	const MlopsFeatureSpec *spec = job->spec;
+	StringInfoData sql;
+	SPIExecuteOptions opts;
+	int			i;
+
+	ld->pub.receiveSlot = LoaderReceive;
+	ld->pub.rStartup = LoaderStartup;
+	ld->pub.rShutdown = LoaderNoop;
+	ld->pub.rDestroy = LoaderNoop;
+	/* not DestNone: SPI would take the rows for discarded */
+	ld->pub.mydest = DestTuplestore;
+	ld->job = job;
+	ld->ncols = spec->ncolumns;
+	ld->values = palloc(sizeof(NullableDatum) * spec->ncolumns);
+	ld->x = palloc(sizeof(double) * job->nfeat);
+	ld->names = DatumGetArrayTypeP(MlopsTextArray(job->features, job->nfeat, job->target));
+	ld->limit = (Size) maintenance_work_mem * 1024;
+	ld->cxt = CurrentMemoryContext;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT %s", job->target_sql);
+	for (i = 0; i < spec->ncolumns; i++)
+		appendStringInfo(&sql, ", %s", quote_identifier(spec->columns[i].name));
+	appendStringInfo(&sql, " FROM %s", job->relname);
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = &ld->pub;
+	if (SPI_execute_extended(sql.data, &opts) != SPI_OK_SELECT)
+		elog(ERROR, "reading the training rows failed");
+	if (ld->train.n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("training set is empty"),
+				 ld->nskipped > 0 ?
+				 errdetail("All " INT64_FORMAT " rows had a NULL target or feature, or were held out.",
+						   ld->nskipped) : 0));
+}
+
+static char *
+Real(double v)
+{
+	return psprintf("%.17g", v);
+}
+
+/* The booster's parameters: XGBoost's names, our values. */
+static void
+SetParams(XgbBooster *b, const MlopsTrainJob *job, const XgbParams *p, int objective)
+{
+	XgbSetParam(b, "objective", objectives[objective + 1]);
+	if (objective == XGB_OBJ_MULTI_SOFTPROB)
+		XgbSetParam(b, "num_class", psprintf("%d", job->nclasses));
+	XgbSetParam(b, "max_depth", psprintf("%d", p->max_depth));
+	XgbSetParam(b, "eta", Real(p->eta));
+	XgbSetParam(b, "subsample", Real(p->subsample));
+	XgbSetParam(b, "colsample_bytree", Real(p->colsample_bytree));
+	XgbSetParam(b, "colsample_bylevel", Real(p->colsample_bylevel));
+	XgbSetParam(b, "colsample_bynode", Real(p->colsample_bynode));
+	XgbSetParam(b, "min_child_weight", Real(p->min_child_weight));
+	XgbSetParam(b, "lambda", Real(p->lambda));
+	XgbSetParam(b, "alpha", Real(p->alpha));
+	XgbSetParam(b, "gamma", Real(p->gamma));
+	XgbSetParam(b, "max_bin", psprintf("%d", p->max_bin));
+	XgbSetParam(b, "tree_method", tree_methods[p->tree_method]);
+	XgbSetParam(b, "seed", psprintf(INT64_FORMAT, job->seed));
+	XgbSetParam(b, "nthread", psprintf("%d", mlops_xgboost_threads));
+}
+
+/* An int4[] or float4[] column of the tree query, as a palloc'd C array. */
+static Datum *
+ArrayColumn(HeapTuple tup, TupleDesc desc, int col, Oid elemtype, int *n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			i;
+
+	if (isnull)
+		elog(ERROR, "XGBoost's model lacks a tree array");
+	deconstruct_array(DatumGetArrayTypeP(d), elemtype, 4, true, TYPALIGN_INT,
+					  &elems, &nulls, n);
+	for (i = 0; i < *n; i++)
+		if (nulls[i])
+			elog(ERROR, "XGBoost's model has a NULL in a tree array");
+	return elems;
+}
+
+/*
+ * The trees of XGBoost's JSON model, read by SQL over its jsonb: per
+ * tree its class (tree_info), children, split features, split
+ * conditions (a leaf's value) and default directions; and the base score
+ * as a margin.
+ */
+static void
+ReadTrees(const char *json, int objective, XgbModel *xm)
+{
+	static const char *const arrays[] = {"left_children", "right_children",
+	"split_indices", "split_conditions", "default_left"};
+	const char *sql =
+		"SELECT (m.j->'learner'->'gradient_booster'->'model'->'tree_info'->>(t.i - 1)::int)::int4, "
+		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'left_children')::int4), "
+		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'right_children')::int4), "
+		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'split_indices')::int4), "
+		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'split_conditions')::float4), "
+		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'default_left')::int4), "
+		"(m.j->'learner'->'learner_model_param'->>'base_score')::float4 "
+		"FROM (SELECT $1::pg_catalog.jsonb AS j) m, "
+		"pg_catalog.jsonb_array_elements(m.j->'learner'->'gradient_booster'->'model'->'trees') "
+		"WITH ORDINALITY t(tree, i) ORDER BY t.i";
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(json)};
+	uint64		r;
+	double		base;
+	bool		isnull;
+
+	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT ||
+		SPI_processed == 0)
+		elog(ERROR, "XGBoost's model has no trees");
+	xm->ntrees = (int32) SPI_processed;
+	xm->trees = palloc0(sizeof(XgbTree) * xm->ntrees);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		XgbTree    *tr = &xm->trees[r];
+		Datum	   *col[5];
+		int			n[5];
+		int			c;
+		int			i;
+
+		tr->group = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+		if (isnull)
+			elog(ERROR, "XGBoost's model lacks the class of tree " UINT64_FORMAT, r);
+		for (c = 0; c < 5; c++)
+		{
+			col[c] = ArrayColumn(tup, desc, c + 2, c == 3 ? FLOAT4OID : INT4OID, &n[c]);
+			if (n[c] != n[0])
+				elog(ERROR, "XGBoost's tree " UINT64_FORMAT " has arrays of different lengths (%s)",
+					 r, arrays[c]);
+		}
+		tr->nnodes = n[0];
+		tr->nodes = palloc(sizeof(XgbNode) * tr->nnodes);
+		for (i = 0; i < tr->nnodes; i++)
+		{
+			tr->nodes[i].left = DatumGetInt32(col[0][i]);
+			tr->nodes[i].right = DatumGetInt32(col[1][i]);
+			tr->nodes[i].feature = tr->nodes[i].left >= 0 ? DatumGetInt32(col[2][i]) : 0;
+			tr->nodes[i].value = DatumGetFloat4(col[3][i]);
+			tr->nodes[i].default_left = DatumGetInt32(col[4][i]) != 0;
+		}
+		if (r == 0)
+		{
+			base = DatumGetFloat4(SPI_getbinval(tup, desc, 7, &isnull));
+			if (isnull)
+				elog(ERROR, "XGBoost's model lacks its base score");
+			/* binary:logistic keeps it as a probability */
+			xm->base_margin = objective == XGB_OBJ_BINARY_LOGISTIC ?
+				(float) -log(1.0 / base - 1.0) : base;
+		}
+	}
+}
+
+/*
+ * The family's train callback: load, boost, keep the best rounds when
+ * stopping early, store, evaluate on the held-out rows.
+ */
+static void
+XgbTrain(MlopsTrainJob *job)
+{
+	const XgbParams *p = (const XgbParams *) job->params;
+	int			objective = job->nclasses == 0 ? XGB_OBJ_SQUAREDERROR :
+		job->nclasses == 2 ? XGB_OBJ_BINARY_LOGISTIC : XGB_OBJ_MULTI_SOFTPROB;
+	XgbLoader	ld;
+	XgbMatrix  *train;
+	XgbMatrix  *valid = NULL;
+	XgbBooster *b;
+	XgbModel	xm;
+	MlopsModel	model;
+	Size		json_len;
+	char	   *json;
+	int			rounds = 0;
+	int			best = -1;
+	double		best_loss = get_float8_infinity();
+	StringInfoData s;
+
+	if (p->objective != 0 && p->objective - 1 != objective &&
+		!(p->objective - 1 == XGB_OBJ_MULTI_SOFTPROB && job->nclasses == 2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("objective \"%s\" does not fit target column \"%s\"",
+						objectives[p->objective], job->target),
+				 errdetail(job->nclasses == 0 ? "The target is a number to regress on." :
+						   "The target holds %d classes.", job->nclasses)));
+	if (p->objective - 1 == XGB_OBJ_MULTI_SOFTPROB)
+		objective = XGB_OBJ_MULTI_SOFTPROB;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.valid_fraction = p->early_stopping_rounds > 0 ? p->validation_fraction : 0;
+	LoadRows(job, &ld);
+	if (p->early_stopping_rounds > 0 && ld.valid.n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("early stopping has no validation row"),
+				 errdetail("validation_fraction %g of " INT64_FORMAT " training rows split off none.",
+						   p->validation_fraction, ld.train.n),
+				 errhint("Raise validation_fraction, or set early_stopping_rounds to 0.")));
+
+	train = XgbMatrixCreate(ld.train.x, ld.train.n, job->nfeat, ld.train.y);
+	if (ld.valid.n > 0)
+		valid = XgbMatrixCreate(ld.valid.x, ld.valid.n, job->nfeat, ld.valid.y);
+	b = XgbBoosterCreate(train);
+	SetParams(b, job, p, objective);
+	for (rounds = 0; rounds < p->n_estimators; rounds++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		XgbUpdate(b, rounds, train);
+		if (valid != NULL)
+		{
+			double		loss = XgbEval(b, rounds, valid, "valid");
+
+			if (loss < best_loss)
+			{
+				best_loss = loss;
+				best = rounds;
+			}
+			else if (rounds - best >= p->early_stopping_rounds)
+			{
+				rounds++;
+				break;
+			}
+		}
+	}
+	if (valid != NULL && best + 1 < rounds)
+		b = XgbSlice(b, best + 1);
+
+	memset(&xm, 0, sizeof(xm));
+	xm.objective = objective;
+	xm.ngroups = objective == XGB_OBJ_MULTI_SOFTPROB ? job->nclasses : 1;
+	xm.rounds = valid != NULL ? best + 1 : rounds;
+	json = XgbModelJson(b, &json_len);
+	ReadTrees(json, objective, &xm);
+	xm.json = json;
+	xm.json_len = (uint32) json_len;
+
+	memset(&model, 0, sizeof(model));
+	model.algo = job->nclasses > 0 ? &mlops_xgboost_classifier_routine : &mlops_xgboost_routine;
+	model.nfeat = job->nfeat;
+	model.feature_names = job->features;
+	model.spec = job->spec;
+	model.nclasses = job->nclasses;
+	model.classes = job->classes;
+	model.label_kind = job->label_kind;
+	model.payload = &xm;
+	job->artifact = MlopsArtifactEncode(&model);
+	job->n_train = ld.train.n;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "{\"n_train\": " INT64_FORMAT ", \"rows_skipped\": " INT64_FORMAT
+					 ", \"rounds\": %d, \"trees\": %d",
+					 ld.train.n, ld.nskipped, xm.rounds, xm.ntrees);
+	if (valid != NULL)
+	{
+		appendStringInfo(&s, ", \"n_validation\": " INT64_FORMAT ", \"best_iteration\": %d",
+						 ld.valid.n, best);
+		MlopsJsonNumber(&s, "validation_loss", best_loss);
+	}
+	appendStringInfoChar(&s, '}');
+	XgbFree(b);
+	XgbFree(train);
+	if (valid)
+		XgbFree(valid);
+	job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
+}
+
+static const MlopsParamDef xgboost_params[] = {
+	{"n_estimators", MLOPS_PARAM_INT, offsetof(XgbParams, n_estimators), 100, 1, 100000},
+	{"max_depth", MLOPS_PARAM_INT, offsetof(XgbParams, max_depth), 6, 0, 63},
+	{"eta", MLOPS_PARAM_REAL, offsetof(XgbParams, eta), 0.3, 0, 0},
+	{"subsample", MLOPS_PARAM_REAL, offsetof(XgbParams, subsample), 1, 1e-6, 1},
+	{"colsample_bytree", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bytree), 1, 1e-6, 1},
+	{"colsample_bylevel", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bylevel), 1, 1e-6, 1},
+	{"colsample_bynode", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bynode), 1, 1e-6, 1},
+	{"min_child_weight", MLOPS_PARAM_REAL, offsetof(XgbParams, min_child_weight), 1, 0, 0},
+	{"lambda", MLOPS_PARAM_REAL, offsetof(XgbParams, lambda), 1, 0, 0},
+	{"alpha", MLOPS_PARAM_REAL, offsetof(XgbParams, alpha), 0, 0, 0},
+	{"gamma", MLOPS_PARAM_REAL, offsetof(XgbParams, gamma), 0, 0, 0},
+	{"max_bin", MLOPS_PARAM_INT, offsetof(XgbParams, max_bin), 256, 2, 65536},
+	{"tree_method", MLOPS_PARAM_ENUM, offsetof(XgbParams, tree_method), 0, 0, 0, tree_methods},
+	{"objective", MLOPS_PARAM_ENUM, offsetof(XgbParams, objective), 0, 0, 0, objectives},
+	{"early_stopping_rounds", MLOPS_PARAM_INT, offsetof(XgbParams, early_stopping_rounds), 0, 0, 100000},
+	{"validation_fraction", MLOPS_PARAM_REAL, offsetof(XgbParams, validation_fraction), 0.1, 1e-6, 0.5},
+	{NULL, 0, 0, 0, 0, 0}
+};
+
+/*
+ * MlopsAlgorithmRoutine.resolve: the classifier for a target of labels
+ * or a classification objective, else the regressor.
+ */
+static const MlopsAlgorithmRoutine *
+XgbResolve(const void *params, bool labels)
+{
+	int			objective = ((const XgbParams *) params)->objective;
+
+	if (objective == 0 ? labels : objective - 1 != XGB_OBJ_SQUAREDERROR)
+		return &mlops_xgboost_classifier_routine;
+	return &mlops_xgboost_routine;
+}
+
+#endif							/* !FRONTEND */
+
+const MlopsAlgorithmRoutine mlops_xgboost_routine = {
+	.name = "xgboost",
+	.title = "XGBoost regression",
+	.id = XGB_REGRESSOR_ID,
+	.task = MLOPS_TASK_REGRESSION,
+	.encode = XgbEncode,
+	.decode = XgbDecode,
+	.predict = XgbPredict,
+	.outputs = XgbOutputs,
+#ifndef FRONTEND
+	.params = xgboost_params,
+	.params_size = sizeof(XgbParams),
+	.train = XgbTrain,
+	.resolve = XgbResolve,
+#endif
+};
+
+const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine = {
+	.name = "xgboost",
+	.title = "XGBoost classification",
+	.id = XGB_CLASSIFIER_ID,
+	.task = MLOPS_TASK_CLASSIFICATION,
+	.encode = XgbEncode,
+	.decode = XgbDecode,
+	.predict = XgbPredict,
+	.outputs = XgbOutputs,
+	.predict_vector = XgbPredictVector,
+#ifndef FRONTEND
+	.params = xgboost_params,
+	.params_size = sizeof(XgbParams),
+	.train = XgbTrain,
+	.resolve = XgbResolve,
+#endif
+};

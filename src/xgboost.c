@@ -1,0 +1,243 @@
+/*-------------------------------------------------------------------------
+ *
+ * xgboost.c
+ *	  XGBoost's C API (Debian's libxgboost), loaded the first time a
+ *	  tree model trains, with every handle owned by a memory context.
+ *
+ * The library is not linked: like OpenBLAS (linalg.c) it is opened by
+ * its soname on first use, so that the extension loads, and every other
+ * family trains and scores, where it is not installed, and no backend
+ * that never trains a tree relocates it.  Scoring never calls it: the
+ * trees are walked in C (algo_xgboost.c).
+ *
+ * Every entry point returns nonzero on failure, C++ exceptions caught
+ * inside the library; XgbCheck turns that into an ERROR with the
+ * library's message.  A DMatrix or Booster is freed by a reset callback
+ * of the memory context current when it was made, so that an ERROR
+ * between creation and the explicit free (a cancel between rounds, a
+ * failed parameter) releases it with the context; XGBoost never calls
+ * back into PostgreSQL.
+ *
+ * IDENTIFICATION
+ *	  src/xgboost.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <dlfcn.h>
+
+#include <xgboost/c_api.h>
+
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "xgboost.h"
+
+#ifndef MLOPS_XGBOOST_LIBRARY
+#define MLOPS_XGBOOST_LIBRARY "libxgboost.so.0"
+#endif
+
+int			mlops_xgboost_threads = 1;
+
+/* the entry points used, resolved once per backend */
+static struct
+{
+	bool		loaded;
+	__typeof__(XGBGetLastError) *last_error;
+	__typeof__(XGBSetGlobalConfig) *set_global_config;
+	__typeof__(XGDMatrixCreateFromMat) *dmatrix_from_mat;
+	__typeof__(XGDMatrixSetFloatInfo) *dmatrix_set_float_info;
+	__typeof__(XGDMatrixFree) *dmatrix_free;
+	__typeof__(XGBoosterCreate) *booster_create;
+	__typeof__(XGBoosterFree) *booster_free;
+	__typeof__(XGBoosterSetParam) *booster_set_param;
+	__typeof__(XGBoosterUpdateOneIter) *booster_update;
+	__typeof__(XGBoosterSaveModelToBuffer) *booster_save;
+	__typeof__(XGBoosterEvalOneIter) *booster_eval;
+	__typeof__(XGBoosterSlice) *booster_slice;
+}			xgb;
+
+static void *
+Symbol(void *lib, const char *name)
+{
+	void	   *p = dlsym(lib, name);
+
+	if (p == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not find function \"%s\" in library \"%s\"",
+						name, MLOPS_XGBOOST_LIBRARY)));
+	return p;
+}
+
+static void
+LoadXgboost(void)
+{
+	void	   *lib;
+
+	if (likely(xgb.loaded))
+		return;
+	lib = dlopen(MLOPS_XGBOOST_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FILE),
+				 errmsg("could not load library \"%s\": %s", MLOPS_XGBOOST_LIBRARY, dlerror()),
+				 errhint("Tree models need XGBoost: install Debian's libxgboost0.")));
+	xgb.last_error = Symbol(lib, "XGBGetLastError");
+	xgb.set_global_config = Symbol(lib, "XGBSetGlobalConfig");
+	xgb.dmatrix_from_mat = Symbol(lib, "XGDMatrixCreateFromMat");
+	xgb.dmatrix_set_float_info = Symbol(lib, "XGDMatrixSetFloatInfo");
+	xgb.dmatrix_free = Symbol(lib, "XGDMatrixFree");
+	xgb.booster_create = Symbol(lib, "XGBoosterCreate");
+	xgb.booster_free = Symbol(lib, "XGBoosterFree");
+	xgb.booster_set_param = Symbol(lib, "XGBoosterSetParam");
+	xgb.booster_update = Symbol(lib, "XGBoosterUpdateOneIter");
+	xgb.booster_save = Symbol(lib, "XGBoosterSaveModelToBuffer");
+	xgb.booster_eval = Symbol(lib, "XGBoosterEvalOneIter");
+	xgb.booster_slice = Symbol(lib, "XGBoosterSlice");
+	xgb.loaded = true;
+	/* warnings only, to the server's log (XGBoost's own stderr) */
+	XgbCheck(xgb.set_global_config("{\"verbosity\": 1}"), "setting its verbosity");
+}
+
+/* An ERROR with XGBoost's message when a call failed. */
+void
+XgbCheck(int rc, const char *what)
+{
+	if (rc != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("XGBoost failed %s: %s", what, xgb.last_error())));
+}
+
+/* A handle and the context callback that frees it unless freed first. */
+typedef struct XgbOwned
+{
+	MemoryContextCallback cb;
+	void	   *handle;
+	bool		booster;
+} XgbOwned;
+
+static void
+FreeOwned(void *arg)
+{
+	XgbOwned   *o = (XgbOwned *) arg;
+
+	if (o->handle != NULL)
+		(void) (o->booster ? xgb.booster_free(o->handle) : xgb.dmatrix_free(o->handle));
+	o->handle = NULL;
+}
+
+static XgbOwned *
+Own(void *handle, bool booster)
+{
+	XgbOwned   *o = palloc0(sizeof(XgbOwned));
+
+	o->handle = handle;
+	o->booster = booster;
+	o->cb.func = FreeOwned;
+	o->cb.arg = o;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, &o->cb);
+	return o;
+}
+
+XgbMatrix *
+XgbMatrixCreate(const float *data, int64 nrow, int ncol, const float *label)
+{
+	DMatrixHandle h = NULL;
+	XgbMatrix  *m;
+
+	LoadXgboost();
+	XgbCheck(xgb.dmatrix_from_mat(data, (bst_ulong) nrow, (bst_ulong) ncol,
+								  get_float4_nan(), &h),
+			 "creating a matrix");
+	m = Own(h, false);
+	XgbCheck(xgb.dmatrix_set_float_info(h, "label", label, (bst_ulong) nrow),
+			 "setting the labels");
+	return m;
+}
+
+XgbBooster *
+XgbBoosterCreate(XgbMatrix *train)
+{
+	BoosterHandle h = NULL;
+	LoadXgboost();
+	XgbCheck(xgb.booster_create((DMatrixHandle *) &train->handle, 1, &h), "creating a booster");
+	return Own(h, true);
+}
+
+void
+XgbSetParam(XgbBooster *b, const char *name, const char *value)
+{
+	XgbCheck(xgb.booster_set_param(b->handle, name, value),
+			 psprintf("setting parameter \"%s\" to \"%s\"", name, value));
+}
+
+void
+XgbUpdate(XgbBooster *b, int iter, XgbMatrix *train)
+{
+	XgbCheck(xgb.booster_update(b->handle, iter,
+								train->handle),
+			 psprintf("in boosting round %d", iter + 1));
+}
+
+/*
+ * The evaluation metric of round iter on one matrix named name, as
+ * XGBoost prints it ("[3]\tvalid-rmse:0.123"): its value.
+ */
+double
+XgbEval(XgbBooster *b, int iter, XgbMatrix *m, const char *name)
+{
+	DMatrixHandle mats[1] = {m->handle};
+	const char *names[1] = {name};
+	const char *out = NULL;
+	const char *colon;
+
+	XgbCheck(xgb.booster_eval(b->handle, iter, mats, names, 1, &out),
+			 "evaluating a round");
+	colon = out ? strrchr(out, ':') : NULL;
+	if (colon == NULL)
+		elog(ERROR, "XGBoost returned no evaluation: \"%s\"", out ? out : "");
+	return strtod(colon + 1, NULL);
+}
+
+/* The booster's first rounds only (the best iteration), as a new booster. */
+XgbBooster *
+XgbSlice(XgbBooster *b, int rounds)
+{
+	BoosterHandle h = NULL;
+
+	XgbCheck(xgb.booster_slice(b->handle, 0, rounds, 1, &h),
+			 "keeping the best rounds");
+	return Own(h, true);
+}
+
+/* The booster's model as XGBoost's JSON, palloc'd and NUL-terminated. */
+char *
+XgbModelJson(XgbBooster *b, Size *len)
+{
+	bst_ulong	n = 0;
+	const char *buf = NULL;
+	char	   *copy;
+
+	XgbCheck(xgb.booster_save(b->handle, "{\"format\": \"json\"}", &n, &buf),
+			 "saving the model");
+	if (n >= MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the XGBoost model is too large to store (%llu bytes)",
+						(unsigned long long) n)));
+	copy = palloc(n + 1);
+	memcpy(copy, buf, n);
+	copy[n] = '\0';
+	*len = n;
+	return copy;
+}
+
+/* Free a handle now (its context callback then does nothing). */
+void
+XgbFree(struct XgbOwned *handle)
+{
+	FreeOwned(handle);
+}
