@@ -130,6 +130,13 @@ typedef struct MlopsAlgorithmRoutine
 	bool		confirms_categories;
 
 	/*
+	 * A family that takes NaN features as missing values and learns where
+	 * they go (trees): NULL numeric and boolean features become NaN
+	 * unless impute says otherwise, and scoring passes NaN on.
+	 */
+	bool		missing_values;
+
+	/*
 	 * Backend only, may be NULL: for a family of two routines of one name
 	 * (xgboost's regressor and classifier), the one to train with these
 	 * hyperparameters, on a target of labels or of numbers.
@@ -152,6 +159,13 @@ typedef struct MlopsAlgorithmRoutine
 	void		(*centers) (const MlopsModel *model, struct ReturnSetInfo *rsinfo);
 	void		(*components) (const MlopsModel *model,
 							   struct ReturnSetInfo *rsinfo);
+
+	/*
+	 * Backend only, may be NULL: a tree model's feature importance as
+	 * (feature, gain, total_gain, weight, cover, total_cover) rows, one per
+	 * feature.
+	 */
+	void		(*importance) (const MlopsModel *model, struct ReturnSetInfo *rsinfo);
 
 	/*
 	 * Backend only: the family's aggregate states (pass_state.h).

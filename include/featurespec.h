@@ -75,15 +75,21 @@ typedef enum MlopsDatePart
 /*
  * What a NULL in a numeric or boolean column becomes: the row is skipped
  * (drop), or the value learned at training (mean, median) or given
- * (constant) stands in for it.
+ * (constant) stands in for it, or it stays a missing value (NaN) for a
+ * family that learns where missing values go (missing: tree models).
  */
 typedef enum MlopsImpute
 {
 	MLOPS_IMPUTE_DROP = 0,
 	MLOPS_IMPUTE_MEAN,
 	MLOPS_IMPUTE_MEDIAN,
-	MLOPS_IMPUTE_CONSTANT
+	MLOPS_IMPUTE_CONSTANT,
+	MLOPS_IMPUTE_MISSING
 } MlopsImpute;
+
+/* whether the spec stores the value that stands in for NULL */
+#define MLOPS_IMPUTE_HAS_VALUE(i) \
+	((i) == MLOPS_IMPUTE_MEAN || (i) == MLOPS_IMPUTE_MEDIAN || (i) == MLOPS_IMPUTE_CONSTANT)
 
 typedef struct MlopsSpecColumn
 {
@@ -93,7 +99,7 @@ typedef struct MlopsSpecColumn
 	MlopsTypeFamily family;
 	uint8		flags;			/* categorical: MLOPS_SPEC_* */
 	MlopsImpute impute;			/* numeric and boolean */
-	double		impute_value;	/* unless MLOPS_IMPUTE_DROP */
+	double		impute_value;	/* mean, median, constant; NaN for missing */
 	MlopsDatePart part;			/* a date or time column's categorical part */
 	int			array_length;	/* an array column's elements */
 	/* numeric, time and array columns with scale: (x - shift) / scale each */
@@ -119,6 +125,7 @@ typedef struct MlopsFeatureSpec
 #define MLOPS_SPEC_FORMAT 1
 
 extern bool MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error);
+extern bool MlopsSpecReadsInPlace(const MlopsFeatureSpec *spec);
 extern bool MlopsSpecIsPlain(const MlopsFeatureSpec *spec);
 extern int	MlopsSpecOneHot(const MlopsFeatureSpec *spec, bool *mask);
 extern char **MlopsSpecFeatureNames(const MlopsFeatureSpec *spec);

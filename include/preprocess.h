@@ -80,7 +80,7 @@ extern bool MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc,
 								  const NullableDatum *values, double *x,
 								  int *hot);
 
-extern const double *MlopsScoringArray(ArrayType *arr, int nfeat);
+extern const double *MlopsScoringArray(ArrayType *arr, int nfeat, double *missing);
 extern void MlopsNumericToDoubleDouble(Datum num, double *hi, double *lo);
 extern uint64 MlopsRowHash(const double *x, int nfeat, double y, int64 seed);
 extern bool MlopsRowIsTest(const double *x, int nfeat, double y,
@@ -139,6 +139,6 @@ extern const MlopsOneHotLayout *MlopsTrainingRowOneHot(FunctionCallInfo fcinfo);
 extern const double *MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first,
 											int *nfeat, double *y, void **cache);
 extern void MlopsCheckFinite(const double *x, int nfeat, double y,
-							 ArrayType *names, int64 ordinal);
+							 ArrayType *names, int64 ordinal, bool missing);
 
 #endif							/* MLOPS_PREPROCESS_H */

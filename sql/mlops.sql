@@ -884,6 +884,13 @@ COMMENT ON FUNCTION @extschema@.transform(text, float8[]) IS
     'a clustering model''s distances to its centres, or a decomposition''s component scores';
 COMMENT ON FUNCTION @extschema@.transform(text, anyelement) IS
     'transform of a row or an array (distances to centres, or component scores)';
+CREATE FUNCTION @extschema@.feature_importance(model text)
+    RETURNS TABLE (feature text, gain float8, total_gain float8, weight bigint,
+                   cover float8, total_cover float8)
+    AS 'MODULE_PATHNAME', 'mlops_feature_importance'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.feature_importance(text) IS
+    'a tree model''s importance of each feature, as XGBoost defines it: splits (weight), their average and total gain and cover';
 COMMENT ON FUNCTION @extschema@.centers(text) IS 'a clustering model''s centres';
 COMMENT ON FUNCTION @extschema@.components(text) IS
     'a decomposition''s components with their explained variance';

@@ -726,7 +726,7 @@ SampleAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, 0.0, names, MlopsPassStateRowsSeen(st) + 1);
+	MlopsCheckFinite(x, nfeat, 0.0, names, MlopsPassStateRowsSeen(st) + 1, false);
 	if (st->nfeat < 0)
 	{
 		if (nfeat > MLOPS_MAX_FEATURES)
@@ -991,7 +991,7 @@ LloydAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat)
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, 0.0, names, MlopsPassStateRowsSeen(st) + 1);
+	MlopsCheckFinite(x, nfeat, 0.0, names, MlopsPassStateRowsSeen(st) + 1, false);
 	if (nfeat > MLOPS_MAX_FEATURES)
 		MlopsPassStateCheckMemory(mlops_kmeans_routine.state_fit, nfeat, 0);
 	CheckLloydArgs(centers, inv, nfeat);

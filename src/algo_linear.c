@@ -379,7 +379,7 @@ LinearAccum(FunctionCallInfo fcinfo, int pass, bool fit_intercept,
 	}
 	/* an encoder's indicators are 0 or 1: only the rest need a look */
 	if (layout == NULL || !MlopsDenseFinite(x, layout, y))
-		MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1);
+		MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1, false);
 
 	if (st->pass == LINEAR_PASS_GRAM && (st->nfeat < 0 || nfeat == st->nfeat))
 		st = MlopsLinearGramSized(st, nfeat, layout);

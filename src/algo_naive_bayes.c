@@ -572,7 +572,7 @@ NaiveBayesAccum(FunctionCallInfo fcinfo, int opt, const double *x, int nfeat,
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1);
+	MlopsCheckFinite(x, nfeat, y, names, MlopsPassStateRowsSeen(st) + 1, false);
 	if (!(y >= 0 && y < K && y == floor(y)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -364,7 +364,7 @@ PcaAccum(FunctionCallInfo fcinfo, ArrayType *names, const double *x, int nfeat)
 		st->nskipped++;
 		PG_RETURN_POINTER(st);
 	}
-	MlopsCheckFinite(x, nfeat, 0.0, names, MlopsPassStateRowsSeen(st) + 1);
+	MlopsCheckFinite(x, nfeat, 0.0, names, MlopsPassStateRowsSeen(st) + 1, false);
 	if (st->nfeat < 0)
 	{
 		MlopsPassState *sized = NewState(CurrentMemoryContext, nfeat);

@@ -1,9 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * algo_xgboost.c
- *	  Gradient-boosted trees through XGBoost: two routines of one name,
- *	  "xgboost", a regressor and a classifier (train.c picks by the target
- *	  or the objective), sharing everything below.
+ *	  Gradient-boosted trees and random forests through XGBoost: for each
+ *	  of the two names, "xgboost" and "random_forest", a regressor and a
+ *	  classifier (train.c picks by the target or the objective), all four
+ *	  sharing everything below.  A random forest is XGBoost's: one round
+ *	  of n_estimators parallel trees, each on a sample of rows and columns
+ *	  (XGBRFRegressor's and XGBRFClassifier's defaults).
  *
  * Training loads the rows the feature spec encodes into a dense float
  * matrix (a DestReceiver on the scan: no tuple is copied), the held-out
@@ -42,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "tcop/dest.h"
 #include "utils/array.h"
@@ -58,6 +62,8 @@
 
 #define XGB_REGRESSOR_ID 7
 #define XGB_CLASSIFIER_ID 8
+#define RF_REGRESSOR_ID 9
+#define RF_CLASSIFIER_ID 10
 
 /* objectives, as stored */
 #define XGB_OBJ_SQUAREDERROR 0
@@ -99,6 +105,8 @@ typedef struct XgbModel
 
 extern const MlopsAlgorithmRoutine mlops_xgboost_routine;
 extern const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine;
+extern const MlopsAlgorithmRoutine mlops_random_forest_routine;
+extern const MlopsAlgorithmRoutine mlops_random_forest_classifier_routine;
 
 static void
 XgbEncode(const MlopsModel *m, StringInfo buf)
@@ -468,7 +476,7 @@ LoaderReceive(TupleTableSlot *slot, DestReceiver *self)
 		ld->nskipped++;
 		return true;
 	}
-	MlopsCheckFinite(ld->x, job->nfeat, y, ld->names, ld->seen);
+	MlopsCheckFinite(ld->x, job->nfeat, y, ld->names, ld->seen, true);
 	if (job->test_size > 0 && MlopsRowIsTest(ld->x, job->nfeat, y, job->seed, job->test_size))
 		ld->nheld++;
 	else if (ld->valid_fraction > 0 &&
@@ -532,11 +540,17 @@ Real(double v)
 	return psprintf("%.17g", v);
 }
 
-/* The booster's parameters: XGBoost's names, our values. */
+/*
+ * The booster's parameters: XGBoost's names, our values; a forest grows
+ * its n_estimators trees side by side in one round.
+ */
 static void
-SetParams(XgbBooster *b, const MlopsTrainJob *job, const XgbParams *p, int objective)
+SetParams(XgbBooster *b, const MlopsTrainJob *job, const XgbParams *p, int objective,
+		  bool forest)
 {
 	XgbSetParam(b, "objective", objectives[objective + 1]);
+	if (forest)
+		XgbSetParam(b, "num_parallel_tree", psprintf("%d", p->n_estimators));
 	if (objective == XGB_OBJ_MULTI_SOFTPROB)
 		XgbSetParam(b, "num_class", psprintf("%d", job->nclasses));
 	XgbSetParam(b, "max_depth", psprintf("%d", p->max_depth));
@@ -650,12 +664,22 @@ ReadTrees(const char *json, int objective, XgbModel *xm)
 	}
 }
 
+/* The routine of a family (forest or boosted trees) for a task. */
+static const MlopsAlgorithmRoutine *
+Routine(bool forest, bool classifier)
+{
+	if (forest)
+		return classifier ? &mlops_random_forest_classifier_routine :
+			&mlops_random_forest_routine;
+	return classifier ? &mlops_xgboost_classifier_routine : &mlops_xgboost_routine;
+}
+
 /*
- * The family's train callback: load, boost, keep the best rounds when
+ * Training: load, boost (a forest: one round), keep the best rounds when
  * stopping early, store, evaluate on the held-out rows.
  */
 static void
-XgbTrain(MlopsTrainJob *job)
+XgbTrainWith(MlopsTrainJob *job, bool forest)
 {
 	const XgbParams *p = (const XgbParams *) job->params;
 	int			objective = job->nclasses == 0 ? XGB_OBJ_SQUAREDERROR :
@@ -699,8 +723,8 @@ XgbTrain(MlopsTrainJob *job)
 	if (ld.valid.n > 0)
 		valid = XgbMatrixCreate(ld.valid.x, ld.valid.n, job->nfeat, ld.valid.y);
 	b = XgbBoosterCreate(train);
-	SetParams(b, job, p, objective);
-	for (rounds = 0; rounds < p->n_estimators; rounds++)
+	SetParams(b, job, p, objective, forest);
+	for (rounds = 0; rounds < (forest ? 1 : p->n_estimators); rounds++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		XgbUpdate(b, rounds, train);
@@ -733,7 +757,7 @@ XgbTrain(MlopsTrainJob *job)
 	xm.json_len = (uint32) json_len;
 
 	memset(&model, 0, sizeof(model));
-	model.algo = job->nclasses > 0 ? &mlops_xgboost_classifier_routine : &mlops_xgboost_routine;
+	model.algo = Routine(forest, job->nclasses > 0);
 	model.nfeat = job->nfeat;
 	model.feature_names = job->features;
 	model.spec = job->spec;
@@ -762,23 +786,108 @@ XgbTrain(MlopsTrainJob *job)
 	job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
 }
 
+/*
+ * MlopsAlgorithmRoutine.importance: XGBoost's feature importance, read
+ * from its JSON model by SQL: per feature, the splits on it (weight), the
+ * sum of their loss reductions (total_gain) and of their nodes' hessian
+ * sums (total_cover), and their averages (gain, cover); a feature no tree
+ * splits on has zeros, as scikit-learn's feature_importances_ gives.
+ */
+static void
+XgbImportance(const MlopsModel *m, ReturnSetInfo *rsinfo)
+{
+	const XgbModel *xm = (const XgbModel *) m->payload;
+	const char *sql =
+		"SELECT s.f, pg_catalog.count(*), pg_catalog.sum(s.g), pg_catalog.sum(s.c) "
+		"FROM pg_catalog.jsonb_array_elements($1::pg_catalog.jsonb->'learner'->'gradient_booster'->'model'->'trees') t(tree), "
+		"LATERAL (SELECT (t.tree->'split_indices'->>n)::int4 AS f, "
+		"(t.tree->'loss_changes'->>n)::float8 AS g, (t.tree->'sum_hessian'->>n)::float8 AS c "
+		"FROM pg_catalog.generate_series(0, pg_catalog.jsonb_array_length(t.tree->'left_children') - 1) n "
+		"WHERE (t.tree->'left_children'->>n)::int4 <> -1) s "
+		"GROUP BY s.f";
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(xm->json)};
+	int64	   *weight = palloc0(sizeof(int64) * m->nfeat);
+	double	   *gain = palloc0(sizeof(double) * m->nfeat);
+	double	   *cover = palloc0(sizeof(double) * m->nfeat);
+	uint64		r;
+	int			j;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(sql, 1, types, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading XGBoost's model failed");
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull[4];
+		int32		f = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull[0]));
+
+		if (isnull[0] || f < 0 || f >= m->nfeat)
+			elog(ERROR, "XGBoost's model splits on a feature it does not have");
+		weight[f] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull[1]));
+		gain[f] = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull[2]));
+		cover[f] = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull[3]));
+		if (isnull[2] || isnull[3])
+			elog(ERROR, "XGBoost's model lacks the gain or cover of a split");
+	}
+	SPI_finish();
+	for (j = 0; j < m->nfeat; j++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(m->feature_names[j]);
+		values[1] = Float8GetDatum(weight[j] > 0 ? gain[j] / weight[j] : 0);
+		values[2] = Float8GetDatum(gain[j]);
+		values[3] = Int64GetDatum(weight[j]);
+		values[4] = Float8GetDatum(weight[j] > 0 ? cover[j] / weight[j] : 0);
+		values[5] = Float8GetDatum(cover[j]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/* the family's train callbacks */
+static void
+XgbTrain(MlopsTrainJob *job)
+{
+	XgbTrainWith(job, false);
+}
+
+static void
+RfTrain(MlopsTrainJob *job)
+{
+	XgbTrainWith(job, true);
+}
+
+/* The hyperparameters both families take, with the defaults that differ. */
+#define XGB_TREE_PARAMS(eta_, subsample_, colsample_bynode_, lambda_) \
+	{"n_estimators", MLOPS_PARAM_INT, offsetof(XgbParams, n_estimators), 100, 1, 100000}, \
+	{"max_depth", MLOPS_PARAM_INT, offsetof(XgbParams, max_depth), 6, 0, 63}, \
+	{"eta", MLOPS_PARAM_REAL, offsetof(XgbParams, eta), eta_, 0, 0}, \
+	{"subsample", MLOPS_PARAM_REAL, offsetof(XgbParams, subsample), subsample_, 1e-6, 1}, \
+	{"colsample_bytree", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bytree), 1, 1e-6, 1}, \
+	{"colsample_bylevel", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bylevel), 1, 1e-6, 1}, \
+	{"colsample_bynode", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bynode), colsample_bynode_, 1e-6, 1}, \
+	{"min_child_weight", MLOPS_PARAM_REAL, offsetof(XgbParams, min_child_weight), 1, 0, 0}, \
+	{"lambda", MLOPS_PARAM_REAL, offsetof(XgbParams, lambda), lambda_, 0, 0}, \
+	{"alpha", MLOPS_PARAM_REAL, offsetof(XgbParams, alpha), 0, 0, 0}, \
+	{"gamma", MLOPS_PARAM_REAL, offsetof(XgbParams, gamma), 0, 0, 0}, \
+	{"max_bin", MLOPS_PARAM_INT, offsetof(XgbParams, max_bin), 256, 2, 65536}, \
+	{"tree_method", MLOPS_PARAM_ENUM, offsetof(XgbParams, tree_method), 0, 0, 0, tree_methods}, \
+	{"objective", MLOPS_PARAM_ENUM, offsetof(XgbParams, objective), 0, 0, 0, objectives}
+
 static const MlopsParamDef xgboost_params[] = {
-	{"n_estimators", MLOPS_PARAM_INT, offsetof(XgbParams, n_estimators), 100, 1, 100000},
-	{"max_depth", MLOPS_PARAM_INT, offsetof(XgbParams, max_depth), 6, 0, 63},
-	{"eta", MLOPS_PARAM_REAL, offsetof(XgbParams, eta), 0.3, 0, 0},
-	{"subsample", MLOPS_PARAM_REAL, offsetof(XgbParams, subsample), 1, 1e-6, 1},
-	{"colsample_bytree", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bytree), 1, 1e-6, 1},
-	{"colsample_bylevel", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bylevel), 1, 1e-6, 1},
-	{"colsample_bynode", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bynode), 1, 1e-6, 1},
-	{"min_child_weight", MLOPS_PARAM_REAL, offsetof(XgbParams, min_child_weight), 1, 0, 0},
-	{"lambda", MLOPS_PARAM_REAL, offsetof(XgbParams, lambda), 1, 0, 0},
-	{"alpha", MLOPS_PARAM_REAL, offsetof(XgbParams, alpha), 0, 0, 0},
-	{"gamma", MLOPS_PARAM_REAL, offsetof(XgbParams, gamma), 0, 0, 0},
-	{"max_bin", MLOPS_PARAM_INT, offsetof(XgbParams, max_bin), 256, 2, 65536},
-	{"tree_method", MLOPS_PARAM_ENUM, offsetof(XgbParams, tree_method), 0, 0, 0, tree_methods},
-	{"objective", MLOPS_PARAM_ENUM, offsetof(XgbParams, objective), 0, 0, 0, objectives},
+	XGB_TREE_PARAMS(0.3, 1, 1, 1),
 	{"early_stopping_rounds", MLOPS_PARAM_INT, offsetof(XgbParams, early_stopping_rounds), 0, 0, 100000},
 	{"validation_fraction", MLOPS_PARAM_REAL, offsetof(XgbParams, validation_fraction), 0.1, 1e-6, 0.5},
+	{NULL, 0, 0, 0, 0, 0}
+};
+
+/* XGBRFRegressor's and XGBRFClassifier's defaults; a forest stops nothing early */
+static const MlopsParamDef random_forest_params[] = {
+	XGB_TREE_PARAMS(1, 0.8, 0.8, 1e-5),
 	{NULL, 0, 0, 0, 0, 0}
 };
 
@@ -786,49 +895,56 @@ static const MlopsParamDef xgboost_params[] = {
  * MlopsAlgorithmRoutine.resolve: the classifier for a target of labels
  * or a classification objective, else the regressor.
  */
-static const MlopsAlgorithmRoutine *
-XgbResolve(const void *params, bool labels)
+static bool
+WantsClassifier(const void *params, bool labels)
 {
 	int			objective = ((const XgbParams *) params)->objective;
 
-	if (objective == 0 ? labels : objective - 1 != XGB_OBJ_SQUAREDERROR)
-		return &mlops_xgboost_classifier_routine;
-	return &mlops_xgboost_routine;
+	return objective == 0 ? labels : objective - 1 != XGB_OBJ_SQUAREDERROR;
+}
+
+static const MlopsAlgorithmRoutine *
+XgbResolve(const void *params, bool labels)
+{
+	return Routine(false, WantsClassifier(params, labels));
+}
+
+static const MlopsAlgorithmRoutine *
+RfResolve(const void *params, bool labels)
+{
+	return Routine(true, WantsClassifier(params, labels));
 }
 
 #endif							/* !FRONTEND */
 
-const MlopsAlgorithmRoutine mlops_xgboost_routine = {
-	.name = "xgboost",
-	.title = "XGBoost regression",
-	.id = XGB_REGRESSOR_ID,
-	.task = MLOPS_TASK_REGRESSION,
-	.encode = XgbEncode,
-	.decode = XgbDecode,
-	.predict = XgbPredict,
-	.outputs = XgbOutputs,
 #ifndef FRONTEND
-	.params = xgboost_params,
-	.params_size = sizeof(XgbParams),
-	.train = XgbTrain,
-	.resolve = XgbResolve,
+#define XGB_BACKEND(params_, train_, resolve_) \
+	.params = params_, .params_size = sizeof(XgbParams), .train = train_, .resolve = resolve_, \
+	.importance = XgbImportance,
+#else
+#define XGB_BACKEND(params_, train_, resolve_)
 #endif
-};
 
-const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine = {
-	.name = "xgboost",
-	.title = "XGBoost classification",
-	.id = XGB_CLASSIFIER_ID,
-	.task = MLOPS_TASK_CLASSIFICATION,
-	.encode = XgbEncode,
-	.decode = XgbDecode,
-	.predict = XgbPredict,
-	.outputs = XgbOutputs,
-	.predict_vector = XgbPredictVector,
-#ifndef FRONTEND
-	.params = xgboost_params,
-	.params_size = sizeof(XgbParams),
-	.train = XgbTrain,
-	.resolve = XgbResolve,
-#endif
-};
+/* the four routines: the same model, two names, two tasks */
+#define XGB_ROUTINE(name_, title_, id_, task_, predict_vector_, backend_) { \
+	.name = name_, .title = title_, .id = id_, .task = task_, \
+	.encode = XgbEncode, .decode = XgbDecode, .predict = XgbPredict, \
+	.outputs = XgbOutputs, .predict_vector = predict_vector_, \
+	.missing_values = true, backend_ \
+}
+
+const MlopsAlgorithmRoutine mlops_xgboost_routine =
+XGB_ROUTINE("xgboost", "XGBoost regression", XGB_REGRESSOR_ID, MLOPS_TASK_REGRESSION,
+			NULL, XGB_BACKEND(xgboost_params, XgbTrain, XgbResolve));
+const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine =
+XGB_ROUTINE("xgboost", "XGBoost classification", XGB_CLASSIFIER_ID,
+			MLOPS_TASK_CLASSIFICATION, XgbPredictVector,
+			XGB_BACKEND(xgboost_params, XgbTrain, XgbResolve));
+const MlopsAlgorithmRoutine mlops_random_forest_routine =
+XGB_ROUTINE("random_forest", "XGBoost random forest regression", RF_REGRESSOR_ID,
+			MLOPS_TASK_REGRESSION, NULL,
+			XGB_BACKEND(random_forest_params, RfTrain, RfResolve));
+const MlopsAlgorithmRoutine mlops_random_forest_classifier_routine =
+XGB_ROUTINE("random_forest", "XGBoost random forest classification", RF_CLASSIFIER_ID,
+			MLOPS_TASK_CLASSIFICATION, XgbPredictVector,
+			XGB_BACKEND(random_forest_params, RfTrain, RfResolve));

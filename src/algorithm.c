@@ -26,6 +26,8 @@ extern const MlopsAlgorithmRoutine mlops_naive_bayes_routine;
 extern const MlopsAlgorithmRoutine mlops_kmeans_routine;
 extern const MlopsAlgorithmRoutine mlops_xgboost_routine;
 extern const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine;
+extern const MlopsAlgorithmRoutine mlops_random_forest_routine;
+extern const MlopsAlgorithmRoutine mlops_random_forest_classifier_routine;
 
 static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_linear_routine,
@@ -36,6 +38,8 @@ static const MlopsAlgorithmRoutine *const families[] = {
 	&mlops_kmeans_routine,
 	&mlops_xgboost_routine,		/* by name, the first of the two */
 	&mlops_xgboost_classifier_routine,
+	&mlops_random_forest_routine,	/* likewise */
+	&mlops_random_forest_classifier_routine,
 };
 
 /* The family stored as id in an artifact, or NULL. */

@@ -239,7 +239,7 @@ EvalRow(FunctionCallInfo fcinfo, EvalState *st, const MlopsModel *m,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("row has %d features, the model %d", nfeat, m->nfeat)));
 	for (j = 0; j < nfeat; j++)
-		if (!isfinite(x[j]))
+		if (!isfinite(x[j]) && !(isnan(x[j]) && m->algo->missing_values))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("column \"%s\" is %s", m->feature_names[j],

@@ -138,8 +138,9 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 			(c->kind != MLOPS_COLUMN_CATEGORICAL && (c->flags != 0 || c->ncategories != 0)) ||
 			(c->kind != MLOPS_COLUMN_NUMERIC && c->kind != MLOPS_COLUMN_BOOLEAN &&
 			 c->impute != MLOPS_IMPUTE_DROP) ||
-			c->impute > MLOPS_IMPUTE_CONSTANT ||
-			(c->impute != MLOPS_IMPUTE_DROP && !isfinite(c->impute_value)) ||
+			c->impute > MLOPS_IMPUTE_MISSING ||
+			(c->impute != MLOPS_IMPUTE_DROP && c->impute != MLOPS_IMPUTE_MISSING &&
+			 !isfinite(c->impute_value)) ||
 			(c->kind == MLOPS_COLUMN_ARRAY) != (c->array_length != 0))
 		{
 			*error = "invalid column encoding";
@@ -189,21 +190,44 @@ MlopsSpecLayout(MlopsFeatureSpec *spec, const char **error)
 }
 
 /*
- * Is every column a number (not a date or time), without imputation or
- * scaling: one feature each, named as the column, a row with a NULL
- * skipped?
+ * Is every column a number (not a date or time), unscaled, its NULLs
+ * skipped (or, with missing, left missing)?
  */
-bool
-MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
+static bool
+NumbersOnly(const MlopsFeatureSpec *spec, bool missing)
 {
 	int			i;
 
 	for (i = 0; i < spec->ncolumns; i++)
-		if (spec->columns[i].kind != MLOPS_COLUMN_NUMERIC ||
-			MLOPS_IS_TIME_FAMILY(spec->columns[i].family) ||
-			spec->columns[i].impute != MLOPS_IMPUTE_DROP || spec->columns[i].shift != NULL)
+	{
+		const MlopsSpecColumn *c = &spec->columns[i];
+
+		if (c->kind != MLOPS_COLUMN_NUMERIC || MLOPS_IS_TIME_FAMILY(c->family) ||
+			c->shift != NULL ||
+			!(c->impute == MLOPS_IMPUTE_DROP || (missing && c->impute == MLOPS_IMPUTE_MISSING)))
 			return false;
+	}
 	return true;
+}
+
+/*
+ * Is every column a number, without imputation or scaling: one feature
+ * each, named as the column, a row with a NULL skipped?
+ */
+bool
+MlopsSpecIsPlain(const MlopsFeatureSpec *spec)
+{
+	return NumbersOnly(spec, false);
+}
+
+/*
+ * Whether a row without NULLs is the spec's features as they are: plain
+ * but for NULLs left missing (a tree model's numeric columns).
+ */
+bool
+MlopsSpecReadsInPlace(const MlopsFeatureSpec *spec)
+{
+	return NumbersOnly(spec, true);
 }
 
 /*
@@ -369,7 +393,7 @@ MlopsSpecWrite(StringInfo buf, const MlopsFeatureSpec *spec)
 			unsigned char impute = (unsigned char) c->impute;
 
 			appendBinaryStringInfo(buf, (char *) &impute, 1);
-			if (c->impute != MLOPS_IMPUTE_DROP)
+			if (MLOPS_IMPUTE_HAS_VALUE(c->impute))
 				MlopsPutF64(buf, c->impute_value);
 		}
 		else
@@ -465,8 +489,10 @@ MlopsSpecRead(MlopsReader *r, MlopsFeatureSpec *spec, const char **error)
 		else if (c->kind != MLOPS_COLUMN_CATEGORICAL)
 		{
 			c->impute = (MlopsImpute) MlopsGetLE(r, 1);
-			if (c->impute != MLOPS_IMPUTE_DROP)
+			if (MLOPS_IMPUTE_HAS_VALUE(c->impute))
 				c->impute_value = MlopsGetF64(r);
+			else if (c->impute == MLOPS_IMPUTE_MISSING)
+				c->impute_value = NAN;
 			if (!r->ok)
 			{
 				*error = "invalid imputation";
@@ -572,6 +598,8 @@ MlopsImputeName(MlopsImpute impute)
 			return "median";
 		case MLOPS_IMPUTE_CONSTANT:
 			return "constant";
+		case MLOPS_IMPUTE_MISSING:
+			return "missing";
 	}
 	return "unknown";
 }

@@ -2,7 +2,8 @@
  *
  * inspect.c
  *	  What a stored version holds, by model reference: mlops.coefficients,
- *	  mlops.classes, mlops.centers and mlops.components.
+ *	  mlops.classes, mlops.centers, mlops.components and
+ *	  mlops.feature_importance.
  *
  * Each function resolves the reference as scoring does (the deployed
  * version, or 'name@N', with the predict privilege checked) and asks the
@@ -100,6 +101,22 @@ mlops_components(PG_FUNCTION_ARGS)
 	if (m->algo->components == NULL)
 		NoSuch(fcinfo, m, "components");
 	m->algo->components(m, (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+/*
+ * mlops.feature_importance(model) returns table(feature, gain, total_gain,
+ * weight, cover, total_cover)
+ */
+PG_FUNCTION_INFO_V1(mlops_feature_importance);
+Datum
+mlops_feature_importance(PG_FUNCTION_ARGS)
+{
+	const MlopsModel *m = InspectedModel(fcinfo);
+
+	if (m->algo->importance == NULL)
+		NoSuch(fcinfo, m, "feature importance");
+	m->algo->importance(m, (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
 }
 

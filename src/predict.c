@@ -40,6 +40,7 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -192,6 +193,17 @@ CheckPredicts(const Resolved *r)
 				 errhint("Use mlops.transform for its component scores.")));
 }
 
+/*
+ * Where an array's NULL features become missing values, NaN, for a model
+ * that takes them; else NULL (a NULL feature is an error).
+ */
+static double *
+MissingBuffer(FunctionCallInfo fcinfo, const Resolved *r)
+{
+	return r->model->algo->missing_values ?
+		((PredictState *) fcinfo->flinfo->fn_extra)->x : NULL;
+}
+
 /* mlops.predict(model text, features float8[]) */
 PG_FUNCTION_INFO_V1(mlops_predict);
 Datum
@@ -203,7 +215,7 @@ mlops_predict(PG_FUNCTION_ARGS)
 	CheckPredicts(r);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat);
+	x = MlopsScoringArray(PG_GETARG_ARRAYTYPE_P(1), r->model->nfeat, MissingBuffer(fcinfo, r));
 	x = MlopsSpecScaleArray(r->model->spec, x,
 							((PredictState *) fcinfo->flinfo->fn_extra)->x);
 	PG_RETURN_FLOAT8(PredictValue(r->model, MlopsPredict(r->model, x)));
@@ -237,11 +249,14 @@ ReadInPlace(const char *p, MlopsConv conv)
 	return 0;					/* keep compiler quiet */
 }
 
-/* A row's feature j must be a finite number. */
+/*
+ * A row's feature j must be a finite number, or NaN (missing) for a
+ * model that takes missing values.
+ */
 static inline void
 CheckFeature(const MlopsModel *m, int j, double v)
 {
-	if (!isfinite(v))
+	if (!isfinite(v) && !(isnan(v) && m->algo->missing_values))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("column \"%s\" is %s", m->feature_names[j],
@@ -332,7 +347,8 @@ FixedOffsets(Resolved *r, TupleDesc tupdesc, int last)
 
 /*
  * Map the model's columns to those of a row type, by name: a plain
- * spec's columns are its features; any other spec's get an encoder.
+ * spec's columns are its features; any other spec's get an encoder (and,
+ * when only NULLs need it, the offsets to read a row without NULLs).
  */
 static void
 MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
@@ -363,7 +379,8 @@ MapRow(FunctionCallInfo fcinfo, Resolved *r, PredictState *ps, Oid typid,
 		r->encoder = MlopsSpecEncoderCreate(spec, types, text_to_cstring(r->ref));
 		r->values = palloc(sizeof(NullableDatum) * spec->ncolumns);
 	}
-	else
+	/* a row without NULLs is its features: read in place when it can be */
+	if (MlopsSpecReadsInPlace(spec))
 	{
 		for (j = 0; j < spec->ncolumns; j++)
 			CheckNumericColumn(TupleDescAttr(tupdesc, r->attnum[j] - 1),
@@ -396,7 +413,8 @@ NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 	int			j;
 
 	if (elemtype == FLOAT8OID)
-		return MlopsScoringArray(arr, r->model->nfeat);
+		return MlopsScoringArray(arr, r->model->nfeat,
+								 r->model->algo->missing_values ? ps->x : NULL);
 	if (!MlopsConvFor(elemtype, &conv))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -415,12 +433,12 @@ NumericArrayFeatures(Resolved *r, PredictState *ps, ArrayType *arr)
 				 errmsg("model expects %d features, got %d", r->model->nfeat, n)));
 	for (j = 0; j < n; j++)
 	{
-		if (nulls[j])
+		if (nulls[j] && !r->model->algo->missing_values)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("feature %d is NULL", j + 1)));
-		ps->x[j] = MlopsConvert(elems[j], conv);
-		if (!isfinite(ps->x[j]))
+		ps->x[j] = nulls[j] ? get_float8_nan() : MlopsConvert(elems[j], conv);
+		if (!isfinite(ps->x[j]) && !(isnan(ps->x[j]) && r->model->algo->missing_values))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("feature %d is %s", j + 1,
@@ -559,7 +577,8 @@ mlops_predict_row(PG_FUNCTION_ARGS)
 	int			j;
 
 	CheckPredicts(r);
-	x = CallFeatures(fcinfo, r, m->nclasses > 0);
+	/* a tree's score is finite whatever its features: check them first */
+	x = CallFeatures(fcinfo, r, m->nclasses > 0 || m->algo->missing_values);
 	if (x == NULL)
 		PG_RETURN_NULL();
 	score = MlopsPredict(m, x);

@@ -402,10 +402,13 @@ TargetLabel(ArrayType *names, int nfeat)
 	return name ? psprintf("target column \"%s\"", name) : pstrdup("target");
 }
 
-/* NaN or infinity anywhere in a training row is an error naming it. */
+/*
+ * NaN or infinity anywhere in a training row is an error naming it, but
+ * for a NaN feature with missing (a family that takes missing values).
+ */
 void
 MlopsCheckFinite(const double *x, int nfeat, double y, ArrayType *names,
-				 int64 ordinal)
+				 int64 ordinal, bool missing)
 {
 	const uint64 exponent = UINT64CONST(0x7ff0000000000000);
 	uint64		bad = 0;
@@ -433,7 +436,7 @@ MlopsCheckFinite(const double *x, int nfeat, double y, ArrayType *names,
 						isnan(y) ? "NaN" : "infinite", (long long) ordinal),
 				 errhint("Filter the row out, or replace the value.")));
 	for (j = 0; j < nfeat; j++)
-		if (!isfinite(x[j]))
+		if (!isfinite(x[j]) && !(missing && isnan(x[j])))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("%s is %s in training row %lld",
@@ -445,11 +448,13 @@ MlopsCheckFinite(const double *x, int nfeat, double y, ArrayType *names,
 
 /*
  * A feature array passed to predict: one-dimensional, lower bound 1,
- * double precision, no NULL, no NaN or infinity, as many elements as the
- * model has features.
+ * double precision, as many elements as the model has features, none
+ * infinite.  NULL and NaN are errors, unless missing is given (a buffer
+ * of nfeat, for a model that takes missing values): then they are missing
+ * values, NaN, and a NULL's row is copied into missing.
  */
 const double *
-MlopsScoringArray(ArrayType *arr, int nfeat)
+MlopsScoringArray(ArrayType *arr, int nfeat, double *missing)
 {
 	const double *x;
 	int			n;
@@ -468,19 +473,31 @@ MlopsScoringArray(ArrayType *arr, int nfeat)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("model expects %d features, got %d", nfeat, n)));
+	x = (const double *) ARR_DATA_PTR(arr);
 	if (ARR_HASNULL(arr))
 	{
 		bits8	   *bitmap = ARR_NULLBITMAP(arr);
+		int			k = 0;
 
 		for (j = 0; j < n; j++)
-			if (!(bitmap[j / 8] & (1 << (j % 8))))
+		{
+			if (bitmap[j / 8] & (1 << (j % 8)))
+			{
+				if (missing != NULL)
+					missing[j] = x[k];
+				k++;
+			}
+			else if (missing != NULL)
+				missing[j] = get_float8_nan();
+			else
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("feature %d is NULL", j + 1)));
+		}
+		x = missing;
 	}
-	x = (const double *) ARR_DATA_PTR(arr);
 	for (j = 0; j < n; j++)
-		if (!isfinite(x[j]))
+		if (!isfinite(x[j]) && (missing == NULL || !isnan(x[j])))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("feature %d is %s", j + 1,
@@ -1565,7 +1582,8 @@ MlopsLearnSpec(const MlopsSpecRequest *req)
 		if (c->kind != MLOPS_COLUMN_ARRAY)
 		{
 			c->impute = req->impute[i];
-			c->impute_value = req->impute_value;
+			c->impute_value = c->impute == MLOPS_IMPUTE_MISSING ? get_float8_nan() :
+				req->impute_value;
 		}
 		if (c->impute == MLOPS_IMPUTE_DROP)
 			appendStringInfo(&where, "%s %s IS NOT NULL", where.len ? " AND" : " WHERE",
@@ -1645,11 +1663,10 @@ MlopsSpecJson(const MlopsFeatureSpec *spec)
 			appendStringInfoChar(&s, ']');
 		}
 		if (c->impute != MLOPS_IMPUTE_DROP)
-		{
 			appendStringInfo(&s, ", \"impute\": \"%s\"", MlopsImputeName(c->impute));
-			/* finite: the decoder and the learning check it */
+		/* finite: the decoder and the learning check it */
+		if (MLOPS_IMPUTE_HAS_VALUE(c->impute))
 			appendStringInfo(&s, ", \"impute_value\": %.17g", c->impute_value);
-		}
 		if (c->kind == MLOPS_COLUMN_CATEGORICAL)
 		{
 			appendStringInfoString(&s, ", \"encoding\": \"onehot\", \"categories\": [");

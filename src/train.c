@@ -857,18 +857,25 @@ ColumnEntries(const TrainArgs *a, Jsonb *obj, const char *what, int **cols,
 
 /* A strategy's MlopsImpute, or an error naming it. */
 static MlopsImpute
-ImputeStrategy(const char *name)
+ImputeStrategy(const TrainArgs *a, const char *name)
 {
 	MlopsImpute i;
 
-	for (i = MLOPS_IMPUTE_DROP; i <= MLOPS_IMPUTE_CONSTANT; i++)
+	for (i = MLOPS_IMPUTE_DROP; i <= MLOPS_IMPUTE_MISSING; i++)
 		if (strcmp(name, MlopsImputeName(i)) == 0)
-			return i;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown impute strategy \"%s\"", name),
-			 errhint("Strategies: \"drop\", \"mean\", \"median\", \"constant\" (with impute_value).")));
-	return MLOPS_IMPUTE_DROP;	/* keep compiler quiet */
+			break;
+	if (i > MLOPS_IMPUTE_MISSING)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown impute strategy \"%s\"", name),
+				 errhint("Strategies: \"drop\", \"mean\", \"median\", \"constant\" (with impute_value), \"missing\" (trees).")));
+	if (i == MLOPS_IMPUTE_MISSING && !a->algo->missing_values)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("impute \"missing\" needs a family that learns where missing values go, not \"%s\"",
+						a->algo->name),
+				 errhint("Tree families (xgboost, random_forest) take missing values.")));
+	return i;
 }
 
 /*
@@ -891,11 +898,15 @@ ImputeByColumn(const TrainArgs *a)
 		MlopsTypeFamily family;
 
 		(void) MlopsColumnKindFor(a->feature_types[i], &kind, &family);
-		if (a->impute_all != NULL && (kind == MLOPS_COLUMN_NUMERIC || kind == MLOPS_COLUMN_BOOLEAN))
-			imp[i] = ImputeStrategy(a->impute_all);
+		if (kind != MLOPS_COLUMN_NUMERIC && kind != MLOPS_COLUMN_BOOLEAN)
+			continue;
+		if (a->impute_all != NULL)
+			imp[i] = ImputeStrategy(a, a->impute_all);
+		else if (a->algo->missing_values)
+			imp[i] = MLOPS_IMPUTE_MISSING;
 	}
 	if (a->impute_all != NULL)
-		(void) ImputeStrategy(a->impute_all);
+		(void) ImputeStrategy(a, a->impute_all);
 	if (a->impute_columns != NULL)
 	{
 		int		   *cols;
@@ -923,7 +934,7 @@ ImputeByColumn(const TrainArgs *a)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("the impute strategy of column \"%s\" must be a string", col)));
-			imp[cols[e]] = ImputeStrategy(pnstrdup(vals[e].val.string.val,
+			imp[cols[e]] = ImputeStrategy(a, pnstrdup(vals[e].val.string.val,
 												  vals[e].val.string.len));
 		}
 	}

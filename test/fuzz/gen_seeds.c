@@ -334,16 +334,18 @@ WriteKmeans(const char *name, int nfeat, int k, bool scaled)
 }
 
 /*
- * An xgboost model (regression when nclasses is 0) of ntrees complete
- * trees of depth depth over nfeat features, each class's trees in turn:
- * its part is objective, groups, base margin, rounds, trees, then per
+ * An xgboost model, or a forest (one round), regression when nclasses
+ * is 0, of ntrees complete trees of depth depth over nfeat features,
+ * each class's trees in turn (a forest's NULLs left missing): its part is objective, groups, base margin, rounds, trees, then per
  * tree its group, nodes (children 2i+1 and 2i+2) and a short JSON.
  */
 static void
-WriteXgboost(const char *name, int nfeat, int nclasses, int ntrees, int depth)
+WriteXgboost(const char *name, int nfeat, int nclasses, int ntrees, int depth, bool forest)
 {
 	extern const MlopsAlgorithmRoutine mlops_xgboost_routine;
 	extern const MlopsAlgorithmRoutine mlops_xgboost_classifier_routine;
+	extern const MlopsAlgorithmRoutine mlops_random_forest_routine;
+	extern const MlopsAlgorithmRoutine mlops_random_forest_classifier_routine;
 	MlopsModel *m = MakeModel(nfeat, true, "t");
 	int			groups = nclasses > 2 ? nclasses : 1;
 	int			nnodes = (1 << (depth + 1)) - 1;
@@ -353,7 +355,28 @@ WriteXgboost(const char *name, int nfeat, int nclasses, int ntrees, int depth)
 	int			t;
 	int			i;
 
-	m->algo = nclasses ? &mlops_xgboost_classifier_routine : &mlops_xgboost_routine;
+	if (forest)
+	{
+		MlopsFeatureSpec *spec = palloc0(sizeof(MlopsFeatureSpec));
+		const char *error;
+
+		spec->ncolumns = nfeat;
+		spec->columns = palloc0(sizeof(MlopsSpecColumn) * nfeat);
+		for (i = 0; i < nfeat; i++)
+			spec->columns[i] = (MlopsSpecColumn) {.name = m->feature_names[i],
+				.type_name = "real", .kind = MLOPS_COLUMN_NUMERIC,
+				.family = MLOPS_TYPES_FLOAT, .impute = MLOPS_IMPUTE_MISSING,
+			.impute_value = NAN};
+		if (!MlopsSpecLayout(spec, &error))
+		{
+			fprintf(stderr, "gen_seeds: %s: %s\n", name, error);
+			exit(1);
+		}
+		m->spec = spec;
+		m->algo = nclasses ? &mlops_random_forest_classifier_routine : &mlops_random_forest_routine;
+	}
+	else
+		m->algo = nclasses ? &mlops_xgboost_classifier_routine : &mlops_xgboost_routine;
 	m->nclasses = nclasses;
 	m->label_kind = nclasses ? MLOPS_LABEL_TEXT : MLOPS_LABEL_NONE;
 	m->classes = nclasses ? palloc(sizeof(char *) * nclasses) : NULL;
@@ -363,7 +386,7 @@ WriteXgboost(const char *name, int nfeat, int nclasses, int ntrees, int depth)
 	MlopsPutU32(&part, nclasses == 0 ? 0 : nclasses == 2 ? 1 : 2);
 	MlopsPutU32(&part, groups);
 	MlopsPutF64(&part, nclasses ? 0.0 : 0.5);
-	MlopsPutU32(&part, ntrees / groups);
+	MlopsPutU32(&part, forest ? 1 : ntrees / groups);	/* rounds */
 	MlopsPutU32(&part, ntrees);
 	for (t = 0; t < ntrees; t++)
 	{
@@ -463,8 +486,10 @@ main(int argc, char **argv)
 	WriteKmeans("kmeans_scaled", 4, 3, true);
 	WriteKmeans("kmeans_many", 13, 8, false);
 
-	WriteXgboost("xgboost_reg", 3, 0, 4, 2);
-	WriteXgboost("xgboost_binary", 5, 2, 3, 3);
-	WriteXgboost("xgboost_multi", 4, 3, 6, 1);
+	WriteXgboost("xgboost_reg", 3, 0, 4, 2, false);
+	WriteXgboost("xgboost_binary", 5, 2, 3, 3, false);
+	WriteXgboost("xgboost_multi", 4, 3, 6, 1, false);
+	WriteXgboost("forest_reg", 3, 0, 5, 2, true);
+	WriteXgboost("forest_multi", 4, 3, 6, 2, true);
 	return 0;
 }
