@@ -10,7 +10,8 @@
 #
 # Environment: BENCH_ROWS (default 1000000), BENCH_REPS (default 7),
 # BENCH_TRAIN_REPS (default 3: the timed rounds of the families' training),
-# BENCH_KMEANS_REPS (default 1; 0 leaves out k-means run to convergence).
+# BENCH_KMEANS_REPS (default 1; 0 leaves out k-means run to convergence),
+# BENCH_SECTIONS (default "linear families typed trees": the sections run).
 set -euo pipefail
 ROWS=${BENCH_ROWS:-1000000}
 REPS=${BENCH_REPS:-7}
@@ -18,6 +19,7 @@ TRAIN_REPS=${BENCH_TRAIN_REPS:-3}
 KMEANS_REPS=${BENCH_KMEANS_REPS:-1}
 NFEAT=20
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -d postgres"
+want() { [[ " ${BENCH_SECTIONS:-linear families typed trees} " == *" $1 "* ]]; }
 
 cols() { # cols SEP PREFIX: x1 SEP x2 ... x20
 	local s="" j
@@ -74,7 +76,7 @@ blob_cols=""
 for j in $(seq 1 $NFEAT); do
 	blob_cols="$blob_cols${blob_cols:+, }hashint8((i % 8) * 64 + $j)::float8 / 2147483648.0 + 0.1 * hashint8(i * 32 + $j)::float8 / 2147483648.0 AS x$j"
 done
-$PSQL -c "DROP TABLE IF EXISTS blobs" -c "CREATE TABLE blobs AS SELECT $blob_cols FROM generate_series(1, $ROWS) i" \
+want families && $PSQL -c "DROP TABLE IF EXISTS blobs" -c "CREATE TABLE blobs AS SELECT $blob_cols FROM generate_series(1, $ROWS) i" \
 	-c "VACUUM (FREEZE, ANALYZE) blobs" >/dev/null 2>&1
 
 # one model, and a sanity check of its fit against the known coefficients
@@ -208,13 +210,9 @@ rounds() { # rounds REPS NAME...: a warm-up round (none with WARMUP=0), then REP
 		done
 	done
 }
-rounds "$REPS" $NAMES
 ratio() { # ratio name base w: median over rounds of name / base
 	paste <(echo "${T[$1,$3]}") <(echo "${T[$2,$3]}") | awk '{ printf "%.4f\n", $1 / $2 }' | median
 }
-
-echo
-printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "query (median ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
 fail=0
 verdict() { # verdict RATIO TARGET: the target cell, in V
 	if [ -z "$2" ]; then
@@ -236,65 +234,73 @@ line() { # name base target0 target2 label [passes]: each ratio against its own-
 		"$(echo "${MED[$n,0]} $d" | awk '{ print $1 / $2 }')" \
 		"$(echo "${MED[$n,2]} $d" | awk '{ print $1 / $2 }')" "$r0" "$r2" "$v0" "$V"
 }
-printf '%-44s %9.1f %9.1f\n' "scan: sum(x1+...+x20+y)" "${MED[scan,0]}" "${MED[scan,2]}"
-line scan_m scan "" "" "scan in the session that ran mlops / scan"
-line train0 scan 1.5 1.3 "train, test_size 0 (1 pass) / scan"
-line train25 scan 3.0 2.6 "train, test_size 0.25 (2 passes) / scan"
-printf '%-44s %9.1f %9.1f\n' "expr: sum(b0 + b1*x1 + ... + b20*x20)" "${MED[expr,0]}" "${MED[expr,2]}"
-line array expr 1.5 1.15 "sum(predict('m', ARRAY[x1..x20])) / expr"
-line row expr 1.3 1.4 "sum(predict('m', t)) / expr"
-
-# one-row scoring: pgbench, prepared statements, 4 clients, the same
-# statement with and without predict, as a superuser and as a role that
-# holds only predict on the model; rounds interleaved, median of the
-# per-round latency ratios
 vals=$(seq 1 $NFEAT | awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / 10 }')
 echo "SELECT ARRAY[$vals]::float8[];" >"$tmp/plain.sql"
-echo "SELECT mlops.predict('m', ARRAY[$vals]::float8[]);" >"$tmp/predict.sql"
-$PSQL -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS bench_scorer" \
-	-c "CREATE ROLE bench_scorer LOGIN PASSWORD '${PGPASSWORD:-bench}'" \
-	-c "SELECT mlops.grant('m', 'predict', 'bench_scorer')" >/dev/null
 PGB_SECS=${BENCH_PGBENCH_SECS:-4}
 declare -A LAT
 latency() { # latency USER SCRIPT: average latency in ms
 	PGPASSWORD=${PGPASSWORD:-bench} pgbench -n -M prepared -c 4 -j 2 -T "$PGB_SECS" \
 		-U "$1" -f "$tmp/$2.sql" postgres 2>/dev/null | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
 }
-for r in 1 2 3; do
-	for u in "$($PSQL -Atc 'SELECT current_user')" bench_scorer; do
-		p=$(latency "$u" plain)
-		q=$(latency "$u" predict)
-		k=$([ "$u" = bench_scorer ] && echo role || echo super)
-		LAT[$k]="${LAT[$k]:-}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
-"
-	done
-done
-printf '%-44s %9s %9s %7s  %s\n' "one-row statement (pgbench, median us)" "plain" "predict" "ratio" "target"
-for k in super role; do
-	rr=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $1 }' | median)
-	pp=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $3 }' | median)
-	qq=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $2 }' | median)
-	verdict "$rr" 1.5
-	printf '%-44s %9.1f %9.1f %7.2f  %s\n' \
-		"$([ $k = role ] && echo "predict-only role" || echo "superuser")" "$pp" "$qq" "$rr" "$V"
-done
-$PSQL -c "SELECT mlops.revoke('m', 'predict', 'bench_scorer')" -c "DROP ROLE bench_scorer" >/dev/null
 
-# The classifier, decomposition and clustering families (issue 9 §6):
-# training timed against the scan in rounds of their own (TRAIN_REPS, the
-# scan again as tscan in each round), then predict_proba against the
-# sigmoid as a SQL expression.  k-means with its defaults runs to
-# convergence, which on uniform data takes hundreds of passes (minutes at
-# 1M rows): it gets KMEANS_REPS rounds without a warm-up, and a k-means
-# capped at 10 iterations gives the cost of a pass that advances all 10
-# starts.  Every training lists the features; the
-# unsupervised ones train with deploy => 'never', since 'best' would add a
-# pass scoring the deployed version on every row (the supervised ones have
-# test_size 0, with which 'best' compares nothing and adds no pass).
-echo
-$PSQL -Atc "SELECT * FROM mlops.train('lg', 'bench', 'yb', 'logistic', test_size => 0, $FEATS)" >/dev/null
-coef_check() { # coef_check LABEL MODEL TRUTH: the fit against the coefficients the labels were drawn from
-	$PSQL -At <<SQL
+if want linear; then
+	rounds "$REPS" $NAMES
+
+	echo
+	printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "query (median ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
+	printf '%-44s %9.1f %9.1f\n' "scan: sum(x1+...+x20+y)" "${MED[scan,0]}" "${MED[scan,2]}"
+	line scan_m scan "" "" "scan in the session that ran mlops / scan"
+	line train0 scan 1.5 1.3 "train, test_size 0 (1 pass) / scan"
+	line train25 scan 3.0 2.6 "train, test_size 0.25 (2 passes) / scan"
+	printf '%-44s %9.1f %9.1f\n' "expr: sum(b0 + b1*x1 + ... + b20*x20)" "${MED[expr,0]}" "${MED[expr,2]}"
+	line array expr 1.5 1.15 "sum(predict('m', ARRAY[x1..x20])) / expr"
+	line row expr 1.3 1.4 "sum(predict('m', t)) / expr"
+
+	# one-row scoring: pgbench, prepared statements, 4 clients, the same
+	# statement with and without predict, as a superuser and as a role that
+	# holds only predict on the model; rounds interleaved, median of the
+	# per-round latency ratios
+	echo "SELECT mlops.predict('m', ARRAY[$vals]::float8[]);" >"$tmp/predict.sql"
+	$PSQL -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS bench_scorer" \
+		-c "CREATE ROLE bench_scorer LOGIN PASSWORD '${PGPASSWORD:-bench}'" \
+		-c "SELECT mlops.grant('m', 'predict', 'bench_scorer')" >/dev/null
+	for r in 1 2 3; do
+		for u in "$($PSQL -Atc 'SELECT current_user')" bench_scorer; do
+			p=$(latency "$u" plain)
+			q=$(latency "$u" predict)
+			k=$([ "$u" = bench_scorer ] && echo role || echo super)
+			LAT[$k]="${LAT[$k]:-}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
+	"
+		done
+	done
+	printf '%-44s %9s %9s %7s  %s\n' "one-row statement (pgbench, median us)" "plain" "predict" "ratio" "target"
+	for k in super role; do
+		rr=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $1 }' | median)
+		pp=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $3 }' | median)
+		qq=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $2 }' | median)
+		verdict "$rr" 1.5
+		printf '%-44s %9.1f %9.1f %7.2f  %s\n' \
+			"$([ $k = role ] && echo "predict-only role" || echo "superuser")" "$pp" "$qq" "$rr" "$V"
+	done
+	$PSQL -c "SELECT mlops.revoke('m', 'predict', 'bench_scorer')" -c "DROP ROLE bench_scorer" >/dev/null
+fi
+
+if want families; then
+	# The classifier, decomposition and clustering families (issue 9 §6):
+	# training timed against the scan in rounds of their own (TRAIN_REPS, the
+	# scan again as tscan in each round), then predict_proba against the
+	# sigmoid as a SQL expression.  k-means with its defaults runs to
+	# convergence, which on uniform data takes hundreds of passes (minutes at
+	# 1M rows): it gets KMEANS_REPS rounds without a warm-up, and a k-means
+	# capped at 10 iterations gives the cost of a pass that advances all 10
+	# starts.  Every training lists the features; the
+	# unsupervised ones train with deploy => 'never', since 'best' would add a
+	# pass scoring the deployed version on every row (the supervised ones have
+	# test_size 0, with which 'best' compares nothing and adds no pass).
+	echo
+	$PSQL -Atc "SELECT * FROM mlops.train('lg', 'bench', 'yb', 'logistic', test_size => 0, $FEATS)" >/dev/null
+	coef_check() { # coef_check LABEL MODEL TRUTH: the fit against the coefficients the labels were drawn from
+		$PSQL -At <<SQL
 SELECT format('%s: max |coef - truth| = %s, max |coef - truth| / std_error = %s, %s',
               '$1', to_char(max(abs(estimate - truth)), '9.9EEEE'),
               round(max(abs(estimate - truth) / std_error)::numeric, 2),
@@ -305,123 +311,192 @@ FROM mlops.coefficients('$2') c,
      LATERAL (SELECT substr(t, 2) AS j) x,
      LATERAL (SELECT $3 AS truth) r;
 SQL
-}
-TRUTH_B="CASE WHEN t = '(Intercept)' THEN 0.3
-              ELSE (CASE WHEN j::int % 2 = 0 THEN 1 ELSE -1 END) * j::int / 20.0 END"
-TRUTH_3="CASE WHEN cls = '1' AND t = '(Intercept)' THEN 0.2
-              WHEN cls = '1' THEN (CASE WHEN j::int % 2 = 0 THEN 1 ELSE -1 END) * j::int / 20.0
-              WHEN t = '(Intercept)' THEN -0.1 ELSE (j::int % 5 - 2) / 5.0 END"
-coef_check "logistic fit, 2 classes" lg "$TRUTH_B"
+	}
+	TRUTH_B="CASE WHEN t = '(Intercept)' THEN 0.3
+	              ELSE (CASE WHEN j::int % 2 = 0 THEN 1 ELSE -1 END) * j::int / 20.0 END"
+	TRUTH_3="CASE WHEN cls = '1' AND t = '(Intercept)' THEN 0.2
+	              WHEN cls = '1' THEN (CASE WHEN j::int % 2 = 0 THEN 1 ELSE -1 END) * j::int / 20.0
+	              WHEN t = '(Intercept)' THEN -0.1 ELSE (j::int % 5 - 2) / 5.0 END"
+	coef_check "logistic fit, 2 classes" lg "$TRUTH_B"
 
-# the binary model's P(true) as a plain SQL expression, coefficients as literals
-sigm=$($PSQL -Atc "SELECT string_agg(CASE WHEN term = '(Intercept)' THEN format('%s::float8', estimate)
-                                          ELSE format('%s::float8 * %I', estimate, term) END,
-                                     ' + ' ORDER BY ord)
-                   FROM mlops.coefficients('lg') WITH ORDINALITY AS c(term, estimate, s, t, p, ord)")
-Q[sigm]="SELECT sum(1 / (1 + exp(-($sigm)))) FROM bench"
-Q[proba]="SELECT sum((mlops.predict_proba('lg', t))[2]) FROM bench t"
-SESSION[sigm]=sql
-$PSQL -At <<SQL
+	# the binary model's P(true) as a plain SQL expression, coefficients as literals
+	sigm=$($PSQL -Atc "SELECT string_agg(CASE WHEN term = '(Intercept)' THEN format('%s::float8', estimate)
+	                                          ELSE format('%s::float8 * %I', estimate, term) END,
+	                                     ' + ' ORDER BY ord)
+	                   FROM mlops.coefficients('lg') WITH ORDINALITY AS c(term, estimate, s, t, p, ord)")
+	Q[sigm]="SELECT sum(1 / (1 + exp(-($sigm)))) FROM bench"
+	Q[proba]="SELECT sum((mlops.predict_proba('lg', t))[2]) FROM bench t"
+	SESSION[sigm]=sql
+	$PSQL -At <<SQL
 SELECT format('scores: predict_proba(row)[2] - sigmoid expression = %s (relative %s), %s',
               to_char(a - e, '9.9EEEE'), to_char(abs(a - e) / abs(e), '9.9EEEE'),
               CASE WHEN abs(a - e) <= 1e-9 * abs(e) THEN 'ok' ELSE 'WRONG' END)
 FROM (${Q[sigm]}) e(e), (${Q[proba]}) a(a);
 SQL
 
-Q[tscan]=$Q_SCAN
-Q[kscan]=$Q_SCAN
-# what a classifier's training runs first on a table this big: its classes
-# from a block sample of about 20,000 rows (the fit pass confirms them)
-Q[classes]="SELECT DISTINCT y3 FROM bench TABLESAMPLE SYSTEM ($((ROWS > 20000 ? 2000000 / ROWS : 100)).0) REPEATABLE (0) WHERE y3 IS NOT NULL ORDER BY y3"
-SESSION[tscan]=sql
-SESSION[kscan]=sql
-SESSION[classes]=sql
-Q[lg2]="SELECT * FROM mlops.train('lg', 'bench', 'yb', 'logistic', test_size => 0, $FEATS)"
-Q[lg3]="SELECT * FROM mlops.train('lg3', 'bench', 'y3', 'logistic', test_size => 0, $FEATS)"
-Q[nb]="SELECT * FROM mlops.train('nb', 'bench', 'y3', 'naive_bayes', test_size => 0, $FEATS)"
-Q[pca]="SELECT * FROM mlops.train('pc', 'bench', NULL, 'pca', $FEATS, deploy => 'never')"
-Q[km]="SELECT * FROM mlops.train('km', 'bench', NULL, 'kmeans', '{\"k\": 8}', $FEATS, deploy => 'never')"
-Q[km10]="SELECT * FROM mlops.train('km10', 'bench', NULL, 'kmeans', '{\"k\": 8, \"max_iter\": 10}', $FEATS, deploy => 'never')"
-scan_workers sigm proba
-for name in lg2 lg3 nb pca km10; do
-	echo "workers launched (2 allowed): $name, each parallel pass:" \
-		"$(nested_workers "${Q[$name]}" | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')"
-done
-Q[bscan]="SELECT sum($(cols ' + ' '')) FROM blobs"
-SESSION[bscan]=sql
-Q[kb]="SELECT * FROM mlops.train('kb', 'blobs', NULL, 'kmeans', '{\"k\": 8}', deploy => 'never')"
-rounds "$TRAIN_REPS" tscan classes lg2 lg3 nb pca km10 bscan kb
-[ "$KMEANS_REPS" = 0 ] || WARMUP=0 rounds "$KMEANS_REPS" kscan km
-rounds "$REPS" sigm proba
-coef_check "logistic fit, 3 classes" lg3 "$TRUTH_3"
+	Q[tscan]=$Q_SCAN
+	Q[kscan]=$Q_SCAN
+	# what a classifier's training runs first on a table this big: its classes
+	# from a block sample of about 20,000 rows (the fit pass confirms them)
+	Q[classes]="SELECT DISTINCT y3 FROM bench TABLESAMPLE SYSTEM ($((ROWS > 20000 ? 2000000 / ROWS : 100)).0) REPEATABLE (0) WHERE y3 IS NOT NULL ORDER BY y3"
+	SESSION[tscan]=sql
+	SESSION[kscan]=sql
+	SESSION[classes]=sql
+	Q[lg2]="SELECT * FROM mlops.train('lg', 'bench', 'yb', 'logistic', test_size => 0, $FEATS)"
+	Q[lg3]="SELECT * FROM mlops.train('lg3', 'bench', 'y3', 'logistic', test_size => 0, $FEATS)"
+	Q[nb]="SELECT * FROM mlops.train('nb', 'bench', 'y3', 'naive_bayes', test_size => 0, $FEATS)"
+	Q[pca]="SELECT * FROM mlops.train('pc', 'bench', NULL, 'pca', $FEATS, deploy => 'never')"
+	Q[km]="SELECT * FROM mlops.train('km', 'bench', NULL, 'kmeans', '{\"k\": 8}', $FEATS, deploy => 'never')"
+	Q[km10]="SELECT * FROM mlops.train('km10', 'bench', NULL, 'kmeans', '{\"k\": 8, \"max_iter\": 10}', $FEATS, deploy => 'never')"
+	scan_workers sigm proba
+	for name in lg2 lg3 nb pca km10; do
+		echo "workers launched (2 allowed): $name, each parallel pass:" \
+			"$(nested_workers "${Q[$name]}" | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')"
+	done
+	Q[bscan]="SELECT sum($(cols ' + ' '')) FROM blobs"
+	SESSION[bscan]=sql
+	Q[kb]="SELECT * FROM mlops.train('kb', 'blobs', NULL, 'kmeans', '{\"k\": 8}', deploy => 'never')"
+	rounds "$TRAIN_REPS" tscan classes lg2 lg3 nb pca km10 bscan kb
+	[ "$KMEANS_REPS" = 0 ] || WARMUP=0 rounds "$KMEANS_REPS" kscan km
+	rounds "$REPS" sigm proba
+	coef_check "logistic fit, 3 classes" lg3 "$TRUTH_3"
 
-metric() { # metric MODEL KEY: the key in the metrics of the model's last version (every version's must agree)
-	$PSQL -At <<SQL
+	metric() { # metric MODEL KEY: the key in the metrics of the model's last version (every version's must agree)
+		$PSQL -At <<SQL
 SELECT CASE WHEN count(DISTINCT metrics->>'$2') = 1 THEN max(metrics->>'$2')
             ELSE 'differs: ' || string_agg(DISTINCT metrics->>'$2', '/') END
 FROM mlops.versions WHERE model = '$1';
 SQL
-}
-declare -A PASSES
-for name in lg2:lg lg3:lg3; do
-	it=$(metric "${name#*:}" iterations)
-	PASSES[${name%:*}]=$(metric "${name#*:}" passes)
-	echo "${name%:*}: $(metric "${name#*:}" sample_iterations) passes over block samples, $it Newton iterations over every row," \
-		"${PASSES[${name%:*}]} scans of every row (the evaluation in the last one when it was predicted last)"
-done
-for name in km km10 kb; do
-	[ "$name" != km ] || [ "$KMEANS_REPS" != 0 ] || continue
-	PASSES[$name]=$(metric "$name" passes)
-	echo "$name: $(metric "$name" iterations) Lloyd iterations of the start kept, ${PASSES[$name]} passes" \
-		"(sample, Lloyd, inertia), converged $(metric "$name" converged)"
-done
+	}
+	declare -A PASSES
+	for name in lg2:lg lg3:lg3; do
+		it=$(metric "${name#*:}" iterations)
+		PASSES[${name%:*}]=$(metric "${name#*:}" passes)
+		echo "${name%:*}: $(metric "${name#*:}" sample_iterations) passes over block samples, $it Newton iterations over every row," \
+			"${PASSES[${name%:*}]} scans of every row (the evaluation in the last one when it was predicted last)"
+	done
+	for name in km km10 kb; do
+		[ "$name" != km ] || [ "$KMEANS_REPS" != 0 ] || continue
+		PASSES[$name]=$(metric "$name" passes)
+		echo "$name: $(metric "$name" iterations) Lloyd iterations of the start kept, ${PASSES[$name]} passes" \
+			"(sample, Lloyd, inertia), converged $(metric "$name" converged)"
+	done
 
-echo
-printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "training (median of $TRAIN_REPS, ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
-printf '%-44s %9.1f %9.1f\n' "scan: sum(x1+...+x20+y)" "${MED[tscan,0]}" "${MED[tscan,2]}"
-line lg2 tscan 6 6 "logistic, 2 classes / scan"
-line lg2 tscan 1.5 1.5 "logistic, 2 classes, per pass / scan" "${PASSES[lg2]}"
-line lg3 tscan 6 6 "logistic, 3 classes / scan"
-line lg3 tscan 1.5 1.5 "logistic, 3 classes, per pass / scan" "${PASSES[lg3]}"
-line classes tscan "" "" "the class list (DISTINCT y3, block sample) / scan"
-line nb tscan 1.5 1.5 "naive_bayes, 3 classes / scan"
-line nb tscan "" "" "naive_bayes, per pass (fit, evaluation)" 2
-line pca tscan 1.5 1.5 "pca / scan"
-if [ "$KMEANS_REPS" != 0 ]; then
-	printf '%-44s %9.1f %9.1f\n' "scan, in the kmeans rounds ($KMEANS_REPS)" "${MED[kscan,0]}" "${MED[kscan,2]}"
-	line km kscan 15 15 "kmeans k 8, n_init 10 / scan"
-	line km kscan 2 2 "kmeans k 8, n_init 10, per pass / scan" "${PASSES[km]}"
+	echo
+	printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "training (median of $TRAIN_REPS, ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
+	printf '%-44s %9.1f %9.1f\n' "scan: sum(x1+...+x20+y)" "${MED[tscan,0]}" "${MED[tscan,2]}"
+	line lg2 tscan 6 6 "logistic, 2 classes / scan"
+	line lg2 tscan 1.5 1.5 "logistic, 2 classes, per pass / scan" "${PASSES[lg2]}"
+	line lg3 tscan 6 6 "logistic, 3 classes / scan"
+	line lg3 tscan 1.5 1.5 "logistic, 3 classes, per pass / scan" "${PASSES[lg3]}"
+	line classes tscan "" "" "the class list (DISTINCT y3, block sample) / scan"
+	line nb tscan 1.5 1.5 "naive_bayes, 3 classes / scan"
+	line nb tscan "" "" "naive_bayes, per pass (fit, evaluation)" 2
+	line pca tscan 1.5 1.5 "pca / scan"
+	if [ "$KMEANS_REPS" != 0 ]; then
+		printf '%-44s %9.1f %9.1f\n' "scan, in the kmeans rounds ($KMEANS_REPS)" "${MED[kscan,0]}" "${MED[kscan,2]}"
+		line km kscan 15 15 "kmeans k 8, n_init 10 / scan"
+		line km kscan 2 2 "kmeans k 8, n_init 10, per pass / scan" "${PASSES[km]}"
+	fi
+	line km10 tscan "" "" "kmeans, max_iter 10 / scan"
+	line km10 tscan 2 2 "kmeans, max_iter 10, per pass / scan" "${PASSES[km10]}"
+	printf '%-44s %9.1f %9.1f\n' "scan of blobs (8 clusters)" "${MED[bscan,0]}" "${MED[bscan,2]}"
+	line kb bscan 15 15 "kmeans k 8, n_init 10, on blobs / its scan"
+	line kb bscan 2 2 "kmeans on blobs, per pass / its scan" "${PASSES[kb]}"
+	printf '%-44s %9.1f %9.1f\n' "sigm: sum(1 / (1 + exp(-(b0 + b1*x1 ...))))" "${MED[sigm,0]}" "${MED[sigm,2]}"
+	line proba sigm 1.5 1.5 "sum(predict_proba('lg', t)[2]) / sigm"
 fi
-line km10 tscan "" "" "kmeans, max_iter 10 / scan"
-line km10 tscan 2 2 "kmeans, max_iter 10, per pass / scan" "${PASSES[km10]}"
-printf '%-44s %9.1f %9.1f\n' "scan of blobs (8 clusters)" "${MED[bscan,0]}" "${MED[bscan,2]}"
-line kb bscan 15 15 "kmeans k 8, n_init 10, on blobs / its scan"
-line kb bscan 2 2 "kmeans on blobs, per pass / its scan" "${PASSES[kb]}"
-printf '%-44s %9.1f %9.1f\n' "sigm: sum(1 / (1 + exp(-(b0 + b1*x1 ...))))" "${MED[sigm,0]}" "${MED[sigm,2]}"
-line proba sigm 1.5 1.5 "sum(predict_proba('lg', t)[2]) / sigm"
 
-# typed features (issue 10): a table of 5 text columns, 2 dates and 13
-# numbers; training a linear fit on all of them against a scan that reads
-# every column, and the row form through the feature spec's encoder
-# against the row form of a model of the 13 numbers on the same rows
-$PSQL -v rows="$ROWS" -f "$(dirname "$0")/typed_table.sql" >/dev/null
-$PSQL -c "SELECT mlops.train('ty', 'typed', 'y', 'linear', test_size => 0)" \
-	-c "SELECT mlops.train('tn', 'typed', 'y', 'linear', test_size => 0,
-	    features => '{n1,n2,n3,n4,n5,n6,n7,n8,n9,n10,n11,n12,n13}')" >/dev/null
-Q[yscan]="SELECT sum(n1+n2+n3+n4+n5+n6+n7+n8+n9+n10+n11+n12+n13),
-          sum(octet_length(t1)+octet_length(t2)+octet_length(t3)+octet_length(t4)+octet_length(t5)),
-          max(d1), max(d2) FROM typed"
-SESSION[yscan]=sql
-Q[ytrain]="SELECT * FROM mlops.train('ty', 'typed', 'y', 'linear', test_size => 0, deploy => 'never')"
-Q[yrow]="SELECT sum(mlops.predict('ty', t)) FROM typed t"
-Q[nrow]="SELECT sum(mlops.predict('tn', t)) FROM typed t"
-rounds "$TRAIN_REPS" yscan ytrain yrow nrow
-echo
-printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "typed features (median of $TRAIN_REPS, ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
-printf '%-44s %9.1f %9.1f\n' "scan of typed (every column)" "${MED[yscan,0]}" "${MED[yscan,2]}"
-line ytrain yscan 2 2 "train linear, $($PSQL -Atc "SELECT array_length(mlops.feature_names('ty'), 1)") features / scan"
-printf '%-44s %9.1f %9.1f\n' "row form, the 13 numbers' model" "${MED[nrow,0]}" "${MED[nrow,2]}"
-line yrow nrow 2.5 2.5 "row form, typed model / 13 numbers'"
+if want typed; then
+	# typed features (issue 10): a table of 5 text columns, 2 dates and 13
+	# numbers; training a linear fit on all of them against a scan that reads
+	# every column, and the row form through the feature spec's encoder
+	# against the row form of a model of the 13 numbers on the same rows
+	$PSQL -v rows="$ROWS" -f "$(dirname "$0")/typed_table.sql" >/dev/null
+	$PSQL -c "SELECT mlops.train('ty', 'typed', 'y', 'linear', test_size => 0)" \
+		-c "SELECT mlops.train('tn', 'typed', 'y', 'linear', test_size => 0,
+		    features => '{n1,n2,n3,n4,n5,n6,n7,n8,n9,n10,n11,n12,n13}')" >/dev/null
+	Q[yscan]="SELECT sum(n1+n2+n3+n4+n5+n6+n7+n8+n9+n10+n11+n12+n13),
+	          sum(octet_length(t1)+octet_length(t2)+octet_length(t3)+octet_length(t4)+octet_length(t5)),
+	          max(d1), max(d2) FROM typed"
+	SESSION[yscan]=sql
+	Q[ytrain]="SELECT * FROM mlops.train('ty', 'typed', 'y', 'linear', test_size => 0, deploy => 'never')"
+	Q[yrow]="SELECT sum(mlops.predict('ty', t)) FROM typed t"
+	Q[nrow]="SELECT sum(mlops.predict('tn', t)) FROM typed t"
+	rounds "$TRAIN_REPS" yscan ytrain yrow nrow
+	echo
+	printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "typed features (median of $TRAIN_REPS, ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
+	printf '%-44s %9.1f %9.1f\n' "scan of typed (every column)" "${MED[yscan,0]}" "${MED[yscan,2]}"
+	line ytrain yscan 2 2 "train linear, $($PSQL -Atc "SELECT array_length(mlops.feature_names('ty'), 1)") features / scan"
+	printf '%-44s %9.1f %9.1f\n' "row form, the 13 numbers' model" "${MED[nrow,0]}" "${MED[nrow,2]}"
+	line yrow nrow 2.5 2.5 "row form, typed model / 13 numbers'"
+fi
+
+# trees (issue 11): xgboost, 100 rounds of depth 6 (hist), trained on the
+# bench table against XGBoost's own time on the same matrix outside
+# PostgreSQL (bench/xgb_standalone.c, the rows read in the table's order):
+# what is left is our loading, which must cost at most 1.5 scans; per-row
+# scoring of that model in rows per second, against XGBoost's own
+# per-row prediction; and a pgbench of one-row statements scoring a
+# 25-tree model (PostgresML's benchmark shape) against the same statement
+# without predict
+if want trees; then
+	cc -O2 -o "$tmp/xgb_standalone" "$(dirname "$0")/xgb_standalone.c" -lxgboost -lm
+	GB="{\"n_estimators\": 100, \"max_depth\": 6, \"tree_method\": \"hist\"}"
+	$PSQL -c "SET max_parallel_workers_per_gather = 0" \
+		-c "SELECT mlops.train('gb', 'bench', 'y', 'xgboost', '$GB', test_size => 0, $FEATS)" \
+		-c "SELECT mlops.train('gb25', 'bench', 'y', 'xgboost',
+		    '{\"n_estimators\": 25, \"max_depth\": 6, \"tree_method\": \"hist\"}', test_size => 0, $FEATS)" >/dev/null
+	read -r _ xgb_ms _ xgb_rps _ xgb_sum < <($PSQL -c "\\copy (SELECT $(cols ', ' ''), y FROM bench ORDER BY ctid) TO STDOUT (FORMAT csv)" |
+		"$tmp/xgb_standalone" $NFEAT 100 6)
+	# the same model: XGBoost's predictions outside equal the version's
+	$PSQL -At <<SQL
+SELECT format('trees: sum of predictions, first 100000 rows: mlops %s, XGBoost %s, %s', round(s::numeric, 2),
+              round(${xgb_sum%)}::numeric, 2),
+              CASE WHEN abs(s - ${xgb_sum%)}) <= 1e-6 * abs(s) + 1e-3 THEN 'ok' ELSE 'WRONG' END)
+FROM (SELECT sum(p) AS s FROM (SELECT mlops.predict('gb@1', t) AS p FROM bench t ORDER BY ctid LIMIT 100000) q) a;
+SQL
+	Q[gscan]=$Q_SCAN
+	SESSION[gscan]=sql
+	Q[gtrain]="SELECT * FROM mlops.train('gb', 'bench', 'y', 'xgboost', '$GB', test_size => 0, $FEATS, deploy => 'never')"
+	Q[grow]="SELECT sum(mlops.predict('gb@1', t)) FROM bench t"
+	WARMUP=0 rounds 1 gtrain
+	T_TRAIN0=${MED[gtrain,0]}; T_TRAIN2=${MED[gtrain,2]}
+	rounds "$TRAIN_REPS" gscan grow
+	echo
+	printf '%-44s %9s %9s %7s %7s  %-15s %s\n' "trees (ms)" "w=0" "w=2" "ratio0" "ratio2" "target w=0" "target w=2"
+	printf '%-44s %9.1f %9.1f\n' "scan: sum(x1+...+x20+y)" "${MED[gscan,0]}" "${MED[gscan,2]}"
+	printf '%-44s %9.1f %9.1f\n' "XGBoost alone: 100 rounds, depth 6" "$xgb_ms" "$xgb_ms"
+	tline() { # tline LABEL A0 A2 TARGET: A / XGBoost alone, and (A - alone) / scan against TARGET
+		local o0 o2 v0
+		o0=$(echo "$2 $xgb_ms ${MED[gscan,0]}" | awk '{ printf "%.2f", ($1 - $2) / $3 }')
+		o2=$(echo "$3 $xgb_ms ${MED[gscan,2]}" | awk '{ printf "%.2f", ($1 - $2) / $3 }')
+		verdict "$o0" "$4"; v0=$V
+		verdict "$o2" "$4"
+		printf '%-44s %9.1f %9.1f %7.2f %7.2f\n' "$1 / alone" "$2" "$3" \
+			"$(echo "$2 $xgb_ms" | awk '{ print $1 / $2 }')" "$(echo "$3 $xgb_ms" | awk '{ print $1 / $2 }')"
+		printf '%-44s %9s %9s %7.2f %7.2f  %-15s %s\n' "(train - alone) / scan" "" "" "$o0" "$o2" "$v0" "$V"
+	}
+	tline "mlops.train xgboost, 100 rounds" "$T_TRAIN0" "$T_TRAIN2" 1.5
+	printf '%-44s %9.0f %9.0f\n' "per-row scoring, rows/s: sum(predict('gb', t))" \
+		"$(echo "$ROWS ${MED[grow,0]}" | awk '{ print $1 / $2 * 1000 }')" \
+		"$(echo "$ROWS ${MED[grow,2]}" | awk '{ print $1 / $2 * 1000 }')"
+	printf '%-44s %9.0f\n' "XGBoost's own per-row predict, rows/s" "$xgb_rps"
+
+	echo "SELECT mlops.predict('gb25', ARRAY[$vals]::float8[]);" >"$tmp/predict25.sql"
+	LAT[trees]=""
+	for r in 1 2 3; do
+		p=$(latency "$($PSQL -Atc 'SELECT current_user')" plain)
+		q=$(latency "$($PSQL -Atc 'SELECT current_user')" predict25)
+		LAT[trees]="${LAT[trees]}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
+"
+	done
+	rr=$(printf '%s' "${LAT[trees]}" | awk 'NF { print $1 }' | median)
+	verdict "$rr" 2
+	printf '%-44s %9.1f %9.1f %7.2f  %s\n' "one-row statement, 25 trees (pgbench, us)" \
+		"$(printf '%s' "${LAT[trees]}" | awk 'NF { print $3 }' | median)" \
+		"$(printf '%s' "${LAT[trees]}" | awk 'NF { print $2 }' | median)" "$rr" "$V"
+fi
 
 echo
 if [ $fail = 0 ]; then echo "bench: all targets met"; else echo "bench: some targets MISSED"; fi
