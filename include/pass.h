@@ -112,6 +112,8 @@ extern char *MlopsClassIndexSql(const char *target, const char *label_sql,
 
 /* evaluate.c */
 extern Jsonb *MlopsEvaluateHeldOut(MlopsTrainJob *job, Jsonb *extra);
+extern Jsonb *MlopsEvaluateOutputs(MlopsTrainJob *job, const MlopsModel *m, int64 n,
+								   const double *y, const double *out, Jsonb *extra);
 extern char *MlopsEvalCallSql(const MlopsTrainJob *job, int artifact_param);
 extern Jsonb *MlopsEvalFinish(MlopsTrainJob *job, Datum metrics, bool isnull,
 							  Jsonb *extra);

@@ -26,6 +26,7 @@ extern void XgbSetParam(XgbBooster *b, const char *name, const char *value);
 extern void XgbUpdate(XgbBooster *b, int iter, XgbMatrix *train);
 extern double XgbEval(XgbBooster *b, int iter, XgbMatrix *m, const char *name);
 extern XgbBooster *XgbSlice(XgbBooster *b, int rounds);
+extern float *XgbTrainingMargins(XgbBooster *b, XgbMatrix *m, int64 nvalues);
 extern char *XgbModelJson(XgbBooster *b, Size *len);
 extern void XgbFree(struct XgbOwned *handle);
 

@@ -485,6 +485,7 @@ typedef struct XgbRows
 {
 	float	   *x;
 	float	   *y;
+	double	   *yd;				/* y as read, for the metrics */
 	int64		n;
 	int64		cap;
 } XgbRows;
@@ -525,7 +526,7 @@ AppendRow(XgbLoader *ld, XgbRows *rows, double y)
 	{
 		int64		cap = Max(1024, rows->cap * 2);
 		Size		need = (Size) (ld->train.cap + ld->valid.cap - rows->cap + cap) *
-			(p + 1) * sizeof(float) * XGB_MEMORY_FACTOR;
+			((p + 1) * sizeof(float) * XGB_MEMORY_FACTOR + sizeof(double));
 
 		if (need > ld->limit)
 			ereport(ERROR,
@@ -539,11 +540,14 @@ AppendRow(XgbLoader *ld, XgbRows *rows, double y)
 			: MemoryContextAllocHuge(ld->cxt, (Size) cap * p * sizeof(float));
 		rows->y = rows->y ? repalloc_huge(rows->y, (Size) cap * sizeof(float))
 			: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(float));
+		rows->yd = rows->yd ? repalloc_huge(rows->yd, (Size) cap * sizeof(double))
+			: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(double));
 		rows->cap = cap;
 	}
 	for (j = 0; j < p; j++)
 		rows->x[rows->n * p + j] = (float) ld->x[j];
-	rows->y[rows->n++] = (float) y;
+	rows->y[rows->n] = (float) y;
+	rows->yd[rows->n++] = y;
 }
 
 static void
@@ -773,6 +777,40 @@ ReadTrees(const char *json, int objective, XgbModel *xm)
 	}
 }
 
+/*
+ * The metrics of a fit on every row (test_size 0, no validation part):
+ * the rows are XGBoost's training matrix, whose margins it kept while
+ * boosting (the sums of float32 leaves scoring computes: one walk of a
+ * million rows would cost several scans); the outputs follow from them
+ * as at scoring.
+ */
+static Jsonb *
+MetricsOnTrainingRows(MlopsTrainJob *job, const MlopsModel *model, XgbBooster *b,
+					  XgbMatrix *train, const XgbLoader *ld, Jsonb *extra)
+{
+	const XgbModel *xm = (const XgbModel *) model->payload;
+	int			k = XgbOutputs(model);
+	int64		n = ld->train.n;
+	float	   *margin = XgbTrainingMargins(b, train, n * xm->ngroups);
+	double	   *out = palloc_extended(sizeof(double) * n * k, MCXT_ALLOC_HUGE);
+	int64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		double		mg[MLOPS_MAX_CLASSES];
+		int			g;
+
+		for (g = 0; g < xm->ngroups; g++)
+			mg[g] = margin[i * xm->ngroups + g];
+		if (model->nclasses == 0)
+			out[i] = mg[0];
+		else
+			Probabilities(xm, mg, model->nclasses, out + i * k);
+	}
+	pfree(margin);
+	return MlopsEvaluateOutputs(job, model, n, ld->train.yd, out, extra);
+}
+
 /* The routine of a family (forest or boosted trees) for a task. */
 static const MlopsAlgorithmRoutine *
 Routine(bool forest, bool classifier)
@@ -888,11 +926,15 @@ XgbTrainWith(MlopsTrainJob *job, bool forest)
 		MlopsJsonNumber(&s, "validation_loss", best_loss);
 	}
 	appendStringInfoChar(&s, '}');
+	if (job->test_size == 0 && valid == NULL)
+		job->metrics = MetricsOnTrainingRows(job, &model, b, train, &ld,
+											 MlopsJsonbFromString(s.data));
+	else
+		job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
 	XgbFree(b);
 	XgbFree(train);
 	if (valid)
 		XgbFree(valid);
-	job->metrics = MlopsEvaluateHeldOut(job, MlopsJsonbFromString(s.data));
 }
 
 /*

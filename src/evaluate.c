@@ -219,13 +219,34 @@ EvalBegin(FunctionCallInfo fcinfo, const MlopsModel **m, double *test_size,
  * test_size > 0 only a row the training split held out, decided from
  * split (another version's features) or else from x.
  */
+/* A classifier's row: its class index y and its class probabilities. */
+static void
+ClassRow(EvalState *st, const MlopsModel *m, const double *prob, double y,
+		 MemoryContext cxt)
+{
+	MemoryContext old;
+	double		term;
+	int			actual = (int) y;
+
+	if (!(y >= 0 && y < m->nclasses && y == floor(y)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid class index %g for _eval_state", y)));
+	Check(MlopsEvalClassAccum(st->cls, actual, MlopsArgmax(prob, m->nclasses)));
+	Check(MlopsEvalLogLossTerm(prob, m->nclasses, actual, &term));
+	MlopsEvalClassAddLogLoss(st->cls, term);
+	old = MemoryContextSwitchTo(cxt);
+	Check(MlopsEvalScoresAdd(&st->scores, m->nclasses == 2 ? prob + 1 : prob,
+							 actual));
+	MemoryContextSwitchTo(old);
+}
+
 static void
 EvalRow(FunctionCallInfo fcinfo, EvalState *st, const MlopsModel *m,
 		const double *x, int nfeat, double y, double test_size, int64 seed,
 		const double *split, int nsplit)
 {
 	MemoryContext aggcxt;
-	MemoryContext old;
 	int			j;
 
 	(void) AggCheckCallContext(fcinfo, &aggcxt);
@@ -260,21 +281,9 @@ EvalRow(FunctionCallInfo fcinfo, EvalState *st, const MlopsModel *m,
 	}
 	{
 		double		prob[MLOPS_MAX_CLASSES];
-		double		term;
-		int			actual = (int) y;
 
-		if (!(y >= 0 && y < m->nclasses && y == floor(y)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid class index %g for _eval_state", y)));
 		m->algo->predict_vector(m, x, prob);
-		Check(MlopsEvalClassAccum(st->cls, actual, MlopsArgmax(prob, m->nclasses)));
-		Check(MlopsEvalLogLossTerm(prob, m->nclasses, actual, &term));
-		MlopsEvalClassAddLogLoss(st->cls, term);
-		old = MemoryContextSwitchTo(aggcxt);
-		Check(MlopsEvalScoresAdd(&st->scores, m->nclasses == 2 ? prob + 1 : prob,
-								 actual));
-		MemoryContextSwitchTo(old);
+		ClassRow(st, m, prob, y, aggcxt);
 	}
 }
 
@@ -675,16 +684,23 @@ ClusterMetrics(StringInfo buf, EvalState *st)
 }
 
 /* _eval_state final: the metrics document ({"n": 0} for no row). */
+static Jsonb *EvalStateJson(EvalState *st);
+
 PG_FUNCTION_INFO_V1(mlops_eval_final);
 Datum
 mlops_eval_final(PG_FUNCTION_ARGS)
 {
-	EvalState  *st;
-	StringInfoData buf;
-
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	st = (EvalState *) PG_GETARG_POINTER(0);
+	PG_RETURN_JSONB_P(EvalStateJson((EvalState *) PG_GETARG_POINTER(0)));
+}
+
+/* The metrics of an evaluation state, as jsonb. */
+static Jsonb *
+EvalStateJson(EvalState *st)
+{
+	StringInfoData buf;
+
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"rows_skipped\": %lld", (long long) st->skipped);
 	if (st->task == MLOPS_TASK_CLUSTERING && st->n > 0)
@@ -707,7 +723,36 @@ mlops_eval_final(PG_FUNCTION_ARGS)
 	else
 		appendStringInfoString(&buf, ", \"n\": 0");
 	appendStringInfoChar(&buf, '}');
-	PG_RETURN_JSONB_P(MlopsJsonbFromString(buf.data));
+	return MlopsJsonbFromString(buf.data);
+}
+
+/*
+ * A supervised version's metrics on the rows it trained on (test_size 0)
+ * from outputs its family already has (the tree families: XGBoost's own
+ * margins of its training rows), as the evaluation pass would compute
+ * them from the same outputs, without a pass: out holds n rows of the
+ * model's outputs (a prediction, or the class probabilities), y their
+ * targets (class indexes).
+ */
+Jsonb *
+MlopsEvaluateOutputs(MlopsTrainJob *job, const MlopsModel *m, int64 n,
+					 const double *y, const double *out, Jsonb *extra)
+{
+	EvalState  *st = NewEvalState(CurrentMemoryContext, m);
+	int			k = m->algo->outputs(m);
+	int64		i;
+
+	Assert(job->test_size == 0);
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (st->cls == NULL)
+			Check(MlopsEvalRegAccum(&st->reg, y[i], out[i]));
+		else
+			ClassRow(st, m, out + i * k, y[i], CurrentMemoryContext);
+	}
+	return MlopsEvalFinish(job, JsonbPGetDatum(EvalStateJson(st)), false, extra);
 }
 
 /*

@@ -56,6 +56,7 @@ static struct
 	__typeof__(XGBoosterSaveModelToBuffer) *booster_save;
 	__typeof__(XGBoosterEvalOneIter) *booster_eval;
 	__typeof__(XGBoosterSlice) *booster_slice;
+	__typeof__(XGBoosterPredict) *booster_predict;
 }			xgb;
 
 static void *
@@ -96,6 +97,7 @@ LoadXgboost(void)
 	xgb.booster_save = Symbol(lib, "XGBoosterSaveModelToBuffer");
 	xgb.booster_eval = Symbol(lib, "XGBoosterEvalOneIter");
 	xgb.booster_slice = Symbol(lib, "XGBoosterSlice");
+	xgb.booster_predict = Symbol(lib, "XGBoosterPredict");
 	xgb.loaded = true;
 	/* warnings only, to the server's log (XGBoost's own stderr) */
 	XgbCheck(xgb.set_global_config("{\"verbosity\": 1}"), "setting its verbosity");
@@ -200,6 +202,29 @@ XgbEval(XgbBooster *b, int iter, XgbMatrix *m, const char *name)
 	if (colon == NULL)
 		elog(ERROR, "XGBoost returned no evaluation: \"%s\"", out ? out : "");
 	return strtod(colon + 1, NULL);
+}
+
+/*
+ * The booster's margins of a matrix it trained on, n values each row,
+ * palloc'd: XGBoost keeps them from training (its prediction cache), so
+ * this walks no tree.
+ */
+float *
+XgbTrainingMargins(XgbBooster *b, XgbMatrix *m, int64 nvalues)
+{
+	bst_ulong	len = 0;
+	const float *out = NULL;
+	float	   *copy;
+
+	/* option 1: margins; all trees; not for a training step */
+	XgbCheck(xgb.booster_predict(b->handle, m->handle, 1, 0, 0, &len, &out),
+			 "predicting its training rows");
+	if ((int64) len != nvalues || out == NULL)
+		elog(ERROR, "XGBoost returned " UINT64_FORMAT " margins, not " INT64_FORMAT,
+			 (uint64) len, nvalues);
+	copy = palloc_extended(sizeof(float) * len, MCXT_ALLOC_HUGE);
+	memcpy(copy, out, sizeof(float) * len);
+	return copy;
 }
 
 /* The booster's first rounds only (the best iteration), as a new booster. */

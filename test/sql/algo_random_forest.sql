@@ -2647,6 +2647,19 @@ SELECT (metrics->>'n_train')::int AS n_train, metrics->>'evaluated_on' AS evalua
 FROM mlops.train('na_rf', 'diabetes_na', 'progression', 'random_forest', features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}');
 SELECT count(mlops.predict('na_rf', d)) AS scored FROM diabetes_na d;
 
+-- trained on every row, the metrics come from XGBoost's margins of its
+-- training rows, not a pass: the evaluation pass on the same rows agrees
+SELECT m.model, m.key, abs(m.v - e.v) <= 1e-12 * greatest(abs(e.v), 1) AS agrees
+FROM (SELECT v.model, j.key, j.value::text::float8 AS v
+      FROM mlops.versions v, jsonb_each(v.metrics) j
+      WHERE v.model IN ('na_reg', 'na_bin', 'rf_multi') AND jsonb_typeof(j.value) = 'number'
+        AND j.key NOT IN ('n_train', 'rows_skipped', 'rounds', 'trees')) m
+JOIN (SELECT 'na_reg' AS model, mlops.evaluate('na_reg', 'diabetes_na', 'progression') AS e
+      UNION ALL SELECT 'na_bin', mlops.evaluate('na_bin', 'bc_na', 'diagnosis')
+      UNION ALL SELECT 'rf_multi', mlops.evaluate('rf_multi', 'iris', 'species')) ev USING (model),
+     LATERAL (SELECT (ev.e->>m.key)::float8 AS v) e
+ORDER BY 1, 2;
+
 -- feature importance, XGBoost's (Booster.get_score), which sums in
 -- float32: to 1e-5; every feature listed, the unused ones with zeros
 SELECT f.feature, f.weight, r.weight IS NOT DISTINCT FROM f.weight::int AS weight_matches,

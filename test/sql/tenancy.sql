@@ -85,6 +85,14 @@ FROM mlops.train('ten_a_k', 'ten_a.flowers', NULL, 'kmeans', '{"k": 2, "n_init":
 UNION ALL
 SELECT model, version, algorithm, deployed
 FROM mlops.train('ten_a_p', 'ten_a.flowers', NULL, 'pca', features => '{x1,x2}');
+-- and tree models: a boosted classifier and a forest regressor
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_a_t', 'ten_a.flowers', 'label', 'xgboost', '{"n_estimators": 10, "max_depth": 3}',
+                 features => '{x1,x2}', test_size => 0)
+UNION ALL
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_a_r', 'ten_a.sales', 'y', 'random_forest', '{"n_estimators": 10, "max_depth": 3}',
+                 features => '{x1,x2}', test_size => 0);
 RESET ROLE;
 SET ROLE regress_ten_team_b;
 SELECT model, version, algorithm, deployed
@@ -95,6 +103,15 @@ FROM mlops.train('ten_b_k', 'ten_b.flowers', NULL, 'kmeans', '{"k": 2, "n_init":
 UNION ALL
 SELECT model, version, algorithm, deployed
 FROM mlops.train('ten_b_p', 'ten_b.flowers', NULL, 'pca', features => '{x1,x2}');
+-- team B's trees the other way round: a forest classifier, a boosted
+-- regressor on the columns of churn it was granted
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_b_t', 'ten_b.flowers', 'label', 'random_forest', '{"n_estimators": 10, "max_depth": 3}',
+                 features => '{x1,x2}', test_size => 0)
+UNION ALL
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_b_r', 'ten_b.churn', 'y', 'xgboost', '{"n_estimators": 10, "max_depth": 3}',
+                 features => '{x1,x2}', test_size => 0);
 RESET ROLE;
 SELECT model_id AS a_id FROM mlops.model WHERE name = 'ten_a_m' \gset
 SELECT 'ten_a.flowers'::regclass::oid AS a_flowers,
@@ -131,7 +148,20 @@ INSERT INTO pg_temp.hidden_calls VALUES
   ('transform row', 'p', $$SELECT mlops.transform('%1$s', f) FROM %2$s f$$),
   ('components', 'p', $$SELECT * FROM mlops.components('%1$s')$$),
   ('components pinned', 'p', $$SELECT * FROM mlops.components('%1$s@1')$$),
-  ('coefficients', 'c', $$SELECT * FROM mlops.coefficients('%1$s')$$);
+  ('coefficients', 'c', $$SELECT * FROM mlops.coefficients('%1$s')$$),
+  ('feature_importance', 'c', $$SELECT * FROM mlops.feature_importance('%1$s')$$),
+  ('feature_importance', 't', $$SELECT * FROM mlops.feature_importance('%1$s')$$),
+  ('feature_importance pinned', 't', $$SELECT * FROM mlops.feature_importance('%1$s@1')$$),
+  ('predict_proba', 't', $$SELECT mlops.predict_proba('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('predict_label row', 't', $$SELECT mlops.predict_label('%1$s', f) FROM %2$s f$$),
+  ('classes', 't', $$SELECT mlops.classes('%1$s')$$),
+  ('evaluate', 't', $$SELECT mlops.evaluate('%1$s', '%2$s', 'label')$$),
+  ('roc_curve', 't', $$SELECT * FROM mlops.roc_curve('%1$s', '%2$s', 'label')$$),
+  ('feature_importance', 'r', $$SELECT * FROM mlops.feature_importance('%1$s')$$),
+  ('feature_importance pinned', 'r', $$SELECT * FROM mlops.feature_importance('%1$s@1')$$),
+  ('predict', 'r', $$SELECT mlops.predict('%1$s', ARRAY[1, 2]::float8[])$$),
+  ('predict row', 'r', $$SELECT mlops.predict('%1$s', f) FROM %2$s f$$),
+  ('coefficients', 'r', $$SELECT * FROM mlops.coefficients('%1$s')$$);
 GRANT SELECT ON pg_temp.hidden_calls TO PUBLIC;
 -- hidden(owner, relation the caller may read): the error of each call on
 -- the owner's hidden models, and whether it is the error of a missing one
@@ -223,6 +253,15 @@ SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.salaries', 'y')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y', features => '{x1,secret}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'secret', features => '{x1}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y')$$);
+-- ... nor through the trees' own scan (a matrix loader, not the passes)
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_a.sales', 'y', 'xgboost')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.salaries', 'y', 'xgboost')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y', 'xgboost', features => '{x1,secret}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'secret', 'random_forest', features => '{x1}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.churn', 'y', 'random_forest')$$);
+SELECT pg_temp.try($$SELECT mlops.train('ten_b_x', 'ten_b.flowers_private', 'label', 'xgboost', features => '{x1,x2}')$$);
+-- ... nor retrain team A's tree model under its name
+SELECT pg_temp.try($$SELECT mlops.train('ten_a_t', 'ten_b.flowers', 'label', 'xgboost', features => '{x1,x2}')$$);
 -- writing the catalog directly
 SELECT pg_temp.try($$UPDATE mlops.model SET owner = 'public'$$);
 SELECT pg_temp.try($$UPDATE mlops.model_version SET metrics = '{}'$$);
@@ -413,6 +452,82 @@ SELECT pg_temp.try($$SELECT mlops.revoke('ten_b_m', 'predict', NULL)$$);
 SELECT pg_temp.try($$SELECT mlops.grant('ten_b@1', 'predict', 'regress_ten_ann')$$);
 
 --
+-- inspection takes the predict privilege: feature_importance as every
+-- other inspection function, on a tree model and on a model of another
+-- family the analyst may see (deploy) but not score
+--
+SET ROLE regress_ten_alice;
+SELECT mlops.grant(m, 'deploy', 'regress_ten_ann') FROM unnest('{ten_a_t,ten_a_r,ten_a_k}'::text[]) m;
+RESET ROLE;
+CREATE TABLE pg_temp.inspect_calls (fn text, stmt text);
+INSERT INTO pg_temp.inspect_calls VALUES
+  ('classes', $$SELECT mlops.classes('%s')$$),
+  ('feature_names', $$SELECT mlops.feature_names('%s')$$),
+  ('coefficients', $$SELECT * FROM mlops.coefficients('%s')$$),
+  ('centers', $$SELECT * FROM mlops.centers('%s')$$),
+  ('components', $$SELECT * FROM mlops.components('%s')$$),
+  ('feature_importance', $$SELECT * FROM mlops.feature_importance('%s')$$),
+  ('feature_importance pinned', $$SELECT * FROM mlops.feature_importance('%s@1')$$),
+  ('predict', $$SELECT mlops.predict('%s', ARRAY[1, 2]::float8[])$$),
+  ('predict_proba', $$SELECT mlops.predict_proba('%s', ARRAY[1, 2]::float8[])$$);
+GRANT SELECT ON pg_temp.inspect_calls TO PUBLIC;
+SET ROLE regress_ten_ann;
+SELECT model FROM mlops.models ORDER BY model;
+SELECT m.model, c.fn, pg_temp.try(format(c.stmt, m.model)) AS error
+FROM unnest('{ten_a_t,ten_a_r,ten_a_k}'::text[]) m(model), pg_temp.inspect_calls c
+ORDER BY m.model, c.fn;
+-- every one of them 42501, naming the model and the privilege
+SELECT count(*) AS calls,
+       count(*) FILTER (WHERE pg_temp.try(format(c.stmt, m.model))
+                        = format('42501: permission denied for model "%s": predict privilege required', m.model)) AS refused
+FROM unnest('{ten_a_t,ten_a_r,ten_a_k}'::text[]) m(model), pg_temp.inspect_calls c;
+RESET ROLE;
+-- with predict: the importance of each feature, and the families that
+-- have none say so
+SET ROLE regress_ten_alice;
+SELECT mlops.grant(m, 'predict', 'regress_ten_ann') FROM unnest('{ten_a_t,ten_a_r,ten_a_k}'::text[]) m;
+RESET ROLE;
+SET ROLE regress_ten_ann;
+SELECT feature, weight > 0 AS split_on, gain > 0 AS gains, cover > 0 AS covers,
+       abs(total_gain - gain * weight) <= 1e-9 * total_gain AS total_gain,
+       abs(total_cover - cover * weight) <= 1e-9 * total_cover AS total_cover
+FROM mlops.feature_importance('ten_a_t') ORDER BY feature;
+SELECT feature, weight > 0 AS split_on, gain > 0 AS gains
+FROM mlops.feature_importance('ten_a_r@1') ORDER BY feature;
+SELECT pg_temp.try($$SELECT * FROM mlops.feature_importance('ten_a_k')$$);
+SELECT pg_temp.try($$SELECT * FROM mlops.coefficients('ten_a_t')$$);
+SELECT pg_temp.try($$SELECT * FROM mlops.feature_importance('ten_a_t@2')$$);
+-- the trees score for the analyst, in parallel workers as serially
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT sum(mlops.predict('ten_a_r', s)), count(mlops.predict_label('ten_a_t', s)) FROM ten_a.sales s;
+SELECT round(sum(mlops.predict('ten_a_r', s))::numeric, 3) AS parallel_sum,
+       round(sum((mlops.predict_proba('ten_a_t', s))[1])::numeric, 6) AS parallel_proba
+FROM ten_a.sales s \gset
+SET max_parallel_workers_per_gather = 0;
+SELECT round(sum(mlops.predict('ten_a_r', s))::numeric, 3) = :parallel_sum AS same_sum,
+       round(sum((mlops.predict_proba('ten_a_t', s))[1])::numeric, 6) = :parallel_proba AS same_proba
+FROM ten_a.sales s;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET ROLE;
+-- revoked: invisible again, exactly as a model that does not exist
+SET ROLE regress_ten_alice;
+SELECT mlops.revoke(m, p, 'regress_ten_ann')
+FROM unnest('{ten_a_t,ten_a_r,ten_a_k}'::text[]) m, unnest('{deploy,predict}'::text[]) p;
+RESET ROLE;
+SET ROLE regress_ten_ann;
+SELECT pg_temp.try($$SELECT * FROM mlops.feature_importance('ten_a_t')$$) AS hidden,
+       pg_temp.try($$SELECT * FROM mlops.feature_importance('ten_zz_t')$$) AS missing;
+SELECT count(*) AS models FROM mlops.models;
+RESET ROLE;
+
+--
 -- hostile objects and search_path (31): nothing is captured
 --
 CREATE SCHEMA ten_evil AUTHORIZATION regress_ten_bob;
@@ -438,6 +553,38 @@ CREATE FUNCTION ten_evil.octet_length(text) RETURNS integer LANGUAGE plpgsql AS
 $$ BEGIN RAISE NOTICE 'captured octet_length'; RETURN 1; END $$;
 CREATE FUNCTION ten_evil.float8(text) RETURNS float8 LANGUAGE plpgsql AS
 $$ BEGIN RAISE NOTICE 'captured float8'; RETURN 1e9; END $$;
+-- what the trees' SQL over XGBoost's JSON model could reach: jsonb's
+-- operators, integer comparison and arithmetic, the types it casts to.
+-- These answer as pg_catalog's and note in ten.captured what was used.
+CREATE FUNCTION ten_evil.seen(what text) RETURNS boolean LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$
+BEGIN
+    IF strpos(coalesce(current_setting('ten.captured', true), ''), '[' || what || ']') = 0 THEN
+        PERFORM set_config('ten.captured',
+                           coalesce(current_setting('ten.captured', true), '') || '[' || what || ']', false);
+    END IF;
+    RETURN true;
+END $$;
+CREATE FUNCTION ten_evil.arrow(jsonb, text) RETURNS jsonb LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$ BEGIN PERFORM ten_evil.seen('->'); RETURN $1 -> $2; END $$;
+CREATE FUNCTION ten_evil.arrow_text(jsonb, text) RETURNS text LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$ BEGIN PERFORM ten_evil.seen('->> text'); RETURN $1 ->> $2; END $$;
+CREATE FUNCTION ten_evil.arrow_text(jsonb, integer) RETURNS text LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$ BEGIN PERFORM ten_evil.seen('->> int'); RETURN $1 ->> $2; END $$;
+CREATE FUNCTION ten_evil.ne(integer, integer) RETURNS boolean LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$ BEGIN PERFORM ten_evil.seen('int <>'); RETURN $1 <> $2; END $$;
+CREATE FUNCTION ten_evil.minus(integer, integer) RETURNS integer LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$ BEGIN PERFORM ten_evil.seen('int -'); RETURN $1 - $2; END $$;
+CREATE FUNCTION ten_evil.minus(bigint, integer) RETURNS bigint LANGUAGE plpgsql
+SET search_path = pg_catalog AS $$ BEGIN PERFORM ten_evil.seen('bigint -'); RETURN $1 - $2; END $$;
+CREATE OPERATOR ten_evil.-> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = ten_evil.arrow);
+CREATE OPERATOR ten_evil.->> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = ten_evil.arrow_text);
+CREATE OPERATOR ten_evil.->> (LEFTARG = jsonb, RIGHTARG = integer, FUNCTION = ten_evil.arrow_text);
+CREATE OPERATOR ten_evil.<> (LEFTARG = integer, RIGHTARG = integer, FUNCTION = ten_evil.ne);
+CREATE OPERATOR ten_evil.- (LEFTARG = integer, RIGHTARG = integer, FUNCTION = ten_evil.minus);
+CREATE OPERATOR ten_evil.- (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = ten_evil.minus);
+CREATE DOMAIN ten_evil.int4 AS pg_catalog.int4 CHECK (ten_evil.seen('int4'));
+CREATE DOMAIN ten_evil.float4 AS pg_catalog.float4 CHECK (ten_evil.seen('float4'));
 CREATE TABLE ten_evil.model (model_id bigint, name text, owner oid, task text);
 CREATE TEMP TABLE model_version (model_id bigint, version int);
 SET search_path = pg_temp, ten_evil, pg_catalog;
@@ -452,6 +599,21 @@ SELECT round(mlops.predict('ten_b_m', ARRAY[1, 2]::float8[])::numeric, 2) AS p,
 SELECT model, version, deployed FROM mlops.versions ORDER BY model, version;
 SELECT mlops.grant('ten_b_m', 'predict', 'regress_ten_ann');
 SELECT mlops.revoke('ten_b_m', 'predict', 'regress_ten_ann');
+-- the trees: training reads XGBoost's trees by SQL, feature_importance
+-- its splits; nothing of ten_evil is used (a query of the role's own, with
+-- an unqualified jsonb operator, shows what a capture looks like)
+SELECT '{"a": 1}'::jsonb -> 'a' AS own_query,
+       '{' || current_setting('ten.captured') || '}' AS captured;
+SELECT set_config('ten.captured', '', false) IS NOT NULL AS reset;
+SELECT model, version, algorithm, deployed
+FROM mlops.train('ten_b_r', 'ten_b.churn', 'y', 'xgboost', '{"n_estimators": 3, "max_depth": 2}',
+                 features => '{x1,x2}', test_size => 0, deploy => 'never');
+SELECT feature, weight > 0 AS split_on FROM mlops.feature_importance('ten_b_r@2') ORDER BY feature;
+SELECT feature, weight > 0 AS split_on FROM mlops.feature_importance('ten_b_t') ORDER BY feature;
+SELECT mlops.predict_label('ten_b_t', ARRAY[1, 2]::float8[]) OPERATOR(pg_catalog.=) ANY ('{short,tall}') AS labelled,
+       round(mlops.predict('ten_b_r', ARRAY[1, 2]::float8[])::numeric, 2)
+       = round(mlops.predict('ten_b_r@1', ARRAY[1, 2]::float8[])::numeric, 2) AS deployed_is_v1;
+SELECT '{' || current_setting('ten.captured') || '}' AS captured;
 DROP TABLE pg_temp.model_version;
 RESET search_path;
 RESET ROLE;
@@ -485,7 +647,7 @@ RESET ROLE;
 -- clean up
 SELECT mlops.drop_model('ten_a_m');
 SELECT mlops.drop_model('ten_b_m');
-SELECT mlops.drop_model(m) FROM unnest('{ten_a_c,ten_a_k,ten_a_p,ten_b_c,ten_b_k,ten_b_p}'::text[]) m;
+SELECT mlops.drop_model(m) FROM unnest('{ten_a_c,ten_a_k,ten_a_p,ten_a_t,ten_a_r,ten_b_c,ten_b_k,ten_b_p,ten_b_t,ten_b_r}'::text[]) m;
 SELECT action, model FROM mlops.audit WHERE action = 'drop' AND model LIKE 'ten\_%'
 ORDER BY audit_id;
 DROP SCHEMA ten_evil CASCADE;

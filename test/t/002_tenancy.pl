@@ -111,14 +111,18 @@ $node->safe_psql('postgres', q{
 	GRANT SELECT ON flowers_a TO team_a, ann;
 	GRANT SELECT ON flowers_b TO team_b;
 });
-my %family = (c => [ 'logistic', 'naive_bayes' ], k => [ 'kmeans', 'kmeans' ], p => [ 'pca', 'pca' ]);
+# ... and tree models: a classifier (t) and a regressor (r) of each team,
+# boosted for one team where the other grows a forest
+my %family = (c => [ 'logistic', 'naive_bayes' ], k => [ 'kmeans', 'kmeans' ], p => [ 'pca', 'pca' ],
+	t => [ 'xgboost', 'random_forest' ], r => [ 'random_forest', 'xgboost' ]);
 foreach my $kind (sort keys %family)
 {
 	foreach my $t ([ 'alice', 'a', 0 ], [ 'bob', 'b', 1 ])
 	{
 		my ($role, $team, $i) = @$t;
-		my $target = $kind eq 'c' ? "'label'" : 'NULL';
-		my $hp = $kind eq 'k' ? '{"k": 3, "n_init": 2}' : '{}';
+		my $target = $kind =~ /[ct]/ ? "'label'" : $kind eq 'r' ? "'id'" : 'NULL';
+		my $hp = $kind eq 'k' ? '{"k": 3, "n_init": 2}'
+		  : $kind =~ /[tr]/ ? '{"n_estimators": 10, "max_depth": 3}' : '{}';
 		($rc, $out, $err) = as_role($role,
 			"SELECT algorithm FROM mlops.train('${team}_$kind', 'flowers_$team', $target, "
 			  . "'$family{$kind}[$i]', '$hp', features => '{x1,x2}')");
@@ -135,6 +139,21 @@ is($out, 'gram', 'alice trains on a text column through the Gram pass') or diag(
 ($rc, $out, $err) = as_role('bob',
 	"SELECT mlops.train('b_typed', 'flowers_a', 'x1', 'linear', features => '{label,x2}')");
 like($err, qr/42501: permission denied to train on column "x1"/, 'bob cannot train on it');
+# the trees read their rows through a scan of their own: as the caller too
+($rc, $out, $err) = as_role('bob',
+	"SELECT mlops.train('b_tx', 'flowers_a', 'label', 'xgboost', features => '{x1,x2}')");
+like($err, qr/42501: permission denied to train on column "label" of relation public.flowers_a/,
+	'bob cannot train xgboost on a table he may not read');
+($rc, $out, $err) = as_role('bob',
+	"SELECT mlops.train('b_tx', 'sales', 'y', 'random_forest', features => '{x1,x2}')");
+like($err, qr/42501: permission denied to train on column "x2" of relation public.sales/,
+	'... nor random_forest on a column he may not read');
+($rc, $out, $err) = as_role('bob',
+	"SELECT mlops.train('b_tx', 'sales', 'y', 'xgboost')");
+like($err, qr/42501: permission denied to train on column "id" of relation public.sales/,
+	'... nor on every column of a table he may read only some of');
+($rc, $out, $err) = as_role('bob', "SELECT count(*) FROM mlops.models WHERE model = 'b_tx'");
+is($out, '0', '... and none of these made a model');
 my @calls = (
 	[ 'c', q{SELECT mlops.predict('%s', ARRAY[1, 2]::float8[])} ],
 	[ 'c', q{SELECT mlops.predict_proba('%s', ARRAY[1, 2]::float8[])} ],
@@ -152,6 +171,15 @@ my @calls = (
 	[ 'k', q{SELECT mlops.evaluate('%s', '%s', NULL)} ],
 	[ 'p', q{SELECT mlops.transform('%s@1', ARRAY[1, 2]::float8[])} ],
 	[ 'p', q{SELECT * FROM mlops.components('%s')} ],
+	[ 'c', q{SELECT * FROM mlops.feature_importance('%s')} ],
+	[ 't', q{SELECT * FROM mlops.feature_importance('%s')} ],
+	[ 't', q{SELECT * FROM mlops.feature_importance('%s@1')} ],
+	[ 't', q{SELECT mlops.predict_proba('%s', f) FROM %s f LIMIT 1} ],
+	[ 't', q{SELECT mlops.classes('%s')} ],
+	[ 't', q{SELECT mlops.evaluate('%s', '%s', 'label')} ],
+	[ 'r', q{SELECT * FROM mlops.feature_importance('%s')} ],
+	[ 'r', q{SELECT mlops.predict('%s', ARRAY[1, 2]::float8[])} ],
+	[ 'r', q{SELECT mlops.predict('%s@1', f) FROM %s f LIMIT 1} ],
 );
 my ($hidden_calls, $hidden_ok) = (0, 0);
 foreach my $t ([ 'bob', 'a', 'flowers_b' ], [ 'alice', 'b', 'flowers_a' ], [ 'ann', 'a', 'flowers_a' ])
@@ -192,6 +220,30 @@ like($err, qr/42501.*permission denied for table flowers_a/s, '... nor draw its 
 ($rc, $out, $err) = as_role('bob', "SELECT sum(n) FROM mlops.confusion_matrix('b_c', 'flowers_b', 'label')");
 is($out, '2000', 'bob evaluates his classifier on his own table');
 
+# a tree model the analyst may see (train) but not score: its importance
+# is refused as every inspection function refuses it, 42501 naming the
+# model and the privilege, in every session
+as_role('alice', "SELECT mlops.grant(m, 'train', 'ann') FROM unnest('{a_t,a_r}'::text[]) m");
+foreach my $f ([ 'feature_importance', 'a_t' ], [ 'feature_importance', 'a_r@1' ],
+	[ 'coefficients', 'a_t' ], [ 'centers', 'a_t' ], [ 'components', 'a_r' ])
+{
+	my ($fn, $ref) = @$f;
+	(my $model = $ref) =~ s/@.*//;
+	($rc, $out, $err) = as_role('ann', "SELECT * FROM mlops.$fn('$ref')");
+	like($err, qr/ERROR:  42501: permission denied for model "$model": predict privilege required/,
+		"the analyst, with train on $model, cannot read mlops.$fn('$ref')");
+}
+as_role('alice', "SELECT mlops.grant(m, 'predict', 'ann') FROM unnest('{a_t,a_r}'::text[]) m");
+($rc, $out, $err) = as_role('ann', q{
+	SELECT string_agg(feature || ':' || (weight > 0) || ':' || (abs(total_gain - gain * weight) <= 1e-9 * total_gain),
+	                  ',' ORDER BY feature)
+	FROM mlops.feature_importance('a_t')});
+is($out, 'x1:true:true,x2:true:true', '... and reads it once granted predict') or diag($err);
+($rc, $out, $err) = as_role('ann', "SELECT * FROM mlops.coefficients('a_t')");
+like($err, qr/42809.*model "a_t" is an? xgboost model, which has no coefficients/s,
+	'... where a tree model has no coefficients');
+as_role('alice', "SELECT mlops.revoke('a_t', 'train', 'ann'), mlops.revoke('a_r', 'train', 'ann')");
+
 ($rc, $out, $err) = as_role('ann', "SELECT mlops.predict('sales_m', ARRAY[1, 2]::float8[])");
 like($err, qr/42704/, 'the analyst cannot predict before a grant');
 as_role('alice', "SELECT mlops.grant('sales_m', 'predict', 'ann')");
@@ -224,18 +276,23 @@ my $new_scores = q{
 	SELECT sum((mlops.predict_proba('a_c', f))[1])::numeric(20,6),
 	       count(*) FILTER (WHERE mlops.predict_label('a_c', f) = 'big'),
 	       sum((mlops.transform('a_k', f))[1])::numeric(20,4),
-	       sum(abs((mlops.transform('a_p', ARRAY[x1, x2]))[1]))::numeric(20,4)
+	       sum(abs((mlops.transform('a_p', ARRAY[x1, x2]))[1]))::numeric(20,4),
+	       sum((mlops.predict_proba('a_t', f))[1])::numeric(20,6),
+	       count(*) FILTER (WHERE mlops.predict_label('a_t', ARRAY[x1, x2]) = 'big'),
+	       sum(mlops.predict('a_r', f))::numeric(20,2)
 	FROM flowers_a f;
 };
 ($rc, $out, $err) = as_role('ann', $par . q{
 	EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-	SELECT sum((mlops.predict_proba('a_c', f))[1]), sum((mlops.transform('a_k', f))[1])
+	SELECT sum((mlops.predict_proba('a_c', f))[1]), sum((mlops.transform('a_k', f))[1]),
+	       sum(mlops.predict('a_r', f))
 	FROM flowers_a f;
 });
-like($out, qr/Workers Launched: [12]/, 'the analyst scores probabilities and distances in parallel workers');
+like($out, qr/Workers Launched: [12]/, 'the analyst scores probabilities, distances and trees in parallel workers');
 ($rc1, $parallel) = as_role('ann', $par . $new_scores);
 ($rc2, $serial) = as_role('ann', 'SET max_parallel_workers_per_gather = 0;' . $new_scores);
-ok($rc1 == 0 && $parallel =~ /^[\d.]+\|\d+\|[\d.]+\|[\d.]+$/, "parallel predict_proba, predict_label, transform as the analyst work ($parallel)");
+ok($rc1 == 0 && $parallel =~ /^[\d.]+\|\d+\|[\d.]+\|[\d.]+\|[\d.]+\|\d+\|[\d.]+$/,
+	"parallel predict_proba, predict_label, transform, trees as the analyst work ($parallel)");
 is($parallel, $serial, '... and return the same as serial');
 
 # a revoke in one session is seen by the analyst's next statement
@@ -249,6 +306,21 @@ like($s->{stderr}, qr/model "sales_m" does not exist/,
 	'after the revoke the same session is refused');
 $s->quit;
 
+# row-level security applies to the trees' scan as to any query: bob's
+# xgboost model trains on the half of flowers_b the policy shows him
+$node->safe_psql('postgres', q{
+	ALTER TABLE flowers_b ENABLE ROW LEVEL SECURITY;
+	CREATE POLICY flowers_b_half ON flowers_b FOR SELECT TO team_b USING (id % 2 = 0);
+});
+($rc, $out, $err) = as_role('bob', q{
+	SELECT (metrics->>'n_train')::int + (metrics->>'n')::int || '/' || (SELECT count(*) FROM flowers_b)
+	FROM mlops.train('b_rls', 'flowers_b', 'label', 'xgboost', '{"n_estimators": 3}', features => '{x1,x2}')});
+is($out, '1000/1000', 'row-level security hides rows from an xgboost training') or diag($err);
+$node->safe_psql('postgres', q{
+	DROP POLICY flowers_b_half ON flowers_b;
+	ALTER TABLE flowers_b DISABLE ROW LEVEL SECURITY;
+});
+
 # the audit is there, and only the superuser sees team B's part of it
 is($node->safe_psql('postgres',
 	"SELECT string_agg(action, ',' ORDER BY audit_id) FROM mlops.audit WHERE model IN ('sales_m', 'b_m')"),
@@ -256,11 +328,11 @@ is($node->safe_psql('postgres',
 ($rc, $out, $err) = as_role('ann', "SELECT count(*) FROM mlops.audit WHERE model = 'sales_m'");
 is($out, '0', 'the analyst, with no privilege left on sales_m, sees none of its audit rows');
 ($rc, $out, $err) = as_role('ann', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
-is($out, 'a_c,a_k,a_p', '... and sees the audit of the models granted to her');
+is($out, 'a_c,a_k,a_p,a_r,a_t', '... and sees the audit of the models granted to her');
 ($rc, $out, $err) = as_role('alice', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
-is($out, 'a_c,a_k,a_p,a_typed,sales_m', 'alice sees the audit of her team\'s models only');
+is($out, 'a_c,a_k,a_p,a_r,a_t,a_typed,sales_m', 'alice sees the audit of her team\'s models only');
 ($rc, $out, $err) = as_role('bob', "SELECT string_agg(DISTINCT model, ',') FROM mlops.audit");
-is($out, 'b_c,b_k,b_m,b_p', 'bob sees the audit of his team\'s models only');
+is($out, 'b_c,b_k,b_m,b_p,b_r,b_rls,b_t', 'bob sees the audit of his team\'s models only');
 
 $node->stop;
 done_testing();

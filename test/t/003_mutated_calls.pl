@@ -13,7 +13,10 @@
 # being created, where only 42501 is right; and as fz_granted, a role
 # granted EXECUTE on them on purpose, through aggregates of its own
 # (schema fz_evil, crafted INITCONDs, forced parallel plans) fed crafted
-# states and arrays.  A wide model (250 features) is among those scored.
+# states and arrays.  A wide model (250 features) is among those scored,
+# and tree models (xgboost and random_forest, of both tasks, one trained
+# with missing values, one whose versions mix families, one with
+# corrupted artifacts) among those scored, inspected and trained.
 #
 # The calls run in a procedure that catches each call's error, records its
 # SQLSTATE and message, and commits after each call, so a crash loses no
@@ -73,6 +76,11 @@ $node->safe_psql('postgres', q{
 	CREATE TABLE fz_nan (x1 float8, x2 float8, y float8);
 	INSERT INTO fz_nan VALUES (1, 2, 3), ('NaN', 1, 2), (2, 'Infinity', 1),
 		(3, 4, '-Infinity'), (NULL, 1, 1), (4, 5, 6);
+	CREATE TABLE fz_nulls AS
+	SELECT id, CASE WHEN id % 7 = 0 THEN NULL ELSE x1 END AS x1,
+	       CASE WHEN id % 11 = 0 THEN NULL ELSE x2 END AS x2, x3, y,
+	       CASE WHEN id % 5 = 0 THEN NULL ELSE b END AS b
+	FROM fz_tab;
 	CREATE TABLE fz_const AS
 	SELECT x1, 2 * x1 AS x2, 5::float8 AS x3, y FROM fz_tab;
 	CREATE TABLE fz_huge AS
@@ -137,7 +145,33 @@ $node->safe_psql('postgres', q{
 	                   hyperparams => '{"alpha": 0.5}');
 	SELECT mlops.train('fz_bad', 'fz_tab', 'y', features => '{x1,x2}')
 	FROM generate_series(1, 4);
+	-- tree models: boosted and forest, regression and classification (2
+	-- and 3 classes), missing values, versions of three families, and
+	-- corrupted ones
+	SELECT mlops.train('fz_xgb', 'fz_tab', 'y', 'xgboost', '{"n_estimators": 8, "max_depth": 3}',
+	                   features => '{x1,x2}');
+	SELECT mlops.train('fz_xgbc', 'fz_cls', 'lab', 'xgboost', '{"n_estimators": 5, "max_depth": 3}',
+	                   features => '{x1,x2,x3}');
+	SELECT mlops.train('fz_rf', 'fz_cls', 'flag', 'random_forest', '{"n_estimators": 8, "max_depth": 4}',
+	                   features => '{x1,x2}');
+	SELECT mlops.train('fz_rfn', 'fz_nulls', 'y', 'random_forest', '{"n_estimators": 5}',
+	                   features => '{x1,x2,x3,b}');
+	SELECT mlops.train('fz_tree', 'fz_tab', 'y', 'xgboost',
+	                   '{"n_estimators": 30, "early_stopping_rounds": 2}', features => '{x1,x2}');
+	SELECT mlops.train('fz_tree', 'fz_tab', 'y', 'random_forest', '{"n_estimators": 3}',
+	                   features => '{x1,x2}', deploy => 'always');
+	SELECT mlops.train('fz_tree', 'fz_tab', 'y', 'linear', features => '{x1,x2}', deploy => 'never');
+	SELECT mlops.train('fz_badtree', 'fz_tab', 'y', 'xgboost', '{"n_estimators": 4, "max_depth": 2}',
+	                   features => '{x1,x2}')
+	FROM generate_series(1, 4);
 	ALTER TABLE mlops.model_version DISABLE TRIGGER USER;
+	UPDATE mlops.model_version v SET artifact = CASE v.version
+		WHEN 1 THEN substring(artifact FROM 1 FOR length(artifact) / 2)
+		WHEN 2 THEN set_byte(artifact, length(artifact) / 3, get_byte(artifact, length(artifact) / 3) # 16)
+		WHEN 3 THEN substring(artifact FROM 1 FOR length(artifact) - 7)
+		ELSE artifact || '\x00'::bytea END
+	FROM mlops.model m
+	WHERE m.model_id = v.model_id AND m.name = 'fz_badtree';
 	UPDATE mlops.model_version v SET artifact = CASE v.version
 		WHEN 1 THEN substring(artifact FROM 1 FOR 20)
 		WHEN 2 THEN set_byte(artifact, 40, get_byte(artifact, 40) # 1)
@@ -149,9 +183,13 @@ $node->safe_psql('postgres', q{
 	SELECT mlops.grant('fz_a', 'predict', 'fz_user');
 	SELECT mlops.grant('fz_b', 'deploy', 'fz_user');
 	SELECT mlops.grant('fz_b', 'predict', 'public');
+	SELECT mlops.grant('fz_xgb', 'predict', 'fz_user');
+	SELECT mlops.grant('fz_rf', 'deploy', 'fz_user');
 });
 $node->safe_psql('postgres',
-	"SELECT mlops.train('fz_t', 'fz_tab', 'y', features => '{x1,x3}')",
+	"SELECT mlops.train('fz_t', 'fz_tab', 'y', features => '{x1,x3}');
+	 SELECT mlops.train('fz_tt', 'fz_cls', 'lab', 'random_forest', '{\"n_estimators\": 4}',
+	                    features => '{x1,x2}')",
 	extra_params => [ '-U', 'fz_trainer' ]);
 
 # naive_bayes: a model on fz_cls, and pass states of it to merge and mutate
@@ -195,10 +233,11 @@ $node->safe_psql('postgres', q{
 	-- that take artifacts
 	CREATE TABLE fz_arts (id int PRIMARY KEY, a bytea);
 	INSERT INTO fz_arts
-	SELECT row_number() OVER (ORDER BY array_position(ARRAY['fz_a', 'fz_b', 'fz_ü', 'fz_w'], m.name::text)),
+	SELECT row_number() OVER (ORDER BY array_position(ARRAY['fz_a', 'fz_b', 'fz_ü', 'fz_w',
+	                                                        'fz_xgb', 'fz_xgbc'], m.name::text)),
 	       v.artifact
 	FROM mlops.model m JOIN mlops.model_version v USING (model_id)
-	WHERE m.name IN ('fz_a', 'fz_b', 'fz_ü', 'fz_w') AND v.version = 1;
+	WHERE m.name IN ('fz_a', 'fz_b', 'fz_ü', 'fz_w', 'fz_xgb', 'fz_xgbc') AND v.version = 1;
 	GRANT SELECT ON fz_arts TO fz_user, fz_trainer, fz_granted;
 });
 my @state_hex = split /\n/,
@@ -252,6 +291,10 @@ my @model_mutant = (@odd_names, undef, 'fz_a@', 'fz_a@0', 'fz_a@-1',
 	'fz_a@１', 'fz_a@1e3', 'fz_a@' . ('0' x 40) . '1', 'fz_a@-0',
 	'Odd "Mdl"@1', 'fz_ü@1', 'fz_zz', 'fz_a@@1', 'fz_a@é');
 push @model_valid, 'fz_nb', 'fz_nb@1';
+my @tree_models = ('fz_xgb', 'fz_xgb@1', 'fz_xgbc', 'fz_xgbc@1', 'fz_rf', 'fz_rf@1', 'fz_rfn',
+	'fz_tree', 'fz_tree@1', 'fz_tree@2', 'fz_tree@3', 'fz_badtree', 'fz_badtree@1',
+	'fz_badtree@2', 'fz_badtree@3', 'fz_tt');
+push @model_valid, @tree_models;
 
 sub model_arg
 {
@@ -334,6 +377,8 @@ sub row_arg
 		'(SELECT t FROM fz_wide250 t OFFSET 7 LIMIT 1)',
 		'(SELECT t FROM fz_nan t WHERE x1 <> x1)',
 		'(SELECT t FROM fz_nan t LIMIT 1)',
+		'(SELECT t FROM fz_nulls t WHERE x1 IS NULL LIMIT 1)',
+		'(SELECT t FROM fz_nulls t WHERE b IS NULL AND x2 IS NULL LIMIT 1)',
 		'(SELECT t FROM fz_txtrow t LIMIT 1)',
 		'(SELECT t FROM fz_txtrow t OFFSET 1)',
 		'(SELECT t FROM fz_alltypes t ORDER BY x1 DESC LIMIT 1)',
@@ -391,6 +436,7 @@ my @jsonb_mutant = ('{"alpha": -1}', '{"alpha": "NaN"}', '{"alpha": 1e308}',
 	'[]', '[1, 2]', '"str"', 'null', '1', 'true', '{"unknown": 1}', '{"": 1}',
 	'{"alpha": 0, "alpha": 1}', '{"ALPHA": 1}', '{"alpha\u0000": 1}',
 	'{"alpha": 0.5, "max_iter": -1}', '{"learning_rate": "NaN"}',
+	'{"impute": "missing"}', '{"n_estimators": 3}', '{"max_depth": 2, "alpha": 1}',
 	('[' x 500) . (']' x 500), '{"a": ' . ('[' x 100) . (']' x 100) . '}');
 my @jsonb_malformed = ('{"alpha":', '{alpha: 1}', '', 'NaN', '{"a":1}}', "{'a':1}",
 	'{"alpha": 01}', '{"alpha": .5}', '{"alpha": Infinity}');
@@ -635,10 +681,11 @@ sub eval_state_arg
 	  . (1 + int(rand(9))) . ')';
 }
 
-# a stored model: one of fz_arts (2, 4, 1, 100 features), or damaged
+# a stored model: one of fz_arts (2, 4, 1, 100 features; 5 and 6 trees
+# of 2 and 3 features), or damaged
 sub artifact_arg
 {
-	my $art = '(SELECT a FROM fz_arts WHERE id = ' . pick(1, 2, 3, 4) . ')';
+	my $art = '(SELECT a FROM fz_arts WHERE id = ' . pick(1, 2, 3, 4, 5, 6) . ')';
 	return $art if !mut(0.4);
 	return pick('NULL::bytea', "''::bytea", "'\\x00'::bytea",
 		"decode(repeat('ab', " . pick(1, 24, 100, 5000) . "), 'hex')",
@@ -766,7 +813,8 @@ my %gen = (
 				? text_arg([ 'elastic_net' ], [ 'elasticnet', 'ElasticNet', 'lasso' ])
 				: text_arg([ 'auto', 'linear', 'logistic' ],
 					[ 'LINEAR', 'Linear', ' linear', 'linear ', 'Logistic',
-					  'xgboost', 'kmeans', 'linear;--', 'é' ]) ],
+					  'xgboost', 'random_forest', 'XGBoost', 'random forest', 'kmeans',
+					  'linear;--', 'é' ]) ],
 			[ 'hyperparams', $pca && chance(0.8) ? pca_jsonb_arg()
 				: $km && chance(0.8) ? kmeans_jsonb_arg()
 				: $enet && chance(0.8) ? enet_jsonb_arg() : jsonb_arg() ],
@@ -1042,7 +1090,7 @@ for my $f (qw(predict_proba predict_label transform))
 	$gen{"${f}_row"} = sub {
 		return "SELECT count(mlops.$f(" . model_arg() . ', t)) FROM '
 		  . pick('fz_tab', 'fz_cls', 'fz_alltypes', 'fz_nan', 'fz_wide250', 'fz_txtrow',
-			'fz_dropped', 'fz_huge') . ' t'
+			'fz_dropped', 'fz_huge', 'fz_nulls') . ' t'
 		  if chance(0.4);
 		return "SELECT mlops.$f(" . model_arg() . ', ' . row_arg() . ')';
 	};
@@ -1061,6 +1109,21 @@ for my $f (qw(evaluate confusion_matrix roc_curve))
 }
 $gen{centers} = sub { 'SELECT * FROM mlops.centers(' . model_arg() . ')' };
 $gen{components} = sub { 'SELECT * FROM mlops.components(' . model_arg() . ')' };
+# feature_importance: mostly on tree models (whose importance it reads by
+# SQL over XGBoost's JSON), also laterally over a table, in a parallel
+# plan now and then, and over every model a role sees
+sub tree_model_arg { return mut(0.5) ? model_arg() : lit(pick(@tree_models)); }
+$gen{feature_importance} = sub {
+	my $m = tree_model_arg();
+	my $r = rand();
+	return "SELECT * FROM mlops.feature_importance($m)" if $r < 0.55;
+	return "SELECT feature, weight FROM mlops.feature_importance($m) WITH ORDINALITY f "
+	  . 'ORDER BY ordinality DESC LIMIT 1' if $r < 0.65;
+	return maybe_parallel() . 'SELECT count(*), sum(f.weight), sum(f.total_gain) FROM fz_tab t, '
+	  . "LATERAL mlops.feature_importance($m) f WHERE t.id < " . (2 + int(rand(30))) if $r < 0.85;
+	return 'SELECT count(*) FROM mlops.visible_models() m, LATERAL mlops.feature_importance(m.name) f '
+	  . 'WHERE m.name LIKE ' . lit(pick('fz\_xgb%', 'fz\_rf%', 'fz\_tree', 'fz\_t%', '%'));
+};
 
 # a logistic pass state: a real one (2 or 3 classes, 2 features), a
 # linear one (another family's), NULL, or mutated text
@@ -1172,6 +1235,76 @@ $gen{train} = sub {
 	  . ', features => ' . (mut(0.3) ? features_arg() : "'{x1,x2,x3}'::text[]")
 	  . ', test_size => ' . float_arg([ '0', '0.25', '0.5' ]) . ')';
 };
+# xgboost's and random_forest's hyperparameters: valid values (bounded so
+# that a call stays short: at most 40 rounds or trees), or one key mutated
+sub tree_jsonb_arg
+{
+	my ($forest) = @_;
+	return jsonb_arg() if mut(0.1);
+	my %valid = (
+		n_estimators => [ '1', '3', '10', '40' ],
+		max_depth => [ '0', '1', '3', '6', '12' ],
+		eta => [ '0', '0.1', '0.3', '1' ],
+		subsample => [ '0.5', '0.8', '1' ],
+		colsample_bytree => [ '0.5', '1' ],
+		colsample_bylevel => [ '0.5', '1' ],
+		colsample_bynode => [ '0.3', '1' ],
+		min_child_weight => [ '0', '1', '5' ],
+		gamma => [ '0', '0.5' ],
+		lambda => [ '0', '1', '10' ],
+		alpha => [ '0', '0.5' ],
+		max_bin => [ '2', '16', '256' ],
+		tree_method => [ '"auto"', '"exact"', '"approx"', '"hist"' ],
+		objective => [ '"auto"', '"reg:squarederror"', '"binary:logistic"', '"multi:softprob"' ],
+		impute => [ '"missing"', '"missing"', '"drop"', '"mean"', '"median"',
+			'{"x1": "missing", "x2": "median"}' ],
+		seed => [ '0', '7', '-1' ],
+		scale => [ '"none"', '"standard"' ]);
+	unless ($forest)
+	{
+		$valid{early_stopping_rounds} = [ '0', '1', '3' ];
+		$valid{validation_fraction} = [ '0.1', '0.5' ];
+	}
+	my @mutant = ('-1', '0', '1.5', '1e400', '100001', '65537', '64', '1e-7', '"1"', 'null',
+		'true', '[]', '{}', '"NaN"', '2147483648', '-0', '1e308', '"missing"', '"Missing"',
+		'"reg:linear"', '"gpu_hist"', '"binary:hinge"', '""', '{"x1": "missing", "nope": "mean"}');
+	my @keys = grep { chance(0.3) } sort keys %valid;
+	push @keys, 'n_estimators' unless grep { $_ eq 'n_estimators' } @keys;
+	my %hp = map { $_ => pick(@{ $valid{$_} }) } @keys;
+	$hp{ pick(sort keys %valid) } = pick(@mutant) if mut(0.3);
+	$hp{ pick('early_stopping_rounds', 'k', 'fit_intercept', 'learning_rate', 'num_parallel_tree',
+		'nthread', 'impute_value') } = pick('1', '5', '"x"') if mut(0.1);
+	if (mut(0.05))
+	{
+		$hp{impute} = '"constant"';
+		$hp{impute_value} = pick('0', '-1.5', '"NaN"', 'null');
+	}
+	return lit('{' . join(', ', map { "\"$_\": $hp{$_}" } sort keys %hp) . '}') . '::jsonb';
+}
+my @tree_train_models = ('fz_xgb', 'fz_rf', 'fz_tree', 'fz_tt', 'fz_new', 'fz_x1', 'fz_x2',
+	'fz_a', 'fz_cls', 'fz_nb');
+my $train_gen_nb = $gen{train};
+$gen{train} = sub {
+	return $train_gen_nb->() if chance(0.8);
+	my $forest = chance(0.5);
+	my ($rel, $target, $features) = @{ pick([ 'fz_cls', 'lab', '{x1,x2,x3}' ],
+		[ 'fz_cls', 'flag', '{x1,x2}' ], [ 'fz_cls', 'k', undef ], [ 'fz_nulls', 'y', '{x1,x2,x3}' ],
+		[ 'fz_nulls', 'y', undef ], [ 'fz_nulls', 'b', '{x1,x2}' ],
+		[ 'fz_alltypes', 'y', '{x1,x2,x3,x4,b}' ], @train_valid) };
+	# now and then XGBoost's own threads (a GUC the call sets for itself)
+	my $threads = mut(0.1) ? 'SET LOCAL mlops.xgboost_threads = ' . pick(2, 2, 4, 0, 65) . '; ' : '';
+	return $threads . 'SELECT * FROM mlops.train('
+	  . (mut(0.3) ? model_arg() : lit(pick(@tree_train_models))) . ', '
+	  . (mut(0.3) ? rel_arg() : lit($rel) . '::regclass') . ', '
+	  . (mut(0.3) ? text_arg(\@col_valid, \@col_mutant) : lit($target)) . ', algorithm => '
+	  . text_arg([ $forest ? 'random_forest' : 'xgboost' ],
+		[ 'random_forest ', 'RandomForest', 'random-forest', 'XGBoost', 'xgb', 'gbm', 'rf' ])
+	  . ', hyperparams => ' . tree_jsonb_arg($forest) . ', features => '
+	  . (mut(0.3) ? features_arg() : defined $features ? lit($features) . '::text[]' : 'NULL::text[]')
+	  . ', test_size => ' . float_arg([ '0', '0.25', '0.5' ])
+	  . (chance(0.3) ? ', deploy => ' . text_arg([ 'best', 'always', 'never' ], [ 'x' ]) : '') . ')';
+};
+
 # the kmeans passes: the sample (k, seed, names) and Lloyd (centres
 # starts x k x nfeat, inverse scales) aggregates, their transition and
 # combine functions
@@ -1268,7 +1401,7 @@ for my $f (qw(_eval_accum _eval_combine _eval_serialize _eval_deserialize _eval_
 $gen{predict_row} = sub {
 	return 'SELECT sum(mlops.predict(' . model_arg() . ', t)) FROM '
 	  . pick('fz_tab', 'fz_alltypes', 'fz_nan', 'fz_wide', 'fz_wide250', 'fz_wide250',
-		'"Odd ""Tab"""', 'fz_domtab', 'fz_txtrow', 'fz_dropped', 'fz_huge') . ' t'
+		'"Odd ""Tab"""', 'fz_domtab', 'fz_txtrow', 'fz_dropped', 'fz_huge', 'fz_nulls') . ' t'
 	  if chance(0.3);
 	return 'SELECT mlops.predict(' . model_arg() . ', ' . row_arg() . ')';
 };
@@ -1798,6 +1931,7 @@ my %covers = (
 	_score_state => '_score_state',
 	classes => 'classes', feature_names => 'feature_names', predict_proba => 'predict_proba_', predict_label => 'predict_label_',
 	transform => 'transform_', centers => 'centers', components => 'components',
+	feature_importance => 'feature_importance',
 	evaluate => 'evaluate', confusion_matrix => 'confusion_matrix', roc_curve => 'roc_curve',
 	_logistic_accum => '_logistic_accum', _logistic_combine => '_logistic_combine',
 	_logistic_state => '_logistic_state', _eval_accum => '_eval_accum', _held_out => '_held_out',
@@ -2016,6 +2150,55 @@ cmp_ok($node->safe_psql('postgres', q{
 	SELECT count(*) FROM fz_result r JOIN fz_call c USING (id, fn)
 	WHERE r.fn LIKE 'predict%' AND r.sqlstate = '00000' AND c.sql LIKE '%fz_w250%'}),
 	'>', 0, 'the wide model (250 features) is scored too');
+# the tree models are reached, not only refused
+my %tree_ok = split /[|\n]/, $node->safe_psql('postgres', q{
+	SELECT 'importance', count(*) FROM fz_result r
+	WHERE r.fn = 'feature_importance' AND r.sqlstate = '00000'
+	UNION ALL
+	SELECT 'scored', count(*) FROM fz_result r JOIN fz_call c USING (id, fn)
+	WHERE (r.fn LIKE 'predict%' OR r.fn = 'evaluate' OR r.fn = 'classes')
+	  AND r.sqlstate = '00000' AND c.sql ~ 'fz_(xgb|rf|tree|tt)'
+	UNION ALL
+	SELECT 'trained', count(*) FROM fz_result r JOIN fz_call c USING (id, fn)
+	WHERE r.fn = 'train' AND r.sqlstate = '00000' AND c.sql ~ '''(xgboost|random_forest)'''
+	UNION ALL
+	SELECT 'refused', count(*) FROM fz_result r JOIN fz_call c USING (id, fn)
+	WHERE r.fn = 'feature_importance' AND r.role = 'fz_user' AND r.sqlstate = '42501'
+	  AND r.message = 'permission denied for model "fz_rf": predict privilege required'
+	UNION ALL
+	SELECT 'granted', count(*) FROM fz_result r JOIN fz_call c USING (id, fn)
+	WHERE r.fn = 'feature_importance' AND r.role = 'fz_user' AND r.sqlstate = '00000'
+	  AND c.sql LIKE '%feature\_importance(''fz\_xgb'')%'});
+note('tree models: ' . join(' ', map { "$_=$tree_ok{$_}" } sort keys %tree_ok));
+note("tree trainings' outcomes:\n" . $node->safe_psql('postgres', q{
+	SELECT string_agg(format('%s %s: %s', n, sqlstate, message), E'\n' ORDER BY n DESC)
+	FROM (SELECT r.sqlstate, left(regexp_replace(coalesce(r.message, ''), '"[^"]*"', '"…"', 'g'), 100) AS message,
+	             count(*) AS n
+	      FROM fz_result r JOIN fz_call c USING (id, fn)
+	      WHERE r.fn = 'train' AND c.sql ~ '''(xgboost|random_forest)'''
+	      GROUP BY 1, 2) s}));
+cmp_ok($tree_ok{importance}, '>', 0, 'feature_importance succeeds on tree models');
+cmp_ok($tree_ok{scored}, '>', 0, 'tree models are scored');
+cmp_ok($tree_ok{trained}, '>', 0, 'tree models are trained');
+cmp_ok($tree_ok{refused}, '>', 0,
+	'feature_importance refuses fz_user, who may deploy fz_rf but not score it (42501)');
+cmp_ok($tree_ok{granted}, '>', 0, '... and serves fz_user on fz_xgb, which it may score');
+# (the grant generator gives privileges during the run: a model other
+# than fz_xgb must have been granted predict or own to fz_user or PUBLIC
+# by an earlier call)
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(DISTINCT s.arg, ', ') FROM (
+		SELECT r.id, split_part(substring(c.sql FROM 'feature_importance\(''([^'']*)'''), '@', 1) AS arg
+		FROM fz_result r JOIN fz_call c USING (id, fn)
+		WHERE r.fn = 'feature_importance' AND r.role = 'fz_user' AND r.sqlstate = '00000') s
+	WHERE s.arg <> 'fz_xgb'
+	  AND NOT EXISTS (SELECT FROM fz_result g JOIN fz_call gc USING (id, fn)
+	                  WHERE g.fn = 'grant' AND g.sqlstate = '00000' AND g.id < s.id
+	                    AND gc.sql IN (format('SELECT mlops.grant(%L, ''predict''::text, ''fz_user''::text)', s.arg),
+	                                   format('SELECT mlops.grant(%L, ''predict''::text, ''public''::text)', s.arg),
+	                                   format('SELECT mlops.grant(%L, ''own''::text, ''fz_user''::text)', s.arg),
+	                                   format('SELECT mlops.grant(%L, ''own''::text, ''public''::text)', s.arg)))}),
+	'', '... and on no model it was not granted');
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server still answers');
 
 $node->stop;

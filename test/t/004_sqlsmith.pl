@@ -91,13 +91,24 @@ $node->safe_psql('postgres', q{
 	                   features => '{x1,x2}');
 	-- a categorical column as a feature: the row form encodes it
 	SELECT mlops.train('sm_t', 'sm_lab', 'y', features => '{x1,label}');
+	-- tree models: a boosted classifier, a forest regressor, and a boosted
+	-- regressor trained with missing values (NULLs in x1)
+	SELECT mlops.train('sm_x', 'sm_lab', 'label', 'xgboost', '{"n_estimators": 10, "max_depth": 3}',
+	                   features => '{x1,x2}');
+	SELECT mlops.train('sm_r', 'sm_tab', 'y', 'random_forest', '{"n_estimators": 10, "max_depth": 4}',
+	                   features => '{x1,x2,x3}');
+	CREATE TABLE sm_nulls AS
+	SELECT id, CASE WHEN id % 5 = 0 THEN NULL ELSE x1 END AS x1, x2, y FROM sm_tab;
+	SELECT mlops.train('sm_xn', 'sm_nulls', 'y', 'xgboost', '{"n_estimators": 10}',
+	                   features => '{x1,x2}');
 	-- sqlsmith picks functions among thousands in pg_catalog, so it rarely
 	-- calls ours by itself; it picks relations among a few dozen, and
 	-- these views call mlops in whatever query it builds around them
 	CREATE TABLE sm_names (name text);
 	INSERT INTO sm_names VALUES ('sm_a'), ('sm_a@1'), ('sm_b'), ('sm_v'), ('sm_w'),
 		('sm_a@9'), ('nope'), (''), ('sm_a@'), (repeat('é', 40)), (NULL),
-		('sm_c'), ('sm_c@1'), ('sm_nb'), ('sm_k'), ('sm_k@2'), ('sm_p'), ('sm_e'), ('sm_t');
+		('sm_c'), ('sm_c@1'), ('sm_nb'), ('sm_k'), ('sm_k@2'), ('sm_p'), ('sm_e'), ('sm_t'),
+		('sm_x'), ('sm_x@1'), ('sm_r'), ('sm_xn'), ('sm_xn@2');
 	CREATE VIEW sm_scored AS
 	SELECT t.*, mlops.predict('sm_a', ARRAY[x1, x2]) AS p_array,
 	       mlops.predict('sm_a@1', t) AS p_row,
@@ -134,7 +145,24 @@ $node->safe_psql('postgres', q{
 	UNION ALL
 	SELECT 'component', p.component, p.feature, p.loading FROM mlops.components('sm_p') p
 	UNION ALL
-	SELECT 'class', NULL, unnest(mlops.classes('sm_nb')), NULL;
+	SELECT 'class', NULL, unnest(mlops.classes('sm_nb')), NULL
+	UNION ALL
+	SELECT 'importance', f.weight, f.feature, f.gain FROM mlops.feature_importance('sm_x') f
+	UNION ALL
+	SELECT 'importance', f.weight, f.feature, f.total_cover FROM mlops.feature_importance('sm_r@1') f;
+	-- the trees: scored (NULLs as missing values, in the row and the
+	-- array forms), and their importance, by name from sm_names
+	CREATE VIEW sm_tree_scored AS
+	SELECT t.*, mlops.predict('sm_r', t) AS p_r, mlops.predict('sm_r@1', ARRAY[x1, x2, x3]) AS p_r1,
+	       mlops.predict_proba('sm_x', t) AS proba_x, mlops.predict_label('sm_x', ARRAY[x1, x2]) AS label_x,
+	       mlops.predict('sm_xn', ARRAY[CASE WHEN id % 3 = 0 THEN NULL ELSE x1 END, x2]) AS p_xn
+	FROM sm_lab t;
+	CREATE VIEW sm_nulls_scored AS
+	SELECT t.*, mlops.predict('sm_xn', t) AS p_row, mlops.predict('sm_xn', ARRAY[t.x1, t.x2]) AS p_array
+	FROM sm_nulls t;
+	CREATE VIEW sm_importance AS
+	SELECT n.name, f.* FROM sm_names n, LATERAL mlops.feature_importance(n.name) f
+	WHERE n.name IN ('sm_x', 'sm_x@1', 'sm_r', 'sm_xn');
 	CREATE VIEW sm_evaluated AS
 	SELECT mlops.evaluate('sm_c', 'sm_lab', 'label') AS e_c,
 	       mlops.evaluate('sm_nb', 'sm_lab', 'cls') AS e_nb,
@@ -245,7 +273,7 @@ is($signals, 0, 'no backend was terminated by a signal')
 is($crashes, 0, 'no server process terminated abnormally');
 cmp_ok($mlops_calls, '>', 0, 'the queries called mlops functions');
 foreach my $f (qw(predict_proba predict_label classes feature_names transform centers components
-	evaluate confusion_matrix roc_curve))
+	evaluate confusion_matrix roc_curve feature_importance))
 {
 	cmp_ok($new_calls{$f} // 0, '>', 0, "sqlsmith's queries called mlops.$f ("
 		  . ($new_calls{$f} // 0) . ' calls)');
@@ -255,11 +283,15 @@ is($xx000_mlops, 0, 'no XX000 raised by mlops code')
   if $log_errors;
 is($broken, 0, 'sqlsmith never lost its connection');
 is($node->safe_psql('postgres', "SELECT count(*) FROM mlops.model WHERE name LIKE 'sm\\_%'"),
-	'10', 'the server answers and the models are still there');
+	'13', 'the server answers and the models are still there');
 is($node->safe_psql('postgres', "SELECT count(mlops.predict('sm_w', t)) FROM sm_wide t"),
 	'400', 'the wide model still scores');
 is($node->safe_psql('postgres', "SELECT count(*) FROM sm_lab_scored"),
 	'200', 'the classifier, clustering and decomposition models still score');
+is($node->safe_psql('postgres', "SELECT count(*) FROM sm_tree_scored"),
+	'200', 'the tree models still score');
+is($node->safe_psql('postgres', "SELECT count(*) FROM sm_importance WHERE name = 'sm_x'"),
+	'2', '... and tell their features\' importance');
 
 $node->stop;
 done_testing();

@@ -1,7 +1,8 @@
 # test/t/005_crash_safety.pl
 #
 # Crash safety: the backend running train, deploy, rollback or drop_model
-# is killed with SIGKILL at chosen points, the postmaster restarts every
+# is killed with SIGKILL at chosen points (a tree model's training in the
+# middle of XGBoost's boosting among them), the postmaster restarts every
 # backend and replays the WAL, and the catalog must be exactly what the
 # committed transactions made: no half-written version, no stray model or
 # deployment row, every version and every deployed model still scores.
@@ -94,6 +95,16 @@ $node->safe_psql('postgres', q{
 	              'FROM generate_series(1, 200000) g',
 	              string_agg(format('((g * %s) %% 1009)::float8 AS x%s', i, i), ', '))
 	FROM generate_series(1, 100) i \gexec
+	-- tree models: 20,000 labelled rows, read through a view that counts
+	-- them (tree_rows), so that a training is known to have finished its
+	-- scan and to be boosting (XGBoost, no wait event) when it is killed
+	CREATE SEQUENCE tree_rows;
+	CREATE TABLE tree_fam AS
+	SELECT g::float8 AS x1, ((g * 7) % 11)::float8 AS x2, ((g * 13) % 29)::float8 AS x3,
+	       CASE WHEN (g % 17) + ((g * 7) % 11) + abs(hashint4(g)) % 9 > 16 THEN 'hi' ELSE 'lo' END AS label
+	FROM generate_series(1, 20000) g;
+	CREATE VIEW tree_counted AS
+	SELECT x1 + 0 * nextval('tree_rows') AS x1, x2, x3, label FROM tree_fam;
 
 	-- versions that do not score what they were trained on: a regression
 	-- (linear, elastic_net) predicts the constant k of its view y_k; a
@@ -340,14 +351,31 @@ sub crash_at
 		  AND a.wait_event IS NOT NULL};
 	my $seen = '';
 	my $deadline = time + 60;
-	while (time < $deadline)
+	if (defined $p{until})
 	{
-		$seen = sql($where);
-		last if $seen =~ $p{wait};
-		sleep(0.02);
+		# no wait event to see (a computation): a condition on the victim
+		my $q = $p{until}->($pid);
+		while (time < $deadline)
+		{
+			$seen = sql($q);
+			last if $seen eq 't';
+			sleep(0.02);
+		}
+		is($seen, 't', "$p{point} run $p{run}: victim is at the point");
+		sleep($p{delay}) if $p{delay};
+		is(sql($q), 't', "$p{point} run $p{run}: ... and still there after $p{delay} s");
 	}
-	like($seen, $p{wait}, "$p{point} run $p{run}: victim waits at the point ($seen)");
-	sleep($p{delay}) if $p{delay};
+	else
+	{
+		while (time < $deadline)
+		{
+			$seen = sql($where);
+			last if $seen =~ $p{wait};
+			sleep(0.02);
+		}
+		like($seen, $p{wait}, "$p{point} run $p{run}: victim waits at the point ($seen)");
+		sleep($p{delay}) if $p{delay};
+	}
 
 	my $offset = -s $node->logfile;
 	my $t0 = time;
@@ -483,6 +511,40 @@ foreach my $round (1 .. 2)
 			delay => 0.2,
 			redo => "SELECT mlops.train('cs_typed', 'fam', 'cls', 'logistic', "
 			  . "'{\"scale\": \"standard\"}', features => '{x1,label}', deploy => 'always')");
+	}
+
+	# --- 1c. tree models, killed while XGBoost boosts: the scan of the
+	# 20,000 rows is over, the backend is active and waits on nothing, and
+	# 100,000 rounds (a forest: trees of its one round) are far from done.
+	# Round 1 creates each model, round 2 trains an existing one.
+	{
+		my $boosting = sub {
+			my ($pid) = @_;
+			return "SELECT (SELECT last_value >= 20000 FROM tree_rows) AND EXISTS (
+				SELECT FROM pg_stat_activity WHERE pid = $pid AND state = 'active'
+				AND wait_event IS NULL AND query LIKE '%mlops.train%')";
+		};
+		my @runs = (
+			# a boosted classifier, a forest regressor
+			[ 'xgboost', 'cs_xgb', "'label'", '{x1,x2,x3}', '{"n_estimators": 100000, "max_depth": 6}' ],
+			[ 'random_forest', 'cs_rf', "'x3'", '{x1,x2}', '{"n_estimators": 100000, "max_depth": 8}' ],
+		);
+		my $run = 0;
+		foreach my $r (@runs)
+		{
+			my ($algo, $model, $target, $features, $hp) = @$r;
+			$run++;
+			crash_at(
+				point => "boosting ($algo)",
+				run => "$round.$run",
+				setup => "SELECT setval('tree_rows', 1, false)",
+				victim => "SELECT * FROM mlops.train('$model', 'tree_counted', $target, '$algo', '$hp', "
+				  . "features => '$features', deploy => 'always')",
+				until => $boosting,
+				delay => 0.5,
+				redo => "SELECT mlops.train('$model', 'tree_fam', $target, '$algo', '{\"n_estimators\": 5}', "
+				  . "features => '$features', deploy => 'always')");
+		}
 	}
 
 	# --- 2. while writing the version: before the first write (the model's row
@@ -628,6 +690,34 @@ my @timeout_ms;
 			sprintf('cancel ended training %s in pass %d in %.0f ms', $model, $passes + 1, $ms));
 	}
 
+	# the trees, cancelled while XGBoost boosts (the scan of tree_counted
+	# is over): boosting stops between two rounds; a forest grows all its
+	# trees (1,000 here, about 6 s uncancelled) in its one round
+	foreach my $r (
+		[ 'cs_xgb_cancel', "'label', 'xgboost', '{\"n_estimators\": 100000, \"max_depth\": 6}'",
+		  '{x1,x2,x3}' ],
+		[ 'cs_rf_cancel', "'x3', 'random_forest', '{\"n_estimators\": 1000, \"max_depth\": 8}'",
+		  '{x1,x2}' ])
+	{
+		my ($model, $args, $features) = @$r;
+		$s->{stderr} = '';
+		sql("SELECT setval('tree_rows', 1, false)");
+		$s->query_until(qr/sent/, "\\echo sent\nSELECT * FROM mlops.train('$model', 'tree_counted', "
+			  . "$args, features => '$features');\n");
+		$node->poll_query_until('postgres', 'SELECT last_value >= 20000 FROM tree_rows')
+		  or die "training $model did not finish its scan";
+		sleep(0.3);
+		my $t0 = time;
+		sql("SELECT pg_cancel_backend($pid)");
+		$s->query("SELECT 'after'");
+		my $ms = (time - $t0) * 1000;
+		push @cancel_ms, $ms;
+		like($s->{stderr}, qr/canceling statement due to user request/,
+			"training $model was cancelled while boosting");
+		cmp_ok($ms, '<', 1000,
+			sprintf('cancel ended training %s while boosting in %.0f ms', $model, $ms));
+	}
+
 	$s->{stderr} = '';
 	$s->query_safe("SET statement_timeout = '500ms'");
 	foreach my $r ([ 'cs', 'endless' ], [ 'cs_timeout', 'endless' ], [ 'cs', 'endless_wide' ])
@@ -646,7 +736,8 @@ my @timeout_ms;
 	}
 	$s->quit;
 	is(catalog(), $before, 'cancelled trainings stored nothing');
-	is(sql("SELECT count(*) FROM mlops.model WHERE name IN ('cs_cancel', 'cs_timeout', 'cs_kmeans_big')"),
+	is(sql("SELECT count(*) FROM mlops.model WHERE name IN ('cs_cancel', 'cs_timeout', 'cs_kmeans_big', "
+		  . "'cs_xgb_cancel', 'cs_rf_cancel')"),
 		'0', 'no model row was created by a cancelled training');
 	is(violations(), 0, 'invariants hold after the cancels');
 }
