@@ -51,6 +51,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
@@ -682,6 +683,26 @@ SetParams(XgbBooster *b, const MlopsTrainJob *job, const XgbParams *p, int objec
 	XgbSetParam(b, "nthread", psprintf("%d", mlops_xgboost_threads));
 }
 
+/*
+ * A query over XGBoost's JSON model ($1, text), read only, parsed with
+ * search_path pg_catalog, pg_temp: its operators and casts are the
+ * built-in ones whatever the caller's search_path holds.
+ */
+static int
+QueryModelJson(const char *sql, const char *json)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(json)};
+	int			save_nestlevel = NewGUCNestLevel();
+	int			rc;
+
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	rc = SPI_execute_with_args(sql, 1, types, values, NULL, true, 0);
+	AtEOXact_GUC(true, save_nestlevel);
+	return rc;
+}
+
 /* An int4[] or float4[] column of the tree query, as a palloc'd C array. */
 static Datum *
 ArrayColumn(HeapTuple tup, TupleDesc desc, int col, Oid elemtype, int *n)
@@ -724,13 +745,11 @@ ReadTrees(const char *json, int objective, XgbModel *xm)
 		"FROM (SELECT $1::pg_catalog.jsonb AS j) m, "
 		"pg_catalog.jsonb_array_elements(m.j->'learner'->'gradient_booster'->'model'->'trees') "
 		"WITH ORDINALITY t(tree, i) ORDER BY t.i";
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(json)};
 	uint64		r;
 	double		base;
 	bool		isnull;
 
-	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT ||
+	if (QueryModelJson(sql, json) != SPI_OK_SELECT ||
 		SPI_processed == 0)
 		elog(ERROR, "XGBoost's model has no trees");
 	xm->ntrees = (int32) SPI_processed;
@@ -956,8 +975,6 @@ XgbImportance(const MlopsModel *m, ReturnSetInfo *rsinfo)
 		"FROM pg_catalog.generate_series(0, pg_catalog.jsonb_array_length(t.tree->'left_children') - 1) n "
 		"WHERE (t.tree->'left_children'->>n)::int4 <> -1) s "
 		"GROUP BY s.f";
-	Oid			types[1] = {TEXTOID};
-	Datum		args[1] = {CStringGetTextDatum(xm->json)};
 	int64	   *weight = palloc0(sizeof(int64) * m->nfeat);
 	double	   *gain = palloc0(sizeof(double) * m->nfeat);
 	double	   *cover = palloc0(sizeof(double) * m->nfeat);
@@ -966,7 +983,7 @@ XgbImportance(const MlopsModel *m, ReturnSetInfo *rsinfo)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(sql, 1, types, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (QueryModelJson(sql, xm->json) != SPI_OK_SELECT)
 		elog(ERROR, "reading XGBoost's model failed");
 	for (r = 0; r < SPI_processed; r++)
 	{

@@ -1549,10 +1549,12 @@ SET maintenance_work_mem = '1MB';
 SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'xg_big', 'y', 'xgboost', features => '{x1,x2}')$$);
 RESET maintenance_work_mem;
 -- a cancel stops training between rounds
+\set VERBOSITY terse
 SET statement_timeout = '300ms';
 SELECT mlops.train('xg_e', 'xg_big', 'y', 'xgboost', '{"n_estimators": 100000, "max_depth": 2}',
                    features => '{x1,x2}');
 RESET statement_timeout;
+\set VERBOSITY default
 SELECT count(*) AS versions FROM mlops.versions WHERE model = 'xg_e';
 
 SELECT mlops.drop_model(m) FROM unnest('{xg_reg,xg_bin,xg_multi,xg_split,xg_split_bin,xg_early}'::text[]) m;

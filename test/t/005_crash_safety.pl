@@ -691,15 +691,17 @@ my @timeout_ms;
 	}
 
 	# the trees, cancelled while XGBoost boosts (the scan of tree_counted
-	# is over): boosting stops between two rounds; a forest grows all its
-	# trees (1,000 here, about 6 s uncancelled) in its one round
+	# is over): boosting stops between two rounds, within a second; a
+	# forest grows all its trees (1,000 here, about 6 s uncancelled) in its
+	# one round, which XGBoost cannot stop: the cancel takes effect when
+	# the round ends (a known limit, README "Trees"), within 30 s here
 	foreach my $r (
 		[ 'cs_xgb_cancel', "'label', 'xgboost', '{\"n_estimators\": 100000, \"max_depth\": 6}'",
-		  '{x1,x2,x3}' ],
+		  '{x1,x2,x3}', 1000 ],
 		[ 'cs_rf_cancel', "'x3', 'random_forest', '{\"n_estimators\": 1000, \"max_depth\": 8}'",
-		  '{x1,x2}' ])
+		  '{x1,x2}', 30000 ])
 	{
-		my ($model, $args, $features) = @$r;
+		my ($model, $args, $features, $limit) = @$r;
 		$s->{stderr} = '';
 		sql("SELECT setval('tree_rows', 1, false)");
 		$s->query_until(qr/sent/, "\\echo sent\nSELECT * FROM mlops.train('$model', 'tree_counted', "
@@ -714,7 +716,7 @@ my @timeout_ms;
 		push @cancel_ms, $ms;
 		like($s->{stderr}, qr/canceling statement due to user request/,
 			"training $model was cancelled while boosting");
-		cmp_ok($ms, '<', 1000,
+		cmp_ok($ms, '<', $limit,
 			sprintf('cancel ended training %s while boosting in %.0f ms', $model, $ms));
 	}
 
