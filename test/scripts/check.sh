@@ -11,6 +11,10 @@ build_and_install "$WARN"
 
 passed=0
 failed=0
+# each step's seconds, printed at the end (CI's budget is 20 minutes)
+times=""
+t0=$(date +%s)
+lap() { local t; t=$(date +%s); times="$times $1 $((t - t0))s,"; t0=$t; }
 
 # pg_regress, in a throwaway cluster (pg_virtualenv works as root too)
 log=$(mktemp)
@@ -26,12 +30,14 @@ if [ "$r_ok" -eq 0 ] && [ "$r_bad" -eq 0 ]; then
     echo "pg_regress did not run"
     failed=$((failed + 1))
 fi
+lap pg_regress
 
 # TAP, as the postgres user
 run_tap
 passed=$((passed + tap_ok))
 failed=$((failed + tap_bad))
 rm -f "$log"
+lap TAP
 
 # one counted step: a TAP test run from a copy of the tree in a fresh
 # directory the postgres user cannot enter (0700, as /root is), so that
@@ -49,6 +55,7 @@ else
     failed=$((failed + 1))
 fi
 rm -rf "$away"
+lap "TAP-0700"
 
 # the evaluation metrics against scikit-learn's in a standalone program
 # (test/unit, 1310 cases), the artifact decoder as a standalone libFuzzer
@@ -60,7 +67,9 @@ for step in test/unit/run.sh test/fuzz/run.sh test/scripts/valgrind.sh; do
     else
         failed=$((failed + 1))
     fi
+    lap "$(basename "$(dirname "$step")")/$(basename "$step" .sh)"
 done
+echo "seconds per step:${times%,}"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -46,9 +46,9 @@ run_tap()
         # runuser keeps the environment (PATH, PG_CONFIG) and the working
         # directory, which postgres may not be able to enter: start in the copy
         runuser -u postgres -- env -C "$tap_dir" \
-            make -s prove_installcheck PROVE_TESTS="${1:-}" PROVE_FLAGS=-v 2>&1 | tee "$tap_log"
+            make -s prove_installcheck PROVE_TESTS="${1:-}" PROVE_FLAGS="-v --timer" 2>&1 | tee "$tap_log"
     else
-        make -s -C "$tap_dir" prove_installcheck PROVE_TESTS="${1:-}" PROVE_FLAGS=-v 2>&1 | tee "$tap_log"
+        make -s -C "$tap_dir" prove_installcheck PROVE_TESTS="${1:-}" PROVE_FLAGS="-v --timer" 2>&1 | tee "$tap_log"
     fi
     rm -rf tmp_check
     [ -d "$tap_dir/tmp_check" ] && cp -R "$tap_dir/tmp_check" tmp_check
