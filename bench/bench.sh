@@ -242,6 +242,26 @@ latency() { # latency USER SCRIPT: average latency in ms
 	PGPASSWORD=${PGPASSWORD:-bench} pgbench -n -M prepared -c 4 -j 2 -T "$PGB_SECS" \
 		-U "$1" -f "$tmp/$2.sql" postgres 2>/dev/null | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
 }
+# pgb_rounds KEY USER SCRIPT: three rounds of the plain statement and
+# SCRIPT as USER, each round's "ratio script_us plain_us" added to LAT[KEY]
+pgb_rounds() {
+	local r p q
+	for r in 1 2 3; do
+		p=$(latency "$2" plain)
+		q=$(latency "$2" "$3")
+		LAT[$1]="${LAT[$1]:-}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
+"
+	done
+}
+# pgb_line KEY LABEL TARGET: LAT[KEY]'s medians and the ratio's verdict
+pgb_line() {
+	local rr
+	rr=$(printf '%s' "${LAT[$1]}" | awk 'NF { print $1 }' | median)
+	verdict "$rr" "$3"
+	printf '%-44s %9.1f %9.1f %7.2f  %s\n' "$2" \
+		"$(printf '%s' "${LAT[$1]}" | awk 'NF { print $3 }' | median)" \
+		"$(printf '%s' "${LAT[$1]}" | awk 'NF { print $2 }' | median)" "$rr" "$V"
+}
 
 if want linear; then
 	rounds "$REPS" $NAMES
@@ -264,24 +284,11 @@ if want linear; then
 	$PSQL -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS bench_scorer" \
 		-c "CREATE ROLE bench_scorer LOGIN PASSWORD '${PGPASSWORD:-bench}'" \
 		-c "SELECT mlops.grant('m', 'predict', 'bench_scorer')" >/dev/null
-	for r in 1 2 3; do
-		for u in "$($PSQL -Atc 'SELECT current_user')" bench_scorer; do
-			p=$(latency "$u" plain)
-			q=$(latency "$u" predict)
-			k=$([ "$u" = bench_scorer ] && echo role || echo super)
-			LAT[$k]="${LAT[$k]:-}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
-	"
-		done
-	done
+	pgb_rounds super "$($PSQL -Atc 'SELECT current_user')" predict
+	pgb_rounds role bench_scorer predict
 	printf '%-44s %9s %9s %7s  %s\n' "one-row statement (pgbench, median us)" "plain" "predict" "ratio" "target"
-	for k in super role; do
-		rr=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $1 }' | median)
-		pp=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $3 }' | median)
-		qq=$(printf '%s' "${LAT[$k]}" | awk 'NF { print $2 }' | median)
-		verdict "$rr" 1.5
-		printf '%-44s %9.1f %9.1f %7.2f  %s\n' \
-			"$([ $k = role ] && echo "predict-only role" || echo "superuser")" "$pp" "$qq" "$rr" "$V"
-	done
+	pgb_line super superuser 1.5
+	pgb_line role "predict-only role" 1.5
 	$PSQL -c "SELECT mlops.revoke('m', 'predict', 'bench_scorer')" -c "DROP ROLE bench_scorer" >/dev/null
 fi
 
@@ -491,18 +498,8 @@ SQL
 	printf '%-44s %9.0f\n' "XGBoost's own per-row predict, rows/s" "$xgb_rps"
 
 	echo "SELECT mlops.predict('gb25', ARRAY[$vals]::float8[]);" >"$tmp/predict25.sql"
-	LAT[trees]=""
-	for r in 1 2 3; do
-		p=$(latency "$($PSQL -Atc 'SELECT current_user')" plain)
-		q=$(latency "$($PSQL -Atc 'SELECT current_user')" predict25)
-		LAT[trees]="${LAT[trees]}$(echo "$q $p" | awk '{ printf "%.4f %s %s", $1 / $2, $1 * 1000, $2 * 1000 }')
-"
-	done
-	rr=$(printf '%s' "${LAT[trees]}" | awk 'NF { print $1 }' | median)
-	verdict "$rr" 2
-	printf '%-44s %9.1f %9.1f %7.2f  %s\n' "one-row statement, 25 trees (pgbench, us)" \
-		"$(printf '%s' "${LAT[trees]}" | awk 'NF { print $3 }' | median)" \
-		"$(printf '%s' "${LAT[trees]}" | awk 'NF { print $2 }' | median)" "$rr" "$V"
+	pgb_rounds trees "$($PSQL -Atc 'SELECT current_user')" predict25
+	pgb_line trees "one-row statement, 25 trees (pgbench, us)" 2
 fi
 
 echo

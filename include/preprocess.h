@@ -140,5 +140,7 @@ extern const double *MlopsTrainingRowArgsIn(FunctionCallInfo fcinfo, int first,
 											int *nfeat, double *y, void **cache);
 extern void MlopsCheckFinite(const double *x, int nfeat, double y,
 							 ArrayType *names, int64 ordinal, bool missing);
+extern void MlopsCheckFloat32(const double *x, int nfeat, double y, ArrayType *names,
+							  int64 ordinal);
 
 #endif							/* MLOPS_PREPROCESS_H */

@@ -36,6 +36,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "algorithm.h"
@@ -486,7 +487,7 @@ typedef struct XgbRows
 {
 	float	   *x;
 	float	   *y;
-	double	   *yd;				/* y as read, for the metrics */
+	double	   *yd;				/* y as read, for the metrics (training rows) */
 	int64		n;
 	int64		cap;
 } XgbRows;
@@ -521,13 +522,15 @@ static void
 AppendRow(XgbLoader *ld, XgbRows *rows, double y)
 {
 	int			p = ld->job->nfeat;
+	bool		keep_y = rows == &ld->train;	/* only its metrics read y */
 	int			j;
 
 	if (rows->n == rows->cap)
 	{
 		int64		cap = Max(1024, rows->cap * 2);
+		int64		train_cap = keep_y ? cap : ld->train.cap;
 		Size		need = (Size) (ld->train.cap + ld->valid.cap - rows->cap + cap) *
-			((p + 1) * sizeof(float) * XGB_MEMORY_FACTOR + sizeof(double));
+			((p + 1) * sizeof(float) * XGB_MEMORY_FACTOR) + (Size) train_cap * sizeof(double);
 
 		if (need > ld->limit)
 			ereport(ERROR,
@@ -541,14 +544,17 @@ AppendRow(XgbLoader *ld, XgbRows *rows, double y)
 			: MemoryContextAllocHuge(ld->cxt, (Size) cap * p * sizeof(float));
 		rows->y = rows->y ? repalloc_huge(rows->y, (Size) cap * sizeof(float))
 			: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(float));
-		rows->yd = rows->yd ? repalloc_huge(rows->yd, (Size) cap * sizeof(double))
-			: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(double));
+		if (keep_y)
+			rows->yd = rows->yd ? repalloc_huge(rows->yd, (Size) cap * sizeof(double))
+				: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(double));
 		rows->cap = cap;
 	}
 	for (j = 0; j < p; j++)
 		rows->x[rows->n * p + j] = (float) ld->x[j];
 	rows->y[rows->n] = (float) y;
-	rows->yd[rows->n++] = y;
+	if (keep_y)
+		rows->yd[rows->n] = y;
+	rows->n++;
 }
 
 static void
@@ -591,6 +597,7 @@ LoaderReceive(TupleTableSlot *slot, DestReceiver *self)
 		return true;
 	}
 	MlopsCheckFinite(ld->x, job->nfeat, y, ld->names, ld->seen, true);
+	MlopsCheckFloat32(ld->x, job->nfeat, y, ld->names, ld->seen);
 	if (job->test_size > 0 && MlopsRowIsTest(ld->x, job->nfeat, y, job->seed, job->test_size))
 		ld->nheld++;
 	else if (ld->valid_fraction > 0 &&
@@ -841,6 +848,26 @@ Routine(bool forest, bool classifier)
 }
 
 /*
+ * XGBoost reads its real hyperparameters as float32 and refuses a value
+ * that is not 0 but below float32's smallest normal one: ours to report.
+ */
+static void
+CheckFloat32Params(const XgbParams *p)
+{
+	const char *names[] = {"eta", "min_child_weight", "lambda", "alpha", "gamma"};
+	double		values[] = {p->eta, p->min_child_weight, p->lambda, p->alpha, p->gamma};
+	int			i;
+
+	for (i = 0; i < lengthof(values); i++)
+		if (values[i] > 0 && values[i] < FLT_MIN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("hyperparameter \"%s\" must be 0 or at least %g, not %g",
+							names[i], FLT_MIN, values[i]),
+					 errdetail("XGBoost keeps it as a float32.")));
+}
+
+/*
  * Training: load, boost (a forest: one round), keep the best rounds when
  * stopping early, store, evaluate on the held-out rows.
  */
@@ -873,6 +900,7 @@ XgbTrainWith(MlopsTrainJob *job, bool forest)
 						   "The target holds %d classes.", job->nclasses)));
 	if (p->objective - 1 == XGB_OBJ_MULTI_SOFTPROB)
 		objective = XGB_OBJ_MULTI_SOFTPROB;
+	CheckFloat32Params(p);
 
 	memset(&ld, 0, sizeof(ld));
 	ld.valid_fraction = p->early_stopping_rounds > 0 ? p->validation_fraction : 0;
@@ -1029,19 +1057,22 @@ RfTrain(MlopsTrainJob *job)
 	XgbTrainWith(job, true);
 }
 
-/* The hyperparameters both families take, with the defaults that differ. */
+/*
+ * The hyperparameters both families take, with the defaults that differ;
+ * XGBoost keeps the reals as float32 (FLT_MAX at most).
+ */
 #define XGB_TREE_PARAMS(eta_, subsample_, colsample_bynode_, lambda_) \
 	{"n_estimators", MLOPS_PARAM_INT, offsetof(XgbParams, n_estimators), 100, 1, 100000}, \
 	{"max_depth", MLOPS_PARAM_INT, offsetof(XgbParams, max_depth), 6, 0, 63}, \
-	{"eta", MLOPS_PARAM_REAL, offsetof(XgbParams, eta), eta_, 0, 0}, \
+	{"eta", MLOPS_PARAM_REAL, offsetof(XgbParams, eta), eta_, 0, FLT_MAX}, \
 	{"subsample", MLOPS_PARAM_REAL, offsetof(XgbParams, subsample), subsample_, 1e-6, 1}, \
 	{"colsample_bytree", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bytree), 1, 1e-6, 1}, \
 	{"colsample_bylevel", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bylevel), 1, 1e-6, 1}, \
 	{"colsample_bynode", MLOPS_PARAM_REAL, offsetof(XgbParams, colsample_bynode), colsample_bynode_, 1e-6, 1}, \
-	{"min_child_weight", MLOPS_PARAM_REAL, offsetof(XgbParams, min_child_weight), 1, 0, 0}, \
-	{"lambda", MLOPS_PARAM_REAL, offsetof(XgbParams, lambda), lambda_, 0, 0}, \
-	{"alpha", MLOPS_PARAM_REAL, offsetof(XgbParams, alpha), 0, 0, 0}, \
-	{"gamma", MLOPS_PARAM_REAL, offsetof(XgbParams, gamma), 0, 0, 0}, \
+	{"min_child_weight", MLOPS_PARAM_REAL, offsetof(XgbParams, min_child_weight), 1, 0, FLT_MAX}, \
+	{"lambda", MLOPS_PARAM_REAL, offsetof(XgbParams, lambda), lambda_, 0, FLT_MAX}, \
+	{"alpha", MLOPS_PARAM_REAL, offsetof(XgbParams, alpha), 0, 0, FLT_MAX}, \
+	{"gamma", MLOPS_PARAM_REAL, offsetof(XgbParams, gamma), 0, 0, FLT_MAX}, \
 	{"max_bin", MLOPS_PARAM_INT, offsetof(XgbParams, max_bin), 256, 2, 65536}, \
 	{"tree_method", MLOPS_PARAM_ENUM, offsetof(XgbParams, tree_method), 0, 0, 0, tree_methods}, \
 	{"objective", MLOPS_PARAM_ENUM, offsetof(XgbParams, objective), 0, 0, 0, objectives}

@@ -882,7 +882,7 @@ ResolveEvalOn(FunctionCallInfo fcinfo, EvalOn *e)
 	if (e->model->algo->task == MLOPS_TASK_DECOMPOSITION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a %s model, which has no evaluation",
+				 errmsg("model \"%s\" has no evaluation (algorithm %s)",
 						e->model_name, e->model->algo->name),
 				 errhint("mlops.components gives its explained variance.")));
 	if ((e->target == NULL) != (e->model->algo->task == MLOPS_TASK_CLUSTERING))

@@ -55,8 +55,8 @@ NoSuch(FunctionCallInfo fcinfo, const MlopsModel *m, const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-			 errmsg("model \"%s\" is a %s model, which has no %s",
-					text_to_cstring(PG_GETARG_TEXT_PP(0)), m->algo->name, what)));
+			 errmsg("model \"%s\" has no %s (algorithm %s)",
+					text_to_cstring(PG_GETARG_TEXT_PP(0)), what, m->algo->name)));
 }
 
 /*

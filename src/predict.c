@@ -605,8 +605,8 @@ VectorOutput(FunctionCallInfo fcinfo, const char *what)
 	if (m->algo->predict_vector == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a %s model, which has no %s",
-						text_to_cstring(r->ref), m->algo->name, what)));
+				 errmsg("model \"%s\" has no %s (algorithm %s)",
+						text_to_cstring(r->ref), what, m->algo->name)));
 	x = CallFeatures(fcinfo, r, true);
 	if (x == NULL)
 		PG_RETURN_NULL();
@@ -663,7 +663,7 @@ mlops_transform(PG_FUNCTION_ARGS)
 	if (r->model->nclasses > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a %s model, which has no transform",
+				 errmsg("model \"%s\" has no transform (algorithm %s)",
 						text_to_cstring(r->ref), r->model->algo->name),
 				 errhint("Use mlops.predict_proba for a classifier's class probabilities.")));
 	return VectorOutput(fcinfo, "transform");

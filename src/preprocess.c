@@ -20,6 +20,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -444,6 +445,31 @@ MlopsCheckFinite(const double *x, int nfeat, double y, ArrayType *names,
 							isnan(x[j]) ? "NaN" : "infinite",
 							(long long) ordinal),
 					 errhint("Filter the row out, or replace the value.")));
+}
+
+/*
+ * A training row for a library that computes in float32 (XGBoost): a
+ * finite value beyond its range would become infinity there, an error
+ * naming it here.
+ */
+void
+MlopsCheckFloat32(const double *x, int nfeat, double y, ArrayType *names, int64 ordinal)
+{
+	bool		bad = fabs(y) > FLT_MAX;
+	int			j;
+
+	for (j = 0; j < nfeat; j++)
+		bad |= fabs(x[j]) > FLT_MAX;
+	if (!bad)
+		return;
+	for (j = -1; j < nfeat; j++)
+		if (fabs(j < 0 ? y : x[j]) > FLT_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s is %g in training row %lld, beyond the float32 range XGBoost trains in",
+							j < 0 ? TargetLabel(names, nfeat) : FeatureLabel(names, j),
+							j < 0 ? y : x[j], (long long) ordinal),
+					 errhint("Scale the column, or filter the row out.")));
 }
 
 /*

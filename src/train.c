@@ -181,6 +181,19 @@ ChoiceList(const MlopsParamDef *p)
 	return buf.data;
 }
 
+/* A number for a message: as given, or in scientific notation when long (1e308). */
+static char *
+NumberText(Numeric n)
+{
+	char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+
+	double		d = NumericToDouble(n);
+
+	if (strlen(text) <= 24)
+		return text;
+	return isfinite(d) ? psprintf("%g", d) : numeric_out_sci(n, 6);
+}
+
 /* Set a family's hyperparameter from its JSON value, checked. */
 static void
 SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
@@ -207,9 +220,7 @@ SetParam(const MlopsParamDef *p, void *params, const JsonbValue *v)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("hyperparameter \"%s\" must be a number between %g and %g, not %s",
-								p->name, p->min, p->max,
-								DatumGetCString(DirectFunctionCall1(numeric_out,
-																	NumericGetDatum(v->val.numeric))))));
+								p->name, p->min, p->max, NumberText(v->val.numeric))));
 			if (!isfinite(d) || d < p->min)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -18,6 +18,15 @@
  * failed parameter) releases it with the context; XGBoost never calls
  * back into PostgreSQL.
  *
+ * With mlops.xgboost_threads > 1 XGBoost's OpenMP runtime starts threads
+ * in the backend.  They must never run PostgreSQL's signal handlers, so
+ * every call runs with the backend's signals blocked (SIGQUIT aside: its
+ * handler only ends the process), which the threads it starts inherit;
+ * a signal then waits for the call, at most a round, as CHECK_FOR_INTERRUPTS
+ * between rounds would anyway.  When a booster is freed the runtime's
+ * pool is shut down (omp_pause_resource_all), so that no thread outlives
+ * the training.
+ *
  * IDENTIFICATION
  *	  src/xgboost.c
  *
@@ -26,9 +35,11 @@
 #include "postgres.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 
 #include <xgboost/c_api.h>
 
+#include "libpq/pqsignal.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
 
@@ -57,7 +68,28 @@ static struct
 	__typeof__(XGBoosterEvalOneIter) *booster_eval;
 	__typeof__(XGBoosterSlice) *booster_slice;
 	__typeof__(XGBoosterPredict) *booster_predict;
+	int			(*omp_pause_all) (int); /* OpenMP 5's; NULL if absent */
 }			xgb;
+
+/* the backend's signals but SIGQUIT, and the mask a call replaced */
+static sigset_t call_mask;
+static sigset_t saved_mask;
+
+/* XGB(call): a library call with the backend's signals blocked */
+#define XGB(call) (BlockSignals(), RestoreSignals(call))
+
+static inline void
+BlockSignals(void)
+{
+	sigprocmask(SIG_SETMASK, &call_mask, &saved_mask);
+}
+
+static inline int
+RestoreSignals(int rc)
+{
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	return rc;
+}
 
 static void *
 Symbol(void *lib, const char *name)
@@ -98,9 +130,13 @@ LoadXgboost(void)
 	xgb.booster_eval = Symbol(lib, "XGBoosterEvalOneIter");
 	xgb.booster_slice = Symbol(lib, "XGBoosterSlice");
 	xgb.booster_predict = Symbol(lib, "XGBoosterPredict");
+	/* omp_pause_soft is 1; the runtime is the library's dependency */
+	xgb.omp_pause_all = dlsym(lib, "omp_pause_resource_all");
+	call_mask = BlockSig;
+	sigdelset(&call_mask, SIGQUIT);
 	xgb.loaded = true;
 	/* warnings only, to the server's log (XGBoost's own stderr) */
-	XgbCheck(xgb.set_global_config("{\"verbosity\": 1}"), "setting its verbosity");
+	XgbCheck(XGB(xgb.set_global_config("{\"verbosity\": 1}")), "setting its verbosity");
 }
 
 /* An ERROR with XGBoost's message when a call failed. */
@@ -126,9 +162,13 @@ FreeOwned(void *arg)
 {
 	XgbOwned   *o = (XgbOwned *) arg;
 
-	if (o->handle != NULL)
-		(void) (o->booster ? xgb.booster_free(o->handle) : xgb.dmatrix_free(o->handle));
+	if (o->handle == NULL)
+		return;
+	(void) XGB(o->booster ? xgb.booster_free(o->handle) : xgb.dmatrix_free(o->handle));
 	o->handle = NULL;
+	/* no thread of XGBoost's outlives the training (an error's too) */
+	if (o->booster && xgb.omp_pause_all != NULL)
+		(void) XGB(xgb.omp_pause_all(1));
 }
 
 static XgbOwned *
@@ -151,11 +191,11 @@ XgbMatrixCreate(const float *data, int64 nrow, int ncol, const float *label)
 	XgbMatrix  *m;
 
 	LoadXgboost();
-	XgbCheck(xgb.dmatrix_from_mat(data, (bst_ulong) nrow, (bst_ulong) ncol,
-								  get_float4_nan(), &h),
+	XgbCheck(XGB(xgb.dmatrix_from_mat(data, (bst_ulong) nrow, (bst_ulong) ncol,
+								  get_float4_nan(), &h)),
 			 "creating a matrix");
 	m = Own(h, false);
-	XgbCheck(xgb.dmatrix_set_float_info(h, "label", label, (bst_ulong) nrow),
+	XgbCheck(XGB(xgb.dmatrix_set_float_info(h, "label", label, (bst_ulong) nrow)),
 			 "setting the labels");
 	return m;
 }
@@ -165,22 +205,23 @@ XgbBoosterCreate(XgbMatrix *train)
 {
 	BoosterHandle h = NULL;
 	LoadXgboost();
-	XgbCheck(xgb.booster_create((DMatrixHandle *) &train->handle, 1, &h), "creating a booster");
+	XgbCheck(XGB(xgb.booster_create((DMatrixHandle *) &train->handle, 1, &h)),
+			 "creating a booster");
 	return Own(h, true);
 }
 
 void
 XgbSetParam(XgbBooster *b, const char *name, const char *value)
 {
-	XgbCheck(xgb.booster_set_param(b->handle, name, value),
+	XgbCheck(XGB(xgb.booster_set_param(b->handle, name, value)),
 			 psprintf("setting parameter \"%s\" to \"%s\"", name, value));
 }
 
 void
 XgbUpdate(XgbBooster *b, int iter, XgbMatrix *train)
 {
-	XgbCheck(xgb.booster_update(b->handle, iter,
-								train->handle),
+	XgbCheck(XGB(xgb.booster_update(b->handle, iter,
+								train->handle)),
 			 psprintf("in boosting round %d", iter + 1));
 }
 
@@ -196,7 +237,7 @@ XgbEval(XgbBooster *b, int iter, XgbMatrix *m, const char *name)
 	const char *out = NULL;
 	const char *colon;
 
-	XgbCheck(xgb.booster_eval(b->handle, iter, mats, names, 1, &out),
+	XgbCheck(XGB(xgb.booster_eval(b->handle, iter, mats, names, 1, &out)),
 			 "evaluating a round");
 	colon = out ? strrchr(out, ':') : NULL;
 	if (colon == NULL)
@@ -217,7 +258,7 @@ XgbTrainingMargins(XgbBooster *b, XgbMatrix *m, int64 nvalues)
 	float	   *copy;
 
 	/* option 1: margins; all trees; not for a training step */
-	XgbCheck(xgb.booster_predict(b->handle, m->handle, 1, 0, 0, &len, &out),
+	XgbCheck(XGB(xgb.booster_predict(b->handle, m->handle, 1, 0, 0, &len, &out)),
 			 "predicting its training rows");
 	if ((int64) len != nvalues || out == NULL)
 		elog(ERROR, "XGBoost returned " UINT64_FORMAT " margins, not " INT64_FORMAT,
@@ -233,7 +274,7 @@ XgbSlice(XgbBooster *b, int rounds)
 {
 	BoosterHandle h = NULL;
 
-	XgbCheck(xgb.booster_slice(b->handle, 0, rounds, 1, &h),
+	XgbCheck(XGB(xgb.booster_slice(b->handle, 0, rounds, 1, &h)),
 			 "keeping the best rounds");
 	return Own(h, true);
 }
@@ -246,7 +287,7 @@ XgbModelJson(XgbBooster *b, Size *len)
 	const char *buf = NULL;
 	char	   *copy;
 
-	XgbCheck(xgb.booster_save(b->handle, "{\"format\": \"json\"}", &n, &buf),
+	XgbCheck(XGB(xgb.booster_save(b->handle, "{\"format\": \"json\"}", &n, &buf)),
 			 "saving the model");
 	if (n >= MaxAllocSize)
 		ereport(ERROR,

@@ -2690,10 +2690,22 @@ SELECT version FROM mlops.train('na_mean', 'diabetes_na', 'progression', 'xgboos
 -- the columns not named stay missing
 SELECT jsonb_path_query_array(features, '$[*].impute') AS impute, features->0->'impute_value' IS NOT NULL AS mean_stored
 FROM mlops.versions WHERE model = 'na_mean';
+-- a NULL boolean is missing too: the trees learn a third way for it
+CREATE TABLE bool_na AS
+SELECT g AS id, CASE WHEN g % 3 = 0 THEN NULL ELSE g % 3 = 1 END AS b, (g % 10)::float8 AS x,
+       CASE WHEN g % 3 = 0 THEN 5 WHEN g % 3 = 1 THEN 10 ELSE 0 END + (g % 10) * 0.01 AS y
+FROM generate_series(1, 600) g;
+SELECT model FROM mlops.train('na_bool', 'bool_na', 'y', 'xgboost', '{"n_estimators": 50, "max_depth": 3}',
+                              features => '{b,x}', test_size => 0);
+SELECT features->0 AS b_spec FROM mlops.versions WHERE model = 'na_bool';
+SELECT b, round(avg(mlops.predict('na_bool', t))::numeric, 1) AS predicted,
+       bool_and(mlops.predict('na_bool', t) = mlops.predict('na_bool', ARRAY[CASE WHEN b THEN 1 WHEN NOT b THEN 0 ELSE 'NaN'::float8 END, x]))
+         AS array_form_equal
+FROM bool_na t GROUP BY b ORDER BY b;
 -- only the tree families take missing values
 SELECT pg_temp.try($$SELECT mlops.train('na_e', 'diabetes_na', 'progression', 'linear', '{"impute": "missing"}', features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('na_e', 'diabetes_na', 'progression', 'linear', '{"impute": {"age": "missing"}}', features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('na_e', 'diabetes_na', 'progression', 'xgboost', '{"impute": "absent"}', features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}')$$);
 
-SELECT mlops.drop_model(m) FROM unnest('{rf_reg,rf_bin,rf_multi,rf_split,na_reg,na_bin,na_rf,na_drop,na_mean,imp_stump}'::text[]) m;
-DROP TABLE diabetes_na, bc_na;
+SELECT mlops.drop_model(m) FROM unnest('{rf_reg,rf_bin,rf_multi,rf_split,na_reg,na_bin,na_rf,na_drop,na_mean,imp_stump,na_bool}'::text[]) m;
+DROP TABLE diabetes_na, bc_na, bool_na;

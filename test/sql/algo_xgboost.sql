@@ -1542,6 +1542,42 @@ SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgbo
 SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgboost',
                                         '{"early_stopping_rounds": 3, "validation_fraction": 0.000001}',
                                         features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}')$$);
+-- XGBoost keeps its reals as float32: beyond that range, or below its
+-- smallest normal value but not 0, an error naming the hyperparameter
+SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgboost', '{"alpha": 1e308}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgboost', '{"eta": 3.5e38}')$$);
+SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgboost', '{"gamma": 1e-40}')$$);
+-- ... and trains in float32: a value beyond it names the column and row;
+-- at scoring it compares as float32, beyond every threshold, as XGBoost
+CREATE TABLE xg_huge AS SELECT g AS id, g::float8 AS x1, (g % 7)::float8 AS x2, (g % 5)::float8 AS y
+FROM generate_series(1, 300) g;
+UPDATE xg_huge SET x2 = -1e300 WHERE id = 17;
+SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'xg_huge', 'y', 'xgboost', features => '{x1,x2}')$$);
+UPDATE xg_huge SET x2 = 0, y = 1e39 WHERE id = 17;
+SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'xg_huge', 'y', 'xgboost', features => '{x1,x2}')$$);
+UPDATE xg_huge SET y = 3e38 WHERE id = 17;
+SELECT model FROM mlops.train('xg_huge', 'xg_huge', 'y', 'xgboost', '{"n_estimators": 5}',
+                              features => '{x1,x2}', test_size => 0);
+SELECT mlops.predict('xg_huge', ARRAY[1e300, -1e300]) = mlops.predict('xg_huge', ARRAY[3e38, -3e38]) AS beyond_equal,
+       mlops.predict('xg_huge', ARRAY[1e300, -1e300]) = mlops.predict('xg_huge', ARRAY[301, -1]) AS beyond_every_split;
+SELECT mlops.drop_model('xg_huge');
+DROP TABLE xg_huge;
+-- XGBoost's threads (mlops.xgboost_threads) end with the training: the
+-- backend is one thread again
+SET mlops.xgboost_threads = 2;
+SELECT model FROM mlops.train('xg_threads', 'diabetes', 'progression', 'xgboost', '{"n_estimators": 3}',
+                              features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}');
+RESET mlops.xgboost_threads;
+DO $$
+BEGIN
+    FOR i IN 1..200 LOOP
+        EXIT WHEN (SELECT count(*) FROM pg_ls_dir('/proc/' || pg_backend_pid() || '/task')) = 1;
+        PERFORM pg_sleep(0.01);
+    END LOOP;
+END
+$$;
+SELECT count(*) AS backend_threads FROM pg_ls_dir('/proc/' || pg_backend_pid() || '/task');
+SELECT mlops.drop_model('xg_threads');
 -- the matrix is checked against maintenance_work_mem as it grows
 CREATE TABLE xg_big AS SELECT g AS id, hashint4(g)::float8 AS x1, hashint4(g + 1)::float8 AS x2,
        hashint4(g + 2)::float8 AS y FROM generate_series(1, 200000) g;
