@@ -1534,6 +1534,22 @@ FROM mlops.train('xg_early', 'diabetes', 'progression', 'xgboost',
                  '{"n_estimators": 500, "eta": 0.3, "early_stopping_rounds": 5, "validation_fraction": 0.2}',
                  features => '{age,sex,bmi,bp,s1,s2,s3,s4,s5,s6}');
 
+-- a numeric target of exactly two values (NULLs aside) is a class label,
+-- of three or more a number: found by scans that stop at the third value
+CREATE TABLE xg_kinds AS SELECT g AS id, (g % 7)::float8 AS x, CASE WHEN g < 5 THEN NULL ELSE g % 2 END AS two,
+       (g % 3)::float8 AS three FROM generate_series(1, 200) g;
+SELECT count(*) FROM mlops.train('xg_two', 'xg_kinds', 'two', 'xgboost', '{"n_estimators": 2}',
+                                  features => '{x}', test_size => 0);
+SELECT count(*) FROM mlops.train('xg_three', 'xg_kinds', 'three', 'xgboost', '{"n_estimators": 2}',
+                                  features => '{x}', test_size => 0);
+SELECT count(*) FROM mlops.train('auto_two', 'xg_kinds', 'two', features => '{x}', test_size => 0);
+SELECT count(*) FROM mlops.train('auto_three', 'xg_kinds', 'three', features => '{x}', test_size => 0);
+SELECT model, task, algorithm FROM mlops.models WHERE model IN ('xg_two', 'xg_three', 'auto_two', 'auto_three')
+ORDER BY model;
+SELECT mlops.classes('xg_two');
+SELECT mlops.drop_model(m) FROM unnest('{xg_two,xg_three,auto_two,auto_three}'::text[]) m;
+DROP TABLE xg_kinds;
+
 -- errors
 SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgboost', '{"max_dpth": 3}')$$);
 SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'diabetes', 'progression', 'xgboost', '{"eta": -1}')$$);
