@@ -22,6 +22,7 @@ OBJS = \
 	src/algo_naive_bayes.o \
 	src/algo_xgboost.o \
 	src/xgboost.o \
+	src/xgb_json.o \
 	src/pass.o \
 	src/pass_state.o \
 	src/sqlexec.o \

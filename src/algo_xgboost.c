@@ -59,6 +59,7 @@
 #include "metrics.h"
 #include "pass.h"
 #include "preprocess.h"
+#include "xgb_json.h"
 #include "xgboost.h"
 #endif
 
@@ -710,97 +711,51 @@ QueryModelJson(const char *sql, const char *json)
 	return rc;
 }
 
-/* An int4[] or float4[] column of the tree query, as a palloc'd C array. */
-static Datum *
-ArrayColumn(HeapTuple tup, TupleDesc desc, int col, Oid elemtype, int *n)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
-	Datum	   *elems;
-	bool	   *nulls;
-	int			i;
-
-	if (isnull)
-		elog(ERROR, "XGBoost's model lacks a tree array");
-	deconstruct_array(DatumGetArrayTypeP(d), elemtype, 4, true, TYPALIGN_INT,
-					  &elems, &nulls, n);
-	for (i = 0; i < *n; i++)
-		if (nulls[i])
-			elog(ERROR, "XGBoost's model has a NULL in a tree array");
-	return elems;
-}
-
 /*
- * The trees of XGBoost's JSON model, read by SQL over its jsonb: per
- * tree its class (tree_info), children, split features, split
- * conditions (a leaf's value) and default directions; and the base score
- * as a margin.
+ * The booster's trees (its JSON model, len bytes) into xm: each a class's
+ * (tree_info), its nodes' children, split features and conditions (a
+ * leaf's value) and missing values' way; and the base score as a margin.
  */
 static void
-ReadTrees(const char *json, int objective, XgbModel *xm)
+ReadTrees(const char *json, Size len, int objective, XgbModel *xm)
 {
-	static const char *const arrays[] = {"left_children", "right_children",
-	"split_indices", "split_conditions", "default_left"};
-	const char *sql =
-		"SELECT (m.j->'learner'->'gradient_booster'->'model'->'tree_info'->>(t.i - 1)::int)::int4, "
-		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'left_children')::int4), "
-		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'right_children')::int4), "
-		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'split_indices')::int4), "
-		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'split_conditions')::float4), "
-		"ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t.tree->'default_left')::int4), "
-		"(m.j->'learner'->'learner_model_param'->>'base_score')::float4 "
-		"FROM (SELECT $1::pg_catalog.jsonb AS j) m, "
-		"pg_catalog.jsonb_array_elements(m.j->'learner'->'gradient_booster'->'model'->'trees') "
-		"WITH ORDINALITY t(tree, i) ORDER BY t.i";
-	uint64		r;
-	double		base;
-	bool		isnull;
+	XgbJsonModel jm;
+	int			r;
 
-	if (QueryModelJson(sql, json) != SPI_OK_SELECT ||
-		SPI_processed == 0)
+	XgbReadJsonModel(json, len, &jm);
+	if (jm.ntrees == 0)
 		elog(ERROR, "XGBoost's model has no trees");
-	xm->ntrees = (int32) SPI_processed;
+	if (jm.ntree_info != jm.ntrees)
+		elog(ERROR, "XGBoost's model lists the classes of %d trees, not %d",
+			 jm.ntree_info, jm.ntrees);
+	if (!jm.has_base_score)
+		elog(ERROR, "XGBoost's model lacks its base score");
+	xm->ntrees = jm.ntrees;
 	xm->trees = palloc0(sizeof(XgbTree) * xm->ntrees);
-	for (r = 0; r < SPI_processed; r++)
+	for (r = 0; r < jm.ntrees; r++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		const XgbJsonTree *jt = &jm.trees[r];
 		XgbTree    *tr = &xm->trees[r];
-		Datum	   *col[5];
-		int			n[5];
-		int			c;
 		int			i;
 
-		tr->group = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
-		if (isnull)
-			elog(ERROR, "XGBoost's model lacks the class of tree " UINT64_FORMAT, r);
-		for (c = 0; c < 5; c++)
-		{
-			col[c] = ArrayColumn(tup, desc, c + 2, c == 3 ? FLOAT4OID : INT4OID, &n[c]);
-			if (n[c] != n[0])
-				elog(ERROR, "XGBoost's tree " UINT64_FORMAT " has arrays of different lengths (%s)",
-					 r, arrays[c]);
-		}
-		tr->nnodes = n[0];
-		tr->nodes = palloc(sizeof(XgbNode) * tr->nnodes);
+		if (jt->left == NULL || jt->right == NULL || jt->feature == NULL ||
+			jt->condition == NULL || jt->default_left == NULL)
+			elog(ERROR, "XGBoost's tree %d lacks one of its node arrays", r);
+		tr->group = jm.tree_info[r];
+		tr->nnodes = jt->nnodes;
+		tr->nodes = palloc(sizeof(XgbNode) * Max(tr->nnodes, 1));
 		for (i = 0; i < tr->nnodes; i++)
 		{
-			tr->nodes[i].left = DatumGetInt32(col[0][i]);
-			tr->nodes[i].right = DatumGetInt32(col[1][i]);
-			tr->nodes[i].feature = tr->nodes[i].left >= 0 ? DatumGetInt32(col[2][i]) : 0;
-			tr->nodes[i].value = DatumGetFloat4(col[3][i]);
-			tr->nodes[i].default_left = DatumGetInt32(col[4][i]) != 0;
-		}
-		if (r == 0)
-		{
-			base = DatumGetFloat4(SPI_getbinval(tup, desc, 7, &isnull));
-			if (isnull)
-				elog(ERROR, "XGBoost's model lacks its base score");
-			/* binary:logistic keeps it as a probability */
-			xm->base_margin = objective == XGB_OBJ_BINARY_LOGISTIC ?
-				(float) -log(1.0 / base - 1.0) : base;
+			tr->nodes[i].left = jt->left[i];
+			tr->nodes[i].right = jt->right[i];
+			tr->nodes[i].feature = jt->left[i] >= 0 ? jt->feature[i] : 0;
+			tr->nodes[i].value = jt->condition[i];
+			tr->nodes[i].default_left = jt->default_left[i] != 0;
 		}
 	}
+	/* binary:logistic keeps it as a probability */
+	xm->base_margin = objective == XGB_OBJ_BINARY_LOGISTIC ?
+		(float) -log(1.0 / jm.base_score - 1.0) : jm.base_score;
 }
 
 /*
@@ -946,7 +901,7 @@ XgbTrainWith(MlopsTrainJob *job, bool forest)
 	xm.ngroups = objective == XGB_OBJ_MULTI_SOFTPROB ? job->nclasses : 1;
 	xm.rounds = valid != NULL ? best + 1 : rounds;
 	json = XgbModelJson(b, &json_len);
-	ReadTrees(json, objective, &xm);
+	ReadTrees(json, json_len, objective, &xm);
 	xm.json = json;
 	xm.json_len = (uint32) json_len;
 
