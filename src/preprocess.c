@@ -753,6 +753,7 @@ struct MlopsSpecEncoder
 {
 	const MlopsFeatureSpec *spec;
 	EncoderColumn *cols;
+	bool		float8_only;	/* every column a float8 feature as it is */
 };
 
 /*
@@ -937,6 +938,10 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 		if (family == MLOPS_TYPES_ENUM)
 			BuildEnumTable(ec, base);
 	}
+	enc->float8_only = MlopsSpecReadsInPlace(spec);
+	for (i = 0; enc->float8_only && i < spec->ncolumns; i++)
+		enc->float8_only = enc->cols[i].conv == MLOPS_CONV_FLOAT8 &&
+			spec->columns[i].offset == i;
 	return enc;
 }
 
@@ -1068,6 +1073,14 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 	int			i;
 	int			j;
 
+	/* float8 columns as they are (the common case of a big training) */
+	if (enc->float8_only)
+	{
+		for (i = 0; i < spec->ncolumns && !values[i].isnull; i++)
+			x[i] = DatumGetFloat8(values[i].value);
+		if (i == spec->ncolumns)
+			return true;
+	}
 	for (i = 0; i < spec->ncolumns; i++)
 	{
 		const EncoderColumn *ec = &enc->cols[i];
