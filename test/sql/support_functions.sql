@@ -424,6 +424,15 @@ FROM g, (VALUES ('flags 0', 10, '0000'), ('dense 1', 20, '00000001'),
                    ('order', 64 + 5 * 8, '3ff0000000000000'),
                    -- perm[1] = 7: out of range
                    ('order range', 64 + 6 * 8, '401c000000000000')) f(field, at, hex);
+-- two Gram states whose column orders differ (perm[1] and perm[2]
+-- swapped in one, a valid order on its own) do not merge
+WITH g AS (SELECT pg_temp.evil_gram(true, 0, 0, NULL, y, x1, x2)::text AS s
+           FROM sf_t WHERE id <= 100)
+SELECT pg_temp.try(format($$SELECT mlops.linear_merge(s) FROM (VALUES (%L::mlops.pass_state),
+                                                         (%L::mlops.pass_state)) v(s)$$,
+                          s, pg_temp.patch(pg_temp.patch(s, 64 + 6 * 8, '4000000000000000'),
+                                           64 + 7 * 8, '3ff0000000000000')))
+FROM g;
 RESET ROLE;
 
 -- revoked again: back to 42501, even for the aggregates it made
