@@ -749,11 +749,24 @@ typedef struct EncoderColumn
 	int		   *enum_index;
 } EncoderColumn;
 
+/*
+ * What the last row left in a training call site's buffer: there, a
+ * categorical column's indicators are cleared by unsetting the one that
+ * row set, not by zeroing the column's width (145 doubles a row of the
+ * benchmark's typed table).
+ */
+typedef struct EncoderMemo
+{
+	const double *x;			/* the buffer, NULL: nothing known */
+	int		   *set;			/* per column, the feature set, or -1 */
+} EncoderMemo;
+
 struct MlopsSpecEncoder
 {
 	const MlopsFeatureSpec *spec;
 	EncoderColumn *cols;
 	bool		float8_only;	/* every column a float8 feature as it is */
+	EncoderMemo *memo;			/* for encodings with hot (training's) */
 };
 
 /*
@@ -938,6 +951,8 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 		if (family == MLOPS_TYPES_ENUM)
 			BuildEnumTable(ec, base);
 	}
+	enc->memo = palloc0(sizeof(EncoderMemo));
+	enc->memo->set = palloc(sizeof(int) * Max(spec->ncolumns, 1));
 	enc->float8_only = MlopsSpecReadsInPlace(spec);
 	for (i = 0; enc->float8_only && i < spec->ncolumns; i++)
 		enc->float8_only = enc->cols[i].conv == MLOPS_CONV_FLOAT8 &&
@@ -1073,6 +1088,10 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 	int			i;
 	int			j;
 
+	/* with hot, x is the call site's own buffer, as the last row left it */
+	bool		known = hot != NULL && enc->memo->x == x;
+
+	enc->memo->x = NULL;
 	/* float8 columns as they are (the common case of a big training) */
 	if (enc->float8_only)
 	{
@@ -1109,7 +1128,13 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 					return false;
 				break;
 			case MLOPS_COLUMN_CATEGORICAL:
-				memset(out, 0, sizeof(double) * c->width);
+				if (known && c->shift == NULL)
+				{
+					if (enc->memo->set[i] >= 0)
+						x[enc->memo->set[i]] = 0.0;
+				}
+				else
+					memset(out, 0, sizeof(double) * c->width);
 				drop = (c->flags & MLOPS_SPEC_DROP_FIRST) ? 1 : 0;
 				if (values[i].isnull)
 					k = (c->flags & MLOPS_SPEC_NULL) ? c->width - 1 : MLOPS_HOT_UNSEEN;
@@ -1127,6 +1152,7 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 				}
 				if (k >= 0)
 					out[k] = 1.0;
+				enc->memo->set[i] = k >= 0 ? c->offset + k : -1;
 				if (hot != NULL)
 					*hot++ = k >= 0 ? c->offset + k : k;
 				break;
@@ -1135,6 +1161,8 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 			for (j = 0; j < c->width; j++)
 				out[j] = (out[j] - c->shift[j]) / c->scale[j];
 	}
+	if (hot != NULL)
+		enc->memo->x = x;
 	return true;
 }
 
