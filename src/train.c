@@ -186,7 +186,6 @@ static char *
 NumberText(Numeric n)
 {
 	char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
-
 	double		d = NumericToDouble(n);
 
 	if (strlen(text) <= 24)
