@@ -80,9 +80,12 @@ KeyAt(const ReadState *st, int depth, const char *name)
 		strcmp(st->stack[depth].key, name) == 0;
 }
 
-/* The role of a container about to be pushed as the value of st->key. */
+/*
+ * The role of a container about to be pushed as the value of key; for a
+ * kept array, *field says which.
+ */
 static ContainerRole
-RoleOf(const ReadState *st, bool array, const char *key)
+RoleOf(const ReadState *st, bool array, const char *key, int *field)
 {
 	int			t = st->top;
 	int			i;
@@ -94,14 +97,20 @@ RoleOf(const ReadState *st, bool array, const char *key)
 	if (array && t >= 0 && st->stack[t].role == ROLE_TREE)
 		for (i = 0; i < NFIELDS; i++)
 			if (strcmp(key, fields[i]) == 0)
+			{
+				*field = i;
 				return ROLE_VALUES;
+			}
 	if (array && KeyAt(st, t, "model") && KeyAt(st, t - 1, "gradient_booster") &&
 		KeyAt(st, t - 2, "learner"))
 	{
 		if (strcmp(key, "trees") == 0)
 			return ROLE_TREES;
 		if (strcmp(key, "tree_info") == 0)
+		{
+			*field = FIELD_TREE_INFO;
 			return ROLE_VALUES;
+		}
 	}
 	if (!array && strcmp(key, "learner_model_param") == 0 && KeyAt(st, t, "learner"))
 		return ROLE_PARAM;
@@ -113,7 +122,8 @@ Push(ReadState *st, bool array)
 {
 	/* an object's field has a name, an array's element none */
 	const char *key = st->top >= 0 && !st->stack[st->top].array ? st->key : NULL;
-	ContainerRole role = RoleOf(st, array, key);
+	int			field = -1;
+	ContainerRole role = RoleOf(st, array, key, &field);
 	XgbJsonModel *m = st->m;
 
 	if (st->top + 1 >= MAX_DEPTH)
@@ -137,11 +147,7 @@ Push(ReadState *st, bool array)
 	}
 	else if (role == ROLE_VALUES)
 	{
-		int			i;
-
-		for (i = 0; strcmp(key, i < NFIELDS ? fields[i] : "tree_info") != 0; i++)
-			;
-		st->field = i;
+		st->field = field;
 		st->n = 0;
 		st->cap = 64;
 		st->values = MemoryContextAlloc(st->out, sizeof(int32) * st->cap);
