@@ -56,6 +56,9 @@ typedef struct MlopsEvalRegResult
 extern void MlopsEvalRegInit(MlopsEvalRegState *st);
 extern const char *MlopsEvalRegAccum(MlopsEvalRegState *st,
 									 double y, double yhat);
+extern const char *MlopsEvalRegAccumBlock(MlopsEvalRegState *st,
+										  const double *y,
+										  const double *yhat, int64 n);
 extern void MlopsEvalRegMerge(MlopsEvalRegState *dst,
 							  const MlopsEvalRegState *src);
 extern const char *MlopsEvalRegFinish(const MlopsEvalRegState *st,

@@ -76,6 +76,9 @@ extern MlopsSpecEncoder *MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec,
 												const char *model);
 extern bool MlopsSpecEncodeRow(const MlopsSpecEncoder *enc,
 							   const NullableDatum *values, double *x);
+extern bool MlopsSpecEncodeSlotRow(const MlopsSpecEncoder *enc,
+								   const Datum *values, const bool *isnull,
+								   double *x);
 extern bool MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc,
 								  const NullableDatum *values, double *x,
 								  int *hot);

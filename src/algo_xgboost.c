@@ -499,7 +499,6 @@ typedef struct XgbLoader
 	MlopsTrainJob *job;
 	MlopsSpecEncoder *enc;
 	int			ncols;
-	NullableDatum *values;
 	double	   *x;
 	ArrayType  *names;
 	double		valid_fraction;
@@ -519,11 +518,25 @@ typedef struct XgbLoader
  */
 #define XGB_MEMORY_FACTOR 3
 
+/*
+ * A training row is finite but for missing features (NaN), within
+ * float32's range too, or an error naming the value.
+ */
+static void
+CheckRow(const XgbLoader *ld, double y)
+{
+	MlopsCheckFinite(ld->x, ld->job->nfeat, y, ld->names, ld->seen, true);
+	MlopsCheckFloat32(ld->x, ld->job->nfeat, y, ld->names, ld->seen);
+}
+
+/* A row into rows, as float32: checked in the same loop in the common case */
 static void
 AppendRow(XgbLoader *ld, XgbRows *rows, double y)
 {
 	int			p = ld->job->nfeat;
 	bool		keep_y = rows == &ld->train;	/* only its metrics read y */
+	int			ok = fabs(y) <= FLT_MAX;
+	float	   *dst;
 	int			j;
 
 	if (rows->n == rows->cap)
@@ -550,8 +563,14 @@ AppendRow(XgbLoader *ld, XgbRows *rows, double y)
 				: MemoryContextAllocHuge(ld->cxt, (Size) cap * sizeof(double));
 		rows->cap = cap;
 	}
+	dst = rows->x + rows->n * p;
 	for (j = 0; j < p; j++)
-		rows->x[rows->n * p + j] = (float) ld->x[j];
+	{
+		ok &= fabs(ld->x[j]) <= FLT_MAX;
+		dst[j] = (float) ld->x[j];
+	}
+	if (!ok)
+		CheckRow(ld, y);
 	rows->y[rows->n] = (float) y;
 	if (keep_y)
 		rows->yd[rows->n] = y;
@@ -576,7 +595,6 @@ LoaderReceive(TupleTableSlot *slot, DestReceiver *self)
 	XgbLoader  *ld = (XgbLoader *) self;
 	MlopsTrainJob *job = ld->job;
 	double		y;
-	int			i;
 
 	if ((++ld->seen & 4095) == 0)
 		CHECK_FOR_INTERRUPTS();
@@ -587,20 +605,16 @@ LoaderReceive(TupleTableSlot *slot, DestReceiver *self)
 		return true;
 	}
 	y = DatumGetFloat8(slot->tts_values[0]);
-	for (i = 0; i < ld->ncols; i++)
-	{
-		ld->values[i].value = slot->tts_values[i + 1];
-		ld->values[i].isnull = slot->tts_isnull[i + 1];
-	}
-	if (!MlopsSpecEncodeRow(ld->enc, ld->values, ld->x))
+	if (!MlopsSpecEncodeSlotRow(ld->enc, slot->tts_values + 1, slot->tts_isnull + 1, ld->x))
 	{
 		ld->nskipped++;
 		return true;
 	}
-	MlopsCheckFinite(ld->x, job->nfeat, y, ld->names, ld->seen, true);
-	MlopsCheckFloat32(ld->x, job->nfeat, y, ld->names, ld->seen);
 	if (job->test_size > 0 && MlopsRowIsTest(ld->x, job->nfeat, y, job->seed, job->test_size))
+	{
+		CheckRow(ld, y);
 		ld->nheld++;
+	}
 	else if (ld->valid_fraction > 0 &&
 			 MlopsRowIsTest(ld->x, job->nfeat, y, ~job->seed, ld->valid_fraction))
 		AppendRow(ld, &ld->valid, y);
@@ -631,7 +645,6 @@ LoadRows(MlopsTrainJob *job, XgbLoader *ld)
 	ld->pub.mydest = DestTuplestore;
 	ld->job = job;
 	ld->ncols = spec->ncolumns;
-	ld->values = palloc(sizeof(NullableDatum) * spec->ncolumns);
 	ld->x = palloc(sizeof(double) * job->nfeat);
 	ld->names = DatumGetArrayTypeP(MlopsTextArray(job->features, job->nfeat, job->target));
 	ld->limit = (Size) maintenance_work_mem * 1024;

@@ -242,6 +242,58 @@ MlopsEvalRegAccum(MlopsEvalRegState *st, double y, double yhat)
 	return NULL;
 }
 
+/*
+ * Add n rows at once, as Accum would one by one to within rounding: the
+ * block's mean and M2 in two passes (a double-double sum, one division,
+ * then the squared deviations), merged by Chan's formula as a parallel
+ * worker's state is.  Welford's step divides per row, which cost a
+ * tree model's metrics on a million training rows a third of a scan.
+ * Nothing is added when a row is not finite.
+ */
+const char *
+MlopsEvalRegAccumBlock(MlopsEvalRegState *st, const double *y,
+					   const double *yhat, int64 n)
+{
+	MlopsEvalRegState b;
+	MlopsEvalDD sum_y = DDMake(0.0, 0.0);
+	MlopsEvalDD sum_r = DDMake(0.0, 0.0);
+	int64		i;
+
+	if (n == 0)
+		return NULL;
+	MlopsEvalRegInit(&b);
+	for (i = 0; i < n; i++)
+	{
+		MlopsEvalDD r = TwoSum(y[i], -yhat[i]);
+
+		if (!isfinite(y[i]) || !isfinite(yhat[i]))
+			return "target and prediction must be finite";
+		sum_y = DDAdd(sum_y, DDMake(y[i], 0.0));
+		sum_r = DDAdd(sum_r, r);
+		b.sse = DDAdd(b.sse, DDMul(r, r));
+		b.sae = DDAdd(b.sae, (r.hi < 0) ? DDNeg(r) : r);
+	}
+	b.n = n;
+	b.mean_y = DDDivD(sum_y, (double) n);
+	b.mean_r = DDDivD(sum_r, (double) n);
+	for (i = 0; i < n; i++)
+	{
+		MlopsEvalDD dy = DDSub(DDMake(y[i], 0.0), b.mean_y);
+		MlopsEvalDD dr = DDSub(TwoSum(y[i], -yhat[i]), b.mean_r);
+
+		b.m2_y = DDAdd(b.m2_y, DDMul(dy, dy));
+		b.m2_r = DDAdd(b.m2_r, DDMul(dr, dr));
+	}
+	if (!isfinite(b.sse.hi) || !isfinite(b.m2_y.hi) || !isfinite(b.m2_r.hi) ||
+		!isfinite(sum_y.hi))
+		return "value out of range: overflow";
+	MlopsEvalRegMerge(st, &b);
+	if (!isfinite(st->sse.hi) || !isfinite(st->m2_y.hi) ||
+		!isfinite(st->m2_r.hi))
+		return "value out of range: overflow";
+	return NULL;
+}
+
 void
 MlopsEvalRegMerge(MlopsEvalRegState *dst, const MlopsEvalRegState *src)
 {

@@ -734,6 +734,9 @@ EvalStateJson(EvalState *st)
  * model's outputs (a prediction, or the class probabilities), y their
  * targets (class indexes).
  */
+/* rows a regression's metrics take at once: its two arrays stay in L2 */
+#define OUTPUT_BLOCK 16384
+
 Jsonb *
 MlopsEvaluateOutputs(MlopsTrainJob *job, const MlopsModel *m, int64 n,
 					 const double *y, const double *out, Jsonb *extra)
@@ -743,14 +746,17 @@ MlopsEvaluateOutputs(MlopsTrainJob *job, const MlopsModel *m, int64 n,
 	int64		i;
 
 	Assert(job->test_size == 0);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && st->cls == NULL; i += OUTPUT_BLOCK)
+	{
+		CHECK_FOR_INTERRUPTS();
+		Check(MlopsEvalRegAccumBlock(&st->reg, y + i, out + i,
+									 Min(OUTPUT_BLOCK, n - i)));
+	}
+	for (i = 0; i < n && st->cls != NULL; i++)
 	{
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (st->cls == NULL)
-			Check(MlopsEvalRegAccum(&st->reg, y[i], out[i]));
-		else
-			ClassRow(st, m, out + i * k, y[i], CurrentMemoryContext);
+		ClassRow(st, m, out + i * k, y[i], CurrentMemoryContext);
 	}
 	return MlopsEvalFinish(job, JsonbPGetDatum(EvalStateJson(st)), false, extra);
 }

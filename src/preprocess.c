@@ -767,6 +767,7 @@ struct MlopsSpecEncoder
 	EncoderColumn *cols;
 	bool		float8_only;	/* every column a float8 feature as it is */
 	EncoderMemo *memo;			/* for encodings with hot (training's) */
+	NullableDatum *row;			/* a slot's columns, for EncodeSlotRow */
 };
 
 /*
@@ -953,6 +954,7 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 	}
 	enc->memo = palloc0(sizeof(EncoderMemo));
 	enc->memo->set = palloc(sizeof(int) * Max(spec->ncolumns, 1));
+	enc->row = palloc(sizeof(NullableDatum) * Max(spec->ncolumns, 1));
 	enc->float8_only = MlopsSpecReadsInPlace(spec);
 	for (i = 0; enc->float8_only && i < spec->ncolumns; i++)
 		enc->float8_only = enc->cols[i].conv == MLOPS_CONV_FLOAT8 &&
@@ -1073,6 +1075,32 @@ MlopsSpecEncodeRow(const MlopsSpecEncoder *enc, const NullableDatum *values,
 				   double *x)
 {
 	return MlopsSpecEncodeRowHot(enc, values, x, NULL);
+}
+
+/*
+ * The same from a slot's arrays (the spec's first column at values[0]),
+ * float8 columns read from them directly: the rows of a training scan.
+ */
+bool
+MlopsSpecEncodeSlotRow(const MlopsSpecEncoder *enc, const Datum *values,
+					   const bool *isnull, double *x)
+{
+	int			n = enc->spec->ncolumns;
+	int			i;
+
+	if (enc->float8_only)
+	{
+		for (i = 0; i < n && !isnull[i]; i++)
+			x[i] = DatumGetFloat8(values[i]);
+		if (i == n)
+			return true;
+	}
+	for (i = 0; i < n; i++)
+	{
+		enc->row[i].value = values[i];
+		enc->row[i].isnull = isnull[i];
+	}
+	return MlopsSpecEncodeRowHot(enc, enc->row, x, NULL);
 }
 
 /*

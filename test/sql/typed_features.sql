@@ -626,7 +626,11 @@ UPDATE tf_cmp SET mpg = mpg + ((h - 6) / 10.0);
 SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt}');
 SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{wt,cyl,am}');
 SELECT version, deployed FROM mlops.train('tf_cmp', 'tf_cmp', 'mpg', 'linear', features => '{cyl}');
-SELECT version, detail - 'relation' AS detail FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at;
+-- the scores to 12 digits: their last ones follow the BLAS kernels of the CPU
+SELECT version, detail - '{relation,deployed,candidate}'::text[] AS detail,
+       detail #>> '{deployed,version}' AS deployed, round((detail #>> '{deployed,score}')::numeric, 12) AS deployed_score,
+       detail #>> '{candidate,version}' AS candidate, round((detail #>> '{candidate,score}')::numeric, 12) AS candidate_score
+FROM mlops.deployments WHERE model = 'tf_cmp' ORDER BY deployed_at;
 SELECT v.metrics->>'n' = d.detail->>'n' AS same_rows,
        (v.metrics->>'r2')::float8 = (d.detail->'candidate'->>'score')::float8 AS same_score
 FROM mlops.versions v JOIN mlops.deployments d USING (model, version)

@@ -175,6 +175,20 @@ RegCompare(int fam, const MlopsEvalRegResult *r, double r2, double rmse,
 	Close(fam, r->explained_variance, ev, name, "explained_variance");
 }
 
+/* st, finished, against sklearn's values and the one-pass result one */
+static void
+RegSameAs(const MlopsEvalRegState *st, const RegCase *c,
+		  const MlopsEvalRegResult *one, const char *what)
+{
+	MlopsEvalRegResult m;
+
+	MlopsEvalRegFinish(st, &m);
+	Check(m.n == c->n, c->name, what);
+	RegCompare(0, &m, c->r2, c->rmse, c->mae, c->ev, c->name);
+	RegCompare(5, &m, one->r2, one->rmse, one->mae, one->explained_variance,
+			   c->name);
+}
+
 static void
 TestRegression(void)
 {
@@ -206,11 +220,7 @@ TestRegression(void)
 		RegFeed(&a, c, 0, cut);
 		RegFeed(&b, c, cut, c->n);
 		MlopsEvalRegMerge(&a, &b);
-		MlopsEvalRegFinish(&a, &m);
-		Check(m.n == c->n, c->name, "merged n");
-		RegCompare(0, &m, c->r2, c->rmse, c->mae, c->ev, c->name);
-		RegCompare(5, &m, one.r2, one.rmse, one.mae, one.explained_variance,
-				   c->name);
+		RegSameAs(&a, c, &one, "merged n");
 
 		/* chunks of 7 rows folded into an empty state */
 		MlopsEvalRegInit(&chunks);
@@ -225,6 +235,16 @@ TestRegression(void)
 		MlopsEvalRegFinish(&chunks, &m);
 		RegCompare(5, &m, one.r2, one.rmse, one.mae, one.explained_variance,
 				   c->name);
+
+		/* blocks (two passes each): whole, and in blocks of 5 */
+		MlopsEvalRegInit(&chunks);
+		Check(MlopsEvalRegAccumBlock(&chunks, c->y, c->p, c->n) == NULL,
+			  c->name, "block refused finite rows");
+		RegSameAs(&chunks, c, &one, "block n");
+		MlopsEvalRegInit(&chunks);
+		for (i = 0; i < c->n; i += 5)
+			MlopsEvalRegAccumBlock(&chunks, c->y + i, c->p + i, Min(5, c->n - i));
+		RegSameAs(&chunks, c, &one, "blocks of 5: n");
 	}
 
 	/* the documented difference: sklearn returns ~-1.5e32 here */
@@ -234,6 +254,11 @@ TestRegression(void)
 	MlopsEvalRegFinish(&st, &r);
 	Close(0, r.r2, 0.0, "const_inexact", "r2 (force_finite 0.0)");
 	Close(0, r.explained_variance, 0.0, "const_inexact", "explained_variance");
+	MlopsEvalRegInit(&st);
+	MlopsEvalRegAccumBlock(&st, reg_const_inexact_y, reg_const_inexact_p, 3);
+	MlopsEvalRegFinish(&st, &r);
+	Close(0, r.r2, 0.0, "const_inexact block", "r2 (force_finite 0.0)");
+	Close(0, r.explained_variance, 0.0, "const_inexact block", "explained_variance");
 
 	/* errors */
 	MlopsEvalRegInit(&st);
@@ -243,6 +268,23 @@ TestRegression(void)
 		  "Inf yhat");
 	Check(MlopsEvalRegAccum(&st, 1e200, -1e200) != NULL, "reg_errors",
 		  "overflow");
+	{
+		double		y[3] = {1.0, NAN, 2.0};
+		double		p[3] = {1.5, 1.0, 2.5};
+		double		big[2] = {1e200, -1e200};
+
+		MlopsEvalRegInit(&st);
+		Check(MlopsEvalRegAccumBlock(&st, y, p, 3) != NULL, "reg_errors",
+			  "block: NaN y");
+		Check(MlopsEvalRegAccumBlock(&st, p, y, 3) != NULL, "reg_errors",
+			  "block: NaN yhat");
+		Check(st.n == 0, "reg_errors", "block: nothing added from a refused block");
+		Check(MlopsEvalRegAccumBlock(&st, big, p, 2) != NULL, "reg_errors",
+			  "block: overflow");
+		MlopsEvalRegInit(&st);
+		Check(MlopsEvalRegAccumBlock(&st, y, p, 0) == NULL && st.n == 0,
+			  "reg_errors", "block: empty");
+	}
 }
 
 /* ---- classification -------------------------------------------------- */
