@@ -515,6 +515,7 @@ SQL
 
 	echo "SELECT mlops.predict('gb25', ARRAY[$vals]::float8[]);" >"$tmp/predict25.sql"
 	pgb_rounds trees "$($PSQL -Atc 'SELECT current_user')" predict25
+	printf '%-44s %9s %9s %7s  %s\n' "" "plain" "predict" "ratio" "target"
 	pgb_line trees "one-row statement, 25 trees (pgbench, us)" 2
 fi
 

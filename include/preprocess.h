@@ -100,6 +100,7 @@ typedef struct MlopsOneHotLayout
 	int			nfeat;
 	int			ndense;
 	int		   *dense;
+	int			dense_from;		/* dense[j] = dense_from + j for all j, or -1 */
 	int			n_one_hot;
 	int		   *one_hot;
 	int		   *rank;			/* per feature: its index in one_hot, or -1 */

@@ -213,6 +213,27 @@ MlopsLinearGramUnseen(const MlopsPassState *st)
 	return st->nfeat < 0 ? 0 : GRAM_UNSEEN(st);
 }
 
+/* dst = x - s, n values (apart: the compiler may vectorise) */
+static inline void
+ShiftedInto(double *restrict dst, const double *restrict x,
+			const double *restrict s, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = x[i] - s[i];
+}
+
+/* dst += z, n values: an indicator's products, which are z itself */
+static inline void
+AddInto(double *restrict dst, const double *restrict z, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		dst[i] += z[i];
+}
+
 /*
  * Add the row [1 | x | y] to a state sized for its layout l (NULL: every
  * feature dense); the first row sets the dense columns' shifts.
@@ -242,8 +263,11 @@ MlopsLinearGramAbsorb(MlopsPassState *st, const double *x, double y,
 		s[d - 1] = y;
 	}
 	z[0] = 1.0;
-	for (i = 0; i < ndense; i++)
-		z[1 + i] = x[l ? l->dense[i] : i] - s[1 + i];
+	if (l == NULL || l->dense_from >= 0)
+		ShiftedInto(z + 1, x + (l ? l->dense_from : 0), s + 1, ndense);
+	else
+		for (i = 0; i < ndense; i++)
+			z[1 + i] = x[l->dense[i]] - s[1 + i];
 	z[d - 1] = y - s[d - 1];
 
 	if (l != NULL)
@@ -265,8 +289,11 @@ MlopsLinearGramAbsorb(MlopsPassState *st, const double *x, double y,
 			double	   *col = G + (Size) set[b] * ncol;
 			double		v = val[b];
 
-			for (i = 0; i < d; i++)
-				col[i] += v * z[i];
+			if (v == 1.0)
+				AddInto(col, z, d);
+			else
+				for (i = 0; i < d; i++)
+					col[i] += v * z[i];
 			for (a = 0; a <= b; a++)
 				col[set[a]] += val[a] * v;
 		}

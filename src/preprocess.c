@@ -146,6 +146,10 @@ OneHotLayout(const MlopsFeatureSpec *spec)
 		else
 			l->dense[l->ndense++] = j;
 	}
+	l->dense_from = l->ndense > 0 ? l->dense[0] : 0;
+	for (j = 0; j < l->ndense; j++)
+		if (l->dense[j] != l->dense[0] + j)
+			l->dense_from = -1;
 	for (j = 0; j < spec->ncolumns; j++)
 		l->ngroups += spec->columns[j].kind == MLOPS_COLUMN_CATEGORICAL;
 	l->hot = palloc(sizeof(int) * Max(l->ngroups, 1));
@@ -623,8 +627,9 @@ MlopsConvFor(Oid type, MlopsConv *conv)
 	}
 }
 
-double
-MlopsConvert(Datum d, MlopsConv conv)
+/* inline for the encoder's loop, which converts most of a row's values */
+static inline double
+Convert(Datum d, MlopsConv conv)
 {
 	switch (conv)
 	{
@@ -654,6 +659,12 @@ MlopsConvert(Datum d, MlopsConv conv)
 				(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
 	}
 	return 0;					/* keep compiler quiet */
+}
+
+double
+MlopsConvert(Datum d, MlopsConv conv)
+{
+	return Convert(d, conv);
 }
 
 /* ---- which columns can be features, and how ---- */
@@ -761,10 +772,25 @@ typedef struct EncoderMemo
 	int		   *set;			/* per column, the feature set, or -1 */
 } EncoderMemo;
 
+/* A numeric column without scaling: most of a row, read in a tight loop. */
+typedef struct EncoderNumber
+{
+	int			column;
+	int			offset;
+	MlopsConv	conv;
+	bool		drop;			/* a NULL drops the row, else impute_value */
+	double		impute_value;
+} EncoderNumber;
+
 struct MlopsSpecEncoder
 {
 	const MlopsFeatureSpec *spec;
 	EncoderColumn *cols;
+	int			nnumbers;
+	int			nfloat8;		/* numbers[0 .. nfloat8 - 1] are float8 */
+	EncoderNumber *numbers;
+	int			nrest;
+	int		   *rest;			/* the other columns, in spec order */
 	bool		float8_only;	/* every column a float8 feature as it is */
 	EncoderMemo *memo;			/* for encodings with hot (training's) */
 	NullableDatum *row;			/* a slot's columns, for EncodeSlotRow */
@@ -779,10 +805,32 @@ static inline uint64
 CategoryHead(const char *str, int len)
 {
 	uint64		head = 0;
-	int			i;
+	uint32		w4 = 0;
+	uint16		w2 = 0;
+	int			shift = 0;
 
-	for (i = 0; i < len && i < 8; i++)
-		head |= (uint64) (unsigned char) str[i] << (8 * i);
+	if (len >= 8)
+	{
+		memcpy(&head, str, 8);
+		return head;
+	}
+	/* in pieces of 4, 2 and 1 bytes: the same value for the same bytes */
+	if (len & 4)
+	{
+		memcpy(&w4, str, 4);
+		head = w4;
+		str += 4;
+		shift = 32;
+	}
+	if (len & 2)
+	{
+		memcpy(&w2, str, 2);
+		head |= (uint64) w2 << shift;
+		str += 2;
+		shift += 16;
+	}
+	if (len & 1)
+		head |= (uint64) (unsigned char) *str << shift;
 	return head;
 }
 
@@ -911,6 +959,7 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 {
 	MlopsSpecEncoder *enc = palloc0(sizeof(MlopsSpecEncoder));
 	int			i;
+	int			j;
 
 	enc->spec = spec;
 	enc->cols = palloc0(sizeof(EncoderColumn) * spec->ncolumns);
@@ -952,6 +1001,31 @@ MlopsSpecEncoderCreate(const MlopsFeatureSpec *spec, const Oid *types,
 		if (family == MLOPS_TYPES_ENUM)
 			BuildEnumTable(ec, base);
 	}
+	enc->numbers = palloc(sizeof(EncoderNumber) * Max(spec->ncolumns, 1));
+	enc->rest = palloc(sizeof(int) * Max(spec->ncolumns, 1));
+	/* the float8 numbers first, then the other numbers */
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < spec->ncolumns; i++)
+		{
+			const MlopsSpecColumn *c = &spec->columns[i];
+			EncoderNumber *en = &enc->numbers[enc->nnumbers];
+
+			if (c->kind != MLOPS_COLUMN_NUMERIC || c->shift != NULL)
+			{
+				if (j == 0)
+					enc->rest[enc->nrest++] = i;
+				continue;
+			}
+			if ((enc->cols[i].conv == MLOPS_CONV_FLOAT8) != (j == 0))
+				continue;
+			en->column = i;
+			en->offset = c->offset;
+			en->conv = enc->cols[i].conv;
+			en->drop = c->impute == MLOPS_IMPUTE_DROP;
+			en->impute_value = c->impute_value;
+			enc->nnumbers++;
+			enc->nfloat8 += j == 0;
+		}
 	enc->memo = palloc0(sizeof(EncoderMemo));
 	enc->memo->set = palloc(sizeof(int) * Max(spec->ncolumns, 1));
 	enc->row = palloc(sizeof(NullableDatum) * Max(spec->ncolumns, 1));
@@ -1031,7 +1105,7 @@ ArrayElements(const EncoderColumn *ec, Datum d, double *out)
 	deconstruct_array(arr, ec->elem_type, ec->elem_len, ec->elem_byval, ec->elem_align,
 					  &elems, &nulls, &n);
 	for (j = 0; j < n; j++)
-		out[j] = MlopsConvert(elems[j], ec->conv);
+		out[j] = Convert(elems[j], ec->conv);
 	return true;
 }
 
@@ -1054,12 +1128,41 @@ CategoryOf(const EncoderColumn *ec, Datum d)
 			return -1;
 		return FindCategory(ec, buf, snprintf(buf, sizeof(buf), "%d", v));
 	}
-	t = DatumGetTextPP(d);
+	/* DatumGetTextPP, but without a call for the plain value most are */
+	t = (text *) DatumGetPointer(d);
+	if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t))
+		t = DatumGetTextPP(d);
 	str = VARDATA_ANY(t);
 	len = VARSIZE_ANY_EXHDR(t);
 	if (ec->is_bpchar)
 		len = bpchartruelen((char *) str, len);
 	return FindCategory(ec, str, len);
+}
+
+/*
+ * numbers[from .. to - 1] of a row into x (float8: all of them float8,
+ * which inlining turns into a loop without a conversion's switch).
+ */
+static inline bool
+EncodeNumbers(const EncoderNumber *numbers, int from, int to, bool float8,
+			  const NullableDatum *values, double *x)
+{
+	int			i;
+
+	for (i = from; i < to; i++)
+	{
+		const EncoderNumber *en = &numbers[i];
+		const NullableDatum *v = &values[en->column];
+
+		if (!v->isnull)
+			x[en->offset] = float8 ? DatumGetFloat8(v->value) :
+				Convert(v->value, en->conv);
+		else if (en->drop)
+			return false;
+		else
+			x[en->offset] = en->impute_value;
+	}
+	return true;
 }
 
 /*
@@ -1115,6 +1218,7 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 	const MlopsFeatureSpec *spec = enc->spec;
 	int			i;
 	int			j;
+	int			r;
 
 	/* with hot, x is the call site's own buffer, as the last row left it */
 	bool		known = hot != NULL && enc->memo->x == x;
@@ -1128,13 +1232,18 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 		if (i == spec->ncolumns)
 			return true;
 	}
-	for (i = 0; i < spec->ncolumns; i++)
+	if (!EncodeNumbers(enc->numbers, 0, enc->nfloat8, true, values, x) ||
+		!EncodeNumbers(enc->numbers, enc->nfloat8, enc->nnumbers, false, values, x))
+		return false;
+	for (r = 0; r < enc->nrest; r++)
 	{
-		const EncoderColumn *ec = &enc->cols[i];
+		const EncoderColumn *ec = &enc->cols[enc->rest[r]];
 		const MlopsSpecColumn *c = ec->col;
 		double	   *out = x + c->offset;
 		int			drop;
 		int			k;
+
+		i = enc->rest[r];
 
 		switch (c->kind)
 		{
@@ -1147,7 +1256,7 @@ MlopsSpecEncodeRowHot(const MlopsSpecEncoder *enc, const NullableDatum *values,
 					*out = c->impute_value;
 				}
 				else if (c->kind == MLOPS_COLUMN_NUMERIC)
-					*out = MlopsConvert(values[i].value, ec->conv);
+					*out = Convert(values[i].value, ec->conv);
 				else
 					*out = DatumGetBool(values[i].value) ? 1.0 : 0.0;
 				break;

@@ -401,6 +401,15 @@ SELECT mlops.predict('tf_lm', r) = mlops.predict('tf_lm', ARRAY[3.0, 0, 0, 1]) A
 FROM (SELECT 3.0::float8 AS wt, '12'::text AS cyl, true AS am) r;
 SELECT mlops.predict('tf_lm', r) = mlops.predict('tf_lm', ARRAY[3.0, 0, 0, 1]) AS null_is_reference
 FROM (SELECT 3.0::float8 AS wt, NULL::text AS cyl, true AS am) r;
+-- a category stored compressed, or out of line, is read (and unseen)
+CREATE TABLE tf_toasted (wt float8, cyl text, am boolean);
+INSERT INTO tf_toasted VALUES (3.0, repeat('6', 100000), true),
+  (3.0, (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g), true);
+SELECT pg_column_compression(cyl) IS NOT NULL AS compressed,
+       octet_length(cyl) > 8000 AS long,
+       mlops.predict('tf_lm', t) = mlops.predict('tf_lm', ARRAY[3.0, 0, 0, 1]) AS unseen_is_reference
+FROM tf_toasted t ORDER BY 1;
+DROP TABLE tf_toasted;
 SELECT mlops.predict('tf_lm', r) IS NULL AS null_number,
        mlops.predict('tf_lm', s) IS NULL AS null_boolean
 FROM (SELECT NULL::float8 AS wt, '4'::text AS cyl, true AS am) r,
