@@ -122,8 +122,12 @@ MlopsDenseFinite(const double *x, const MlopsOneHotLayout *l, double y)
 	double		zero = y * 0.0;	/* NaN unless finite */
 	int			i;
 
-	for (i = 0; i < l->ndense; i++)
-		zero += x[l->dense[i]] * 0.0;
+	if (l->dense_from >= 0)
+		for (i = 0; i < l->ndense; i++)
+			zero += x[l->dense_from + i] * 0.0;
+	else
+		for (i = 0; i < l->ndense; i++)
+			zero += x[l->dense[i]] * 0.0;
 	return zero == 0;
 }
 

@@ -71,11 +71,17 @@
 /* Bounds of a valid state's buffer, as for the QR state's. */
 #define GRAM_MAX_BUFCAP 65536
 
-/* doubles in the body of a Gram state */
-static Size
+/*
+ * Doubles in the body of a Gram state: callers pass checked dimensions
+ * (2 <= d <= ncol <= MLOPS_MAX_FEATURES + 2, 1 <= bufcap <= 65536), whose
+ * products fit a Size far over.  Inline: it runs for every row.
+ */
+static inline Size
 BodyDoubles(int ncol, int d, int bufcap)
 {
-	return add_size(add_size(mul_size(ncol, ncol + 2), mul_size(d, bufcap)), 1);
+	Assert(d >= 2 && d <= ncol && ncol <= MLOPS_MAX_FEATURES + 2);
+	Assert(bufcap >= 1 && bufcap <= GRAM_MAX_BUFCAP);
+	return (Size) ncol * (ncol + 2) + (Size) d * bufcap + 1;
 }
 
 /* Rows per buffer: about 32 kB of dense values, at least 64 rows. */

@@ -842,7 +842,7 @@ CategoryHash(const char *str, int len, uint64 head)
 	return hash_bytes((const unsigned char *) str, len);
 }
 
-static int
+static inline int
 FindCategory(const EncoderColumn *ec, const char *str, int len)
 {
 	uint64		head = CategoryHead(str, len);

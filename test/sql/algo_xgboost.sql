@@ -1571,6 +1571,27 @@ UPDATE xg_huge SET x2 = -1e300 WHERE id = 17;
 SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'xg_huge', 'y', 'xgboost', features => '{x1,x2}')$$);
 UPDATE xg_huge SET x2 = 0, y = 1e39 WHERE id = 17;
 SELECT pg_temp.try($$SELECT mlops.train('xg_e', 'xg_huge', 'y', 'xgboost', features => '{x1,x2}')$$);
+-- in a held-out row as in a training row: with test_size 0.5, 8 rows
+-- one at a time, some held out and some not, every one refused
+UPDATE xg_huge SET x2 = id % 7, y = id % 5;
+DO $$
+DECLARE
+    refused int := 0;
+BEGIN
+    FOR i IN 17..24 LOOP
+        UPDATE xg_huge SET x2 = CASE WHEN id = i THEN 1e39 ELSE id % 7 END;
+        BEGIN
+            PERFORM mlops.train('xg_e', 'xg_huge', 'y', 'xgboost', '{"n_estimators": 1}',
+                                features => '{x1,x2}', test_size => 0.5);
+        EXCEPTION WHEN numeric_value_out_of_range THEN
+            refused := refused + 1;
+        END;
+    END LOOP;
+    RAISE NOTICE 'beyond float32, one row at a time: % of 8 refused', refused;
+END
+$$;
+UPDATE xg_huge SET x2 = CASE WHEN id = 17 THEN 0 ELSE id % 7 END,
+                   y = CASE WHEN id = 17 THEN 1e39 ELSE id % 5 END;
 UPDATE xg_huge SET y = 3e38 WHERE id = 17;
 SELECT model FROM mlops.train('xg_huge', 'xg_huge', 'y', 'xgboost', '{"n_estimators": 5}',
                               features => '{x1,x2}', test_size => 0);
