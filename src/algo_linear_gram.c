@@ -230,14 +230,14 @@ ShiftedInto(double *restrict dst, const double *restrict x,
 		dst[i] = x[i] - s[i];
 }
 
-/* dst += z, n values: an indicator's products, which are z itself */
+/* dst += v z, n values: an indicator's products with the dense block */
 static inline void
-AddInto(double *restrict dst, const double *restrict z, int n)
+AddScaledInto(double *restrict dst, const double *restrict z, double v, int n)
 {
 	int			i;
 
 	for (i = 0; i < n; i++)
-		dst[i] += z[i];
+		dst[i] += v * z[i];
 }
 
 /*
@@ -256,7 +256,6 @@ MlopsLinearGramAbsorb(MlopsPassState *st, const double *x, double y,
 	double	   *z = GRAM_BUF(st) + (Size) GRAM_NBUF(st) * d;
 	int			set[MLOPS_MAX_FEATURES];
 	double		val[MLOPS_MAX_FEATURES];	/* the indicators set */
-	int			nset = 0;
 	int			a,
 				b,
 				i;
@@ -278,28 +277,27 @@ MlopsLinearGramAbsorb(MlopsPassState *st, const double *x, double y,
 
 	if (l != NULL)
 	{
-		/* the encoder said which indicator of each column it set */
+		/*
+		 * The encoder said which indicator of each column it set.  A column
+		 * that set none (its reference level) counts as its first indicator
+		 * with value 0, which adds zeros: no branch on which columns set
+		 * one, a random branch in every row.
+		 */
 		for (i = 0; i < l->ngroups; i++)
 		{
 			int			f = l->hot[i];
+			bool		on = f >= 0 && l->rank[f] >= 0;
 
-			if (f >= 0 && l->rank[f] >= 0)
-			{
-				set[nset] = d + l->rank[f];
-				val[nset++] = x[f];
-			}
+			set[i] = d + (on ? l->rank[f] : 0);
+			val[i] = on ? x[f] : 0.0;
 		}
 		/* an indicator's products with the dense block: a run of its column */
-		for (b = 0; b < nset; b++)
+		for (b = 0; b < l->ngroups; b++)
 		{
 			double	   *col = G + (Size) set[b] * ncol;
 			double		v = val[b];
 
-			if (v == 1.0)
-				AddInto(col, z, d);
-			else
-				for (i = 0; i < d; i++)
-					col[i] += v * z[i];
+			AddScaledInto(col, z, v, d);
 			for (a = 0; a <= b; a++)
 				col[set[a]] += val[a] * v;
 		}
