@@ -254,8 +254,9 @@ MlopsLinearGramAbsorb(MlopsPassState *st, const double *x, double y,
 	double	   *s = GRAM_SHIFT(st);
 	double	   *G = GRAM_G(st);
 	double	   *z = GRAM_BUF(st) + (Size) GRAM_NBUF(st) * d;
+	/* per categorical column: its indicator's internal column, and value */
 	int			set[MLOPS_MAX_FEATURES];
-	double		val[MLOPS_MAX_FEATURES];	/* the indicators set */
+	double		val[MLOPS_MAX_FEATURES];
 	int			a,
 				b,
 				i;

@@ -726,6 +726,9 @@ EvalStateJson(EvalState *st)
 	return MlopsJsonbFromString(buf.data);
 }
 
+/* rows a regression's metrics take at once: its two arrays stay in L2 */
+#define OUTPUT_BLOCK 16384
+
 /*
  * A supervised version's metrics on the rows it trained on (test_size 0)
  * from outputs its family already has (the tree families: XGBoost's own
@@ -734,9 +737,6 @@ EvalStateJson(EvalState *st)
  * model's outputs (a prediction, or the class probabilities), y their
  * targets (class indexes).
  */
-/* rows a regression's metrics take at once: its two arrays stay in L2 */
-#define OUTPUT_BLOCK 16384
-
 Jsonb *
 MlopsEvaluateOutputs(MlopsTrainJob *job, const MlopsModel *m, int64 n,
 					 const double *y, const double *out, Jsonb *extra)

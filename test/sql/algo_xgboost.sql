@@ -1615,6 +1615,25 @@ END
 $$;
 SELECT count(*) AS backend_threads FROM pg_ls_dir('/proc/' || pg_backend_pid() || '/task');
 SELECT mlops.drop_model('xg_threads');
+-- the metrics of the training rows (test_size 0, from XGBoost's margins)
+-- come in blocks of 16,384 rows: past two of them, equal to the same
+-- metrics in SQL over predict on every row
+CREATE TABLE xg_blocks AS SELECT g AS id, (g % 97)::float8 AS x1, ((g * 7) % 31)::float8 AS x2,
+       ((g % 97) * 0.5 + ((g * 7) % 31) * 0.25 + (hashint4(g) % 100) / 100.0)::float8 AS y
+FROM generate_series(1, 40000) g;
+SELECT model FROM mlops.train('xg_blocks', 'xg_blocks', 'y', 'xgboost', '{"n_estimators": 3}',
+                              features => '{x1,x2}', test_size => 0);
+WITH p AS (SELECT y, mlops.predict('xg_blocks', t) AS p FROM xg_blocks t),
+     s AS (SELECT count(*) AS n, sqrt(avg((y - p) ^ 2)) AS rmse, avg(abs(y - p)) AS mae,
+                  1 - sum((y - p) ^ 2) / sum((y - (SELECT avg(y) FROM p)) ^ 2) AS r2 FROM p),
+     m AS (SELECT metrics FROM mlops.versions WHERE model = 'xg_blocks')
+SELECT (m.metrics->>'n')::bigint = s.n AS n_ok,
+       abs((m.metrics->>'rmse')::float8 - s.rmse) <= 1e-9 * s.rmse AS rmse_ok,
+       abs((m.metrics->>'mae')::float8 - s.mae) <= 1e-9 * s.mae AS mae_ok,
+       abs((m.metrics->>'r2')::float8 - s.r2) <= 1e-9 AS r2_ok
+FROM m, s;
+SELECT mlops.drop_model('xg_blocks');
+DROP TABLE xg_blocks;
 -- the matrix is checked against maintenance_work_mem as it grows
 CREATE TABLE xg_big AS SELECT g AS id, hashint4(g)::float8 AS x1, hashint4(g + 1)::float8 AS x2,
        hashint4(g + 2)::float8 AS y FROM generate_series(1, 200000) g;
